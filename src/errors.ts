@@ -1,0 +1,69 @@
+/**
+ * Every error vpce-guard raises on purpose. Callers narrow with `instanceof`; the original failure
+ * travels in `cause`.
+ */
+
+/** Base class: anything thrown by vpce-guard itself rather than by a dependency. */
+class VpceGuardError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration item (event, snapshot or API format) that cannot be turned into the model. */
+class ConfigItemParseError extends VpceGuardError {
+  readonly resourceType: string | undefined;
+  readonly resourceId: string | undefined;
+  constructor(
+    message: string,
+    resource: { resourceType?: string | undefined; resourceId?: string | undefined },
+    options?: ErrorOptions,
+  ) {
+    const where = `${resource.resourceType ?? 'unknown type'} ${resource.resourceId ?? '(no id)'}`;
+    super(`Cannot read configuration item ${where}: ${message}`, options);
+    this.resourceType = resource.resourceType;
+    this.resourceId = resource.resourceId;
+  }
+}
+
+/** The Lambda event from AWS Config is not the shape the contract promises. */
+class InvalidEventError extends VpceGuardError {}
+
+/** Rule parameters (Config `InputParameters` or the CLI `--params` file) fail validation. */
+class InvalidParametersError extends VpceGuardError {
+  readonly ruleId: string;
+  constructor(ruleId: string, message: string, options?: ErrorOptions) {
+    super(`Invalid parameters for rule ${ruleId}: ${message}`, options);
+    this.ruleId = ruleId;
+  }
+}
+
+/** Evaluations that AWS Config still rejected after every retry; the invocation must fail. */
+class EvaluationDeliveryError extends VpceGuardError {
+  readonly undelivered: number;
+  constructor(message: string, undelivered: number, options?: ErrorOptions) {
+    super(message, options);
+    this.undelivered = undelivered;
+  }
+}
+
+/** A snapshot file that is missing, not JSON, or not a Config snapshot. */
+class SnapshotError extends VpceGuardError {}
+
+/** Wrong command-line usage; the CLI prints the message and exits 2. */
+class UsageError extends VpceGuardError {}
+
+/** An AWS read failed in a way that is not a per-resource permission problem. */
+class AwsReadError extends VpceGuardError {}
+
+export {
+  AwsReadError,
+  ConfigItemParseError,
+  EvaluationDeliveryError,
+  InvalidEventError,
+  InvalidParametersError,
+  SnapshotError,
+  UsageError,
+  VpceGuardError,
+};

@@ -1,0 +1,37 @@
+import type { ResourceRef } from './resources.js';
+
+/** What PutEvaluations accepts; INSUFFICIENT_DATA is rejected by AWS Config for custom rules. */
+type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+/**
+ * A rule's judgement of one resource. The annotation is written for the person reading the Config
+ * dashboard: what is wrong, where (statement, route, rule), and what to do. The engine shortens it
+ * to Config's 256 characters; the CLI and reports keep it whole.
+ */
+interface Verdict {
+  compliance: ComplianceType;
+  annotation: string;
+  /** The scanner could not read what it needed (AccessDenied); reported NON_COMPLIANT, flagged. */
+  unverifiable?: boolean | undefined;
+}
+
+/** A verdict bound to the resource and rule it is about. */
+interface Evaluation extends Verdict {
+  ruleId: string;
+  resource: ResourceRef;
+}
+
+const compliant = (annotation: string): Verdict => ({ compliance: 'COMPLIANT', annotation });
+const nonCompliant = (annotation: string): Verdict => ({ compliance: 'NON_COMPLIANT', annotation });
+const notApplicable = (annotation: string): Verdict => ({
+  compliance: 'NOT_APPLICABLE',
+  annotation,
+});
+const unverifiable = (annotation: string): Verdict => ({
+  compliance: 'NON_COMPLIANT',
+  annotation: annotation.startsWith('Could not verify') ? annotation : `Could not verify: ${annotation}`,
+  unverifiable: true,
+});
+
+export { compliant, nonCompliant, notApplicable, unverifiable };
+export type { ComplianceType, Evaluation, Verdict };
