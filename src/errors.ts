@@ -57,12 +57,27 @@ class UsageError extends VpceGuardError {}
 /** An AWS read failed in a way that is not a per-resource permission problem. */
 class AwsReadError extends VpceGuardError {}
 
+/** A policy document (bucket policy, endpoint policy) that is not JSON or not IAM-shaped. */
+class PolicyParseError extends VpceGuardError {
+  /** Where in the document the problem is, e.g. `Statement[1].Condition`. */
+  readonly path: string | undefined;
+  constructor(message: string, path?: string, options?: ErrorOptions) {
+    super(`Invalid policy document${path ? ` at ${path}` : ''}: ${message}`, options);
+    this.path = path;
+  }
+}
+
+/** Deployment settings (stage parameters, derived names) that AWS would reject at deploy time. */
+class DeploymentConfigError extends VpceGuardError {}
+
 export {
   AwsReadError,
   ConfigItemParseError,
+  DeploymentConfigError,
   EvaluationDeliveryError,
   InvalidEventError,
   InvalidParametersError,
+  PolicyParseError,
   SnapshotError,
   UsageError,
   VpceGuardError,

@@ -29,9 +29,11 @@ const notApplicable = (annotation: string): Verdict => ({
 });
 const unverifiable = (annotation: string): Verdict => ({
   compliance: 'NON_COMPLIANT',
-  annotation: annotation.startsWith('Could not verify') ? annotation : `Could not verify: ${annotation}`,
+  annotation: annotation.startsWith('Could not verify')
+    ? annotation
+    : `Could not verify: ${annotation}`,
   unverifiable: true,
 });
 
-export { compliant, nonCompliant, notApplicable, unverifiable };
 export type { ComplianceType, Evaluation, Verdict };
+export { compliant, nonCompliant, notApplicable, unverifiable };

@@ -116,7 +116,12 @@ interface RouteTable extends ResourceBase {
   associations: RouteTableAssociation[];
 }
 
-type VpcEndpointType = 'Gateway' | 'Interface' | 'GatewayLoadBalancer' | 'Resource' | 'ServiceNetwork';
+type VpcEndpointType =
+  | 'Gateway'
+  | 'Interface'
+  | 'GatewayLoadBalancer'
+  | 'Resource'
+  | 'ServiceNetwork';
 
 interface VpcEndpoint extends ResourceBase {
   type: 'AWS::EC2::VPCEndpoint';
@@ -184,7 +189,6 @@ type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
 const refOf = (resource: ResourceRef): ResourceRef => ({ type: resource.type, id: resource.id });
 const refKey = (ref: ResourceRef): string => `${ref.type}|${ref.id}`;
 
-export { isResourceType, RESOURCE_TYPES, refKey, refOf };
 export type {
   Bucket,
   NatGateway,
@@ -207,3 +211,4 @@ export type {
   VpcEndpointService,
   VpcEndpointType,
 };
+export { isResourceType, RESOURCE_TYPES, refKey, refOf };

@@ -1,20 +1,68 @@
+import { compliant, nonCompliant, notApplicable } from '../model/compliance.js';
 import { defineRule } from './rule.js';
 
-// PLACEHOLDER: being implemented; replace the whole file.
+const INACTIVE_STATES: ReadonlySet<string> = new Set(['deleted', 'deleting', 'failed']);
+
+/** `*` alone, or an ARN with a wildcard (`arn:aws:iam::*:root`): anyone matching may connect. */
+const isWildcardPrincipal = (principal: string): boolean => principal.includes('*');
+
 const endpointServiceAcceptanceRequired = defineRule({
   id: 'endpoint-service-acceptance-required',
-  title: 'TODO',
-  description: 'TODO',
-  rationale: 'TODO',
+  title: 'VPC endpoint services should require acceptance and not allow every principal',
+  description:
+    'Evaluates each VPC endpoint service (PrivateLink provider side). It is non-compliant when connection requests are accepted automatically or when the allowed principals include "*". When the source does not record the allowed principals, the verdict rests on acceptance alone and the annotation says so.',
+  rationale:
+    'A service that auto-accepts, or that allows "*", lets any AWS account that learns its name create an endpoint and open a private network path into the service, bypassing the provider\'s review of who its consumers are.',
   severity: 'high',
   resourceType: 'AWS::EC2::VPCEndpointService',
   triggerTypes: [],
-  frameworks: [],
+  frameworks: [
+    { framework: 'PCI-DSS-4.0', id: '1.3.1', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: '1.4.2', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: 'A1.1.3', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: '7.2.1', strength: 'supporting' },
+    { framework: 'PCI-DSS-4.0', id: 'A1.1.2', strength: 'supporting' },
+    { framework: 'PCI-DSS-4.0', id: '1.2.8', strength: 'supporting' },
+    { framework: 'HIPAA', id: '164.312(a)(1)', strength: 'supporting' },
+    { framework: 'HIPAA', id: '164.308(a)(4)(ii)(B)', strength: 'supporting' },
+    { framework: 'HIPAA', id: '164.312(e)(1)', strength: 'supporting' },
+  ],
   parameters: {},
-  remediation: 'TODO',
-  iamActions: [],
-  async evaluate() {
-    throw new Error('rule endpoint-service-acceptance-required is not implemented yet');
+  remediation:
+    'Turn on acceptance for the endpoint service and replace "*" in its allowed principals with the account, role or organisation principals of the known consumers.',
+  remediationExample:
+    'aws ec2 modify-vpc-endpoint-service-configuration --service-id vpce-svc-0123456789abcdef0 --acceptance-required\n' +
+    'aws ec2 modify-vpc-endpoint-service-permissions --service-id vpce-svc-0123456789abcdef0 --remove-allowed-principals "*" --add-allowed-principals arn:aws:iam::111122223333:root',
+  iamActions: [
+    'ec2:DescribeVpcEndpointServiceConfigurations',
+    'ec2:DescribeVpcEndpointServicePermissions',
+  ],
+  async evaluate(service) {
+    const name = service.serviceName ? `${service.id} (${service.serviceName})` : service.id;
+    const state = service.state?.toLowerCase();
+    if (state !== undefined && INACTIVE_STATES.has(state)) {
+      return notApplicable(`${name} is ${state}.`);
+    }
+    const problems: string[] = [];
+    if (!service.acceptanceRequired) {
+      problems.push('accepts connection requests automatically (acceptance not required)');
+    }
+    const wildcards = (service.allowedPrincipals ?? []).filter(isWildcardPrincipal);
+    if (wildcards.length > 0) {
+      problems.push(`allows principal ${wildcards.join(', ')}, so any AWS account may connect`);
+    }
+    const unknownPrincipals =
+      service.allowedPrincipals === undefined
+        ? ' Allowed principals were not recorded by the source; judged on acceptance only.'
+        : '';
+    if (problems.length > 0) {
+      return nonCompliant(`${name} ${problems.join(' and ')}.${unknownPrincipals}`);
+    }
+    const principals =
+      service.allowedPrincipals === undefined
+        ? ''
+        : ` and allows ${service.allowedPrincipals.length} principal(s), none a wildcard`;
+    return compliant(`${name} requires acceptance${principals}.${unknownPrincipals}`);
   },
 });
 

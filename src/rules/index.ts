@@ -3,11 +3,11 @@ import { endpointServiceAcceptanceRequired } from './endpoint-service-acceptance
 import { interfaceEndpointPrivateDns } from './interface-endpoint-private-dns.js';
 import { interfaceEndpointSgRestricted } from './interface-endpoint-sg-restricted.js';
 import { privateSubnetGatewayEndpoints } from './private-subnet-gateway-endpoints.js';
+import type { AnyRule } from './rule.js';
 import { s3BucketPolicyTlsOnly } from './s3-bucket-policy-tls-only.js';
 import { s3BucketPolicyVpceOnly } from './s3-bucket-policy-vpce-only.js';
 import { vpcEndpointPolicyRestricted } from './vpc-endpoint-policy-restricted.js';
 import { vpcRequiredEndpoints } from './vpc-required-endpoints.js';
-import type { AnyRule } from './rule.js';
 
 /** The catalogue: the single list the CLI, handlers, serverless.ts, docs and reports read. */
 const RULES: readonly AnyRule[] = [

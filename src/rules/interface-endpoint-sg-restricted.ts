@@ -1,20 +1,246 @@
+import { InvalidParametersError } from '../errors.js';
+import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
+import type {
+  Resource,
+  ResourceRef,
+  SecurityGroup,
+  SecurityGroupRule,
+  Vpc,
+} from '../model/resources.js';
+import { isAnyAddress, isCidrWithinAny, parseCidr } from '../network/cidr.js';
+import {
+  formatPortRange,
+  isRangeCovered,
+  type PortRange,
+  parsePortRange,
+} from '../network/ports.js';
+import type { AccountView } from '../sources/view.js';
 import { defineRule } from './rule.js';
 
-// PLACEHOLDER: being implemented; replace the whole file.
+const RULE_ID = 'interface-endpoint-sg-restricted';
+
+const INACTIVE_STATES: ReadonlySet<string> = new Set([
+  'deleted',
+  'deleting',
+  'rejected',
+  'failed',
+  'expired',
+]);
+
+const ALL_PORTS: PortRange = { from: 0, to: 65535 };
+
+interface Finding {
+  /** `sg-… (name) tcp 443 from 0.0.0.0/0`. */
+  where: string;
+  reasons: string[];
+  /** True when the only problem is that the VPC could not be read to compare the CIDR. */
+  unverified?: boolean;
+}
+
+const isTcp = (protocol: string): boolean => protocol === 'tcp' || protocol === '6';
+
+const portsOf = (rule: SecurityGroupRule): PortRange => {
+  const from = rule.fromPort;
+  const to = rule.toPort;
+  if (from === undefined || to === undefined || from < 0 || to < 0) return ALL_PORTS;
+  return { from, to };
+};
+
+const describeRule = (rule: SecurityGroupRule): string => {
+  if (rule.protocol === '-1') return 'all traffic';
+  const ports = rule.fromPort === undefined ? '' : ` ${formatPortRange(portsOf(rule))}`;
+  return `${rule.protocol}${ports}`;
+};
+
+/** Problems of the rule itself, independent of where the traffic comes from. */
+const ruleProblems = (rule: SecurityGroupRule, allowed: readonly PortRange[]): string[] => {
+  if (rule.protocol === '-1') return ['all protocols and ports'];
+  if (!isTcp(rule.protocol)) return [`protocol ${rule.protocol} is not TCP`];
+  const ports = portsOf(rule);
+  return isRangeCovered(ports, allowed)
+    ? []
+    : [`port(s) ${formatPortRange(ports)} beyond ${allowed.map(formatPortRange).join(',')}`];
+};
+
+type SourceCheck = { ok: true } | { ok: false; reason: string; unverified?: boolean };
+
+const checkCidr = (
+  cidr: string,
+  version: 4 | 6,
+  vpc: Vpc | undefined,
+  vpcId: string,
+): SourceCheck => {
+  const parsed = parseCidr(cidr);
+  if (!parsed || parsed.version !== version) return { ok: false, reason: 'not a valid CIDR' };
+  if (isAnyAddress(cidr)) return { ok: false, reason: `any IPv${version} address` };
+  if (!vpc) {
+    return { ok: false, reason: `${vpcId} not found to compare its CIDR blocks`, unverified: true };
+  }
+  const blocks = version === 4 ? vpc.cidrBlocks : vpc.ipv6CidrBlocks;
+  if (isCidrWithinAny(cidr, blocks)) return { ok: true };
+  return {
+    ok: false,
+    reason:
+      blocks.length > 0
+        ? `outside ${vpc.id} (${blocks.join(', ')})`
+        : `outside ${vpc.id}, which has no IPv${version} block`,
+  };
+};
+
+const findingsOfGroup = (
+  group: SecurityGroup,
+  vpc: Vpc | undefined,
+  vpcId: string,
+  allowedPorts: readonly PortRange[],
+  allowedPrefixLists: ReadonlySet<string>,
+): Finding[] => {
+  const findings: Finding[] = [];
+  const groupLabel = group.groupName ? `${group.id} (${group.groupName})` : group.id;
+  for (const rule of group.ingress) {
+    const general = ruleProblems(rule, allowedPorts);
+    const where = (source: string) => `${groupLabel} ${describeRule(rule)} from ${source}`;
+    const sources: [string, SourceCheck][] = [
+      ...rule.ipv4Ranges.map((r): [string, SourceCheck] => [
+        r.cidr,
+        checkCidr(r.cidr, 4, vpc, vpcId),
+      ]),
+      ...rule.ipv6Ranges.map((r): [string, SourceCheck] => [
+        r.cidr,
+        checkCidr(r.cidr, 6, vpc, vpcId),
+      ]),
+      ...rule.prefixListIds.map((id): [string, SourceCheck] => [
+        id,
+        allowedPrefixLists.has(id)
+          ? { ok: true }
+          : { ok: false, reason: 'prefix list not in allowedPrefixListIds' },
+      ]),
+      ...rule.groupRefs.map((ref): [string, SourceCheck] => [ref.groupId, { ok: true }]),
+    ];
+    if (sources.length === 0 && general.length > 0) {
+      findings.push({ where: where('(no source)'), reasons: general });
+    }
+    for (const [source, check] of sources) {
+      const reasons = check.ok ? general : [...general, check.reason];
+      if (reasons.length === 0) continue;
+      const unverified = !check.ok && check.unverified === true && general.length === 0;
+      findings.push({ where: where(source), reasons, unverified });
+    }
+  }
+  return findings;
+};
+
+const parseAllowedPorts = (specs: readonly string[]): PortRange[] =>
+  specs.map((spec) => {
+    const range = parsePortRange(spec);
+    if (!range)
+      throw new InvalidParametersError(RULE_ID, `allowedPorts has an invalid port: ${spec}`);
+    return range;
+  });
+
 const interfaceEndpointSgRestricted = defineRule({
-  id: 'interface-endpoint-sg-restricted',
-  title: 'TODO',
-  description: 'TODO',
-  rationale: 'TODO',
+  id: RULE_ID,
+  title: 'Security groups of Interface endpoints should allow only TCP 443 from inside the VPC',
+  description:
+    'Evaluates each Interface endpoint and every ingress rule of its security groups. A rule passes when it is TCP on ports within allowedPorts and its sources are CIDRs inside the VPC CIDR blocks (IPv4 or IPv6) or security-group references. 0.0.0.0/0, ::/0, CIDRs outside the VPC, all-protocol rules, other protocols and port ranges wider than allowedPorts fail. Prefix-list sources fail unless listed in allowedPrefixListIds, because their entries are not recorded with the group and can change without the group changing. A group that cannot be found fails. Non-Interface and deleted endpoints are not applicable.',
+  rationale:
+    "The endpoint network interfaces accept any traffic their security groups allow. An open group lets hosts outside the VPC (peered networks, on-premises ranges, the internet through a misrouted path) use the VPC's endpoint and its credentials-free network position, and any non-HTTPS port widens the attack surface of the interfaces.",
   severity: 'high',
   resourceType: 'AWS::EC2::VPCEndpoint',
-  triggerTypes: [],
-  frameworks: [],
-  parameters: {},
-  remediation: 'TODO',
-  iamActions: [],
-  async evaluate() {
-    throw new Error('rule interface-endpoint-sg-restricted is not implemented yet');
+  triggerTypes: ['AWS::EC2::SecurityGroup'],
+  frameworks: [
+    { framework: 'PCI-DSS-4.0', id: '1.2.5', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: '1.3.1', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: '1.4.2', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: '1.2.8', strength: 'supporting' },
+    { framework: 'PCI-DSS-4.0', id: '1.3.2', strength: 'supporting' },
+    { framework: 'PCI-DSS-4.0', id: '1.5.1', strength: 'supporting' },
+    { framework: 'PCI-DSS-4.0', id: '2.2.5', strength: 'supporting' },
+    { framework: 'PCI-DSS-4.0', id: 'A1.1.3', strength: 'supporting' },
+    { framework: 'HIPAA', id: '164.312(e)(1)', strength: 'evidence' },
+    { framework: 'HIPAA', id: '164.312(a)(1)', strength: 'evidence' },
+    { framework: 'HIPAA', id: '164.308(a)(4)(ii)(B)', strength: 'evidence' },
+  ],
+  parameters: {
+    allowedPorts: {
+      type: 'list',
+      description: 'TCP ports (443) or port ranges (8000-8100) an endpoint group may open.',
+      default: ['443'],
+      pattern: /^\d{1,5}(?:-\d{1,5})?$/,
+    },
+    allowedPrefixListIds: {
+      type: 'list',
+      description:
+        'Prefix lists accepted as ingress sources (their entries are trusted to be internal).',
+      default: [],
+      pattern: /^pl-[0-9a-f]+$/,
+    },
+  },
+  remediation:
+    'Give the endpoint a dedicated security group whose only ingress rule allows TCP 443 from the VPC CIDR blocks (or from the security groups of its clients), and remove all other ingress rules.',
+  remediationExample:
+    'aws ec2 create-security-group --group-name vpce-https --description "HTTPS to VPC endpoints" --vpc-id vpc-0123456789abcdef0\n' +
+    'aws ec2 authorize-security-group-ingress --group-id sg-0123456789abcdef0 --protocol tcp --port 443 --cidr 10.0.0.0/16\n' +
+    'aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0123456789abcdef0 --add-security-group-ids sg-0123456789abcdef0 --remove-security-group-ids sg-0fedcba9876543210',
+  iamActions: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
+  async evaluate(endpoint, view, params) {
+    if (endpoint.endpointType !== 'Interface') {
+      return notApplicable(
+        `${endpoint.id} is a ${endpoint.endpointType} endpoint; only Interface endpoints have security groups to check.`,
+      );
+    }
+    const state = endpoint.state.toLowerCase();
+    if (INACTIVE_STATES.has(state)) {
+      return notApplicable(`${endpoint.id} is ${state} and has no network interfaces.`);
+    }
+    const allowedPorts = parseAllowedPorts(params.allowedPorts);
+    if (endpoint.securityGroupIds.length === 0) {
+      return nonCompliant(
+        `${endpoint.id} lists no security group, so the ingress to its network interfaces cannot be checked.`,
+      );
+    }
+    const [groups, vpc] = await Promise.all([
+      view.securityGroups(endpoint.securityGroupIds),
+      view.vpc(endpoint.vpcId),
+    ]);
+    const byId = new Map(groups.map((group) => [group.id, group]));
+    const missing = endpoint.securityGroupIds.filter((id) => !byId.has(id));
+    const prefixLists = new Set(params.allowedPrefixListIds);
+    const findings = endpoint.securityGroupIds.flatMap((id) => {
+      const group = byId.get(id);
+      return group ? findingsOfGroup(group, vpc, endpoint.vpcId, allowedPorts, prefixLists) : [];
+    });
+
+    const problems = [
+      ...missing.map((id) => `security group ${id} not found`),
+      ...findings.filter((f) => !f.unverified).map((f) => `${f.where} (${f.reasons.join('; ')})`),
+    ];
+    const unverified = findings.filter((f) => f.unverified).map((f) => f.where);
+    const portsText = `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
+    if (problems.length > 0) {
+      const tail = unverified.length > 0 ? `; also unverified: ${unverified.join(', ')}` : '';
+      return nonCompliant(
+        `${endpoint.id} allows more than ${portsText} from inside ${endpoint.vpcId}: ${problems.join('; ')}${tail}.`,
+      );
+    }
+    if (unverified.length > 0) {
+      return unverifiable(
+        `${endpoint.vpcId} of ${endpoint.id} was not found, so CIDR sources cannot be compared with its blocks: ${unverified.join(', ')}.`,
+      );
+    }
+    const ruleCount = groups.reduce((sum, group) => sum + group.ingress.length, 0);
+    return compliant(
+      ruleCount === 0
+        ? `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} have no ingress rule; the endpoint accepts no traffic.`
+        : `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} allow only ${portsText} from inside ${endpoint.vpcId} or from security groups (${ruleCount} ingress rule(s)).`,
+    );
+  },
+  async dependents(changed: Resource, view: AccountView): Promise<ResourceRef[]> {
+    if (changed.type === 'AWS::EC2::SecurityGroup') {
+      const endpoints = await view.endpointsUsingSecurityGroup(changed.id);
+      return endpoints.map((e): ResourceRef => ({ type: 'AWS::EC2::VPCEndpoint', id: e.id }));
+    }
+    if (changed.type === 'AWS::EC2::VPCEndpoint') return [{ type: changed.type, id: changed.id }];
+    return [];
   },
 });
 

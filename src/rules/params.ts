@@ -44,7 +44,10 @@ const parseBoolean = (raw: unknown, ruleId: string, name: string): boolean => {
   if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim())) {
     return raw.trim().toLowerCase() === 'true';
   }
-  throw new InvalidParametersError(ruleId, `${name} must be "true" or "false", got ${JSON.stringify(raw)}`);
+  throw new InvalidParametersError(
+    ruleId,
+    `${name} must be "true" or "false", got ${JSON.stringify(raw)}`,
+  );
 };
 
 /**
@@ -93,7 +96,10 @@ const parseParams = <S extends ParamSchema>(
 };
 
 /** Parses the `ruleParameters` JSON string of a Config event (absent or empty means none). */
-const parseRuleParametersJson = (ruleId: string, json: string | undefined): Record<string, unknown> => {
+const parseRuleParametersJson = (
+  ruleId: string,
+  json: string | undefined,
+): Record<string, unknown> => {
   if (json === undefined || json.trim() === '') return {};
   let parsed: unknown;
   try {
@@ -107,5 +113,5 @@ const parseRuleParametersJson = (ruleId: string, json: string | undefined): Reco
   return parsed as Record<string, unknown>;
 };
 
-export { parseParams, parseRuleParametersJson };
 export type { ParamSchema, ParamSpec, ParamsOf };
+export { parseParams, parseRuleParametersJson };

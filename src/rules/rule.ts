@@ -54,5 +54,5 @@ const defineRule = <T extends ResourceType, S extends ParamSchema>(rule: Rule<T,
 // biome-ignore lint/suspicious/noExplicitAny: the catalogue holds rules of every type and schema
 type AnyRule = Rule<any, any>;
 
-export { defineRule };
 export type { AnyRule, FrameworkRef, Rule, Severity };
+export { defineRule };

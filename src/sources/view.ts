@@ -32,5 +32,4 @@ interface AccountView {
   bucket(name: string): Promise<Bucket | undefined>;
 }
 
-
 export type { AccountView };

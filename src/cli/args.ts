@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+
+type OutputFormat = 'table' | 'json';
+
+interface ScanOptions {
+  command: 'scan';
+  snapshot?: string | undefined;
+  live: boolean;
+  regions: string[];
+  profile?: string | undefined;
+  endpointUrl?: string | undefined;
+  format: OutputFormat;
+  paramsFile?: string | undefined;
+  ruleIds?: string[] | undefined;
+  exitZero: boolean;
+}
+
+type Command =
+  | ScanOptions
+  | { command: 'rules'; format: OutputFormat }
+  | { command: 'help' }
+  | { command: 'version' };
+
+const USAGE = `Usage:
+  vpce-guard scan --snapshot FILE [--format table|json] [--params FILE] [--rules id,id] [--exit-zero]
+  vpce-guard scan --live [--region R ...] [--profile P] [--endpoint-url URL] [--format table|json]
+                  [--params FILE] [--rules id,id]
+  vpce-guard rules [--format table|json]
+  vpce-guard --help | --version
+
+Exit codes: 0 nothing NON_COMPLIANT, 1 something NON_COMPLIANT, 2 usage or input error.
+--params FILE is a JSON object keyed by rule id, e.g. {"vpc-required-endpoints":{"requiredServices":"s3,dynamodb"}}.`;
+
+const formatOf = (value: string | undefined): OutputFormat => {
+  if (value === undefined || value === 'table' || value === 'json') return value ?? 'table';
+  throw new UsageError(`--format must be table or json, got ${value}`);
+};
+
+const parseCommandLine = (argv: readonly string[]): Command => {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        snapshot: { type: 'string' },
+        live: { type: 'boolean', default: false },
+        region: { type: 'string', multiple: true },
+        profile: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        format: { type: 'string' },
+        params: { type: 'string' },
+        rules: { type: 'string' },
+        'exit-zero': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const [command, ...extra] = positionals;
+  if (command === undefined) throw new UsageError('missing command');
+  if (extra.length > 0) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
+  const format = formatOf(values.format as string | undefined);
+  if (command === 'rules') return { command: 'rules', format };
+  if (command !== 'scan') throw new UsageError(`unknown command ${command}`);
+
+  const snapshot = values.snapshot as string | undefined;
+  const live = values.live as boolean;
+  if (!snapshot && !live) throw new UsageError('scan needs --snapshot FILE or --live');
+  if (snapshot && live) throw new UsageError('--snapshot and --live cannot be combined');
+  const liveOnly = ['region', 'profile', 'endpoint-url'].filter(
+    (name) => values[name] !== undefined,
+  );
+  if (!live && liveOnly.length > 0) {
+    throw new UsageError(`--${liveOnly.join(', --')} only apply to --live`);
+  }
+  const rules = values.rules as string | undefined;
+  return {
+    command: 'scan',
+    snapshot,
+    live,
+    regions: (values.region as string[] | undefined) ?? [],
+    profile: values.profile as string | undefined,
+    endpointUrl: values['endpoint-url'] as string | undefined,
+    format,
+    paramsFile: values.params as string | undefined,
+    ruleIds:
+      rules === undefined
+        ? undefined
+        : rules
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
+    exitZero: values['exit-zero'] as boolean,
+  };
+};
+
+export type { Command, OutputFormat, ScanOptions };
+export { parseCommandLine, USAGE };

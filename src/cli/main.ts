@@ -1,0 +1,177 @@
+import { readFile } from 'node:fs/promises';
+import { InvalidParametersError, SnapshotError, UsageError, VpceGuardError } from '../errors.js';
+import type { Evaluation } from '../model/compliance.js';
+import { RULES } from '../rules/index.js';
+import { parseParams } from '../rules/params.js';
+import type { AnyRule } from '../rules/rule.js';
+import { scan, summarise } from '../scan/scan.js';
+import { loadSnapshot } from '../sources/snapshot.js';
+import { type Command, parseCommandLine, type ScanOptions, USAGE } from './args.js';
+import { renderRules, renderTable, toJsonReport } from './render.js';
+
+interface Io {
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+
+const selectRules = (ruleIds: readonly string[] | undefined): AnyRule[] => {
+  if (!ruleIds) return [...RULES];
+  const unknown = ruleIds.filter((id) => !RULES.some((rule) => rule.id === id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown rule id(s): ${unknown.join(', ')}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
+    );
+  }
+  return RULES.filter((rule) => ruleIds.includes(rule.id));
+};
+
+/** Reads `--params FILE` and validates each rule's parameters before anything is scanned. */
+const loadParams = async (
+  path: string | undefined,
+  rules: readonly AnyRule[],
+): Promise<Map<string, unknown>> => {
+  let raw: Record<string, unknown> = {};
+  if (path) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --params file ${path}: ${(error as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`--params file ${path} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new UsageError(`--params file ${path} must hold a JSON object keyed by rule id`);
+    }
+    raw = parsed as Record<string, unknown>;
+    const unknown = Object.keys(raw).filter((id) => !RULES.some((rule) => rule.id === id));
+    if (unknown.length > 0)
+      throw new UsageError(`--params names unknown rule id(s): ${unknown.join(', ')}`);
+  }
+  const params = new Map<string, unknown>();
+  for (const rule of rules) {
+    const forRule = raw[rule.id];
+    if (
+      forRule !== undefined &&
+      (forRule === null || typeof forRule !== 'object' || Array.isArray(forRule))
+    ) {
+      throw new UsageError(`--params entry for ${rule.id} must be an object`);
+    }
+    params.set(
+      rule.id,
+      parseParams(rule.id, rule.parameters, forRule as Record<string, unknown> | undefined),
+    );
+  }
+  return params;
+};
+
+interface ScanResult {
+  evaluations: Evaluation[];
+  header: string;
+  skippedItems: number;
+  apiCalls?: (Record<string, number> & { total: number }) | undefined;
+}
+
+const scanSnapshot = async (
+  options: ScanOptions,
+  rules: readonly AnyRule[],
+  params: Map<string, unknown>,
+): Promise<ScanResult> => {
+  const view = await loadSnapshot(options.snapshot as string);
+  const evaluations = await scan({ rules, view, params, skipped: view.skipped });
+  return {
+    evaluations,
+    header: `vpce-guard scan of ${options.snapshot}: ${view.items.length} configuration items, ${rules.length} rule${rules.length === 1 ? '' : 's'}`,
+    skippedItems: view.skipped.length,
+  };
+};
+
+const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
+  const rules = selectRules(options.ruleIds);
+  const params = await loadParams(options.paramsFile, rules);
+  const result = options.live
+    ? await (await import('./live.js')).scanLive(options, rules, params, io)
+    : await scanSnapshot(options, rules, params);
+  const summary = summarise(result.evaluations);
+  if (options.format === 'json') {
+    const report = toJsonReport(result.evaluations, summary, {
+      skippedItems: result.skippedItems,
+      ...(result.apiCalls ? { apiCalls: result.apiCalls } : {}),
+    });
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const color = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined;
+    io.stdout.write(
+      renderTable(rules, result.evaluations, summary, result.header, {
+        color,
+        width: io.stdout.columns ?? 120,
+      }),
+    );
+    if (result.skippedItems > 0) {
+      io.stdout.write(
+        `${result.skippedItems} configuration item(s) could not be read; see their evaluations above.\n`,
+      );
+    }
+  }
+  if (options.exitZero) return 0;
+  return summary.byCompliance.NON_COMPLIANT > 0 ? 1 : 0;
+};
+
+const run = async (command: Command, io: Io): Promise<number> => {
+  switch (command.command) {
+    case 'help':
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'version':
+      io.stdout.write('vpce-guard 0.1.0\n');
+      return 0;
+    case 'rules':
+      io.stdout.write(
+        command.format === 'json'
+          ? `${JSON.stringify(
+              RULES.map(({ evaluate: _e, dependents: _d, ...meta }) => meta),
+              null,
+              2,
+            )}\n`
+          : renderRules(RULES),
+      );
+      return 0;
+    case 'scan':
+      return runScan(command, io);
+  }
+};
+
+/**
+ * The CLI entry point; returns the exit code. Input and usage problems print one line on stderr
+ * (no stack trace) and return 2.
+ */
+const main = async (argv: readonly string[], io: Io = defaultIo()): Promise<number> => {
+  try {
+    return await run(parseCommandLine(argv), io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`vpce-guard: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof SnapshotError || error instanceof InvalidParametersError) {
+      io.stderr.write(`vpce-guard: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof VpceGuardError) {
+      io.stderr.write(`vpce-guard: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`vpce-guard: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 2;
+  }
+};
+
+export type { Io, ScanResult };
+export { main };

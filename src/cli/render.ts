@@ -1,0 +1,152 @@
+import type { ComplianceType, Evaluation } from '../model/compliance.js';
+import type { AnyRule } from '../rules/rule.js';
+import type { ScanSummary } from '../scan/scan.js';
+
+interface RenderOptions {
+  color: boolean;
+  width: number;
+}
+
+interface JsonReport {
+  schemaVersion: 1;
+  evaluations: {
+    ruleId: string;
+    resourceType: string;
+    resourceId: string;
+    complianceType: ComplianceType;
+    annotation: string;
+    unverifiable?: true;
+  }[];
+  summary: ScanSummary & {
+    skippedItems: number;
+    apiCalls?: Record<string, number> & { total: number };
+  };
+}
+
+const LABELS: Record<ComplianceType, { text: string; mark: string; color: string }> = {
+  NON_COMPLIANT: { text: 'NON_COMPLIANT', mark: '✗', color: '\u001b[31m' },
+  COMPLIANT: { text: 'COMPLIANT', mark: '✓', color: '\u001b[32m' },
+  NOT_APPLICABLE: { text: 'NOT_APPLICABLE', mark: '–', color: '\u001b[90m' },
+};
+const RESET = '\u001b[0m';
+const BOLD = '\u001b[1m';
+
+const paint = (options: RenderOptions, code: string, text: string): string =>
+  options.color ? `${code}${text}${RESET}` : text;
+
+/** Greedy word wrap; long unbroken tokens (ARNs) are split rather than overflowing. */
+const wrap = (text: string, width: number): string[] => {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    while (rest.length > width) {
+      if (line) {
+        lines.push(line);
+        line = '';
+      }
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    if (!line) line = rest;
+    else if (line.length + 1 + rest.length <= width) line = `${line} ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.length > 0 ? lines : [''];
+};
+
+const ORDER: ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
+
+const renderTable = (
+  rules: readonly AnyRule[],
+  evaluations: readonly Evaluation[],
+  summary: ScanSummary,
+  header: string,
+  options: RenderOptions,
+): string => {
+  const out: string[] = [paint(options, BOLD, header), ''];
+  const idWidth = Math.min(
+    40,
+    Math.max(12, ...evaluations.map((evaluation) => evaluation.resource.id.length)),
+  );
+  const labelWidth = 16;
+  const indent = 2 + labelWidth + 1 + idWidth + 2;
+  const textWidth = Math.max(30, options.width - indent);
+  for (const rule of rules) {
+    const mine = evaluations
+      .filter((evaluation) => evaluation.ruleId === rule.id)
+      .sort(
+        (a, b) =>
+          ORDER.indexOf(a.compliance) - ORDER.indexOf(b.compliance) ||
+          a.resource.id.localeCompare(b.resource.id),
+      );
+    const counts = summary.byRule[rule.id];
+    const tally = counts
+      ? `${counts.NON_COMPLIANT} non-compliant, ${counts.COMPLIANT} compliant, ${counts.NOT_APPLICABLE} n/a`
+      : 'no resources';
+    out.push(paint(options, BOLD, `${rule.id}  [${rule.severity}]  ${tally}`));
+    out.push(`  ${rule.title}`);
+    if (mine.length === 0) out.push(`  (no ${rule.resourceType} resources)`);
+    for (const evaluation of mine) {
+      const label = LABELS[evaluation.compliance];
+      const status = `${label.mark} ${evaluation.unverifiable ? 'UNVERIFIED' : label.text}`;
+      const id =
+        evaluation.resource.id.length > idWidth
+          ? `${evaluation.resource.id.slice(0, idWidth - 1)}…`
+          : evaluation.resource.id;
+      const [first, ...rest] = wrap(evaluation.annotation, textWidth);
+      out.push(
+        `  ${paint(options, label.color, status.padEnd(labelWidth))} ${id.padEnd(idWidth)}  ${first}`,
+      );
+      for (const line of rest) out.push(`${' '.repeat(indent)}${line}`);
+    }
+    out.push('');
+  }
+  const { byCompliance } = summary;
+  const unverified =
+    summary.unverifiable > 0 ? ` (${summary.unverifiable} could not be verified)` : '';
+  out.push(
+    paint(
+      options,
+      BOLD,
+      `Summary: ${summary.total} evaluations across ${rules.length} rules: ` +
+        `${byCompliance.NON_COMPLIANT} non-compliant${unverified}, ${byCompliance.COMPLIANT} compliant, ` +
+        `${byCompliance.NOT_APPLICABLE} not applicable`,
+    ),
+  );
+  return `${out.join('\n')}\n`;
+};
+
+const toJsonReport = (
+  evaluations: readonly Evaluation[],
+  summary: ScanSummary,
+  extra: { skippedItems: number; apiCalls?: Record<string, number> & { total: number } },
+): JsonReport => ({
+  schemaVersion: 1,
+  evaluations: evaluations.map((evaluation) => ({
+    ruleId: evaluation.ruleId,
+    resourceType: evaluation.resource.type,
+    resourceId: evaluation.resource.id,
+    complianceType: evaluation.compliance,
+    annotation: evaluation.annotation,
+    ...(evaluation.unverifiable ? { unverifiable: true as const } : {}),
+  })),
+  summary: { ...summary, ...extra },
+});
+
+const renderRules = (rules: readonly AnyRule[]): string =>
+  `${rules
+    .map(
+      (rule) =>
+        `${rule.id}  [${rule.severity}]  ${rule.resourceType}\n  ${rule.title}\n  parameters: ${
+          Object.keys(rule.parameters).join(', ') || 'none'
+        }`,
+    )
+    .join('\n\n')}\n`;
+
+export type { JsonReport, RenderOptions };
+export { renderRules, renderTable, toJsonReport, wrap };

@@ -1,0 +1,164 @@
+import type { ConfigServiceClient, Evaluation } from '@aws-sdk/client-config-service';
+import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { EvaluationDeliveryError } from '../errors.js';
+import { errorMessage, errorName, isRetryableAwsError } from './aws-errors.js';
+import type { EngineLogger } from './logger.js';
+
+/** PutEvaluations accepts at most 100 evaluations per call (aws-config-contract.md §2). */
+const MAX_BATCH_SIZE = 100;
+/** The RDK/rdklib convention for local runs: results are validated but not stored. */
+const TEST_MODE_TOKEN = 'TESTMODE';
+
+interface DeliveryOptions {
+  config: ConfigServiceClient;
+  resultToken: string;
+  logger: EngineLogger;
+  sleep: (ms: number) => Promise<void>;
+  /** Attempts per batch, the first included. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  random?: () => number;
+}
+
+interface DeliveryResult {
+  delivered: number;
+  testMode: boolean;
+}
+
+const keyOf = (evaluation: Evaluation): string =>
+  `${evaluation.ComplianceResourceType}|${evaluation.ComplianceResourceId}`;
+
+const describe = (evaluation: Evaluation): Record<string, unknown> => ({
+  resourceType: evaluation.ComplianceResourceType,
+  resourceId: evaluation.ComplianceResourceId,
+  complianceType: evaluation.ComplianceType,
+});
+
+/** Exponential backoff with full jitter, so concurrent rule Lambdas do not retry in lockstep. */
+const backoffDelay = (
+  attempt: number,
+  options: Required<Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>>,
+): number =>
+  Math.round(options.random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt));
+
+const chunk = <T>(items: readonly T[], size: number): T[][] => {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    batches.push(items.slice(start, start + size));
+  }
+  return batches;
+};
+
+/**
+ * Sends one batch until Config accepts every evaluation or the attempts run out. Returns the
+ * evaluations still rejected. Errors that are not throttling/5xx (an invalid result token, a bad
+ * resource type) are not retried: they would fail the same way again.
+ */
+const sendBatch = async (
+  batch: Evaluation[],
+  testMode: boolean,
+  options: DeliveryOptions & { maxAttempts: number },
+  timing: Required<Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>>,
+): Promise<{ accepted: number; rejected: Evaluation[]; lastError?: unknown }> => {
+  const originals = new Map(batch.map((evaluation) => [keyOf(evaluation), evaluation]));
+  let pending = batch;
+  let accepted = 0;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= options.maxAttempts; attempt += 1) {
+    try {
+      const response = await options.config.send(
+        new PutEvaluationsCommand({
+          ResultToken: options.resultToken,
+          Evaluations: pending,
+          ...(testMode ? { TestMode: true } : {}),
+        }),
+      );
+      const failed = response.FailedEvaluations ?? [];
+      accepted += pending.length - failed.length;
+      if (failed.length === 0) return { accepted, rejected: [] };
+      for (const evaluation of failed) {
+        options.logger.warn('AWS Config did not accept an evaluation', {
+          ...describe(evaluation),
+          attempt,
+        });
+      }
+      // Resend what we built, not Config's echo, so nothing of the original is lost.
+      pending = failed.map((evaluation) => originals.get(keyOf(evaluation)) ?? evaluation);
+      lastError = undefined;
+    } catch (error) {
+      if (!isRetryableAwsError(error)) {
+        options.logger.error('PutEvaluations failed', {
+          error,
+          errorName: errorName(error),
+          undelivered: pending.length,
+        });
+        throw new EvaluationDeliveryError(
+          `PutEvaluations failed for ${pending.length} evaluation(s): ${errorMessage(error)}`,
+          pending.length,
+          { cause: error },
+        );
+      }
+      options.logger.warn('PutEvaluations was throttled or failed transiently', {
+        errorName: errorName(error),
+        attempt,
+      });
+      lastError = error;
+    }
+    if (attempt < options.maxAttempts) await options.sleep(backoffDelay(attempt, timing));
+  }
+  return { accepted, rejected: pending, lastError };
+};
+
+/**
+ * Delivers evaluations in batches of 100. Anything Config still rejects after the retries fails the
+ * invocation with `EvaluationDeliveryError`: a silent partial delivery leaves stale verdicts behind.
+ */
+const deliverEvaluations = async (
+  evaluations: readonly Evaluation[],
+  options: DeliveryOptions,
+): Promise<DeliveryResult> => {
+  const testMode = options.resultToken === TEST_MODE_TOKEN;
+  const settings = { ...options, maxAttempts: Math.max(1, options.maxAttempts ?? 5) };
+  const timing = {
+    baseDelayMs: options.baseDelayMs ?? 100,
+    maxDelayMs: options.maxDelayMs ?? 5_000,
+    random: options.random ?? Math.random,
+  };
+  if (evaluations.length === 0 && testMode) {
+    // A real run still reports an empty list so Config records a successful invocation; in
+    // TestMode nothing is recorded anyway and Config implementations (moto) reject an empty list.
+    options.logger.info('No evaluations to deliver (TestMode: PutEvaluations skipped)');
+    return { delivered: 0, testMode };
+  }
+  const batches = evaluations.length === 0 ? [[]] : chunk(evaluations, MAX_BATCH_SIZE);
+  let delivered = 0;
+  const lost: Evaluation[] = [];
+  let lastError: unknown;
+  for (const batch of batches) {
+    const result = await sendBatch(batch, testMode, settings, timing);
+    delivered += result.accepted;
+    lost.push(...result.rejected);
+    lastError = result.lastError ?? lastError;
+  }
+  options.logger.info('Evaluations delivered to AWS Config', {
+    delivered,
+    total: evaluations.length,
+    batches: batches.length,
+    testMode,
+  });
+  if (lost.length > 0) {
+    for (const evaluation of lost) {
+      options.logger.error('Evaluation lost after retries', describe(evaluation));
+    }
+    throw new EvaluationDeliveryError(
+      `AWS Config did not accept ${lost.length} of ${evaluations.length} evaluation(s) after ${settings.maxAttempts} attempts`,
+      lost.length,
+      lastError === undefined ? undefined : { cause: lastError },
+    );
+  }
+  return { delivered, testMode };
+};
+
+export { deliverEvaluations, MAX_BATCH_SIZE, TEST_MODE_TOKEN };
+export type { DeliveryOptions, DeliveryResult };

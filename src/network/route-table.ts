@@ -1,0 +1,142 @@
+import type { Route, RouteTable, RouteTarget, Subnet } from '../model/resources.js';
+import { parseCidr } from './cidr.js';
+
+/**
+ * Route-table path analysis: which subnets a table serves and where its default route leaves the
+ * VPC. AWS resolves a subnet's table as its explicit association, else the main table of the
+ * subnet's own VPC; tables of other VPCs never apply, whatever a snapshot happens to contain.
+ */
+
+/** How a default route leaves the VPC, from the point of view of traffic to AWS services. */
+type HopClass =
+  | 'internet-gateway'
+  | 'nat-gateway'
+  | 'nat-instance'
+  | 'transit-gateway'
+  | 'vpc-peering'
+  | 'virtual-private-gateway'
+  | 'other';
+
+interface Hop {
+  hopClass: HopClass;
+  target: RouteTarget;
+  /** For annotations: `NAT gateway nat-…`, `NAT instance i-…`. */
+  label: string;
+}
+
+type DefaultRoute =
+  | { kind: 'none' }
+  /** A route whose target is gone: it drops traffic, so nothing leaves through it. */
+  | { kind: 'blackhole'; route: Route }
+  | { kind: 'active'; route: Route; hop: Hop };
+
+interface ServedSubnet {
+  subnetId: string;
+  association: 'explicit' | 'main';
+}
+
+const HOP_LABELS: Record<RouteTarget['kind'], [HopClass, string]> = {
+  'internet-gateway': ['internet-gateway', 'internet gateway'],
+  'nat-gateway': ['nat-gateway', 'NAT gateway'],
+  instance: ['nat-instance', 'NAT instance'],
+  'network-interface': ['nat-instance', 'NAT instance network interface'],
+  'transit-gateway': ['transit-gateway', 'transit gateway'],
+  'vpc-peering': ['vpc-peering', 'VPC peering connection'],
+  'virtual-private-gateway': ['virtual-private-gateway', 'virtual private gateway'],
+  'egress-only-internet-gateway': ['other', 'egress-only internet gateway'],
+  'vpc-endpoint': ['other', 'VPC endpoint'],
+  'carrier-gateway': ['other', 'carrier gateway'],
+  'local-gateway': ['other', 'local gateway'],
+  'core-network': ['other', 'Cloud WAN core network'],
+  local: ['other', 'local route'],
+  unknown: ['other', 'target'],
+};
+
+/**
+ * Classifies a route target. Instance and network-interface targets of a default route are NAT
+ * instances (or appliances acting as one): either way the traffic leaves through a host the
+ * account runs, not through an endpoint.
+ */
+const classifyHop = (target: RouteTarget): Hop => {
+  const [hopClass, noun] = HOP_LABELS[target.kind];
+  return { hopClass, target, label: target.id ? `${noun} ${target.id}` : noun };
+};
+
+const isDefaultDestination = (route: Route, version: 4 | 6): boolean => {
+  const destination = version === 4 ? route.destinationCidr : route.destinationIpv6Cidr;
+  if (destination === undefined) return false;
+  const parsed = parseCidr(destination);
+  return parsed !== undefined && parsed.version === version && parsed.prefix === 0;
+};
+
+/**
+ * The table's default route (`0.0.0.0/0`, or `::/0` for version 6) and its hop. An active route
+ * wins over a blackhole one; a table whose only default route is a blackhole sends nothing out.
+ */
+const defaultRouteOf = (table: RouteTable, version: 4 | 6 = 4): DefaultRoute => {
+  const candidates = table.routes.filter((route) => isDefaultDestination(route, version));
+  const active = candidates.find((route) => route.state === 'active');
+  if (active) return { kind: 'active', route: active, hop: classifyHop(active.target) };
+  const blackhole = candidates[0];
+  return blackhole ? { kind: 'blackhole', route: blackhole } : { kind: 'none' };
+};
+
+const isMainTable = (table: RouteTable): boolean => table.associations.some((a) => a.main);
+
+const explicitSubnetIds = (table: RouteTable): string[] =>
+  table.associations.flatMap((a) => (!a.main && a.subnetId ? [a.subnetId] : []));
+
+/**
+ * The tables that decide routing in the table's VPC, with `table` itself in its current form (the
+ * evaluated item may be newer than what a view returns).
+ */
+const tablesOfSameVpc = (table: RouteTable, tables: readonly RouteTable[]): RouteTable[] => [
+  table,
+  ...tables.filter((other) => other.vpcId === table.vpcId && other.id !== table.id),
+];
+
+/**
+ * The subnets a table serves: its explicit associations, plus, for the main table, every subnet of
+ * the same VPC that no table of that VPC associates explicitly. Explicit associations count even
+ * when the subnet itself is not in `subnets` (not recorded).
+ */
+const subnetsServedBy = (
+  table: RouteTable,
+  tables: readonly RouteTable[],
+  subnets: readonly Subnet[],
+): ServedSubnet[] => {
+  const served: ServedSubnet[] = explicitSubnetIds(table).map((subnetId) => ({
+    subnetId,
+    association: 'explicit',
+  }));
+  if (!isMainTable(table)) return served;
+  const explicit = new Set(tablesOfSameVpc(table, tables).flatMap(explicitSubnetIds));
+  for (const subnet of subnets) {
+    if (subnet.vpcId === table.vpcId && !explicit.has(subnet.id)) {
+      served.push({ subnetId: subnet.id, association: 'main' });
+    }
+  }
+  return served;
+};
+
+/** The table that routes a subnet: its explicit association, else its own VPC's main table. */
+const routeTableOfSubnet = (
+  subnet: Subnet,
+  tables: readonly RouteTable[],
+): RouteTable | undefined => {
+  const sameVpc = tables.filter((table) => table.vpcId === subnet.vpcId);
+  return (
+    sameVpc.find((table) => explicitSubnetIds(table).includes(subnet.id)) ??
+    sameVpc.find(isMainTable)
+  );
+};
+
+export type { DefaultRoute, Hop, HopClass, ServedSubnet };
+export {
+  classifyHop,
+  defaultRouteOf,
+  explicitSubnetIds,
+  isMainTable,
+  routeTableOfSubnet,
+  subnetsServedBy,
+};

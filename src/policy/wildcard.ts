@@ -1,0 +1,132 @@
+/**
+ * IAM wildcard patterns (`*` any run of characters, `?` one character) as languages, so the analyser
+ * can ask set questions of them: does a pattern match a value, does one pattern match everything
+ * another matches (coverage), can two patterns match a common value (overlap). The escapes `${*}`,
+ * `${?}` and `${$}` stand for the literal characters; other policy variables stay literal text
+ * because the analyser cannot know their runtime value.
+ */
+
+type Token = { kind: 'star' } | { kind: 'one' } | { kind: 'char'; char: string };
+
+interface WildcardOptions {
+  /** Actions and `...IgnoreCase` operators compare without case; resources and ARNs do not. */
+  ignoreCase?: boolean;
+}
+
+const ESCAPES: Record<string, string> = { '${*}': '*', '${?}': '?', '${$}': '$' };
+
+const tokenize = (pattern: string, ignoreCase: boolean): Token[] => {
+  const tokens: Token[] = [];
+  let index = 0;
+  while (index < pattern.length) {
+    const escaped = ESCAPES[pattern.slice(index, index + 4)];
+    if (escaped !== undefined) {
+      tokens.push({ kind: 'char', char: escaped });
+      index += 4;
+      continue;
+    }
+    const char = pattern.charAt(index);
+    if (char === '*') {
+      // Consecutive stars match the same language as one and keep the searches below small.
+      if (tokens.at(-1)?.kind !== 'star') tokens.push({ kind: 'star' });
+    } else if (char === '?') {
+      tokens.push({ kind: 'one' });
+    } else {
+      tokens.push({ kind: 'char', char: ignoreCase ? char.toLowerCase() : char });
+    }
+    index += 1;
+  }
+  return tokens;
+};
+
+const hasWildcard = (pattern: string): boolean =>
+  tokenize(pattern, false).some((token) => token.kind !== 'char');
+
+/** Whether `value` (a concrete string, wildcards in it are plain characters) matches `pattern`. */
+const wildcardMatch = (pattern: string, value: string, options: WildcardOptions = {}): boolean => {
+  const ignoreCase = options.ignoreCase ?? false;
+  const tokens = tokenize(pattern, ignoreCase);
+  const text = ignoreCase ? value.toLowerCase() : value;
+  // Greedy match with one backtrack point: linear for `*`/`?` patterns.
+  let t = 0;
+  let s = 0;
+  let starToken = -1;
+  let starText = 0;
+  while (s < text.length) {
+    const token = tokens[t];
+    if (token && (token.kind === 'one' || (token.kind === 'char' && token.char === text[s]))) {
+      t += 1;
+      s += 1;
+    } else if (token?.kind === 'star') {
+      starToken = t;
+      starText = s;
+      t += 1;
+    } else if (starToken >= 0) {
+      t = starToken + 1;
+      starText += 1;
+      s = starText;
+    } else {
+      return false;
+    }
+  }
+  while (tokens[t]?.kind === 'star') t += 1;
+  return t === tokens.length;
+};
+
+const memoised = (search: (i: number, j: number) => boolean) => {
+  const seen = new Map<string, boolean>();
+  const run = (i: number, j: number): boolean => {
+    const key = `${i},${j}`;
+    const known = seen.get(key);
+    if (known !== undefined) return known;
+    seen.set(key, false);
+    const result = search(i, j);
+    seen.set(key, result);
+    return result;
+  };
+  return run;
+};
+
+/**
+ * Whether every value `inner` can match is also matched by `outer` (language inclusion). Sound: a
+ * `true` is always right; a few exotic equal pairs (`?*` against `*?`) answer `false`, which makes a
+ * rule stricter, never laxer.
+ */
+const wildcardCovers = (outer: string, inner: string, options: WildcardOptions = {}): boolean => {
+  const ignoreCase = options.ignoreCase ?? false;
+  const a = tokenize(outer, ignoreCase);
+  const b = tokenize(inner, ignoreCase);
+  const covers = memoised((i, j): boolean => {
+    const x = a[i];
+    const y = b[j];
+    if (x === undefined) return y === undefined;
+    if (x.kind === 'star') return covers(i + 1, j) || (y !== undefined && covers(i, j + 1));
+    if (y === undefined || y.kind === 'star') return false;
+    if (x.kind === 'one') return covers(i + 1, j + 1);
+    return y.kind === 'char' && y.char === x.char && covers(i + 1, j + 1);
+  });
+  return covers(0, 0);
+};
+
+/** Whether some value matches both patterns (non-empty intersection); exact for `*`/`?`. */
+const wildcardOverlaps = (first: string, second: string, options: WildcardOptions = {}): boolean => {
+  const ignoreCase = options.ignoreCase ?? false;
+  const a = tokenize(first, ignoreCase);
+  const b = tokenize(second, ignoreCase);
+  const overlaps = memoised((i, j): boolean => {
+    const x = a[i];
+    const y = b[j];
+    if (x === undefined && y === undefined) return true;
+    if (x?.kind === 'star' && overlaps(i + 1, j)) return true;
+    if (y?.kind === 'star' && overlaps(i, j + 1)) return true;
+    if (x?.kind === 'star' && y !== undefined && y.kind !== 'star') return overlaps(i, j + 1);
+    if (y?.kind === 'star' && x !== undefined && x.kind !== 'star') return overlaps(i + 1, j);
+    if (x === undefined || y === undefined || x.kind === 'star' || y.kind === 'star') return false;
+    const compatible = x.kind === 'one' || y.kind === 'one' || x.char === y.char;
+    return compatible && overlaps(i + 1, j + 1);
+  });
+  return overlaps(0, 0);
+};
+
+export { hasWildcard, wildcardCovers, wildcardMatch, wildcardOverlaps };
+export type { WildcardOptions };

@@ -1,0 +1,102 @@
+import type { ComplianceType, Evaluation } from '../model/compliance.js';
+import type { ResourceType } from '../model/resources.js';
+import type { AnyRule } from '../rules/rule.js';
+import type { SkippedItem } from '../sources/snapshot.js';
+import type { AccountView } from '../sources/view.js';
+import { evaluateResource } from './evaluate.js';
+
+interface ScanInput {
+  rules: readonly AnyRule[];
+  view: AccountView;
+  /** Parsed parameters per rule id (already validated). */
+  params: ReadonlyMap<string, unknown>;
+  /** Items of the source that could not be read: each still gets an evaluation for its type. */
+  skipped?: readonly SkippedItem[];
+  /** Bounded parallelism over resources; the live view benefits, the snapshot view does not care. */
+  concurrency?: number;
+}
+
+interface ScanSummary {
+  total: number;
+  byCompliance: Record<ComplianceType, number>;
+  byRule: Record<string, Record<ComplianceType, number>>;
+  unverifiable: number;
+}
+
+const emptyCounts = (): Record<ComplianceType, number> => ({
+  COMPLIANT: 0,
+  NON_COMPLIANT: 0,
+  NOT_APPLICABLE: 0,
+});
+
+const mapBounded = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};
+
+/**
+ * Runs every rule over every resource of its evaluated type: one evaluation per resource and rule,
+ * NOT_APPLICABLE included, in a stable order (rule, then resource id).
+ */
+const scan = async (input: ScanInput): Promise<Evaluation[]> => {
+  const evaluations: Evaluation[] = [];
+  for (const rule of input.rules) {
+    const resources = await input.view.list(rule.resourceType as ResourceType);
+    const params = input.params.get(rule.id);
+    const judged = await mapBounded(resources, input.concurrency ?? 8, (resource) =>
+      evaluateResource(rule, resource, input.view, params),
+    );
+    const seen = new Set(judged.map((evaluation) => evaluation.resource.id));
+    for (const item of input.skipped ?? []) {
+      if (
+        item.resourceType !== rule.resourceType ||
+        !item.resourceId ||
+        seen.has(item.resourceId)
+      ) {
+        continue;
+      }
+      seen.add(item.resourceId);
+      judged.push({
+        ruleId: rule.id,
+        resource: { type: rule.resourceType, id: item.resourceId },
+        compliance: 'NON_COMPLIANT',
+        annotation: `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
+      });
+    }
+    judged.sort((a, b) => a.resource.id.localeCompare(b.resource.id));
+    evaluations.push(...judged);
+  }
+  return evaluations;
+};
+
+const summarise = (evaluations: readonly Evaluation[]): ScanSummary => {
+  const summary: ScanSummary = {
+    total: evaluations.length,
+    byCompliance: emptyCounts(),
+    byRule: {},
+    unverifiable: 0,
+  };
+  for (const evaluation of evaluations) {
+    summary.byCompliance[evaluation.compliance] += 1;
+    summary.byRule[evaluation.ruleId] ??= emptyCounts();
+    (summary.byRule[evaluation.ruleId] as Record<ComplianceType, number>)[evaluation.compliance] +=
+      1;
+    if (evaluation.unverifiable) summary.unverifiable += 1;
+  }
+  return summary;
+};
+
+export type { ScanInput, ScanSummary };
+export { mapBounded, scan, summarise };

@@ -1,0 +1,513 @@
+import { ConfigItemParseError } from '../errors.js';
+import {
+  isResourceType,
+  type PolicySource,
+  type PublicAccessBlock,
+  type Resource,
+  type ResourceType,
+  type Route,
+  type RouteTarget,
+  type SecurityGroupRule,
+  type VpcEndpointType,
+} from '../model/resources.js';
+
+/**
+ * AWS Config configuration items arrive in two serialisations (aws-config-contract.md §3.1): the
+ * event/snapshot format (object `configuration`, mostly object supplementary values) and the API
+ * format (JSON-string `configuration` and supplementary values, different top-level names). Both are
+ * normalised here, once, into the model; nothing downstream sees either shape.
+ */
+
+type ItemStatus =
+  | 'OK'
+  | 'ResourceDiscovered'
+  | 'ResourceNotRecorded'
+  | 'ResourceDeleted'
+  | 'ResourceDeletedNotRecorded';
+
+const ITEM_STATUSES: readonly ItemStatus[] = [
+  'OK',
+  'ResourceDiscovered',
+  'ResourceNotRecorded',
+  'ResourceDeleted',
+  'ResourceDeletedNotRecorded',
+];
+
+interface ConfigItem {
+  resourceType: string;
+  resourceId: string;
+  resourceName?: string | undefined;
+  status: ItemStatus;
+  captureTime?: string | undefined;
+  accountId?: string | undefined;
+  region?: string | undefined;
+  /** Absent for deleted or not-recorded items and for types vpce-guard does not model. */
+  resource?: Resource | undefined;
+}
+
+interface ItemMeta {
+  accountId?: string | undefined;
+  region?: string | undefined;
+  arn?: string | undefined;
+  resourceName?: string | undefined;
+  tags?: Record<string, string> | undefined;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Config writes camelCase for EC2/S3 types and CloudFormation-registry types use PascalCase. */
+const field = (obj: Json | undefined, name: string): unknown => {
+  if (!obj) return undefined;
+  if (name in obj) return obj[name];
+  const pascal = name.charAt(0).toUpperCase() + name.slice(1);
+  return obj[pascal];
+};
+
+const str = (obj: Json | undefined, name: string): string | undefined => {
+  const value = field(obj, name);
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+};
+
+const num = (obj: Json | undefined, name: string): number | undefined => {
+  const value = field(obj, name);
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+    return Number(value);
+  }
+  return undefined;
+};
+
+const bool = (obj: Json | undefined, name: string): boolean => {
+  const value = field(obj, name);
+  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
+};
+
+/** `state` is a plain string in recorded items but `{value}` in the advanced-query schema. */
+const stateOf = (obj: Json | undefined): string | undefined => {
+  const value = field(obj, 'state');
+  const raw = isObject(value) ? str(value, 'value') : typeof value === 'string' ? value : undefined;
+  return raw?.toLowerCase();
+};
+
+const decodeJson = (value: unknown, what: string, ctx: ParseContext): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new ConfigItemParseError(`${what} is a string but not valid JSON`, ctx, { cause: error });
+  }
+};
+
+interface ParseContext {
+  resourceType?: string | undefined;
+  resourceId?: string | undefined;
+}
+
+const arrayOf = (obj: Json | undefined, name: string, ctx: ParseContext): unknown[] => {
+  const value = field(obj, name);
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw new ConfigItemParseError(`configuration.${name} should be a list`, ctx);
+  }
+  return value;
+};
+
+const objectsOf = (obj: Json | undefined, name: string, ctx: ParseContext): Json[] =>
+  arrayOf(obj, name, ctx).filter(isObject);
+
+const stringsOf = (obj: Json | undefined, name: string, ctx: ParseContext): string[] =>
+  arrayOf(obj, name, ctx).filter((item): item is string => typeof item === 'string');
+
+const tagsFrom = (value: unknown): Record<string, string> => {
+  const tags: Record<string, string> = {};
+  if (Array.isArray(value)) {
+    for (const tag of value) {
+      if (!isObject(tag)) continue;
+      const key = str(tag, 'key');
+      const tagValue = field(tag, 'value');
+      if (key !== undefined) tags[key] = typeof tagValue === 'string' ? tagValue : '';
+    }
+  } else if (isObject(value)) {
+    for (const [key, tagValue] of Object.entries(value)) {
+      if (typeof tagValue === 'string') tags[key] = tagValue;
+    }
+  }
+  return tags;
+};
+
+const routeTargetOf = (route: Json): RouteTarget => {
+  // NAT-instance routes name both the instance and its ENI; the instance is the more telling hop.
+  const candidates: [string, RouteTarget['kind']][] = [
+    ['natGatewayId', 'nat-gateway'],
+    ['transitGatewayId', 'transit-gateway'],
+    ['vpcPeeringConnectionId', 'vpc-peering'],
+    ['egressOnlyInternetGatewayId', 'egress-only-internet-gateway'],
+    ['carrierGatewayId', 'carrier-gateway'],
+    ['localGatewayId', 'local-gateway'],
+    ['coreNetworkArn', 'core-network'],
+    ['instanceId', 'instance'],
+    ['networkInterfaceId', 'network-interface'],
+  ];
+  for (const [name, kind] of candidates) {
+    const id = str(route, name);
+    if (id) return { kind, id };
+  }
+  const gatewayId = str(route, 'gatewayId');
+  if (!gatewayId) return { kind: 'unknown', id: '' };
+  if (gatewayId === 'local') return { kind: 'local', id: 'local' };
+  if (gatewayId.startsWith('igw-')) return { kind: 'internet-gateway', id: gatewayId };
+  if (gatewayId.startsWith('vpce-')) return { kind: 'vpc-endpoint', id: gatewayId };
+  if (gatewayId.startsWith('vgw-')) return { kind: 'virtual-private-gateway', id: gatewayId };
+  if (gatewayId.startsWith('nat-')) return { kind: 'nat-gateway', id: gatewayId };
+  return { kind: 'unknown', id: gatewayId };
+};
+
+const routesOf = (configuration: Json, ctx: ParseContext): Route[] =>
+  objectsOf(configuration, 'routes', ctx).map((route) => ({
+    destinationCidr: str(route, 'destinationCidrBlock'),
+    destinationIpv6Cidr: str(route, 'destinationIpv6CidrBlock'),
+    destinationPrefixListId: str(route, 'destinationPrefixListId'),
+    target: routeTargetOf(route),
+    state: stateOf(route) === 'blackhole' ? 'blackhole' : 'active',
+  }));
+
+const PROTOCOL_NAMES: Record<string, string> = {
+  '6': 'tcp',
+  '17': 'udp',
+  '1': 'icmp',
+  '58': 'icmpv6',
+};
+
+const permissionsOf = (configuration: Json, name: string, ctx: ParseContext): SecurityGroupRule[] =>
+  objectsOf(configuration, name, ctx).map((permission) => {
+    const rawProtocol = String(field(permission, 'ipProtocol') ?? '-1').toLowerCase();
+    const ipv4 = objectsOf(permission, 'ipv4Ranges', ctx).flatMap((range) => {
+      const cidr = str(range, 'cidrIp');
+      return cidr ? [{ cidr, description: str(range, 'description') }] : [];
+    });
+    // Older items carry only the legacy `ipRanges` list of strings.
+    for (const cidr of stringsOf(permission, 'ipRanges', ctx)) {
+      if (!ipv4.some((range) => range.cidr === cidr)) ipv4.push({ cidr, description: undefined });
+    }
+    for (const range of objectsOf(permission, 'ipRanges', ctx)) {
+      const cidr = str(range, 'cidrIp');
+      if (cidr && !ipv4.some((known) => known.cidr === cidr)) {
+        ipv4.push({ cidr, description: str(range, 'description') });
+      }
+    }
+    return {
+      protocol: PROTOCOL_NAMES[rawProtocol] ?? rawProtocol,
+      fromPort: num(permission, 'fromPort'),
+      toPort: num(permission, 'toPort'),
+      ipv4Ranges: ipv4,
+      ipv6Ranges: objectsOf(permission, 'ipv6Ranges', ctx).flatMap((range) => {
+        const cidr = str(range, 'cidrIpv6');
+        return cidr ? [{ cidr, description: str(range, 'description') }] : [];
+      }),
+      prefixListIds: objectsOf(permission, 'prefixListIds', ctx).flatMap((entry) => {
+        const id = str(entry, 'prefixListId');
+        return id ? [id] : [];
+      }),
+      groupRefs: objectsOf(permission, 'userIdGroupPairs', ctx).flatMap((pair) => {
+        const groupId = str(pair, 'groupId');
+        return groupId ? [{ groupId, userId: str(pair, 'userId') }] : [];
+      }),
+    };
+  });
+
+/** A policy document recorded as text; an object (some exporters) is re-serialised. */
+const policyFromDocument = (document: unknown): PolicySource => {
+  if (document === undefined || document === null || document === '') return { kind: 'absent' };
+  if (typeof document === 'string') return { kind: 'present', text: document };
+  return { kind: 'present', text: JSON.stringify(document) };
+};
+
+const bucketPolicyOf = (supplementary: Json, ctx: ParseContext): PolicySource => {
+  const raw = decodeJson(field(supplementary, 'BucketPolicy'), 'BucketPolicy', ctx);
+  if (raw === undefined || raw === null) return { kind: 'absent' };
+  if (!isObject(raw)) {
+    throw new ConfigItemParseError('supplementaryConfiguration.BucketPolicy is not an object', ctx);
+  }
+  return policyFromDocument(raw.policyText);
+};
+
+const publicAccessBlockOf = (supplementary: Json, ctx: ParseContext) => {
+  const raw = decodeJson(
+    field(supplementary, 'PublicAccessBlockConfiguration'),
+    'PublicAccessBlockConfiguration',
+    ctx,
+  );
+  if (!isObject(raw)) return undefined;
+  const block: PublicAccessBlock = {
+    blockPublicAcls: bool(raw, 'blockPublicAcls'),
+    ignorePublicAcls: bool(raw, 'ignorePublicAcls'),
+    blockPublicPolicy: bool(raw, 'blockPublicPolicy'),
+    restrictPublicBuckets: bool(raw, 'restrictPublicBuckets'),
+  };
+  return block;
+};
+
+const bucketTagsOf = (supplementary: Json, ctx: ParseContext): Record<string, string> => {
+  const raw = decodeJson(
+    field(supplementary, 'BucketTaggingConfiguration'),
+    'BucketTaggingConfiguration',
+    ctx,
+  );
+  if (!isObject(raw)) return {};
+  const tags: Record<string, string> = {};
+  for (const set of objectsOf(raw, 'tagSets', ctx))
+    Object.assign(tags, tagsFrom(field(set, 'tags')));
+  return tags;
+};
+
+const ENDPOINT_TYPES: readonly VpcEndpointType[] = [
+  'Gateway',
+  'Interface',
+  'GatewayLoadBalancer',
+  'Resource',
+  'ServiceNetwork',
+];
+
+const endpointTypeOf = (value: string | undefined, ctx: ParseContext): VpcEndpointType => {
+  const match = ENDPOINT_TYPES.find((type) => type.toLowerCase() === value?.toLowerCase());
+  if (!match) throw new ConfigItemParseError(`unknown vpcEndpointType ${String(value)}`, ctx);
+  return match;
+};
+
+const requireString = (obj: Json, name: string, ctx: ParseContext): string => {
+  const value = str(obj, name);
+  if (!value) throw new ConfigItemParseError(`configuration.${name} is missing`, ctx);
+  return value;
+};
+
+/**
+ * Builds the model resource from a decoded `configuration` and `supplementaryConfiguration`. Shared
+ * by both serialisations and by Select results.
+ */
+const resourceFromConfiguration = (
+  type: ResourceType,
+  id: string,
+  configuration: Json,
+  supplementary: Json,
+  meta: ItemMeta = {},
+): Resource => {
+  const ctx: ParseContext = { resourceType: type, resourceId: id };
+  const base = {
+    id,
+    accountId: meta.accountId,
+    region: meta.region,
+    arn: meta.arn,
+    tags: { ...tagsFrom(field(configuration, 'tags')), ...meta.tags },
+  };
+  switch (type) {
+    case 'AWS::S3::Bucket':
+      return {
+        ...base,
+        type,
+        tags: { ...bucketTagsOf(supplementary, ctx), ...base.tags },
+        name: str(configuration, 'name') ?? meta.resourceName ?? id,
+        arn: meta.arn ?? `arn:aws:s3:::${str(configuration, 'name') ?? id}`,
+        policy: bucketPolicyOf(supplementary, ctx),
+        publicAccessBlock: publicAccessBlockOf(supplementary, ctx),
+      };
+    case 'AWS::EC2::VPC': {
+      const cidrs = new Set<string>();
+      const primary = str(configuration, 'cidrBlock');
+      if (primary) cidrs.add(primary);
+      for (const assoc of objectsOf(configuration, 'cidrBlockAssociationSet', ctx)) {
+        const state = field(assoc, 'cidrBlockState');
+        const cidr = str(assoc, 'cidrBlock');
+        if (cidr && (!isObject(state) || ['associated', undefined].includes(stateOf(state)))) {
+          cidrs.add(cidr);
+        }
+      }
+      return {
+        ...base,
+        type,
+        cidrBlocks: [...cidrs],
+        ipv6CidrBlocks: objectsOf(configuration, 'ipv6CidrBlockAssociationSet', ctx).flatMap(
+          (a) => {
+            const cidr = str(a, 'ipv6CidrBlock');
+            return cidr ? [cidr] : [];
+          },
+        ),
+        isDefault: bool(configuration, 'isDefault'),
+        state: stateOf(configuration),
+      };
+    }
+    case 'AWS::EC2::Subnet':
+      return {
+        ...base,
+        type,
+        vpcId: requireString(configuration, 'vpcId', ctx),
+        cidrBlock: str(configuration, 'cidrBlock'),
+        ipv6CidrBlocks: objectsOf(configuration, 'ipv6CidrBlockAssociationSet', ctx).flatMap(
+          (a) => {
+            const cidr = str(a, 'ipv6CidrBlock');
+            return cidr ? [cidr] : [];
+          },
+        ),
+        availabilityZone: str(configuration, 'availabilityZone'),
+        mapPublicIpOnLaunch: bool(configuration, 'mapPublicIpOnLaunch'),
+      };
+    case 'AWS::EC2::RouteTable':
+      return {
+        ...base,
+        type,
+        vpcId: requireString(configuration, 'vpcId', ctx),
+        routes: routesOf(configuration, ctx),
+        associations: objectsOf(configuration, 'associations', ctx).map((assoc) => ({
+          subnetId: str(assoc, 'subnetId'),
+          gatewayId: str(assoc, 'gatewayId'),
+          main: bool(assoc, 'main'),
+        })),
+      };
+    case 'AWS::EC2::VPCEndpoint':
+      return {
+        ...base,
+        type,
+        vpcId: requireString(configuration, 'vpcId', ctx),
+        serviceName: requireString(configuration, 'serviceName', ctx),
+        endpointType: endpointTypeOf(str(configuration, 'vpcEndpointType'), ctx),
+        state: stateOf(configuration) ?? 'available',
+        policy: policyFromDocument(field(configuration, 'policyDocument')),
+        routeTableIds: stringsOf(configuration, 'routeTableIds', ctx),
+        subnetIds: stringsOf(configuration, 'subnetIds', ctx),
+        securityGroupIds: objectsOf(configuration, 'groups', ctx).flatMap((group) => {
+          const groupId = str(group, 'groupId');
+          return groupId ? [groupId] : [];
+        }),
+        privateDnsEnabled: bool(configuration, 'privateDnsEnabled'),
+        ownerId: str(configuration, 'ownerId'),
+      };
+    case 'AWS::EC2::SecurityGroup':
+      return {
+        ...base,
+        type,
+        vpcId: str(configuration, 'vpcId'),
+        groupName: str(configuration, 'groupName') ?? id,
+        ingress: permissionsOf(configuration, 'ipPermissions', ctx),
+        egress: permissionsOf(configuration, 'ipPermissionsEgress', ctx),
+      };
+    case 'AWS::EC2::NatGateway':
+      return {
+        ...base,
+        type,
+        vpcId: requireString(configuration, 'vpcId', ctx),
+        subnetId: str(configuration, 'subnetId'),
+        state: stateOf(configuration),
+        connectivityType:
+          str(configuration, 'connectivityType') === 'private' ? 'private' : 'public',
+      };
+    case 'AWS::EC2::VPCEndpointService': {
+      const principals =
+        field(configuration, 'allowedPrincipals') ?? field(supplementary, 'allowedPrincipals');
+      const decoded = decodeJson(principals, 'allowedPrincipals', ctx);
+      return {
+        ...base,
+        type,
+        serviceName: str(configuration, 'serviceName'),
+        acceptanceRequired: bool(configuration, 'acceptanceRequired'),
+        allowedPrincipals: Array.isArray(decoded)
+          ? decoded.flatMap((p) =>
+              typeof p === 'string'
+                ? [p]
+                : isObject(p) && str(p, 'principal')
+                  ? [str(p, 'principal') as string]
+                  : [],
+            )
+          : undefined,
+        state: str(configuration, 'serviceState')?.toLowerCase() ?? stateOf(configuration),
+      };
+    }
+  }
+};
+
+const timeString = (value: unknown): string | undefined => {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (typeof value === 'number') return new Date(value).toISOString();
+  return undefined;
+};
+
+const decodeSupplementary = (value: unknown, ctx: ParseContext): Json => {
+  const decoded = decodeJson(value, 'supplementaryConfiguration', ctx);
+  if (decoded === undefined || decoded === null) return {};
+  if (!isObject(decoded)) {
+    throw new ConfigItemParseError('supplementaryConfiguration is not an object', ctx);
+  }
+  const result: Json = {};
+  for (const [key, entry] of Object.entries(decoded)) {
+    // API format: each value is a JSON string; event format: mostly objects already.
+    result[key] = typeof entry === 'string' ? tryJson(entry) : entry;
+  }
+  return result;
+};
+
+const tryJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * Reads one configuration item in either serialisation. Throws `ConfigItemParseError` naming the
+ * resource when the item is malformed, never a TypeError from deep inside a rule.
+ */
+const parseConfigurationItem = (raw: unknown): ConfigItem => {
+  if (!isObject(raw)) {
+    throw new ConfigItemParseError('the item is not a JSON object', {});
+  }
+  const resourceType = str(raw, 'resourceType');
+  const resourceId = str(raw, 'resourceId');
+  const ctx: ParseContext = { resourceType, resourceId };
+  if (!resourceType) throw new ConfigItemParseError('resourceType is missing', ctx);
+  if (!resourceId) throw new ConfigItemParseError('resourceId is missing', ctx);
+  const rawStatus = str(raw, 'configurationItemStatus') ?? 'OK';
+  const status = ITEM_STATUSES.find((known) => known === rawStatus);
+  if (!status) throw new ConfigItemParseError(`unknown configurationItemStatus ${rawStatus}`, ctx);
+  const item: ConfigItem = {
+    resourceType,
+    resourceId,
+    resourceName: str(raw, 'resourceName'),
+    status,
+    captureTime: timeString(field(raw, 'configurationItemCaptureTime')),
+    accountId: str(raw, 'awsAccountId') ?? str(raw, 'accountId'),
+    region: str(raw, 'awsRegion'),
+  };
+  const recorded = status === 'OK' || status === 'ResourceDiscovered';
+  if (!recorded || !isResourceType(resourceType)) return item;
+
+  const configuration = decodeJson(field(raw, 'configuration'), 'configuration', ctx);
+  if (!isObject(configuration)) {
+    throw new ConfigItemParseError('configuration is missing or not an object', ctx);
+  }
+  const supplementary = decodeSupplementary(field(raw, 'supplementaryConfiguration'), ctx);
+  try {
+    item.resource = resourceFromConfiguration(
+      resourceType,
+      resourceId,
+      configuration,
+      supplementary,
+      {
+        accountId: item.accountId,
+        region: item.region,
+        arn: str(raw, 'ARN') ?? str(raw, 'arn'),
+        resourceName: item.resourceName,
+        tags: tagsFrom(field(raw, 'tags')),
+      },
+    );
+  } catch (error) {
+    if (error instanceof ConfigItemParseError) throw error;
+    throw new ConfigItemParseError('unexpected shape', ctx, { cause: error });
+  }
+  return item;
+};
+
+export type { ConfigItem, ItemMeta, ItemStatus };
+export { ITEM_STATUSES, parseConfigurationItem, resourceFromConfiguration };

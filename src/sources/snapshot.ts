@@ -1,0 +1,199 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigItemParseError, SnapshotError } from '../errors.js';
+import {
+  type Bucket,
+  type NatGateway,
+  type Resource,
+  type ResourceOf,
+  type ResourceType,
+  type RouteTable,
+  refKey,
+  type SecurityGroup,
+  type Subnet,
+  type Vpc,
+  type VpcEndpoint,
+} from '../model/resources.js';
+import { type ConfigItem, parseConfigurationItem } from './config-item.js';
+import type { AccountView } from './view.js';
+
+/** An item the snapshot holds but could not read; the CLI reports these instead of dropping them. */
+interface SkippedItem {
+  resourceType?: string | undefined;
+  resourceId?: string | undefined;
+  reason: string;
+}
+
+const byVpc = <T extends { vpcId?: string | undefined }>(items: T[]): Map<string, T[]> => {
+  const index = new Map<string, T[]>();
+  for (const item of items) {
+    if (!item.vpcId) continue;
+    const list = index.get(item.vpcId);
+    if (list) list.push(item);
+    else index.set(item.vpcId, [item]);
+  }
+  return index;
+};
+
+/**
+ * An AccountView over resources held in memory (a Config snapshot file, fixtures, or the demo
+ * account). Indexes are built once, so every query is a map lookup.
+ */
+class SnapshotView implements AccountView {
+  readonly skipped: SkippedItem[];
+  readonly items: ConfigItem[];
+  private readonly byKey = new Map<string, Resource>();
+  private readonly byType = new Map<ResourceType, Resource[]>();
+  private readonly subnetsByVpc: Map<string, Subnet[]>;
+  private readonly tablesByVpc: Map<string, RouteTable[]>;
+  private readonly endpointsByVpc: Map<string, VpcEndpoint[]>;
+  private readonly natsByVpc: Map<string, NatGateway[]>;
+  private readonly endpointsByGroup = new Map<string, VpcEndpoint[]>();
+
+  private constructor(resources: Resource[], items: ConfigItem[], skipped: SkippedItem[]) {
+    this.items = items;
+    this.skipped = skipped;
+    for (const resource of resources) {
+      this.byKey.set(refKey(resource), resource);
+      const list = this.byType.get(resource.type);
+      if (list) list.push(resource);
+      else this.byType.set(resource.type, [resource]);
+    }
+    this.subnetsByVpc = byVpc(this.all('AWS::EC2::Subnet'));
+    this.tablesByVpc = byVpc(this.all('AWS::EC2::RouteTable'));
+    this.endpointsByVpc = byVpc(this.all('AWS::EC2::VPCEndpoint'));
+    this.natsByVpc = byVpc(this.all('AWS::EC2::NatGateway'));
+    for (const endpoint of this.all('AWS::EC2::VPCEndpoint')) {
+      for (const groupId of endpoint.securityGroupIds) {
+        const list = this.endpointsByGroup.get(groupId);
+        if (list) list.push(endpoint);
+        else this.endpointsByGroup.set(groupId, [endpoint]);
+      }
+    }
+  }
+
+  /** Builds a view from raw Config items; unreadable items are collected in `skipped`, not thrown. */
+  static fromItems(rawItems: readonly unknown[]): SnapshotView {
+    const items: ConfigItem[] = [];
+    const skipped: SkippedItem[] = [];
+    const latest = new Map<string, ConfigItem>();
+    for (const raw of rawItems) {
+      try {
+        const item = parseConfigurationItem(raw);
+        items.push(item);
+        const key = `${item.resourceType}|${item.resourceId}`;
+        const previous = latest.get(key);
+        // A snapshot may hold history; the newest capture of a resource wins.
+        if (!previous || (item.captureTime ?? '') >= (previous.captureTime ?? '')) {
+          latest.set(key, item);
+        }
+      } catch (error) {
+        if (!(error instanceof ConfigItemParseError)) throw error;
+        skipped.push({
+          resourceType: error.resourceType,
+          resourceId: error.resourceId,
+          reason: error.message,
+        });
+      }
+    }
+    const resources = [...latest.values()].flatMap((item) =>
+      item.resource ? [item.resource] : [],
+    );
+    return new SnapshotView(resources, items, skipped);
+  }
+
+  static fromResources(resources: readonly Resource[]): SnapshotView {
+    return new SnapshotView([...resources], [], []);
+  }
+
+  resources(): Resource[] {
+    return [...this.byKey.values()];
+  }
+
+  all<T extends ResourceType>(type: T): ResourceOf<T>[] {
+    return (this.byType.get(type) ?? []) as ResourceOf<T>[];
+  }
+
+  async get<T extends ResourceType>(type: T, id: string): Promise<ResourceOf<T> | undefined> {
+    return this.byKey.get(`${type}|${id}`) as ResourceOf<T> | undefined;
+  }
+
+  async list<T extends ResourceType>(type: T): Promise<ResourceOf<T>[]> {
+    return [...this.all(type)];
+  }
+
+  async vpc(vpcId: string): Promise<Vpc | undefined> {
+    return this.get('AWS::EC2::VPC', vpcId);
+  }
+
+  async subnetsOfVpc(vpcId: string): Promise<Subnet[]> {
+    return [...(this.subnetsByVpc.get(vpcId) ?? [])];
+  }
+
+  async routeTablesOfVpc(vpcId: string): Promise<RouteTable[]> {
+    return [...(this.tablesByVpc.get(vpcId) ?? [])];
+  }
+
+  async endpointsOfVpc(vpcId: string): Promise<VpcEndpoint[]> {
+    return [...(this.endpointsByVpc.get(vpcId) ?? [])];
+  }
+
+  async natGatewaysOfVpc(vpcId: string): Promise<NatGateway[]> {
+    return [...(this.natsByVpc.get(vpcId) ?? [])];
+  }
+
+  async securityGroups(groupIds: readonly string[]): Promise<SecurityGroup[]> {
+    return groupIds.flatMap((id) => {
+      const group = this.byKey.get(`AWS::EC2::SecurityGroup|${id}`);
+      return group ? [group as SecurityGroup] : [];
+    });
+  }
+
+  async endpointsUsingSecurityGroup(groupId: string): Promise<VpcEndpoint[]> {
+    return [...(this.endpointsByGroup.get(groupId) ?? [])];
+  }
+
+  async bucket(name: string): Promise<Bucket | undefined> {
+    return this.get('AWS::S3::Bucket', name);
+  }
+}
+
+/**
+ * Reads the items of a Config snapshot document: `{"fileVersion":"1.0","configurationItems":[...]}`.
+ * A bare array of items is accepted too (what `SelectResourceConfig` exports tend to look like).
+ */
+const snapshotItemsOf = (document: unknown, source: string): unknown[] => {
+  if (Array.isArray(document)) return document;
+  if (typeof document === 'object' && document !== null) {
+    const items = (document as Record<string, unknown>).configurationItems;
+    if (Array.isArray(items)) return items;
+  }
+  throw new SnapshotError(
+    `${source} is not an AWS Config snapshot: expected {"fileVersion":"1.0","configurationItems":[...]}`,
+  );
+};
+
+const loadSnapshot = async (path: string): Promise<SnapshotView> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SnapshotError(`cannot read snapshot file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotError(
+      `snapshot file ${path} is not valid JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return SnapshotView.fromItems(snapshotItemsOf(document, path));
+};
+
+export type { SkippedItem };
+export { loadSnapshot, SnapshotView, snapshotItemsOf };

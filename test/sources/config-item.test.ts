@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigItemParseError } from '../../src/errors.js';
+import { parseConfigurationItem } from '../../src/sources/config-item.js';
+import { readFixture } from '../helpers/fixtures.js';
+
+describe('parseConfigurationItem', () => {
+  it('normalises the event and the API serialisation of a bucket to the same model', () => {
+    // Prepare
+    const eventItem = readFixture('items/bucket-event-format.json');
+    const apiItem = readFixture('items/bucket-api-format.json');
+
+    // Act
+    const fromEvent = parseConfigurationItem(eventItem);
+    const fromApi = parseConfigurationItem(apiItem);
+
+    // Assess
+    expect(fromEvent.resource).toEqual(fromApi.resource);
+    expect(fromEvent.resource).toMatchObject({
+      type: 'AWS::S3::Bucket',
+      id: 'my-bucket',
+      name: 'my-bucket',
+      arn: 'arn:aws:s3:::my-bucket',
+      tags: { DataClass: 'pci' },
+      publicAccessBlock: { blockPublicAcls: true, restrictPublicBuckets: false },
+    });
+    expect(fromEvent.resource?.type === 'AWS::S3::Bucket' && fromEvent.resource.policy.kind).toBe(
+      'present',
+    );
+    expect(fromEvent.accountId).toBe('111122223333');
+    expect(fromApi.accountId).toBe('111122223333');
+  });
+
+  it('reads a bucket without a policy as an absent policy', () => {
+    const item = structuredClone(readFixture('items/bucket-event-format.json')) as {
+      supplementaryConfiguration: Record<string, unknown>;
+    };
+    item.supplementaryConfiguration.BucketPolicy = { policyText: null };
+
+    const parsed = parseConfigurationItem(item);
+
+    expect(parsed.resource).toMatchObject({ policy: { kind: 'absent' } });
+  });
+
+  it('classifies every route target of a route table and keeps blackholes apart', () => {
+    const parsed = parseConfigurationItem(readFixture('items/route-table-api-format.json'));
+
+    expect(parsed.resource).toMatchObject({
+      type: 'AWS::EC2::RouteTable',
+      vpcId: 'vpc-0990dc6d',
+      tags: { Env: 'prod', Name: 'private-a' },
+      associations: [{ subnetId: 'subnet-0aa11', main: false }],
+    });
+    const routes = parsed.resource?.type === 'AWS::EC2::RouteTable' ? parsed.resource.routes : [];
+    expect(routes.map((route) => [route.target.kind, route.target.id, route.state])).toEqual([
+      ['local', 'local', 'active'],
+      ['instance', 'i-0abc1234', 'active'],
+      ['vpc-endpoint', 'vpce-0abc', 'active'],
+      ['vpc-peering', 'pcx-0aa', 'blackhole'],
+    ]);
+    expect(routes[2]?.destinationPrefixListId).toBe('pl-63a5400a');
+  });
+
+  it('accepts Date capture times from the SDK and reports them as ISO strings', () => {
+    const item = { ...(readFixture('items/route-table-api-format.json') as object) } as Record<
+      string,
+      unknown
+    >;
+    item.configurationItemCaptureTime = new Date('2026-11-20T09:15:00.000Z');
+
+    expect(parseConfigurationItem(item).captureTime).toBe('2026-11-20T09:15:00.000Z');
+  });
+
+  it('gives no resource for a deleted item and never reads its null configuration', () => {
+    const parsed = parseConfigurationItem({
+      resourceType: 'AWS::EC2::VPCEndpoint',
+      resourceId: 'vpce-0abc',
+      configurationItemStatus: 'ResourceDeleted',
+      configurationItemCaptureTime: '2026-11-20T09:15:00.000Z',
+      configuration: null,
+      relationships: [],
+      tags: {},
+    });
+
+    expect(parsed.status).toBe('ResourceDeleted');
+    expect(parsed.resource).toBeUndefined();
+  });
+
+  it('normalises security group permissions from legacy and current range lists', () => {
+    const parsed = parseConfigurationItem({
+      resourceType: 'AWS::EC2::SecurityGroup',
+      resourceId: 'sg-e2fb6999',
+      configurationItemStatus: 'OK',
+      configuration: {
+        groupName: 'endpoints',
+        groupId: 'sg-e2fb6999',
+        vpcId: 'vpc-f16e4296',
+        ipPermissions: [
+          {
+            ipProtocol: '6',
+            fromPort: 443,
+            toPort: 443,
+            ipRanges: ['10.0.0.0/16'],
+            ipv4Ranges: [],
+            ipv6Ranges: [{ cidrIpv6: '::/0' }],
+            prefixListIds: [{ prefixListId: 'pl-1' }],
+            userIdGroupPairs: [{ groupId: 'sg-1', userId: '111122223333' }],
+          },
+          { ipProtocol: '-1', ipv4Ranges: [{ cidrIp: '0.0.0.0/0' }], ipRanges: ['0.0.0.0/0'] },
+        ],
+        ipPermissionsEgress: [],
+      },
+    });
+
+    expect(parsed.resource).toMatchObject({
+      groupName: 'endpoints',
+      ingress: [
+        {
+          protocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          ipv4Ranges: [{ cidr: '10.0.0.0/16' }],
+          ipv6Ranges: [{ cidr: '::/0' }],
+          prefixListIds: ['pl-1'],
+          groupRefs: [{ groupId: 'sg-1', userId: '111122223333' }],
+        },
+        { protocol: '-1', fromPort: undefined, ipv4Ranges: [{ cidr: '0.0.0.0/0' }] },
+      ],
+    });
+  });
+
+  it('reads PascalCase CloudFormation-registry items such as endpoint services', () => {
+    const parsed = parseConfigurationItem({
+      resourceType: 'AWS::EC2::VPCEndpointService',
+      resourceId: 'vpce-svc-0abc',
+      configurationItemStatus: 'ResourceDiscovered',
+      configuration: { ServiceId: 'vpce-svc-0abc', AcceptanceRequired: false },
+    });
+
+    expect(parsed.resource).toMatchObject({
+      acceptanceRequired: false,
+      allowedPrincipals: undefined,
+    });
+  });
+
+  it.each([
+    ['not an object', 'nope', /not a JSON object/],
+    ['no resourceType', { resourceId: 'x' }, /resourceType is missing/],
+    [
+      'configuration that is not JSON',
+      { resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-1', configuration: '{oops' },
+      /AWS::EC2::VPC vpc-1.*not valid JSON/,
+    ],
+    [
+      'routes that are not a list',
+      {
+        resourceType: 'AWS::EC2::RouteTable',
+        resourceId: 'rtb-1',
+        configuration: { vpcId: 'vpc-1', routes: 'x' },
+      },
+      /rtb-1.*routes should be a list/,
+    ],
+    [
+      'an endpoint without vpcId',
+      {
+        resourceType: 'AWS::EC2::VPCEndpoint',
+        resourceId: 'vpce-1',
+        configuration: { serviceName: 's', vpcEndpointType: 'Gateway' },
+      },
+      /vpce-1.*vpcId is missing/,
+    ],
+  ])('throws a ConfigItemParseError naming the resource for %s', (_name, raw, message) => {
+    expect(() => parseConfigurationItem(raw)).toThrow(ConfigItemParseError);
+    expect(() => parseConfigurationItem(raw)).toThrow(message);
+  });
+});
