@@ -83,7 +83,9 @@ const startMoto = async (): Promise<MotoServer> => {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (proc.exitCode !== null) {
-      throw new Error(`moto_server exited with code ${proc.exitCode} before it was ready:\n${stderr}`);
+      throw new Error(
+        `moto_server exited with code ${proc.exitCode} before it was ready:\n${stderr}`,
+      );
     }
     try {
       const response = await fetch(`${url}/moto-api/`);
@@ -93,7 +95,9 @@ const startMoto = async (): Promise<MotoServer> => {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`moto_server did not answer on ${url} within ${READY_TIMEOUT_MS} ms:\n${stderr}`);
+      throw new Error(
+        `moto_server did not answer on ${url} within ${READY_TIMEOUT_MS} ms:\n${stderr}`,
+      );
     }
     await sleep(100);
   }
@@ -128,7 +132,9 @@ const describeWithMoto = (name: string, body: (moto: MotoContext) => void): void
     if (process.env.CI) {
       describe(name, () => {
         beforeAll(() => {
-          throw new Error('moto_server is not on PATH, but CI is set: integration tests cannot run');
+          throw new Error(
+            'moto_server is not on PATH, but CI is set: integration tests cannot run',
+          );
         });
         body({
           get url(): string {
@@ -164,5 +170,5 @@ const describeWithMoto = (name: string, body: (moto: MotoContext) => void): void
   });
 };
 
-export { describeWithMoto, motoAvailable, motoClientOptions, startMoto };
 export type { MotoContext, MotoServer };
+export { describeWithMoto, motoAvailable, motoClientOptions, startMoto };

@@ -134,9 +134,9 @@ describe('isCidrWithinAny', () => {
 
   it('checks IPv6 sources against IPv6 blocks', () => {
     // Act & Assess
-    expect(isCidrWithinAny('2600:1f18:aa:bb00::/64', ['10.0.0.0/16', '2600:1f18:aa:bb00::/56'])).toBe(
-      true,
-    );
+    expect(
+      isCidrWithinAny('2600:1f18:aa:bb00::/64', ['10.0.0.0/16', '2600:1f18:aa:bb00::/56']),
+    ).toBe(true);
     expect(isCidrWithinAny('::/0', ['2600:1f18:aa:bb00::/56'])).toBe(false);
   });
 

@@ -1,0 +1,211 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { RULES } from '../../src/rules/index.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const bucketItem = (name: string, statements: unknown[] | null) => ({
+  resourceType: 'AWS::S3::Bucket',
+  resourceId: name,
+  resourceName: name,
+  awsRegion: 'us-east-1',
+  awsAccountId: '111122223333',
+  configurationItemStatus: 'OK',
+  configurationItemCaptureTime: '2026-11-20T09:15:00.000Z',
+  tags: {},
+  relationships: [],
+  configuration: { name, owner: { id: 'abc' }, creationDate: '2024-01-01T00:00:00.000Z' },
+  supplementaryConfiguration: {
+    BucketPolicy: {
+      policyText: statements ? JSON.stringify({ Version: '2012-10-17', Statement: statements }) : null,
+    },
+  },
+});
+
+const tlsDeny = (name: string) => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
+const capture = () => {
+  let out = '';
+  let err = '';
+  return {
+    io: {
+      stdout: { write: (text: string) => (out += text), isTTY: false },
+      stderr: { write: (text: string) => (err += text) },
+      env: {},
+    },
+    out: () => out,
+    err: () => err,
+  };
+};
+
+let dir: string;
+const write = (name: string, content: unknown): string => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vpce-guard-cli-'));
+});
+
+describe('CLI: vpce-guard scan', () => {
+  it('exits 0 and prints JSON when nothing is NON_COMPLIANT', async () => {
+    // Prepare
+    const snapshot = write('good.json', {
+      fileVersion: '1.0',
+      configurationItems: [bucketItem('good-bucket', [tlsDeny('good-bucket')])],
+    });
+    const out = capture();
+
+    // Act
+    const code = await main(
+      ['scan', '--snapshot', snapshot, '--format', 'json', '--rules', 's3-bucket-policy-tls-only'],
+      out.io,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    const report = JSON.parse(out.out());
+    expect(report.schemaVersion).toBe(1);
+    expect(report.evaluations).toEqual([
+      expect.objectContaining({
+        ruleId: 's3-bucket-policy-tls-only',
+        resourceType: 'AWS::S3::Bucket',
+        resourceId: 'good-bucket',
+        complianceType: 'COMPLIANT',
+      }),
+    ]);
+    expect(report.summary.byCompliance).toEqual({ COMPLIANT: 1, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 });
+  });
+
+  it('exits 1 when a resource is NON_COMPLIANT and evaluates every resource of each rule type', async () => {
+    const snapshot = write('mixed.json', {
+      fileVersion: '1.0',
+      configurationItems: [bucketItem('good', [tlsDeny('good')]), bucketItem('open', null)],
+    });
+    const out = capture();
+
+    const code = await main(['scan', '--snapshot', snapshot, '--format', 'json'], out.io);
+
+    expect(code).toBe(1);
+    const report = JSON.parse(out.out());
+    const bucketRules = RULES.filter((rule) => rule.resourceType === 'AWS::S3::Bucket');
+    expect(report.evaluations).toHaveLength(bucketRules.length * 2);
+    expect(
+      report.evaluations.find(
+        (e: { ruleId: string; resourceId: string }) =>
+          e.ruleId === 's3-bucket-policy-tls-only' && e.resourceId === 'open',
+      )?.complianceType,
+    ).toBe('NON_COMPLIANT');
+  });
+
+  it('still evaluates an unreadable item of a rule type as NON_COMPLIANT instead of dropping it', async () => {
+    const broken = { ...bucketItem('broken', null), supplementaryConfiguration: { BucketPolicy: '{not json' } };
+    const snapshot = write('broken.json', { fileVersion: '1.0', configurationItems: [broken] });
+    const out = capture();
+
+    const code = await main(
+      ['scan', '--snapshot', snapshot, '--format', 'json', '--rules', 's3-bucket-policy-tls-only'],
+      out.io,
+    );
+
+    expect(code).toBe(1);
+    const report = JSON.parse(out.out());
+    expect(report.evaluations[0]).toMatchObject({ resourceId: 'broken', complianceType: 'NON_COMPLIANT' });
+    expect(report.evaluations[0].annotation).toMatch(/could not be read/);
+    expect(report.summary.skippedItems).toBe(1);
+  });
+
+  it('validates --params per rule before scanning', async () => {
+    const snapshot = write('params-snap.json', { fileVersion: '1.0', configurationItems: [] });
+    const params = write('params.json', { 's3-bucket-policy-tls-only': { noSuchParameter: 'x' } });
+    const out = capture();
+
+    const code = await main(['scan', '--snapshot', snapshot, '--params', params], out.io);
+
+    expect(code).toBe(2);
+    expect(out.err()).toMatch(/Invalid parameters for rule s3-bucket-policy-tls-only.*noSuchParameter/);
+  });
+
+  it.each([
+    ['no command', [], /missing command/],
+    ['an unknown flag', ['scan', '--snapshot', 'x.json', '--bogus'], /bogus/],
+    ['neither --snapshot nor --live', ['scan'], /--snapshot FILE or --live/],
+    ['an unknown rule id', ['scan', '--snapshot', 'x.json', '--rules', 'nope'], /unknown rule id\(s\): nope/],
+    ['a bad format', ['scan', '--snapshot', 'x.json', '--format', 'xml'], /table or json/],
+    ['a missing snapshot file', ['scan', '--snapshot', '/nonexistent/snap.json'], /cannot read snapshot file/],
+  ])('exits 2 with a message on stderr for %s', async (_name, argv, message) => {
+    const out = capture();
+
+    const code = await main(argv, out.io);
+
+    expect(code).toBe(2);
+    expect(out.err()).toMatch(message);
+    expect(out.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 for a file that is not JSON or not a snapshot', async () => {
+    const notJson = write('bad.json', '{"fileVersion": ');
+    const notSnapshot = write('other.json', { hello: 'world' });
+    const first = capture();
+    const second = capture();
+
+    expect(await main(['scan', '--snapshot', notJson], first.io)).toBe(2);
+    expect(first.err()).toMatch(/not valid JSON/);
+    expect(await main(['scan', '--snapshot', notSnapshot], second.io)).toBe(2);
+    expect(second.err()).toMatch(/not an AWS Config snapshot/);
+  });
+
+  it('runs as `npx vpce-guard` from the package bin with the documented exit codes', () => {
+    const snapshot = write('bin.json', {
+      fileVersion: '1.0',
+      configurationItems: [bucketItem('open', null)],
+    });
+
+    const failing = spawnSync('npx', ['vpce-guard', 'scan', '--snapshot', snapshot], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const usage = spawnSync('npx', ['vpce-guard', 'scan'], { cwd: ROOT, encoding: 'utf8' });
+
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toContain('open');
+    expect(failing.stdout).toMatch(/Summary: .* non-compliant/);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/--snapshot FILE or --live/);
+  });
+});
+
+describe('npm run demo', () => {
+  it('scans the shipped demo account, shows every rule both ways and exits 0', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'demo'], { cwd: ROOT, encoding: 'utf8' });
+
+    expect(result.status, result.stderr).toBe(0);
+    for (const rule of RULES) expect(result.stdout).toContain(rule.id);
+    expect(result.stdout).toMatch(/✓ COMPLIANT/);
+    expect(result.stdout).toMatch(/✗ NON_COMPLIANT/);
+    expect(result.stdout).not.toMatch(/Evaluation failed/);
+  });
+
+  it('is built by scripts/build-demo-snapshot.ts and is current', () => {
+    const result = spawnSync('node', ['bin/run-ts.js', 'scripts/build-demo-snapshot.ts', '--check'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+
+    expect(result.status, result.stderr).toBe(0);
+  });
+});

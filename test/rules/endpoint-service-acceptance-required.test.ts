@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { VpcEndpointService } from '../../src/model/resources.js';
+import { endpointServiceAcceptanceRequired as rule } from '../../src/rules/endpoint-service-acceptance-required.js';
+import { parseParams } from '../../src/rules/params.js';
+import { SnapshotView } from '../../src/sources/snapshot.js';
+import { endpointService } from '../network/model-builders.js';
+
+const evaluate = (target: VpcEndpointService) =>
+  rule.evaluate(
+    target,
+    SnapshotView.fromResources([target]),
+    parseParams(rule.id, rule.parameters, {}),
+  );
+
+describe('endpoint-service-acceptance-required', () => {
+  it('returns COMPLIANT when acceptance is required and principals are named accounts', async () => {
+    // Act
+    const verdict = await evaluate(
+      endpointService('vpce-svc-1', { allowedPrincipals: ['arn:aws:iam::111122223333:root'] }),
+    );
+
+    // Assess
+    expect(verdict.compliance).toBe('COMPLIANT');
+    expect(verdict.annotation).toContain('1 principal(s), none a wildcard');
+  });
+
+  it('returns NON_COMPLIANT when acceptance is off', async () => {
+    // Act
+    const verdict = await evaluate(endpointService('vpce-svc-1', { acceptanceRequired: false }));
+
+    // Assess
+    expect(verdict.compliance).toBe('NON_COMPLIANT');
+    expect(verdict.annotation).toContain('acceptance not required');
+  });
+
+  it('returns NON_COMPLIANT when the principals include *', async () => {
+    // Act
+    const verdict = await evaluate(
+      endpointService('vpce-svc-1', { allowedPrincipals: ['arn:aws:iam::111122223333:root', '*'] }),
+    );
+
+    // Assess
+    expect(verdict.compliance).toBe('NON_COMPLIANT');
+    expect(verdict.annotation).toContain('allows principal *');
+  });
+
+  it('names both problems when acceptance is off and * is allowed', async () => {
+    // Act
+    const verdict = await evaluate(
+      endpointService('vpce-svc-1', { acceptanceRequired: false, allowedPrincipals: ['*'] }),
+    );
+
+    // Assess
+    expect(verdict.annotation).toMatch(/acceptance not required\) and allows principal \*/);
+  });
+
+  it('judges on acceptance alone when the principals were not recorded, and says so', async () => {
+    // Act
+    const ok = await evaluate(endpointService('vpce-svc-1', { allowedPrincipals: undefined }));
+    const bad = await evaluate(
+      endpointService('vpce-svc-1', { allowedPrincipals: undefined, acceptanceRequired: false }),
+    );
+
+    // Assess
+    expect(ok.compliance).toBe('COMPLIANT');
+    expect(ok.annotation).toContain('judged on acceptance only');
+    expect(bad.compliance).toBe('NON_COMPLIANT');
+    expect(bad.annotation).toContain('judged on acceptance only');
+  });
+
+  it('returns NOT_APPLICABLE for a deleted service', async () => {
+    // Act
+    const verdict = await evaluate(
+      endpointService('vpce-svc-1', { state: 'Deleted', acceptanceRequired: false }),
+    );
+
+    // Assess
+    expect(verdict.compliance).toBe('NOT_APPLICABLE');
+  });
+});

@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SnapshotError } from '../../src/errors.js';
+import { loadSnapshot, SnapshotView } from '../../src/sources/snapshot.js';
+import { readFixture } from '../helpers/fixtures.js';
+
+const DEMO = new URL('../../examples/demo-snapshot.json', import.meta.url).pathname;
+
+describe('SnapshotView', () => {
+  it('indexes the demo account by VPC, security group and id', async () => {
+    // Act
+    const view = await loadSnapshot(DEMO);
+
+    // Assess
+    expect(view.skipped).toEqual([]);
+    const vpcs = await view.list('AWS::EC2::VPC');
+    expect(vpcs.length).toBeGreaterThanOrEqual(3);
+    for (const vpc of vpcs) {
+      for (const table of await view.routeTablesOfVpc(vpc.id)) expect(table.vpcId).toBe(vpc.id);
+      for (const endpoint of await view.endpointsOfVpc(vpc.id)) expect(endpoint.vpcId).toBe(vpc.id);
+      for (const subnet of await view.subnetsOfVpc(vpc.id)) expect(subnet.vpcId).toBe(vpc.id);
+    }
+    const endpoints = await view.list('AWS::EC2::VPCEndpoint');
+    const withGroup = endpoints.find((endpoint) => endpoint.securityGroupIds.length > 0);
+    const groupId = withGroup?.securityGroupIds[0] as string;
+    expect((await view.endpointsUsingSecurityGroup(groupId)).map((e) => e.id)).toContain(withGroup?.id);
+    expect(await view.get('AWS::EC2::VPC', 'vpc-does-not-exist')).toBeUndefined();
+  });
+
+  it('returns only the security groups that exist', async () => {
+    const view = await loadSnapshot(DEMO);
+    const [group] = await view.list('AWS::EC2::SecurityGroup');
+
+    const found = await view.securityGroups([group?.id as string, 'sg-missing']);
+
+    expect(found.map((g) => g.id)).toEqual([group?.id]);
+  });
+
+  it('keeps the newest capture when a snapshot holds several items of one resource', async () => {
+    const older = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
+    const newer = {
+      ...older,
+      configurationItemCaptureTime: '2026-01-01T00:00:00.000Z',
+      supplementaryConfiguration: { BucketPolicy: { policyText: null } },
+    };
+
+    const view = SnapshotView.fromItems([newer, older]);
+
+    expect((await view.bucket('my-bucket'))?.policy).toEqual({ kind: 'absent' });
+    expect(view.items).toHaveLength(2);
+  });
+
+  it('collects unreadable items instead of throwing', () => {
+    const view = SnapshotView.fromItems([
+      { resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-1', configuration: '{broken' },
+    ]);
+
+    expect(view.skipped).toEqual([
+      expect.objectContaining({ resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-1' }),
+    ]);
+    expect(view.resources()).toEqual([]);
+  });
+
+  it('rejects files that are not Config snapshots with a SnapshotError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snap-'));
+    const path = join(dir, 'x.json');
+    writeFileSync(path, '{"configurationItems": 3}');
+
+    await expect(loadSnapshot(path)).rejects.toThrow(SnapshotError);
+  });
+});
