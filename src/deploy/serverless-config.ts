@@ -128,7 +128,8 @@ const functionsOf = (rules: readonly AnyRule[]): AWS['functions'] =>
         handler: `handlers/rules/${rule.id}.handler`,
         name: `${SERVICE}-\${sls:stage}-${rule.id}`,
         description: `vpce-guard Config rule ${rule.id}`,
-        role: logicalIdsOf(rule).role,
+        // Fn::Sub rather than the logical id: osls would add a DependsOn cfn-lint flags (W3005).
+        role: { 'Fn::Sub': `\${${logicalIdsOf(rule).role}.Arn}` },
         environment: {
           VPCE_GUARD_RULE_ID: rule.id,
           VPCE_GUARD_MEMBER_ROLE_NAME: ref(STACK.memberRoleParameter),

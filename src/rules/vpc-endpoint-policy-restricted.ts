@@ -1,21 +1,259 @@
+import { PolicyParseError } from '../errors.js';
+import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
+import type { Verdict } from '../model/compliance.js';
+import type { VpcEndpoint } from '../model/resources.js';
+import type { ConditionEntry, PolicyDocument, Statement } from '../policy/document.js';
+import { parsePolicy, statementLabel } from '../policy/document.js';
+import { describeGuards } from '../policy/explain.js';
+import { analyseGuards, matchesOutsideValues, matchesWhenAbsent } from '../policy/guard.js';
+import { matchSetCovers, principalAccount } from '../policy/statement.js';
+import { hasWildcard } from '../policy/wildcard.js';
+import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
 
-// PLACEHOLDER: being implemented; replace the whole file.
+const INACTIVE_STATES = new Set(['deleted', 'deleting', 'rejected', 'failed', 'expired']);
+
+const ACCOUNT_KEYS = ['aws:principalaccount', 'aws:resourceaccount'] as const;
+const ORG_KEYS = ['aws:principalorgid', 'aws:resourceorgid'] as const;
+const TRUST_KEYS: readonly string[] = [...ACCOUNT_KEYS, ...ORG_KEYS];
+const UNTRUSTED_PROBES = ['999999999999', 'o-zzzzzzzzzzzz'];
+
+const parameters = {
+  trustedAccountIds: {
+    type: 'list',
+    description:
+      'AWS account ids the endpoint may serve. When set (or with trustedOrgIds), every Allow must be limited to these accounts by principal ARNs or by aws:PrincipalAccount / aws:ResourceAccount conditions.',
+    pattern: /^\d{12}$/,
+  },
+  trustedOrgIds: {
+    type: 'list',
+    description:
+      'AWS Organizations ids (o-...) the endpoint may serve. When set, an Allow may be limited with aws:PrincipalOrgID / aws:ResourceOrgID conditions on these ids.',
+    pattern: /^o-[a-z0-9]{10,32}$/,
+  },
+} as const;
+
+type Params = ParamsOf<typeof parameters>;
+
+/** Endpoint service names whose IAM action prefix differs from the name. */
+const ACTION_PREFIXES: Record<string, string> = {
+  monitoring: 'cloudwatch',
+  'git-codecommit': 'codecommit',
+  'email-smtp': 'ses',
+  'ecr.api': 'ecr',
+  'ecr.dkr': 'ecr',
+  'sagemaker.api': 'sagemaker',
+  'sagemaker.runtime': 'sagemaker',
+};
+
+/** `com.amazonaws.eu-west-1.s3` → `s3`; `undefined` for PrivateLink services of other accounts. */
+const actionPrefixOf = (serviceName: string): string | undefined => {
+  const match = /^(?:com\.amazonaws|aws\.[a-z]+)\.[a-z]{2}(?:-[a-z]+)+-\d\.(.+)$/.exec(serviceName);
+  const rest = match?.[1];
+  if (rest === undefined || rest.startsWith('vpce-svc-')) return undefined;
+  const mapped = ACTION_PREFIXES[rest];
+  if (mapped) return mapped;
+  const first = rest.split('.')[0] ?? rest;
+  return ACTION_PREFIXES[first] ?? first.replace(/-fips$/, '');
+};
+
+const isDynamoDb = (endpoint: VpcEndpoint): boolean => /\.dynamodb$/.test(endpoint.serviceName);
+
+const DYNAMODB_NOTE =
+  ' DynamoDB has no resource policies, so this endpoint policy is the only control that stops data being copied through the endpoint to tables in other accounts.';
+
+const trustedOnly = (params: Params): boolean =>
+  params.trustedAccountIds.length > 0 || params.trustedOrgIds.length > 0;
+
+/** A list the values of an account or org key must come from (`undefined`: not checked). */
+const listFor = (key: string, params: Params): { name: string; ids: string[] } =>
+  (ACCOUNT_KEYS as readonly string[]).includes(key)
+    ? { name: 'trustedAccountIds', ids: params.trustedAccountIds }
+    : { name: 'trustedOrgIds', ids: params.trustedOrgIds };
+
+const valuesProblem = (entry: ConditionEntry, params: Params): string | undefined => {
+  if (!trustedOnly(params)) return undefined;
+  const list = listFor(entry.keyLower, params);
+  const bad = entry.values.find((value) => hasWildcard(value) || !list.ids.includes(value));
+  if (bad === undefined) return undefined;
+  return hasWildcard(bad)
+    ? `${entry.key} value "${bad}" is a wildcard`
+    : `${entry.key} value "${bad}" is not in ${list.name}`;
+};
+
+/**
+ * Whether an ANDed entry limits an Allow to trusted accounts or orgs: it must fail for requests
+ * without the key and for untrusted values, and name only trusted ids.
+ */
+const limitsToTrusted = (entry: ConditionEntry, params: Params): boolean =>
+  TRUST_KEYS.includes(entry.keyLower) &&
+  !matchesWhenAbsent(entry) &&
+  !matchesOutsideValues(entry, UNTRUSTED_PROBES) &&
+  valuesProblem(entry, params) === undefined;
+
+/** An Allow whose principals are all ARNs or ids of trusted accounts. */
+const principalsTrusted = (statement: Statement, params: Params): boolean =>
+  statement.principal.kind === 'only' &&
+  statement.principal.principals.every((principal) => {
+    const account = principalAccount(principal);
+    return account !== undefined && params.trustedAccountIds.includes(account);
+  });
+
+const broadPrincipal = (statement: Statement): boolean =>
+  statement.principal.kind !== 'only';
+
+/** The default policy's shape: everyone, every action of the service, every resource, no condition. */
+const isFullAccess = (statement: Statement, prefix: string | undefined): boolean => {
+  if (statement.effect !== 'Allow' || !broadPrincipal(statement) || statement.conditions.length > 0) {
+    return false;
+  }
+  if (!matchSetCovers(statement.resources, '*', 'resource')) return false;
+  const actions = statement.actions;
+  if (matchSetCovers(actions, '*', 'action')) return true;
+  if (prefix !== undefined && matchSetCovers(actions, `${prefix}:*`, 'action')) return true;
+  // Any whole-service wildcard (`kms:*` on an S3 endpoint is odd, but just as unrestricted).
+  return actions.kind === 'only' && actions.patterns.some((pattern) => /^[^:*?]+:\*$/.test(pattern));
+};
+
+/** Deny guards that refuse everything outside trusted accounts/orgs make any Allow safe. */
+const denyGuard = (policy: PolicyDocument, prefix: string | undefined, params: Params) =>
+  analyseGuards(policy, {
+    guardKeys: TRUST_KEYS,
+    checkGuardEntry: (entry) => {
+      if (!matchesWhenAbsent(entry)) {
+        return `${entry.operator} on ${entry.key} does not match requests without that key`;
+      }
+      if (!matchesOutsideValues(entry, UNTRUSTED_PROBES)) {
+        return `${entry.operator} on ${entry.key} does not match untrusted values`;
+      }
+      return valuesProblem(entry, params);
+    },
+    exemptKeys: [],
+    actions: prefix === undefined ? '*' : `${prefix}:*`,
+    targets: [{ label: 'every resource', resource: '*' }],
+  });
+
+const describeEndpoint = (endpoint: VpcEndpoint): string =>
+  `Endpoint ${endpoint.id} (${endpoint.endpointType} ${endpoint.serviceName})`;
+
+const analyse = (endpoint: VpcEndpoint, policy: PolicyDocument, params: Params): Verdict => {
+  const note = isDynamoDb(endpoint) ? DYNAMODB_NOTE : '';
+  const prefix = actionPrefixOf(endpoint.serviceName);
+  const guard = denyGuard(policy, prefix, params);
+  const guarded = guard.complete && guard.guards.some((g) => g.statement.conditions.length > 0);
+  if (guarded) {
+    return compliant(
+      `${describeEndpoint(endpoint)}: ${describeGuards(guard)} every request for principals or resources outside the trusted accounts/organisations.`,
+    );
+  }
+  const allows = policy.statements.filter((statement) => statement.effect === 'Allow');
+  const fullAccess = allows.find((statement) => isFullAccess(statement, prefix));
+  if (fullAccess) {
+    return nonCompliant(
+      `${describeEndpoint(endpoint)} uses the full-access policy: ${statementLabel(fullAccess)} allows every principal every action on every resource, so anyone with credentials can move data through it to any account.${note} Limit it to your principals and resources (aws:PrincipalOrgID, aws:ResourceAccount).`,
+    );
+  }
+  if (!trustedOnly(params)) {
+    return compliant(
+      `${describeEndpoint(endpoint)}: the endpoint policy is not the full-access default (no statement allows every principal every action on every resource without a condition).`,
+    );
+  }
+  const unlimited = allows.filter(
+    (statement) =>
+      !principalsTrusted(statement, params) &&
+      !statement.conditions.some((entry) => limitsToTrusted(entry, params)),
+  );
+  if (unlimited.length > 0) {
+    const trusted = [...params.trustedAccountIds, ...params.trustedOrgIds].join(', ');
+    return nonCompliant(
+      `${describeEndpoint(endpoint)}: ${unlimited.map(statementLabel).join(', ')} ${unlimited.length === 1 ? 'is' : 'are'} not limited to the trusted accounts/organisations (${trusted}) by principal or by an aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount condition.${note}`,
+    );
+  }
+  return compliant(
+    `${describeEndpoint(endpoint)}: every Allow is limited to the trusted accounts/organisations.`,
+  );
+};
+
+const REMEDIATION_EXAMPLE = JSON.stringify(
+  {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowOrgOnly',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+        Resource: '*',
+        Condition: {
+          StringEquals: {
+            'aws:PrincipalOrgID': 'o-a1b2c3d4e5',
+            'aws:ResourceAccount': '111122223333',
+          },
+        },
+      },
+    ],
+  },
+  null,
+  2,
+);
+
 const vpcEndpointPolicyRestricted = defineRule({
   id: 'vpc-endpoint-policy-restricted',
-  title: 'TODO',
-  description: 'TODO',
-  rationale: 'TODO',
-  severity: 'high',
+  title: 'VPC endpoints should have a policy restricted to trusted principals and resources',
+  description:
+    'Checks that gateway and interface VPC endpoints do not use the default full-access policy (every principal, every action, every resource, no condition). With trustedAccountIds or trustedOrgIds, every Allow must be limited to those accounts or organisations by principal or by aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount conditions; a Deny that refuses everything outside them also counts.',
+  rationale:
+    'The default endpoint policy lets any credentials, including an attacker\'s own, reach any resource of the service through your private network: data can be copied out to a bucket or table in another account without touching the internet, bypassing egress controls. DynamoDB has no resource policies, so the endpoint policy is the only place to stop that for DynamoDB.',
+  severity: 'medium',
   resourceType: 'AWS::EC2::VPCEndpoint',
   triggerTypes: [],
-  frameworks: [],
-  parameters: {},
-  remediation: 'TODO',
-  iamActions: [],
-  async evaluate() {
-    throw new Error('rule vpc-endpoint-policy-restricted is not implemented yet');
+  frameworks: [
+    { framework: 'PCI-DSS-4.0', id: '7.2.1', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: '7.3.1', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: '7.3.3', strength: 'evidence' },
+    { framework: 'PCI-DSS-4.0', id: '1.3.2', strength: 'supporting' },
+    { framework: 'PCI-DSS-4.0', id: '7.2.5', strength: 'supporting' },
+    { framework: 'HIPAA', id: '164.312(a)(1)', strength: 'evidence' },
+    { framework: 'HIPAA', id: '164.308(a)(4)(ii)(B)', strength: 'evidence' },
+    { framework: 'HIPAA', id: '164.312(e)(1)', strength: 'supporting' },
+  ],
+  parameters,
+  remediation:
+    'Replace the default policy with one that allows only the actions you need, for principals in your organisation (aws:PrincipalOrgID) and on resources in your accounts (aws:ResourceAccount), or add a Deny for everything outside them. For S3 gateway endpoints remember AWS-owned buckets you rely on (package repositories, ECR layers).',
+  remediationExample: REMEDIATION_EXAMPLE,
+  iamActions: ['ec2:DescribeVpcEndpoints'],
+  async evaluate(endpoint, _view, params) {
+    if (endpoint.endpointType !== 'Gateway' && endpoint.endpointType !== 'Interface') {
+      return notApplicable(
+        `Endpoint ${endpoint.id} is a ${endpoint.endpointType} endpoint; only Gateway and Interface endpoints carry a service policy.`,
+      );
+    }
+    if (INACTIVE_STATES.has(endpoint.state.toLowerCase())) {
+      return notApplicable(`Endpoint ${endpoint.id} is ${endpoint.state} and carries no traffic.`);
+    }
+    const note = isDynamoDb(endpoint) ? DYNAMODB_NOTE : '';
+    const source = endpoint.policy;
+    if (source.kind === 'unreadable') {
+      return unverifiable(
+        `Could not verify the policy of endpoint ${endpoint.id}: ${source.reason}. Grant the scanner ec2:DescribeVpcEndpoints.`,
+      );
+    }
+    if (source.kind === 'absent') {
+      return nonCompliant(
+        `${describeEndpoint(endpoint)} has no endpoint policy, so it allows full access to the service.${note}`,
+      );
+    }
+    let policy: PolicyDocument;
+    try {
+      policy = parsePolicy(source.text);
+    } catch (error) {
+      if (!(error instanceof PolicyParseError)) throw error;
+      return nonCompliant(
+        `The policy of endpoint ${endpoint.id} cannot be analysed (${error.message}).${note}`,
+      );
+    }
+    return analyse(endpoint, policy, params);
   },
 });
 
-export { vpcEndpointPolicyRestricted };
+export { actionPrefixOf, vpcEndpointPolicyRestricted };
