@@ -65,7 +65,7 @@ const DYNAMODB_NOTE =
 const trustedOnly = (params: Params): boolean =>
   params.trustedAccountIds.length > 0 || params.trustedOrgIds.length > 0;
 
-/** A list the values of an account or org key must come from (`undefined`: not checked). */
+/** The parameter list that the values of an account or org key must come from. */
 const listFor = (key: string, params: Params): { name: string; ids: string[] } =>
   (ACCOUNT_KEYS as readonly string[]).includes(key)
     ? { name: 'trustedAccountIds', ids: params.trustedAccountIds }
