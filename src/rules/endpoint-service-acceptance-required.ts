@@ -38,7 +38,11 @@ const endpointServiceAcceptanceRequired = defineRule({
     'ec2:DescribeVpcEndpointServicePermissions',
   ],
   async evaluate(service) {
-    const name = service.serviceName ? `${service.id} (${service.serviceName})` : service.id;
+    // Provider service names embed the id; repeat the name only when it says something new.
+    const name =
+      service.serviceName && !service.serviceName.endsWith(service.id)
+        ? `${service.id} (${service.serviceName})`
+        : service.id;
     const state = service.state?.toLowerCase();
     if (state !== undefined && INACTIVE_STATES.has(state)) {
       return notApplicable(`${name} is ${state}.`);

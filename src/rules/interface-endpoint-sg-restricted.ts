@@ -210,17 +210,22 @@ const interfaceEndpointSgRestricted = defineRule({
       return group ? findingsOfGroup(group, vpc, endpoint.vpcId, allowedPorts, prefixLists) : [];
     });
 
-    const problems = [
-      ...missing.map((id) => `security group ${id} not found`),
-      ...findings.filter((f) => !f.unverified).map((f) => `${f.where} (${f.reasons.join('; ')})`),
-    ];
+    const violations = findings
+      .filter((f) => !f.unverified)
+      .map((f) => `${f.where} (${f.reasons.join('; ')})`);
     const unverified = findings.filter((f) => f.unverified).map((f) => f.where);
     const portsText = `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
-    if (problems.length > 0) {
-      const tail = unverified.length > 0 ? `; also unverified: ${unverified.join(', ')}` : '';
-      return nonCompliant(
-        `${endpoint.id} allows more than ${portsText} from inside ${endpoint.vpcId}: ${problems.join('; ')}${tail}.`,
-      );
+    if (violations.length > 0 || missing.length > 0) {
+      const parts = [
+        ...(violations.length > 0
+          ? [`ingress beyond ${portsText} from inside ${endpoint.vpcId}: ${violations.join('; ')}`]
+          : []),
+        ...(missing.length > 0
+          ? [`security group ${missing.join(', ')} not found, so its ingress cannot be checked`]
+          : []),
+        ...(unverified.length > 0 ? [`also unverified: ${unverified.join(', ')}`] : []),
+      ];
+      return nonCompliant(`${endpoint.id}: ${parts.join('; ')}.`);
     }
     if (unverified.length > 0) {
       return unverifiable(

@@ -4,8 +4,9 @@ import {
   endpointRoutesOf,
   type GatewayReach,
   gatewayEndpointReach,
+  isLiveEndpoint,
 } from '../network/gateway-endpoints.js';
-import { defaultRouteOf, type Hop, subnetsServedBy } from '../network/route-table.js';
+import { defaultRouteOf, type Hop, isMainTable, subnetsServedBy } from '../network/route-table.js';
 import {
   expectedServiceName,
   matchesService,
@@ -21,7 +22,10 @@ const listSubnets = (ids: readonly string[]): string => {
   return ids.length > SUBNETS_NAMED ? `${named} and ${ids.length - SUBNETS_NAMED} more` : named;
 };
 
-/** A private NAT gateway never reaches the internet itself; say so, the traffic still bypasses S3 policy. */
+/**
+ * Names a private NAT gateway as such: it does not reach the internet itself, but the traffic still
+ * leaves the VPC without passing an endpoint policy.
+ */
 const describeHop = async (hop: Hop, table: RouteTable, view: AccountView): Promise<string> => {
   if (hop.hopClass !== 'nat-gateway') return hop.label;
   const nat = (await view.natGatewaysOfVpc(table.vpcId)).find((n) => n.id === hop.target.id);
@@ -45,7 +49,9 @@ const missingHint = (
   );
   const gateway = ofService.find((endpoint) => endpoint.endpointType === 'Gateway');
   if (gateway) {
-    return ` (${gateway.id} exists in ${table.vpcId}, state ${gateway.state}, but does not route this table)`;
+    return isLiveEndpoint(gateway)
+      ? ` (${gateway.id} exists but is not associated with this table)`
+      : ` (${gateway.id} exists but is ${gateway.state})`;
   }
   const other = ofService[0];
   if (other) {
@@ -104,7 +110,7 @@ const privateSubnetGatewayEndpoints = defineRule({
     const served = subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
     if (served.length === 0) {
       return notApplicable(
-        `${table.id} serves no subnet: it has no explicit subnet association${table.associations.some((a) => a.main) ? ` and every subnet of ${table.vpcId} has its own route table` : ' and is not the main table'}.`,
+        `${table.id} serves no subnet: it has no explicit subnet association${isMainTable(table) ? ` and every subnet of ${table.vpcId} has its own route table` : ' and is not the main table'}.`,
       );
     }
     const route = defaultRouteOf(table);
@@ -166,8 +172,7 @@ const privateSubnetGatewayEndpoints = defineRule({
         // A changed association can move subnets onto or off the main table, whose own item did
         // not change: re-evaluate it too.
         const main = (await view.routeTablesOfVpc(changed.vpcId)).filter(
-          (t) =>
-            t.id !== changed.id && t.vpcId === changed.vpcId && t.associations.some((a) => a.main),
+          (t) => t.id !== changed.id && t.vpcId === changed.vpcId && isMainTable(t),
         );
         return [changed, ...main].map(
           (t): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id: t.id }),

@@ -359,11 +359,18 @@ const resourceFromConfiguration = (
         type,
         vpcId: requireString(configuration, 'vpcId', ctx),
         routes: routesOf(configuration, ctx),
-        associations: objectsOf(configuration, 'associations', ctx).map((assoc) => ({
-          subnetId: str(assoc, 'subnetId'),
-          gatewayId: str(assoc, 'gatewayId'),
-          main: bool(assoc, 'main'),
-        })),
+        // Disassociated or failed associations linger in items for a while; they route nothing.
+        associations: objectsOf(configuration, 'associations', ctx)
+          .filter((assoc) => {
+            const state = field(assoc, 'associationState');
+            const value = isObject(state) ? stateOf(state) : undefined;
+            return value === undefined || value === 'associated' || value === 'associating';
+          })
+          .map((assoc) => ({
+            subnetId: str(assoc, 'subnetId'),
+            gatewayId: str(assoc, 'gatewayId'),
+            main: bool(assoc, 'main'),
+          })),
       };
     case 'AWS::EC2::VPCEndpoint':
       return {

@@ -77,4 +77,10 @@ describe('endpoint-service-acceptance-required', () => {
     // Assess
     expect(verdict.compliance).toBe('NOT_APPLICABLE');
   });
+
+  it('declares no dependents: only a changed service itself is evaluated again', () => {
+    // Assess
+    expect(rule.triggerTypes).toEqual([]);
+    expect(rule.dependents).toBeUndefined();
+  });
 });

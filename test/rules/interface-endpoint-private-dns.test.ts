@@ -80,4 +80,10 @@ describe('interface-endpoint-private-dns', () => {
       expect(verdict.compliance).toBe('NOT_APPLICABLE');
     },
   );
+
+  it('declares no dependents: only a changed endpoint itself is evaluated again', () => {
+    // Assess
+    expect(rule.triggerTypes).toEqual([]);
+    expect(rule.dependents).toBeUndefined();
+  });
 });

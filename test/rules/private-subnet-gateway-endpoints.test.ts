@@ -85,7 +85,9 @@ describe('private-subnet-gateway-endpoints', () => {
       expect(verdict.annotation).toContain(
         's3 traffic from subnet-c leaves through NAT gateway nat-1 (0.0.0.0/0): no Gateway endpoint for com.amazonaws.us-east-1.s3 is associated with rtb-main',
       );
-      expect(verdict.annotation).toContain('vpce-s3 exists in vpc-1');
+      expect(verdict.annotation).toContain(
+        '(vpce-s3 exists but is not associated with this table)',
+      );
     });
 
     it('returns NON_COMPLIANT naming dynamodb when only S3 is routed and both are required', async () => {
@@ -170,6 +172,21 @@ describe('private-subnet-gateway-endpoints', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
+    });
+
+    it('mentions a Gateway endpoint of the service that is no longer live', async () => {
+      // Prepare
+      const resources = [
+        ...network(),
+        endpoint('vpce-s3', 'vpc-1', S3, { state: 'deleting', routeTableIds: ['rtb-private'] }),
+      ];
+
+      // Act
+      const verdict = await evaluate('rtb-private', resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('(vpce-s3 exists but is deleting)');
     });
 
     it('mentions a pl- route whose endpoint is not in the VPC', async () => {

@@ -142,6 +142,27 @@ describe('parseConfigurationItem', () => {
     });
   });
 
+  it('ignores route-table associations that are no longer associated', () => {
+    const parsed = parseConfigurationItem({
+      resourceType: 'AWS::EC2::RouteTable',
+      resourceId: 'rtb-1',
+      configurationItemStatus: 'OK',
+      configuration: {
+        vpcId: 'vpc-1',
+        routes: [],
+        associations: [
+          { subnetId: 'subnet-live', main: false, associationState: { state: 'associated' } },
+          { subnetId: 'subnet-gone', main: false, associationState: { state: 'disassociated' } },
+          { main: true },
+        ],
+      },
+    });
+
+    expect(parsed.resource).toMatchObject({
+      associations: [{ subnetId: 'subnet-live', main: false }, { main: true }],
+    });
+  });
+
   it.each([
     ['not an object', 'nope', /not a JSON object/],
     ['no resourceType', { resourceId: 'x' }, /resourceType is missing/],
