@@ -308,19 +308,25 @@ const bucket = (name: string, policyText: string | null, tags: Record<string, st
     },
   );
 
+// AWS Config does not record a service's allowed principals; vpce-guard's live reader adds them
+// (DescribeVpcEndpointServicePermissions) as a supplementary entry, and the demo does the same.
 const endpointService = (id: string, acceptanceRequired: boolean, allowedPrincipals: string[]) =>
-  item('AWS::EC2::VPCEndpointService', id, {
-    serviceId: id,
-    serviceName: `com.amazonaws.vpce.${REGION}.${id}`,
-    serviceType: [{ serviceType: 'Interface' }],
-    serviceState: 'Available',
-    acceptanceRequired,
-    managesVpcEndpoints: false,
-    networkLoadBalancerArns: [
-      `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/net/partner-api/50dc6c495c0c9188`,
-    ],
-    allowedPrincipals,
-  });
+  item(
+    'AWS::EC2::VPCEndpointService',
+    id,
+    {
+      serviceId: id,
+      serviceName: `com.amazonaws.vpce.${REGION}.${id}`,
+      serviceType: [{ serviceType: 'Interface' }],
+      serviceState: 'Available',
+      acceptanceRequired,
+      managesVpcEndpoints: false,
+      networkLoadBalancerArns: [
+        `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/net/partner-api/50dc6c495c0c9188`,
+      ],
+    },
+    { supplementary: { allowedPrincipals } },
+  );
 
 const vpceOnlyDeny = (bucketName: string, vpces: string[], sid = 'DenyOutsideVpce') => ({
   Sid: sid,

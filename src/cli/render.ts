@@ -113,7 +113,7 @@ const renderTable = (
     paint(
       options,
       BOLD,
-      `Summary: ${summary.total} evaluations across ${rules.length} rules: ` +
+      `Summary: ${summary.total} evaluations across ${rules.length} rule${rules.length === 1 ? '' : 's'}: ` +
         `${byCompliance.NON_COMPLIANT} non-compliant${unverified}, ${byCompliance.COMPLIANT} compliant, ` +
         `${byCompliance.NOT_APPLICABLE} not applicable`,
     ),
