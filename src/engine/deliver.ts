@@ -160,5 +160,5 @@ const deliverEvaluations = async (
   return { delivered, testMode };
 };
 
-export { deliverEvaluations, MAX_BATCH_SIZE, TEST_MODE_TOKEN };
 export type { DeliveryOptions, DeliveryResult };
+export { deliverEvaluations, MAX_BATCH_SIZE, TEST_MODE_TOKEN };

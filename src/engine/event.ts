@@ -161,5 +161,5 @@ const parseInvokingEvent = (json: string): InvokingEvent => {
   }
 };
 
-export { isRecord, parseInvokingEvent, SUPPORTED_MESSAGE_TYPES, validateConfigRuleEvent };
 export type { ConfigRuleEvent, ConfigurationItemSummary, InvokingEvent, MessageType };
+export { isRecord, parseInvokingEvent, SUPPORTED_MESSAGE_TYPES, validateConfigRuleEvent };

@@ -1,12 +1,14 @@
+type LogAttributes = Record<string, unknown>;
+
 /**
- * The slice of a logger the engine uses. Powertools' `Logger` satisfies it; tests pass a recorder.
- * Attributes become top-level keys of the structured JSON log line.
+ * The slice of a logger the engine uses, shaped so Powertools' `Logger` satisfies it; tests pass a
+ * recorder. Attributes become top-level keys of the structured JSON log line.
  */
 interface EngineLogger {
-  debug(message: string, attributes?: Record<string, unknown>): void;
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
+  debug(message: string, ...attributes: LogAttributes[]): void;
+  info(message: string, ...attributes: LogAttributes[]): void;
+  warn(message: string, ...attributes: LogAttributes[]): void;
+  error(message: string, ...attributes: LogAttributes[]): void;
 }
 
-export type { EngineLogger };
+export type { EngineLogger, LogAttributes };

@@ -1,8 +1,8 @@
 import type {
   ConfigServiceClient,
-  ConfigurationItem as SdkConfigurationItem,
   Evaluation,
   GetResourceConfigHistoryCommandInput,
+  ConfigurationItem as SdkConfigurationItem,
 } from '@aws-sdk/client-config-service';
 import {
   GetComplianceDetailsByConfigRuleCommand,
@@ -14,9 +14,11 @@ import type { Resource, ResourceRef } from '../model/resources.js';
 import { refOf } from '../model/resources.js';
 import { parseParams, parseRuleParametersJson } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
+import { evaluateResource } from '../scan/evaluate.js';
 import type { ConfigItem, ItemStatus } from '../sources/config-item.js';
 import { parseConfigurationItem } from '../sources/config-item.js';
 import type { AccountView } from '../sources/view.js';
+import { mapLimit } from '../util/concurrency.js';
 import { fitAnnotation } from './annotation.js';
 import { errorMessage, errorName, isRetryableAwsError } from './aws-errors.js';
 import { deliverEvaluations } from './deliver.js';
@@ -104,31 +106,6 @@ const toDate = (value: string | undefined): Date | undefined => {
   return Number.isNaN(time) ? undefined : new Date(time);
 };
 
-/** Runs `work` over `items` with bounded concurrency, keeping results in input order. */
-const mapLimit = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const index = next;
-      next += 1;
-      try {
-        results[index] = await work(items[index] as T);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
-
 const notApplicableReason = (status: ItemStatus, leftScope: boolean): string => {
   if (leftScope) return 'The resource is no longer in the scope of this rule.';
   switch (status) {
@@ -143,35 +120,37 @@ const notApplicableReason = (status: ItemStatus, leftScope: boolean): string => 
 };
 
 /**
- * Judges one resource. A rule that throws gets NON_COMPLIANT with the reason, so the resource is
- * not silently left with an old verdict; throttling and 5xx fail the invocation instead, because
- * they say nothing about the resource and Config will retry.
+ * Judges one resource through the shared evaluator; rule errors are logged here, retryable AWS
+ * errors fail the invocation because they say nothing about the resource.
  */
-const evaluateResource = async (ctx: Context, resource: Resource, at: Date): Promise<void> => {
+const evaluateOne = async (ctx: Context, resource: Resource, at: Date): Promise<void> => {
   const { rule, deps } = ctx;
   try {
-    const verdict = await rule.evaluate(resource, deps.view, ctx.params);
-    ctx.results.add(resource, verdict.compliance, verdict.annotation, at);
-  } catch (error) {
-    if (isRetryableAwsError(error)) {
-      deps.logger.warn('Evaluation hit a retryable AWS error; failing so AWS Config retries', {
+    const evaluation = await evaluateResource(rule, resource, deps.view, ctx.params, (error) =>
+      deps.logger.error('Rule evaluation failed', {
         resourceType: resource.type,
         resourceId: resource.id,
-        errorName: errorName(error),
-      });
-      throw error;
-    }
-    deps.logger.error('Rule evaluation failed', {
+        error,
+      }),
+    );
+    ctx.results.add(resource, evaluation.compliance, evaluation.annotation, at);
+  } catch (error) {
+    deps.logger.warn('Evaluation hit a retryable AWS error; failing so AWS Config retries', {
       resourceType: resource.type,
       resourceId: resource.id,
-      error,
+      errorName: errorName(error),
     });
-    ctx.results.add(resource, 'NON_COMPLIANT', `Evaluation failed: ${errorMessage(error)}`, at);
+    throw error;
   }
 };
 
-const evaluateAll = (ctx: Context, resources: readonly Resource[], at: Date): Promise<void[]> =>
-  mapLimit(resources, EVALUATION_CONCURRENCY, (resource) => evaluateResource(ctx, resource, at));
+const evaluateAll = async (
+  ctx: Context,
+  resources: readonly Resource[],
+  at: Date,
+): Promise<void> => {
+  await mapLimit(resources, EVALUATION_CONCURRENCY, (resource) => evaluateOne(ctx, resource, at));
+};
 
 const historyType = (type: string): GetResourceConfigHistoryCommandInput['resourceType'] =>
   type as GetResourceConfigHistoryCommandInput['resourceType'];
@@ -467,11 +446,7 @@ const parseInvocation = (
  * resources to judge, judge them, and deliver exactly one evaluation per resource. Bad input
  * (`InvalidEventError`, `InvalidParametersError`) fails before anything is evaluated or sent.
  */
-const runRule = async (
-  rule: AnyRule,
-  rawEvent: unknown,
-  deps: EngineDeps,
-): Promise<RunSummary> => {
+const runRule = async (rule: AnyRule, rawEvent: unknown, deps: EngineDeps): Promise<RunSummary> => {
   const { logger } = deps;
   let parsed: ReturnType<typeof parseInvocation>;
   try {
@@ -512,5 +487,5 @@ const runRule = async (
   return summary;
 };
 
-export { ENGINE_IAM_ACTIONS, runRule };
 export type { EngineDeps, RunSummary };
+export { ENGINE_IAM_ACTIONS, runRule };

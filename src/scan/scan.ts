@@ -3,6 +3,7 @@ import type { ResourceType } from '../model/resources.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { SkippedItem } from '../sources/snapshot.js';
 import type { AccountView } from '../sources/view.js';
+import { mapLimit } from '../util/concurrency.js';
 import { evaluateResource } from './evaluate.js';
 
 interface ScanInput {
@@ -29,23 +30,6 @@ const emptyCounts = (): Record<ComplianceType, number> => ({
   NOT_APPLICABLE: 0,
 });
 
-const mapBounded = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
-
 /**
  * Runs every rule over every resource of its evaluated type: one evaluation per resource and rule,
  * NOT_APPLICABLE included, in a stable order (rule, then resource id).
@@ -55,7 +39,7 @@ const scan = async (input: ScanInput): Promise<Evaluation[]> => {
   for (const rule of input.rules) {
     const resources = await input.view.list(rule.resourceType as ResourceType);
     const params = input.params.get(rule.id);
-    const judged = await mapBounded(resources, input.concurrency ?? 8, (resource) =>
+    const judged = await mapLimit(resources, input.concurrency ?? 8, (resource) =>
       evaluateResource(rule, resource, input.view, params),
     );
     const seen = new Set(judged.map((evaluation) => evaluation.resource.id));
@@ -99,4 +83,4 @@ const summarise = (evaluations: readonly Evaluation[]): ScanSummary => {
 };
 
 export type { ScanInput, ScanSummary };
-export { mapBounded, scan, summarise };
+export { scan, summarise };

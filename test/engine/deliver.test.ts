@@ -134,7 +134,9 @@ describe('deliverEvaluations', () => {
   it('fails with EvaluationDeliveryError when Config keeps rejecting evaluations', async () => {
     // Prepare
     const evaluations = evaluationsFor(2);
-    configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [evaluations[0] as Evaluation] });
+    configMock
+      .on(PutEvaluationsCommand)
+      .resolves({ FailedEvaluations: [evaluations[0] as Evaluation] });
     const { options, sleep, logger } = setup({ maxAttempts: 4 });
 
     // Act
@@ -208,13 +210,11 @@ describe('deliverEvaluations', () => {
   it('keeps delivering later batches when an earlier batch loses evaluations', async () => {
     // Prepare
     const evaluations = evaluationsFor(150);
-    configMock
-      .on(PutEvaluationsCommand)
-      .callsFake((input: { Evaluations?: Evaluation[] }) => ({
-        FailedEvaluations: (input.Evaluations ?? []).filter(
-          (evaluation) => evaluation.ComplianceResourceId === evaluations[0]?.ComplianceResourceId,
-        ),
-      }));
+    configMock.on(PutEvaluationsCommand).callsFake((input: { Evaluations?: Evaluation[] }) => ({
+      FailedEvaluations: (input.Evaluations ?? []).filter(
+        (evaluation) => evaluation.ComplianceResourceId === evaluations[0]?.ComplianceResourceId,
+      ),
+    }));
     const { options } = setup({ maxAttempts: 2 });
 
     // Act

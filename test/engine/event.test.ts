@@ -97,15 +97,31 @@ describe('parseInvokingEvent', () => {
   it.each([
     ['text that is not JSON', '{"messageType":', /not valid JSON/],
     ['a JSON array', '[]', /must be a JSON object/],
-    ['a missing messageType', '{"notificationCreationTime":"2025-03-14T12:00:00Z"}', /messageType is missing/],
-    ['an unknown messageType', '{"messageType":"SomethingElse"}', /Unsupported invokingEvent messageType "SomethingElse"/],
-    ['a change without its item', '{"messageType":"ConfigurationItemChangeNotification"}', /without a configurationItem/],
+    [
+      'a missing messageType',
+      '{"notificationCreationTime":"2025-03-14T12:00:00Z"}',
+      /messageType is missing/,
+    ],
+    [
+      'an unknown messageType',
+      '{"messageType":"SomethingElse"}',
+      /Unsupported invokingEvent messageType "SomethingElse"/,
+    ],
+    [
+      'a change without its item',
+      '{"messageType":"ConfigurationItemChangeNotification"}',
+      /without a configurationItem/,
+    ],
     [
       'an oversized notification without a summary',
       '{"messageType":"OversizedConfigurationItemChangeNotification"}',
       /configurationItemSummary/,
     ],
-    ['a scheduled notification without a time', '{"messageType":"ScheduledNotification"}', /notificationCreationTime/],
+    [
+      'a scheduled notification without a time',
+      '{"messageType":"ScheduledNotification"}',
+      /notificationCreationTime/,
+    ],
   ])('rejects %s with InvalidEventError', (_case, json, message) => {
     // Act / Assess
     expect(() => parseInvokingEvent(json)).toThrow(InvalidEventError);

@@ -229,7 +229,10 @@ const routeTableConfiguration = (
   ],
 });
 
-const routeTableItem = (id: string, options: { subnets?: string[]; main?: boolean; igw?: boolean }) =>
+const routeTableItem = (
+  id: string,
+  options: { subnets?: string[]; main?: boolean; igw?: boolean },
+) =>
   configurationItem({
     resourceType: 'AWS::EC2::RouteTable',
     resourceId: id,
@@ -239,7 +242,9 @@ const routeTableItem = (id: string, options: { subnets?: string[]; main?: boolea
 const BUCKET = 'vpce-guard-data-123456789012';
 const BUCKET_POLICY = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/*` }],
+  Statement: [
+    { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/*` },
+  ],
 });
 
 // --- Harness ---
@@ -319,7 +324,11 @@ describe('runRule', () => {
 
   describe('rule parameters', () => {
     it.each([
-      ['a value fails its pattern', { allowedPorts: 'ssh' }, /allowedPorts has invalid value\(s\): ssh/],
+      [
+        'a value fails its pattern',
+        { allowedPorts: 'ssh' },
+        /allowedPorts has invalid value\(s\): ssh/,
+      ],
       ['a name is unknown', { allowedPort: '22' }, /unknown parameter\(s\) allowedPort/],
       ['ruleParameters is not JSON', '{allowedPorts:22', /ruleParameters is not valid JSON/],
     ])('fail the invocation before any evaluation when %s', async (_c, ruleParameters, msg) => {
@@ -329,7 +338,11 @@ describe('runRule', () => {
       const { deps, logger } = setup();
 
       // Act
-      const run = runRule(rule, changeEvent(sgItem('sg-1', { open: true }), { ruleParameters }), deps);
+      const run = runRule(
+        rule,
+        changeEvent(sgItem('sg-1', { open: true }), { ruleParameters }),
+        deps,
+      );
 
       // Assess
       await expect(run).rejects.toBeInstanceOf(InvalidParametersError);
@@ -362,7 +375,11 @@ describe('runRule', () => {
       const { deps } = setup();
 
       // Act
-      const summary = await runRule(openIngressRule, changeEvent(sgItem('sg-1', { open: true })), deps);
+      const summary = await runRule(
+        openIngressRule,
+        changeEvent(sgItem('sg-1', { open: true })),
+        deps,
+      );
 
       // Assess
       expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
@@ -393,7 +410,11 @@ describe('runRule', () => {
         const { deps } = setup();
 
         // Act
-        await runRule({ ...openIngressRule, evaluate }, changeEvent(sgItem('sg-1', { status })), deps);
+        await runRule(
+          { ...openIngressRule, evaluate },
+          changeEvent(sgItem('sg-1', { status })),
+          deps,
+        );
 
         // Assess
         expect(sent()).toEqual([
@@ -626,7 +647,11 @@ describe('runRule', () => {
       const summary = await runRule(referencingGroupsRule, changeEvent(sgItem('sg-a')), deps);
 
       // Assess
-      expect(verdicts()).toEqual({ 'sg-a': 'COMPLIANT', 'sg-b': 'NON_COMPLIANT', 'sg-c': 'COMPLIANT' });
+      expect(verdicts()).toEqual({
+        'sg-a': 'COMPLIANT',
+        'sg-b': 'NON_COMPLIANT',
+        'sg-c': 'COMPLIANT',
+      });
       expect(sent()).toHaveLength(3);
       expect(sent().every((e) => e.OrderingTimestamp?.toISOString() === CAPTURE_TIME)).toBe(true);
       expect(summary.evaluated).toBe(3);
@@ -647,7 +672,10 @@ describe('runRule', () => {
         routeTableItem('rtb-public', { subnets: ['subnet-a', 'subnet-b'], igw: true }),
       ]);
       const { deps } = setup(view);
-      const changed = routeTableItem('rtb-public', { subnets: ['subnet-a', 'subnet-b'], igw: true });
+      const changed = routeTableItem('rtb-public', {
+        subnets: ['subnet-a', 'subnet-b'],
+        igw: true,
+      });
 
       // Act
       await runRule(subnetRoutingRule, changeEvent(changed), deps);
@@ -703,13 +731,17 @@ describe('runRule', () => {
 
     it('skips dependents and says so when no earlier configuration is recorded', async () => {
       // Prepare
-      configMock.on(GetResourceConfigHistoryCommand).rejects(
-        awsError('ResourceNotDiscoveredException', 400),
-      );
+      configMock
+        .on(GetResourceConfigHistoryCommand)
+        .rejects(awsError('ResourceNotDiscoveredException', 400));
       const { deps, logger } = setup(SnapshotView.fromItems([subnetItem('subnet-a')]));
 
       // Act
-      const summary = await runRule(subnetRoutingRule, loadEventFixture('route-table-deleted'), deps);
+      const summary = await runRule(
+        subnetRoutingRule,
+        loadEventFixture('route-table-deleted'),
+        deps,
+      );
 
       // Assess
       expect(summary.evaluated).toBe(0);
@@ -854,7 +886,9 @@ describe('runRule', () => {
 
     it('delivers 250 evaluations in three PutEvaluations calls of 100, 100 and 50', async () => {
       // Prepare
-      const items = Array.from({ length: 250 }, (_, i) => sgItem(`sg-${String(i).padStart(17, '0')}`));
+      const items = Array.from({ length: 250 }, (_, i) =>
+        sgItem(`sg-${String(i).padStart(17, '0')}`),
+      );
       const { deps } = setup(SnapshotView.fromItems(items));
 
       // Act
@@ -873,7 +907,11 @@ describe('runRule', () => {
       // Prepare
       const result = (type: string, id: string) => ({
         EvaluationResultIdentifier: {
-          EvaluationResultQualifier: { ConfigRuleName: RULE_NAME, ResourceType: type, ResourceId: id },
+          EvaluationResultQualifier: {
+            ConfigRuleName: RULE_NAME,
+            ResourceType: type,
+            ResourceId: id,
+          },
         },
         ComplianceType: 'NON_COMPLIANT' as const,
       });
@@ -892,7 +930,9 @@ describe('runRule', () => {
             result('AWS::EC2::VPC', 'vpc-other-type'),
           ],
         });
-      const { deps } = setup(SnapshotView.fromItems([sgItem('sg-1'), sgItem('sg-2', { open: true })]));
+      const { deps } = setup(
+        SnapshotView.fromItems([sgItem('sg-1'), sgItem('sg-2', { open: true })]),
+      );
 
       // Act
       await runRule(openIngressRule, scheduledEvent(), deps);

@@ -108,7 +108,10 @@ const apiConfigurationItem = (input: ItemInput): SdkConfigurationItem => {
   };
 };
 
-const envelope = (invokingEvent: Record<string, unknown>, options: EventOptions): ConfigRuleEvent => {
+const envelope = (
+  invokingEvent: Record<string, unknown>,
+  options: EventOptions,
+): ConfigRuleEvent => {
   const ruleName = options.configRuleName === undefined ? RULE_NAME : options.configRuleName;
   return {
     invokingEvent: JSON.stringify(invokingEvent),
@@ -192,6 +195,7 @@ const loadEventFixture = (name: string): ConfigRuleEvent => {
   return document.event;
 };
 
+export type { EventOptions, ItemInput, ItemStatus };
 export {
   ACCOUNT_ID,
   apiConfigurationItem,
@@ -207,4 +211,3 @@ export {
   SCHEDULED_TIME,
   scheduledEvent,
 };
-export type { EventOptions, ItemInput, ItemStatus };

@@ -1,0 +1,79 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { AnyRule } from '../rules/rule.js';
+import type { AwsClients } from '../sources/aws/clients.js';
+import { createClients } from '../sources/aws/clients.js';
+import type { AccountView } from '../sources/view.js';
+import type { ConfigRuleEvent } from './event.js';
+import { isRecord } from './event.js';
+import type { RunSummary } from './run-rule.js';
+import { runRule } from './run-rule.js';
+
+/** Builds the view one invocation reads through; the clients are the container's shared ones. */
+type ViewFactory = (
+  event: ConfigRuleEvent,
+  clients: AwsClients,
+) => AccountView | Promise<AccountView>;
+
+interface RuleHandlerOptions {
+  /** Defaults to a live view over the account the Lambda runs in. */
+  viewFactory?: ViewFactory;
+  logger?: Logger;
+  /** Replaces the real delay between PutEvaluations retries (tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const isScheduled = (event: ConfigRuleEvent): boolean => {
+  try {
+    const invoking: unknown = JSON.parse(event.invokingEvent);
+    return isRecord(invoking) && invoking.messageType === 'ScheduledNotification';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A fresh live view per invocation (its caches must not outlive one run) over the shared clients.
+ * Imported on first use so a handler whose view is injected never loads the EC2/S3 readers.
+ */
+const liveViewFactory: ViewFactory = async (event, clients) => {
+  const { createLiveView } = await import('../sources/aws/live-view.js');
+  // A periodic run sweeps every resource: one account-wide list per type beats per-VPC queries.
+  return createLiveView({ clients, accountId: event.accountId, wholeLists: isScheduled(event) });
+};
+
+/**
+ * The Lambda entry point for one rule: middy with the Powertools logger (structured JSON, tagged
+ * with the rule id and the Lambda context). AWS clients are built once per container, with
+ * adaptive retries; everything about the Config protocol happens in `runRule`.
+ */
+const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
+  const logger =
+    options.logger ??
+    new Logger({ serviceName: 'vpce-guard', persistentKeys: { ruleId: rule.id } });
+  if (options.logger) logger.appendPersistentKeys({ ruleId: rule.id });
+  const viewFactory = options.viewFactory ?? liveViewFactory;
+  let clients: AwsClients | undefined;
+
+  const evaluateEvent = async (event: ConfigRuleEvent): Promise<RunSummary> => {
+    clients ??= createClients();
+    if (isRecord(event) && typeof event.configRuleName === 'string') {
+      logger.appendKeys({ configRuleName: event.configRuleName });
+    }
+    const view = await viewFactory(event, clients);
+    return runRule(rule, event, {
+      config: clients.config,
+      view,
+      logger,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+  };
+
+  return middy<ConfigRuleEvent, RunSummary>(evaluateEvent).use(
+    injectLambdaContext(logger, { resetKeys: true }),
+  );
+};
+
+export type { RuleHandlerOptions, ViewFactory };
+export { createRuleHandler };
