@@ -164,7 +164,11 @@ const positiveMatch = (base: BaseOperator, request: string, policy: string): boo
 };
 
 /** One request value against all of an entry's values: ORed, or "none of them" when negated. */
-const singleValueMatches = (base: BaseOperator, request: string, values: readonly string[]): boolean => {
+const singleValueMatches = (
+  base: BaseOperator,
+  request: string,
+  values: readonly string[],
+): boolean => {
   const any = values.some((policy) => positiveMatch(base, request, policy));
   return isNegated(base) ? !any : any;
 };
@@ -204,5 +208,5 @@ const conditionEntryMatches = (entry: ConditionEntry, context: RequestContext): 
 const conditionsMatch = (entries: readonly ConditionEntry[], context: RequestContext): boolean =>
   entries.every((entry) => conditionEntryMatches(entry, context));
 
-export { conditionEntryMatches, conditionsMatch, ipInCidr, isNegated };
 export type { RequestContext };
+export { conditionEntryMatches, conditionsMatch, ipInCidr, isNegated };

@@ -156,13 +156,21 @@ const PRINCIPAL_TYPES: readonly PrincipalType[] = ['AWS', 'Service', 'Federated'
 const parsePrincipalValues = (raw: unknown, path: string): PrincipalValue[] | 'everyone' => {
   if (raw === '*') return 'everyone';
   if (!isRecord(raw)) {
-    throw new PolicyParseError(`expected "*" or an object such as {"AWS": [...]}, got ${describeJson(raw)}`, path);
+    throw new PolicyParseError(
+      `expected "*" or an object such as {"AWS": [...]}, got ${describeJson(raw)}`,
+      path,
+    );
   }
   const principals: PrincipalValue[] = [];
   for (const [name, values] of Object.entries(raw)) {
-    const type = PRINCIPAL_TYPES.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    const type = PRINCIPAL_TYPES.find(
+      (candidate) => candidate.toLowerCase() === name.toLowerCase(),
+    );
     if (!type) {
-      throw new PolicyParseError(`unknown principal type "${name}" (expected ${PRINCIPAL_TYPES.join(', ')})`, path);
+      throw new PolicyParseError(
+        `unknown principal type "${name}" (expected ${PRINCIPAL_TYPES.join(', ')})`,
+        path,
+      );
     }
     for (const value of stringList(values, `${path}.${name}`)) principals.push({ type, value });
   }
@@ -172,8 +180,9 @@ const parsePrincipalValues = (raw: unknown, path: string): PrincipalValue[] | 'e
 };
 
 const parsePrincipal = (statement: Record<string, unknown>, path: string): PrincipalSet => {
-  const hasPrincipal = 'Principal' in statement;
-  const hasNot = 'NotPrincipal' in statement;
+  // Keys holding `undefined` (objects built in code, not JSON) count as absent.
+  const hasPrincipal = statement.Principal !== undefined;
+  const hasNot = statement.NotPrincipal !== undefined;
   if (hasPrincipal && hasNot) {
     throw new PolicyParseError('has both Principal and NotPrincipal', path);
   }
@@ -197,10 +206,11 @@ const parseMatchSet = (
   path: string,
 ): MatchSet => {
   const notName = `Not${name}`;
-  const hasOnly = name in statement;
-  const hasExcept = notName in statement;
+  const hasOnly = statement[name] !== undefined;
+  const hasExcept = statement[notName] !== undefined;
   if (hasOnly && hasExcept) throw new PolicyParseError(`has both ${name} and ${notName}`, path);
-  if (!hasOnly && !hasExcept) throw new PolicyParseError(`has neither ${name} nor ${notName}`, path);
+  if (!hasOnly && !hasExcept)
+    throw new PolicyParseError(`has neither ${name} nor ${notName}`, path);
   return hasOnly
     ? { kind: 'only', patterns: stringList(statement[name], `${path}.${name}`) }
     : { kind: 'except', patterns: stringList(statement[notName], `${path}.${notName}`) };
@@ -236,18 +246,25 @@ const conditionValues = (raw: unknown, path: string): string[] => {
   return items.map((item) => {
     if (typeof item === 'string') return item;
     if (typeof item === 'boolean' || typeof item === 'number') return String(item);
-    throw new PolicyParseError(`condition values must be strings, booleans or numbers, got ${describeJson(item)}`, path);
+    throw new PolicyParseError(
+      `condition values must be strings, booleans or numbers, got ${describeJson(item)}`,
+      path,
+    );
   });
 };
 
 const parseConditions = (raw: unknown, path: string): ConditionEntry[] => {
   if (raw === undefined) return [];
-  if (!isRecord(raw)) throw new PolicyParseError(`expected an object, got ${describeJson(raw)}`, path);
+  if (!isRecord(raw))
+    throw new PolicyParseError(`expected an object, got ${describeJson(raw)}`, path);
   const entries: ConditionEntry[] = [];
   for (const [operator, block] of Object.entries(raw)) {
     const operatorPath = `${path}.${operator}`;
     if (!isRecord(block)) {
-      throw new PolicyParseError(`expected an object of condition keys, got ${describeJson(block)}`, operatorPath);
+      throw new PolicyParseError(
+        `expected an object of condition keys, got ${describeJson(block)}`,
+        operatorPath,
+      );
     }
     const parsed = parseOperator(operator, operatorPath);
     for (const [key, values] of Object.entries(block)) {
@@ -270,12 +287,14 @@ const parseEffect = (raw: unknown, path: string): Effect => {
 
 const optionalString = (raw: unknown, path: string): string | undefined => {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw new PolicyParseError(`expected a string, got ${describeJson(raw)}`, path);
+  if (typeof raw !== 'string')
+    throw new PolicyParseError(`expected a string, got ${describeJson(raw)}`, path);
   return raw;
 };
 
 const parseStatement = (raw: unknown, index: number, path: string): Statement => {
-  if (!isRecord(raw)) throw new PolicyParseError(`expected an object, got ${describeJson(raw)}`, path);
+  if (!isRecord(raw))
+    throw new PolicyParseError(`expected an object, got ${describeJson(raw)}`, path);
   return {
     index,
     sid: optionalString(raw.Sid, `${path}.Sid`),
@@ -302,8 +321,9 @@ const parsePolicy = (input: unknown): PolicyDocument => {
       throw new PolicyParseError('the document is not valid JSON', undefined, { cause: error });
     }
   }
-  if (!isRecord(raw)) throw new PolicyParseError(`expected a JSON object, got ${describeJson(raw)}`);
-  if (!('Statement' in raw)) throw new PolicyParseError('the document has no Statement');
+  if (!isRecord(raw))
+    throw new PolicyParseError(`expected a JSON object, got ${describeJson(raw)}`);
+  if (raw.Statement === undefined) throw new PolicyParseError('the document has no Statement');
   const statementsRaw = raw.Statement;
   const list = Array.isArray(statementsRaw) ? statementsRaw : [statementsRaw];
   const single = !Array.isArray(statementsRaw);
@@ -322,7 +342,6 @@ const statementLabel = (statement: Statement): string =>
     ? `statement "${statement.sid}"`
     : `statement #${statement.index + 1}`;
 
-export { BASE_OPERATORS, parsePolicy, statementLabel };
 export type {
   BaseOperator,
   ConditionEntry,
@@ -335,3 +354,4 @@ export type {
   SetQualifier,
   Statement,
 };
+export { BASE_OPERATORS, parsePolicy, statementLabel };

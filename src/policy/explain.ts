@@ -41,13 +41,12 @@ const describeProblem = (
 };
 
 /**
- * One sentence per rejected statement (its first two problems), statements meant as guards first.
- * Allow statements are named only when they were meant as guards (they use a guard key).
+ * One sentence per statement that was meant as a guard (it uses a guard key) but does not qualify,
+ * naming its first two problems; for an Allow, only that it is an Allow.
  */
 const describeRejections = (analysis: GuardAnalysis, words: ExplainWords): string[] =>
-  [...analysis.rejected]
-    .sort((a, b) => Number(b.mentionsGuard) - Number(a.mentionsGuard))
-    .filter((assessment) => assessment.mentionsGuard || assessment.statement.effect === 'Deny')
+  analysis.rejected
+    .filter((assessment) => assessment.mentionsGuard)
     .flatMap((assessment) => {
       const problems =
         assessment.statement.effect === 'Allow'
@@ -89,5 +88,5 @@ const describeExemptions = (analysis: GuardAnalysis): string => {
   return used.length > 0 ? `Accepted exceptions: ${used.join('; ')}.` : '';
 };
 
-export { describeExemptions, describeGap, describeGuards, describeProblem, describeRejections };
 export type { ExplainWords };
+export { describeExemptions, describeGap, describeGuards, describeProblem, describeRejections };

@@ -65,7 +65,10 @@ interface GuardAnalysis {
   rejected: StatementAssessment[];
 }
 
-const principalProblem = (statement: Statement, exemptKeys: readonly string[]): string | undefined => {
+const principalProblem = (
+  statement: Statement,
+  exemptKeys: readonly string[],
+): string | undefined => {
   const principal = statement.principal;
   switch (principal.kind) {
     case 'everyone':
@@ -159,7 +162,6 @@ const matchesOutsideValues = (entry: ConditionEntry, candidates: readonly string
   return true;
 };
 
-export { analyseGuards, matchesOutsideValues, matchesWhenAbsent };
 export type {
   GuardAnalysis,
   GuardGap,
@@ -168,3 +170,4 @@ export type {
   StatementAssessment,
   StatementProblem,
 };
+export { analyseGuards, matchesOutsideValues, matchesWhenAbsent };

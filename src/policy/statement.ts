@@ -16,7 +16,8 @@ type Dimension = 'action' | 'resource';
 const caseOf = (dimension: Dimension) => (dimension === 'action' ? ACTION_CASE : RESOURCE_CASE);
 
 /** Whether a statement applies to every principal, anonymous callers included. */
-const appliesToEveryone = (statement: Statement): boolean => statement.principal.kind === 'everyone';
+const appliesToEveryone = (statement: Statement): boolean =>
+  statement.principal.kind === 'everyone';
 
 /** The 12-digit account of an AWS principal (`111122223333`, `arn:aws:iam::111122223333:root`, ...). */
 const principalAccount = (principal: PrincipalValue): string | undefined => {
@@ -71,7 +72,9 @@ const uncoveredBy = (sets: readonly MatchSet[], target: string, dimension: Dimen
     (pattern) =>
       wildcardOverlaps(pattern, target, options) &&
       !covered(pattern) &&
-      others.every((set) => set.patterns.some((other) => wildcardOverlaps(other, pattern, options))),
+      others.every((set) =>
+        set.patterns.some((other) => wildcardOverlaps(other, pattern, options)),
+      ),
   );
 };
 
@@ -100,7 +103,8 @@ const principalValueMatches = (value: PrincipalValue, principal: PrincipalRef): 
     if (isAccountWide) return account !== undefined && account === principal.accountId;
     return value.value === principal.arn;
   }
-  if (value.type === 'Service') return principal.type === 'Service' && principal.service === value.value;
+  if (value.type === 'Service')
+    return principal.type === 'Service' && principal.service === value.value;
   return false;
 };
 
@@ -133,6 +137,7 @@ const evaluateRequest = (policy: PolicyDocument, request: Request): Decision => 
   return applicable.some((statement) => statement.effect === 'Allow') ? 'allow' : 'implicit-deny';
 };
 
+export type { Decision, Dimension, PrincipalRef, Request };
 export {
   appliesToEveryone,
   evaluateRequest,
@@ -143,4 +148,3 @@ export {
   statementApplies,
   uncoveredBy,
 };
-export type { Decision, Dimension, PrincipalRef, Request };

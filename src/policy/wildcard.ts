@@ -109,7 +109,11 @@ const wildcardCovers = (outer: string, inner: string, options: WildcardOptions =
 };
 
 /** Whether some value matches both patterns (non-empty intersection); exact for `*`/`?`. */
-const wildcardOverlaps = (first: string, second: string, options: WildcardOptions = {}): boolean => {
+const wildcardOverlaps = (
+  first: string,
+  second: string,
+  options: WildcardOptions = {},
+): boolean => {
   const ignoreCase = options.ignoreCase ?? false;
   const a = tokenize(first, ignoreCase);
   const b = tokenize(second, ignoreCase);
@@ -128,5 +132,5 @@ const wildcardOverlaps = (first: string, second: string, options: WildcardOption
   return overlaps(0, 0);
 };
 
-export { hasWildcard, wildcardCovers, wildcardMatch, wildcardOverlaps };
 export type { WildcardOptions };
+export { hasWildcard, wildcardCovers, wildcardMatch, wildcardOverlaps };

@@ -58,5 +58,5 @@ const bucketArn = (bucket: Bucket): string => {
   return `arn:${partition}:s3:::${bucket.name}`;
 };
 
-export { bucketArn, bucketOutOfScope, bucketScopeParams };
 export type { BucketScope };
+export { bucketArn, bucketOutOfScope, bucketScopeParams };

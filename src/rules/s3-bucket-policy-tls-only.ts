@@ -1,6 +1,6 @@
 import { PolicyParseError } from '../errors.js';
-import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Verdict } from '../model/compliance.js';
+import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Bucket } from '../model/resources.js';
 import { conditionEntryMatches } from '../policy/condition.js';
 import type { ConditionEntry, PolicyDocument } from '../policy/document.js';
@@ -86,7 +86,9 @@ const nonCompliantVerdict = (bucket: Bucket, analysis: GuardAnalysis): Verdict =
   }
   const gaps = analysis.gaps.map((gap) => describeGap(gap, WORDS));
   const also = rejections.length > 0 ? ` Also: ${rejections.join('; ')}.` : '';
-  return nonCompliant(`Bucket ${bucket.name} accepts some plain-HTTP requests: ${gaps.join('; ')}.${also}`);
+  return nonCompliant(
+    `Bucket ${bucket.name} accepts some plain-HTTP requests: ${gaps.join('; ')}.${also}`,
+  );
 };
 
 const analyse = (bucket: Bucket, policy: PolicyDocument, params: Params): Verdict => {
@@ -150,7 +152,9 @@ const s3BucketPolicyTlsOnly = defineRule({
       );
     }
     if (source.kind === 'absent') {
-      return nonCompliant(`Bucket ${bucket.name} has no bucket policy, so plain-HTTP requests are not denied. ${FIX}`);
+      return nonCompliant(
+        `Bucket ${bucket.name} has no bucket policy, so plain-HTTP requests are not denied. ${FIX}`,
+      );
     }
     let policy: PolicyDocument;
     try {

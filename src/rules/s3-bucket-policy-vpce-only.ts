@@ -1,6 +1,6 @@
 import { PolicyParseError } from '../errors.js';
-import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Verdict } from '../model/compliance.js';
+import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Bucket } from '../model/resources.js';
 import type { ConditionEntry, PolicyDocument } from '../policy/document.js';
 import { parsePolicy } from '../policy/document.js';
@@ -130,7 +130,9 @@ const describeGuardValues = (analysis: GuardAnalysis): string => {
       }
     }
   }
-  return values.size === 0 ? 'at all (the Deny has no network condition)' : `outside ${[...values].join(' and ')}`;
+  return values.size === 0
+    ? 'unconditionally (the Deny has no network condition)'
+    : `from outside ${[...values].join(' and ')}`;
 };
 
 const compliantVerdict = (bucket: Bucket, analysis: GuardAnalysis, params: Params): Verdict => {
@@ -146,7 +148,7 @@ const compliantVerdict = (bucket: Bucket, analysis: GuardAnalysis, params: Param
     );
   return compliant(
     [
-      `Bucket ${bucket.name}: ${describeGuards(analysis)} every S3 action on the bucket and its objects from ${describeGuardValues(analysis)}.`,
+      `Bucket ${bucket.name}: ${describeGuards(analysis)} every S3 action on the bucket and its objects ${describeGuardValues(analysis)}.`,
       describeExemptions(analysis),
       wildcard ? 'Values use wildcards; set allowedVpceIds/allowedVpcIds to pin them.' : '',
     ]

@@ -1,6 +1,6 @@
 import { PolicyParseError } from '../errors.js';
-import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Verdict } from '../model/compliance.js';
+import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { VpcEndpoint } from '../model/resources.js';
 import type { ConditionEntry, PolicyDocument, Statement } from '../policy/document.js';
 import { parsePolicy, statementLabel } from '../policy/document.js';
@@ -99,12 +99,15 @@ const principalsTrusted = (statement: Statement, params: Params): boolean =>
     return account !== undefined && params.trustedAccountIds.includes(account);
   });
 
-const broadPrincipal = (statement: Statement): boolean =>
-  statement.principal.kind !== 'only';
+const broadPrincipal = (statement: Statement): boolean => statement.principal.kind !== 'only';
 
 /** The default policy's shape: everyone, every action of the service, every resource, no condition. */
 const isFullAccess = (statement: Statement, prefix: string | undefined): boolean => {
-  if (statement.effect !== 'Allow' || !broadPrincipal(statement) || statement.conditions.length > 0) {
+  if (
+    statement.effect !== 'Allow' ||
+    !broadPrincipal(statement) ||
+    statement.conditions.length > 0
+  ) {
     return false;
   }
   if (!matchSetCovers(statement.resources, '*', 'resource')) return false;
@@ -112,7 +115,9 @@ const isFullAccess = (statement: Statement, prefix: string | undefined): boolean
   if (matchSetCovers(actions, '*', 'action')) return true;
   if (prefix !== undefined && matchSetCovers(actions, `${prefix}:*`, 'action')) return true;
   // Any whole-service wildcard (`kms:*` on an S3 endpoint is odd, but just as unrestricted).
-  return actions.kind === 'only' && actions.patterns.some((pattern) => /^[^:*?]+:\*$/.test(pattern));
+  return (
+    actions.kind === 'only' && actions.patterns.some((pattern) => /^[^:*?]+:\*$/.test(pattern))
+  );
 };
 
 /** Deny guards that refuse everything outside trusted accounts/orgs make any Allow safe. */
@@ -133,6 +138,11 @@ const denyGuard = (policy: PolicyDocument, prefix: string | undefined, params: P
     targets: [{ label: 'every resource', resource: '*' }],
   });
 
+const describeActions = (statement: Statement): string =>
+  statement.actions.kind === 'only'
+    ? `every action (${statement.actions.patterns.join(', ')})`
+    : `every action except ${statement.actions.patterns.join(', ')}`;
+
 const describeEndpoint = (endpoint: VpcEndpoint): string =>
   `Endpoint ${endpoint.id} (${endpoint.endpointType} ${endpoint.serviceName})`;
 
@@ -150,7 +160,7 @@ const analyse = (endpoint: VpcEndpoint, policy: PolicyDocument, params: Params):
   const fullAccess = allows.find((statement) => isFullAccess(statement, prefix));
   if (fullAccess) {
     return nonCompliant(
-      `${describeEndpoint(endpoint)} uses the full-access policy: ${statementLabel(fullAccess)} allows every principal every action on every resource, so anyone with credentials can move data through it to any account.${note} Limit it to your principals and resources (aws:PrincipalOrgID, aws:ResourceAccount).`,
+      `${describeEndpoint(endpoint)} uses a full-access policy: ${statementLabel(fullAccess)} allows every principal ${describeActions(fullAccess)} on every resource with no condition, so any credentials can move data through it to any account.${note} Limit it to your principals and resources (aws:PrincipalOrgID, aws:ResourceAccount).`,
     );
   }
   if (!trustedOnly(params)) {
@@ -165,8 +175,14 @@ const analyse = (endpoint: VpcEndpoint, policy: PolicyDocument, params: Params):
   );
   if (unlimited.length > 0) {
     const trusted = [...params.trustedAccountIds, ...params.trustedOrgIds].join(', ');
+    const details = unlimited
+      .flatMap((statement) => statement.conditions)
+      .filter((entry) => TRUST_KEYS.includes(entry.keyLower))
+      .map((entry) => valuesProblem(entry, params))
+      .filter((problem): problem is string => problem !== undefined);
+    const why = details.length > 0 ? ` (${details.join('; ')})` : '';
     return nonCompliant(
-      `${describeEndpoint(endpoint)}: ${unlimited.map(statementLabel).join(', ')} ${unlimited.length === 1 ? 'is' : 'are'} not limited to the trusted accounts/organisations (${trusted}) by principal or by an aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount condition.${note}`,
+      `${describeEndpoint(endpoint)}: ${unlimited.map(statementLabel).join(', ')} ${unlimited.length === 1 ? 'is' : 'are'} not limited to the trusted accounts/organisations (${trusted}) by principal or by an aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount condition${why}.${note}`,
     );
   }
   return compliant(
@@ -203,7 +219,7 @@ const vpcEndpointPolicyRestricted = defineRule({
   description:
     'Checks that gateway and interface VPC endpoints do not use the default full-access policy (every principal, every action, every resource, no condition). With trustedAccountIds or trustedOrgIds, every Allow must be limited to those accounts or organisations by principal or by aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount conditions; a Deny that refuses everything outside them also counts.',
   rationale:
-    'The default endpoint policy lets any credentials, including an attacker\'s own, reach any resource of the service through your private network: data can be copied out to a bucket or table in another account without touching the internet, bypassing egress controls. DynamoDB has no resource policies, so the endpoint policy is the only place to stop that for DynamoDB.',
+    "The default endpoint policy lets any credentials, including an attacker's own, reach any resource of the service through your private network: data can be copied out to a bucket or table in another account without touching the internet, bypassing egress controls. DynamoDB has no resource policies, so the endpoint policy is the only place to stop that for DynamoDB.",
   severity: 'medium',
   resourceType: 'AWS::EC2::VPCEndpoint',
   triggerTypes: [],

@@ -1,0 +1,285 @@
+import { describe, expect, it } from 'vitest';
+import {
+  conditionEntryMatches,
+  conditionsMatch,
+  ipInCidr,
+  type RequestContext,
+} from '../../src/policy/condition.js';
+import { parsePolicy } from '../../src/policy/document.js';
+
+/** Parses a Condition block through the real parser, so tests exercise the normalised form. */
+const conditionOf = (condition: Record<string, unknown>) =>
+  parsePolicy({
+    Statement: { Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: condition },
+  }).statements[0]?.conditions ?? [];
+
+const matches = (condition: Record<string, unknown>, context: RequestContext): boolean =>
+  conditionsMatch(conditionOf(condition), context);
+
+const VPCE = 'vpce-0a1b2c3d4e5f67890';
+const OTHER = 'vpce-0fedcba9876543210';
+
+describe('conditionEntryMatches', () => {
+  describe('negated string operators over a list', () => {
+    const condition = { StringNotEquals: { 'aws:SourceVpce': [VPCE, 'vpce-0b1b2c3d4e5f67890'] } };
+
+    it('matches when the request value is none of the list', () => {
+      // Act & Assess
+      expect(matches(condition, { 'aws:sourcevpce': OTHER })).toBe(true);
+    });
+
+    it('does not match when the request value is any of the list', () => {
+      // Act & Assess
+      expect(matches(condition, { 'aws:sourcevpce': VPCE })).toBe(false);
+      expect(matches(condition, { 'aws:sourcevpce': 'vpce-0b1b2c3d4e5f67890' })).toBe(false);
+    });
+
+    it('matches when the key is absent (no endpoint: internet or NAT)', () => {
+      // Act & Assess
+      expect(matches(condition, {})).toBe(true);
+    });
+  });
+
+  it('matches condition keys case-insensitively', () => {
+    // Prepare
+    const condition = { StringNotEquals: { 'AWS:sourceVPCE': VPCE } };
+
+    // Act & Assess
+    expect(matches(condition, { 'aws:sourcevpce': VPCE })).toBe(false);
+    expect(matches(condition, { 'aws:sourcevpce': OTHER })).toBe(true);
+  });
+
+  it('lets IfExists match a missing key for positive operators too', () => {
+    // Act & Assess
+    expect(matches({ StringEquals: { 'aws:SourceVpce': VPCE } }, {})).toBe(false);
+    expect(matches({ StringEqualsIfExists: { 'aws:SourceVpce': VPCE } }, {})).toBe(true);
+    expect(
+      matches({ StringEqualsIfExists: { 'aws:SourceVpce': VPCE } }, { 'aws:sourcevpce': OTHER }),
+    ).toBe(false);
+  });
+
+  it('applies StringLike / StringNotLike wildcards case-sensitively', () => {
+    // Act & Assess
+    expect(
+      matches(
+        { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/Admin*' } },
+        { 'aws:principalarn': 'arn:aws:iam::111122223333:role/AdminX' },
+      ),
+    ).toBe(true);
+    expect(
+      matches(
+        { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/Admin*' } },
+        { 'aws:principalarn': 'arn:aws:iam::111122223333:role/adminx' },
+      ),
+    ).toBe(false);
+    expect(
+      matches({ StringNotLike: { 'aws:SourceVpce': 'vpce-0a*' } }, { 'aws:sourcevpce': OTHER }),
+    ).toBe(true);
+  });
+
+  it('compares IgnoreCase operators without case', () => {
+    // Act & Assess
+    expect(
+      matches(
+        { StringEqualsIgnoreCase: { 'aws:PrincipalTag/team': 'Data' } },
+        { 'aws:principaltag/team': 'DATA' },
+      ),
+    ).toBe(true);
+    expect(
+      matches(
+        { StringNotEqualsIgnoreCase: { 'aws:PrincipalTag/team': 'Data' } },
+        { 'aws:principaltag/team': 'data' },
+      ),
+    ).toBe(false);
+  });
+
+  it('accepts Bool values given as strings or JSON booleans', () => {
+    // Act & Assess
+    expect(
+      matches({ Bool: { 'aws:SecureTransport': 'false' } }, { 'aws:securetransport': 'false' }),
+    ).toBe(true);
+    expect(
+      matches({ Bool: { 'aws:SecureTransport': false } }, { 'aws:securetransport': 'false' }),
+    ).toBe(true);
+    expect(
+      matches({ Bool: { 'aws:SecureTransport': false } }, { 'aws:securetransport': 'true' }),
+    ).toBe(false);
+    expect(matches({ Bool: { 'aws:SecureTransport': 'false' } }, {})).toBe(false);
+    expect(matches({ BoolIfExists: { 'aws:SecureTransport': 'false' } }, {})).toBe(true);
+  });
+
+  it('tests key presence with Null', () => {
+    // Act & Assess
+    expect(matches({ Null: { 'aws:SourceVpce': 'true' } }, {})).toBe(true);
+    expect(matches({ Null: { 'aws:SourceVpce': true } }, { 'aws:sourcevpce': VPCE })).toBe(false);
+    expect(matches({ Null: { 'aws:SourceVpce': 'false' } }, { 'aws:sourcevpce': VPCE })).toBe(true);
+  });
+
+  describe('set operators', () => {
+    it('ForAnyValue fails on a missing key, even for a negated operator', () => {
+      // Act & Assess
+      expect(matches({ 'ForAnyValue:StringNotEquals': { 'aws:SourceVpce': VPCE } }, {})).toBe(
+        false,
+      );
+      expect(
+        matches({ 'ForAnyValue:StringNotEqualsIfExists': { 'aws:SourceVpce': VPCE } }, {}),
+      ).toBe(true);
+      expect(
+        matches(
+          { 'ForAnyValue:StringNotEquals': { 'aws:SourceVpce': VPCE } },
+          { 'aws:sourcevpce': OTHER },
+        ),
+      ).toBe(true);
+    });
+
+    it('ForAnyValue needs one request value to pass', () => {
+      // Prepare
+      const condition = { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['env', 'team'] } };
+
+      // Act & Assess
+      expect(matches(condition, { 'aws:tagkeys': ['cost', 'team'] })).toBe(true);
+      expect(matches(condition, { 'aws:tagkeys': ['cost'] })).toBe(false);
+      expect(matches(condition, { 'aws:tagkeys': [] })).toBe(false);
+    });
+
+    it('ForAllValues needs every request value to pass and succeeds on a missing key', () => {
+      // Prepare
+      const condition = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['env', 'team'] } };
+
+      // Act & Assess
+      expect(matches(condition, { 'aws:tagkeys': ['env', 'team'] })).toBe(true);
+      expect(matches(condition, { 'aws:tagkeys': ['env', 'cost'] })).toBe(false);
+      expect(matches(condition, {})).toBe(true);
+    });
+
+    it('ForAllValues with a negated operator means no request value is in the list', () => {
+      // Prepare
+      const condition = { 'ForAllValues:StringNotEquals': { 'aws:SourceVpce': [VPCE] } };
+
+      // Act & Assess
+      expect(matches(condition, { 'aws:sourcevpce': OTHER })).toBe(true);
+      expect(matches(condition, { 'aws:sourcevpce': VPCE })).toBe(false);
+      expect(matches(condition, {})).toBe(true);
+    });
+  });
+
+  it('compares numbers and dates', () => {
+    // Act & Assess
+    expect(matches({ NumericLessThan: { 's3:TlsVersion': 1.2 } }, { 's3:tlsversion': '1.1' })).toBe(
+      true,
+    );
+    expect(
+      matches({ NumericLessThan: { 's3:TlsVersion': '1.2' } }, { 's3:tlsversion': '1.3' }),
+    ).toBe(false);
+    expect(
+      matches(
+        { NumericGreaterThanEquals: { 'aws:MultiFactorAuthAge': '3600' } },
+        { 'aws:multifactorauthage': '3600' },
+      ),
+    ).toBe(true);
+    expect(matches({ NumericEquals: { k: 'abc' } }, { k: 'abc' })).toBe(false);
+    expect(
+      matches(
+        { DateLessThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } },
+        { 'aws:currenttime': '2025-06-01T00:00:00Z' },
+      ),
+    ).toBe(true);
+    expect(
+      matches(
+        { DateGreaterThan: { 'aws:EpochTime': '1700000000' } },
+        { 'aws:epochtime': '1600000000' },
+      ),
+    ).toBe(false);
+  });
+
+  it('matches IP addresses against CIDRs, v4 and v6', () => {
+    // Act & Assess
+    expect(
+      matches(
+        { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+        { 'aws:sourceip': '203.0.113.7' },
+      ),
+    ).toBe(true);
+    expect(
+      matches(
+        { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::/32'] } },
+        { 'aws:sourceip': '2001:db8::1' },
+      ),
+    ).toBe(false);
+    expect(
+      matches(
+        { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+        { 'aws:sourceip': '198.51.100.1' },
+      ),
+    ).toBe(true);
+  });
+
+  it('matches ARNs part by part with wildcards', () => {
+    // Prepare
+    const condition = {
+      ArnLike: { 'aws:SourceVpcArn': 'arn:aws:ec2:*:111122223333:vpc/vpc-0a1b*' },
+    };
+
+    // Act & Assess
+    expect(
+      matches(condition, {
+        'aws:sourcevpcarn': 'arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0a1b2c3d',
+      }),
+    ).toBe(true);
+    expect(
+      matches(condition, {
+        'aws:sourcevpcarn': 'arn:aws:ec2:eu-west-1:444455556666:vpc/vpc-0a1b2c3d',
+      }),
+    ).toBe(false);
+    expect(
+      matches(
+        { ArnNotEquals: { 'aws:SourceVpcArn': 'arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-1' } },
+        {},
+      ),
+    ).toBe(true);
+    expect(
+      matches(
+        { ArnEquals: { 'aws:SourceArn': 'arn:aws:ec2:eu-west-1:1:vpc/x' } },
+        { 'aws:sourcearn': 'not-an-arn' },
+      ),
+    ).toBe(false);
+  });
+
+  it('never matches an operator IAM does not define', () => {
+    // Prepare
+    const [entry] = conditionOf({ StringSortOf: { 'aws:SourceVpce': VPCE } });
+
+    // Act & Assess
+    expect(entry && conditionEntryMatches(entry, {})).toBe(false);
+    expect(entry && conditionEntryMatches(entry, { 'aws:sourcevpce': OTHER })).toBe(false);
+  });
+});
+
+describe('conditionsMatch', () => {
+  it('ANDs every entry: one failing key stops the whole condition', () => {
+    // Prepare
+    const condition = {
+      StringNotEquals: { 'aws:SourceVpce': VPCE, 'aws:PrincipalAccount': '111122223333' },
+    };
+
+    // Act & Assess
+    expect(matches(condition, { 'aws:principalaccount': '444455556666' })).toBe(true);
+    expect(matches(condition, { 'aws:principalaccount': '111122223333' })).toBe(false);
+  });
+
+  it('matches an empty condition block', () => {
+    // Act & Assess
+    expect(conditionsMatch([], {})).toBe(true);
+  });
+});
+
+describe('ipInCidr', () => {
+  it('rejects malformed addresses and mixed families', () => {
+    // Act & Assess
+    expect(ipInCidr('10.0.0.1', '10.0.0.0/33')).toBe(false);
+    expect(ipInCidr('10.0.0.256', '10.0.0.0/8')).toBe(false);
+    expect(ipInCidr('::1', '10.0.0.0/8')).toBe(false);
+    expect(ipInCidr('10.1.2.3', '10.1.2.3')).toBe(true);
+    expect(ipInCidr('fe80::1:2', 'fe80::/10')).toBe(true);
+  });
+});

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { Bucket, PolicySource } from '../../src/model/resources.js';
+import { parsePolicy } from '../../src/policy/document.js';
+import { parseParams } from '../../src/rules/params.js';
+import { s3BucketPolicyTlsOnly as rule } from '../../src/rules/s3-bucket-policy-tls-only.js';
+import { SnapshotView } from '../../src/sources/snapshot.js';
+
+const NAME = 'acme-audit-logs';
+const ARN = `arn:aws:s3:::${NAME}`;
+
+const bucketWith = (policy: PolicySource, tags: Record<string, string> = {}): Bucket => ({
+  type: 'AWS::S3::Bucket',
+  id: NAME,
+  name: NAME,
+  tags,
+  policy,
+});
+
+const present = (statements: unknown[]): PolicySource => ({
+  kind: 'present',
+  text: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+});
+
+const evaluate = (bucket: Bucket, raw: Record<string, unknown> = {}) =>
+  rule.evaluate(
+    bucket,
+    SnapshotView.fromResources([bucket]),
+    parseParams(rule.id, rule.parameters, raw),
+  );
+
+const denyHttp = (extra: Record<string, unknown> = {}) => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [ARN, `${ARN}/*`],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  ...extra,
+});
+
+describe('s3-bucket-policy-tls-only', () => {
+  describe('metadata', () => {
+    it('maps to PCI DSS 4.2.1 and HIPAA transmission security, with a valid example', () => {
+      // Assess
+      expect(rule.title).toMatch(/^S3 buckets should /);
+      expect(rule.frameworks).toContainEqual({
+        framework: 'PCI-DSS-4.0',
+        id: '4.2.1',
+        strength: 'evidence',
+      });
+      expect(rule.frameworks).toContainEqual({
+        framework: 'HIPAA',
+        id: '164.312(e)(1)',
+        strength: 'evidence',
+      });
+      expect(rule.iamActions).toContain('s3:GetBucketPolicy');
+      expect(() => parsePolicy(rule.remediationExample)).not.toThrow();
+    });
+  });
+
+  describe('evaluate', () => {
+    it.each([
+      ['the string "false"', 'Bool', 'false'],
+      ['the boolean false', 'Bool', false],
+      ['BoolIfExists', 'BoolIfExists', 'false'],
+    ])('returns COMPLIANT for a Deny on %s', async (_label, operator, value) => {
+      // Prepare
+      const bucket = bucketWith(
+        present([denyHttp({ Condition: { [operator]: { 'aws:SecureTransport': value } } })]),
+      );
+
+      // Act
+      const verdict = await evaluate(bucket);
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+      expect(verdict.annotation).toContain('statement "DenyInsecureTransport" denies');
+    });
+
+    it.each([
+      ['the string "true"', 'true'],
+      ['the boolean true', true],
+    ])('returns NON_COMPLIANT for a Deny on %s', async (_label, value) => {
+      // Prepare
+      const bucket = bucketWith(
+        present([denyHttp({ Condition: { Bool: { 'aws:SecureTransport': value } } })]),
+      );
+
+      // Act
+      const verdict = await evaluate(bucket);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('does not match plain-HTTP requests');
+    });
+
+    it('returns NON_COMPLIANT naming the escaping actions when the Deny lists a few', async () => {
+      // Prepare
+      const bucket = bucketWith(present([denyHttp({ Action: ['s3:GetObject'] })]));
+
+      // Act
+      const verdict = await evaluate(bucket);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('covers only s3:GetObject');
+    });
+
+    it('accepts an ANDed key listed in exemptionConditionKeys', async () => {
+      // Prepare
+      const bucket = bucketWith(
+        present([
+          denyHttp({
+            Condition: {
+              Bool: { 'aws:SecureTransport': 'false' },
+              ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/LegacyHttpReader' },
+            },
+          }),
+        ]),
+      );
+
+      // Act
+      const strict = await evaluate(bucket);
+      const exempted = await evaluate(bucket, { exemptionConditionKeys: 'aws:PrincipalArn' });
+
+      // Assess
+      expect(strict.compliance).toBe('NON_COMPLIANT');
+      expect(strict.annotation).toContain('ANDs ArnNotLike on aws:PrincipalArn');
+      expect(exempted.compliance).toBe('COMPLIANT');
+      expect(exempted.annotation).toContain('Accepted exceptions: aws:PrincipalArn');
+    });
+
+    it('returns NON_COMPLIANT when the Deny spares some principals', async () => {
+      // Prepare
+      const bucket = bucketWith(
+        present([denyHttp({ Principal: { AWS: 'arn:aws:iam::111122223333:root' } })]),
+      );
+
+      // Act
+      const verdict = await evaluate(bucket);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('not to every principal');
+    });
+
+    it('returns an unverifiable NON_COMPLIANT when the policy could not be read', async () => {
+      // Prepare
+      const bucket = bucketWith({ kind: 'unreadable', reason: 'AccessDenied' });
+
+      // Act
+      const verdict = await evaluate(bucket);
+
+      // Assess
+      expect(verdict.unverifiable).toBe(true);
+      expect(verdict.annotation).toMatch(/^Could not verify/);
+    });
+
+    it('returns NOT_APPLICABLE outside the tag scope', async () => {
+      // Prepare
+      const bucket = bucketWith(present([]), { 'data-class': 'internal' });
+
+      // Act
+      const verdict = await evaluate(bucket, { bucketTagKey: 'data-class', bucketTagValue: 'pci' });
+
+      // Assess
+      expect(verdict.compliance).toBe('NOT_APPLICABLE');
+    });
+  });
+});

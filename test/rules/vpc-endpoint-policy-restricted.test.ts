@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { PolicySource, VpcEndpoint } from '../../src/model/resources.js';
+import { parsePolicy } from '../../src/policy/document.js';
+import { parseParams } from '../../src/rules/params.js';
+import {
+  actionPrefixOf,
+  vpcEndpointPolicyRestricted as rule,
+} from '../../src/rules/vpc-endpoint-policy-restricted.js';
+import { SnapshotView } from '../../src/sources/snapshot.js';
+
+const ORG = 'o-a1b2c3d4e5';
+const ACCOUNT = '111122223333';
+
+const endpointWith = (policy: PolicySource, extra: Partial<VpcEndpoint> = {}): VpcEndpoint => ({
+  type: 'AWS::EC2::VPCEndpoint',
+  id: 'vpce-0a1b2c3d4e5f67890',
+  tags: {},
+  vpcId: 'vpc-0f1e2d3c4b5a69788',
+  serviceName: 'com.amazonaws.eu-west-1.s3',
+  endpointType: 'Gateway',
+  state: 'available',
+  policy,
+  routeTableIds: ['rtb-0a9b8c7d6e5f40312'],
+  subnetIds: [],
+  securityGroupIds: [],
+  privateDnsEnabled: false,
+  ...extra,
+});
+
+const present = (statements: unknown[]): PolicySource => ({
+  kind: 'present',
+  text: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+});
+
+const evaluate = (endpoint: VpcEndpoint, raw: Record<string, unknown> = {}) =>
+  rule.evaluate(
+    endpoint,
+    SnapshotView.fromResources([endpoint]),
+    parseParams(rule.id, rule.parameters, raw),
+  );
+
+const allowAll = { Sid: 'AllowAll', Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' };
+
+describe('vpc-endpoint-policy-restricted', () => {
+  describe('metadata', () => {
+    it('needs only ec2:DescribeVpcEndpoints and carries a valid example', () => {
+      // Assess
+      expect(rule.title).toMatch(/^VPC endpoints should /);
+      expect(rule.iamActions).toEqual(['ec2:DescribeVpcEndpoints']);
+      expect(() => parsePolicy(rule.remediationExample)).not.toThrow();
+    });
+  });
+
+  describe('actionPrefixOf', () => {
+    it.each([
+      ['com.amazonaws.eu-west-1.s3', 's3'],
+      ['com.amazonaws.us-gov-west-1.dynamodb', 'dynamodb'],
+      ['com.amazonaws.eu-west-1.ecr.dkr', 'ecr'],
+      ['com.amazonaws.eu-west-1.monitoring', 'cloudwatch'],
+      ['com.amazonaws.eu-west-1.kms-fips', 'kms'],
+      ['com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', undefined],
+    ])('maps %s to %s', (serviceName, prefix) => {
+      // Act & Assess
+      expect(actionPrefixOf(serviceName)).toBe(prefix);
+    });
+  });
+
+  describe('evaluate', () => {
+    it('returns NON_COMPLIANT for the default policy with NotAction outside the service', async () => {
+      // Prepare
+      const endpoint = endpointWith(
+        present([{ Effect: 'Allow', Principal: '*', NotAction: 'ec2:*', Resource: '*' }]),
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('every action except ec2:*');
+    });
+
+    it('returns COMPLIANT for an Allow limited by a condition when no trusted lists are set', async () => {
+      // Prepare
+      const endpoint = endpointWith(
+        present([
+          { ...allowAll, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-zz9yy8xx7w' } } },
+        ]),
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint);
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+    });
+
+    it('does not accept a negated org condition as a limit on an Allow', async () => {
+      // Prepare
+      const endpoint = endpointWith(
+        present([{ ...allowAll, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG } } }]),
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint, { trustedOrgIds: ORG });
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('statement "AllowAll" is not limited');
+    });
+
+    it('accepts aws:PrincipalAccount and aws:ResourceAccount limits from trustedAccountIds', async () => {
+      // Prepare
+      const endpoint = endpointWith(
+        present([
+          {
+            ...allowAll,
+            Sid: 'OwnPrincipals',
+            Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+          },
+          {
+            ...allowAll,
+            Sid: 'OwnBuckets',
+            Condition: { StringEquals: { 'aws:ResourceAccount': [ACCOUNT] } },
+          },
+        ]),
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint, { trustedAccountIds: ACCOUNT });
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+    });
+
+    it('rejects a wildcard account value', async () => {
+      // Prepare
+      const endpoint = endpointWith(
+        present([{ ...allowAll, Condition: { StringLike: { 'aws:ResourceAccount': '1111*' } } }]),
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint, { trustedAccountIds: ACCOUNT });
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('is a wildcard');
+    });
+
+    it('rejects an Allow for principals of an untrusted account', async () => {
+      // Prepare
+      const endpoint = endpointWith(
+        present([
+          { ...allowAll, Sid: 'Partner', Principal: { AWS: 'arn:aws:iam::444455556666:root' } },
+        ]),
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint, { trustedAccountIds: ACCOUNT });
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('statement "Partner"');
+    });
+
+    it('adds the DynamoDB note for DynamoDB endpoints without a policy', async () => {
+      // Prepare
+      const endpoint = endpointWith(
+        { kind: 'absent' },
+        { serviceName: 'com.amazonaws.eu-west-1.dynamodb' },
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('DynamoDB has no resource policies');
+    });
+
+    it('returns an unverifiable NON_COMPLIANT when the policy could not be read', async () => {
+      // Prepare
+      const endpoint = endpointWith({ kind: 'unreadable', reason: 'UnauthorizedOperation' });
+
+      // Act
+      const verdict = await evaluate(endpoint);
+
+      // Assess
+      expect(verdict.unverifiable).toBe(true);
+      expect(verdict.annotation).toMatch(/^Could not verify/);
+    });
+
+    it.each(['deleting', 'rejected', 'failed', 'Deleted'])(
+      'returns NOT_APPLICABLE for an endpoint in state %s',
+      async (state) => {
+        // Prepare
+        const endpoint = endpointWith(present([allowAll]), { state });
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance).toBe('NOT_APPLICABLE');
+      },
+    );
+
+    it('returns NOT_APPLICABLE for Resource and ServiceNetwork endpoints', async () => {
+      // Act
+      const resource = await evaluate(
+        endpointWith({ kind: 'absent' }, { endpointType: 'Resource' }),
+      );
+      const network = await evaluate(
+        endpointWith({ kind: 'absent' }, { endpointType: 'ServiceNetwork' }),
+      );
+
+      // Assess
+      expect(resource.compliance).toBe('NOT_APPLICABLE');
+      expect(network.compliance).toBe('NOT_APPLICABLE');
+    });
+  });
+});
