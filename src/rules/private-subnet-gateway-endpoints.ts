@@ -103,10 +103,11 @@ const privateSubnetGatewayEndpoints = defineRule({
     'ec2:DescribeNatGateways',
   ],
   async evaluate(table, view, params) {
-    const [tables, subnets] = await Promise.all([
-      view.routeTablesOfVpc(table.vpcId),
-      view.subnetsOfVpc(table.vpcId),
-    ]);
+    // Only the main table needs the VPC's other tables and subnets (to find the subnets nobody
+    // claims); an explicitly associated table is judged from itself plus the VPC's endpoints.
+    const [tables, subnets] = isMainTable(table)
+      ? await Promise.all([view.routeTablesOfVpc(table.vpcId), view.subnetsOfVpc(table.vpcId)])
+      : [[], []];
     const served = subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
     if (served.length === 0) {
       return notApplicable(
@@ -135,7 +136,6 @@ const privateSubnetGatewayEndpoints = defineRule({
     );
     const serviceNames = endpoints.map((endpoint) => endpoint.serviceName);
     const region = table.region ?? regionFromServiceNames(serviceNames);
-    const hop = await describeHop(route.hop, table, view);
     const knownIds = new Set(endpoints.map((endpoint) => endpoint.id));
     const orphanRoutes = endpointRoutesOf(table)
       .filter((r) => !knownIds.has(r.endpointId))
@@ -143,11 +143,14 @@ const privateSubnetGatewayEndpoints = defineRule({
 
     const reached: string[] = [];
     const missing: string[] = [];
+    // The NAT gateway lookup only sharpens a failure message, so compliant tables never pay for it.
+    let hop: string | undefined;
     for (const service of params.gatewayServices) {
       const reach = gatewayEndpointReach(table, service, endpoints);
       if (reach) {
         reached.push(describeReach(service, reach));
       } else {
+        hop ??= await describeHop(route.hop, table, view);
         missing.push(
           `${service} traffic from ${listSubnets(served)} leaves through ${hop} (0.0.0.0/0): no Gateway endpoint for ${expectedServiceName(service, region, serviceNames)} is associated with ${table.id}${missingHint(table, service, endpoints, orphanRoutes)}`,
         );
@@ -155,7 +158,7 @@ const privateSubnetGatewayEndpoints = defineRule({
     }
     if (missing.length > 0) return nonCompliant(`${missing.join('; ')}.`);
     return compliant(
-      `${table.id} (default route via ${hop}) sends ${reached.join(', ')} for ${listSubnets(served)}.`,
+      `${table.id} (default route via ${route.hop.label}) sends ${reached.join(', ')} for ${listSubnets(served)}.`,
     );
   },
   async dependents(changed: Resource, view: AccountView): Promise<ResourceRef[]> {

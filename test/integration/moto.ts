@@ -67,6 +67,10 @@ const startMoto = async (): Promise<MotoServer> => {
   const proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let spawnError: Error | undefined;
+  proc.on('error', (error) => {
+    spawnError = error;
+  });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => {
     // Keep only the tail: moto logs every request here.
@@ -82,6 +86,11 @@ const startMoto = async (): Promise<MotoServer> => {
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
+    if (spawnError) {
+      throw new Error(`moto_server could not be started: ${spawnError.message}`, {
+        cause: spawnError,
+      });
+    }
     if (proc.exitCode !== null) {
       throw new Error(
         `moto_server exited with code ${proc.exitCode} before it was ready:\n${stderr}`,
@@ -123,11 +132,21 @@ interface MotoContext {
 
 const motoAvailable = (): boolean => findOnPath('moto_server') !== undefined;
 
+interface DescribeWithMotoOptions {
+  /** Reset moto before every test (default); `false` for read-only tests sharing one seed. */
+  resetEachTest?: boolean;
+}
+
 /**
- * A `describe` block backed by a moto_server started once for the block and reset before each
- * test. Without moto_server: skipped with a loud message locally, a failing test under CI.
+ * A `describe` block backed by a moto_server started once for the block and, by default, reset
+ * before each test. Without moto_server: skipped with a loud message locally, a failing test under
+ * CI.
  */
-const describeWithMoto = (name: string, body: (moto: MotoContext) => void): void => {
+const describeWithMoto = (
+  name: string,
+  body: (moto: MotoContext) => void,
+  { resetEachTest = true }: DescribeWithMotoOptions = {},
+): void => {
   if (!motoAvailable()) {
     if (process.env.CI) {
       describe(name, () => {
@@ -158,9 +177,11 @@ const describeWithMoto = (name: string, body: (moto: MotoContext) => void): void
     afterAll(async () => {
       await server?.stop();
     });
-    beforeEach(async () => {
-      await server?.reset();
-    });
+    if (resetEachTest) {
+      beforeEach(async () => {
+        await server?.reset();
+      });
+    }
     body({
       get url(): string {
         if (!server) throw new Error('moto_server has not started');
@@ -170,5 +191,5 @@ const describeWithMoto = (name: string, body: (moto: MotoContext) => void): void
   });
 };
 
-export type { MotoContext, MotoServer };
+export type { DescribeWithMotoOptions, MotoContext, MotoServer };
 export { describeWithMoto, motoAvailable, motoClientOptions, startMoto };

@@ -20,11 +20,11 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import {
+  CreateBucketCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutPublicAccessBlockCommand,
   type S3Client,
-  CreateBucketCommand,
 } from '@aws-sdk/client-s3';
 
 /**
@@ -191,6 +191,20 @@ const interfaceEndpoint = async (
   return required(VpcEndpoint?.VpcEndpointId, 'VpcEndpointId');
 };
 
+// moto's long-standing example AMI; listing every image moto knows takes about a second.
+const MOTO_EXAMPLE_AMI = 'ami-12c6146b';
+
+const anyImage = async (ec2: EC2Client): Promise<string> => {
+  try {
+    const { Images } = await ec2.send(new DescribeImagesCommand({ ImageIds: [MOTO_EXAMPLE_AMI] }));
+    if (Images?.[0]?.ImageId) return Images[0].ImageId;
+  } catch {
+    // not in this moto version: fall through to the slow listing
+  }
+  const { Images } = await ec2.send(new DescribeImagesCommand({}));
+  return required(Images?.[0]?.ImageId, 'ImageId');
+};
+
 const bucketArns = (bucket: string) => [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`];
 
 const vpceOnlyPolicy = (bucket: string, endpointId: string) =>
@@ -345,10 +359,9 @@ const seedAccount = async (
   const legacyVpc = await createVpc(ec2, '10.1.0.0/16', 'legacy');
   const legacyPublic = await createSubnet(ec2, legacyVpc, '10.1.0.0/24', 'legacy-public');
   const legacyPrivate = await createSubnet(ec2, legacyVpc, '10.1.1.0/24', 'legacy-private');
-  const { Images } = await ec2.send(new DescribeImagesCommand({}));
   const { Instances } = await ec2.send(
     new RunInstancesCommand({
-      ImageId: required(Images?.[0]?.ImageId, 'ImageId'),
+      ImageId: await anyImage(ec2),
       InstanceType: 't3.micro',
       MinCount: 1,
       MaxCount: 1,
@@ -441,5 +454,5 @@ const seedAccount = async (
   };
 };
 
-export { REGION, seedAccount };
 export type { SeededAccount };
+export { REGION, seedAccount };

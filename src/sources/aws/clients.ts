@@ -37,7 +37,8 @@ interface AwsClients {
  * profile, and the API-call counter on every stack.
  */
 const createClients = (options: AwsClientOptions = {}): AwsClients => {
-  const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? undefined;
+  // An empty AWS_ENDPOINT_URL (a blanked CI variable) means unset, not "the empty URL".
+  const endpoint = options.endpointUrl || process.env.AWS_ENDPOINT_URL || undefined;
   const common = {
     retryMode: 'adaptive',
     ...(options.region ? { region: options.region } : {}),

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createClients } from '../../../src/sources/aws/clients.js';
+import { ApiCallCounter } from '../../../src/sources/aws/counter.js';
+
+describe('createClients', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('points every client at the given endpoint, path-style for S3, with the given attempts', async () => {
+    // Act
+    const clients = createClients({
+      region: 'eu-west-1',
+      endpointUrl: 'http://127.0.0.1:5000',
+      maxAttempts: 1,
+    });
+
+    // Assess
+    for (const client of [clients.ec2, clients.s3, clients.config]) {
+      expect(await client.config.endpoint?.()).toMatchObject({
+        hostname: '127.0.0.1',
+        port: 5000,
+        protocol: 'http:',
+      });
+      expect(await client.config.region()).toBe('eu-west-1');
+      expect(await client.config.maxAttempts()).toBe(1);
+      expect(client.config.retryMode).toBe('adaptive');
+    }
+    expect(clients.s3.config.forcePathStyle).toBe(true);
+  });
+
+  it('honours AWS_ENDPOINT_URL when no endpoint is given', async () => {
+    // Prepare
+    vi.stubEnv('AWS_ENDPOINT_URL', 'http://127.0.0.1:5001');
+
+    // Act
+    const clients = createClients({ region: 'us-east-1' });
+
+    // Assess
+    expect(await clients.ec2.config.endpoint?.()).toMatchObject({ port: 5001 });
+    expect(clients.s3.config.forcePathStyle).toBe(true);
+  });
+
+  it('uses AWS endpoints, virtual-hosted S3 and region redirects by default', () => {
+    // Prepare
+    vi.stubEnv('AWS_ENDPOINT_URL', '');
+
+    // Act
+    const clients = createClients({ region: 'us-east-1', profile: 'audit' });
+
+    // Assess
+    expect(clients.ec2.config.endpoint).toBeUndefined();
+    expect(clients.s3.config.forcePathStyle).toBe(false);
+    expect(clients.s3.config.followRegionRedirects).toBe(true);
+    expect(clients.ec2.config.profile).toBe('audit');
+  });
+
+  it('shares a counter passed in, so several client sets add up', () => {
+    // Prepare
+    const counter = new ApiCallCounter();
+
+    // Act
+    const clients = createClients({ region: 'us-east-1', counter });
+
+    // Assess
+    expect(clients.counter).toBe(counter);
+  });
+});
