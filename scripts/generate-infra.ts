@@ -22,7 +22,9 @@ for (const file of infraFiles(RULES, ENGINE_IAM_ACTIONS)) {
   if (!check) writeFileSync(file.path, file.text);
 }
 if (check && stale.length > 0) {
-  console.error(`Stale generated templates: ${stale.join(', ')}; run node bin/run-ts.js scripts/generate-infra.ts`);
+  console.error(
+    `Stale generated templates: ${stale.join(', ')}; run node bin/run-ts.js scripts/generate-infra.ts`,
+  );
   process.exit(1);
 }
 console.log(stale.length > 0 ? `Wrote ${stale.join(', ')}` : 'infra/ templates are current');

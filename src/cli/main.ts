@@ -5,6 +5,7 @@ import { RULES } from '../rules/index.js';
 import { parseParams } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
 import { scan, summarise } from '../scan/scan.js';
+import type { ApiCallTally } from '../sources/aws/counter.js';
 import { loadSnapshot } from '../sources/snapshot.js';
 import { type Command, parseCommandLine, type ScanOptions, USAGE } from './args.js';
 import { renderRules, renderTable, toJsonReport } from './render.js';
@@ -76,7 +77,7 @@ interface ScanResult {
   evaluations: Evaluation[];
   header: string;
   skippedItems: number;
-  apiCalls?: (Record<string, number> & { total: number }) | undefined;
+  apiCalls?: ApiCallTally | undefined;
 }
 
 const scanSnapshot = async (

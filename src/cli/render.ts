@@ -1,6 +1,7 @@
 import type { ComplianceType, Evaluation } from '../model/compliance.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { ScanSummary } from '../scan/scan.js';
+import type { ApiCallTally } from '../sources/aws/counter.js';
 
 interface RenderOptions {
   color: boolean;
@@ -15,12 +16,10 @@ interface JsonReport {
     resourceId: string;
     complianceType: ComplianceType;
     annotation: string;
+    region?: string;
     unverifiable?: true;
   }[];
-  summary: ScanSummary & {
-    skippedItems: number;
-    apiCalls?: Record<string, number> & { total: number };
-  };
+  summary: ScanSummary & { skippedItems: number; apiCalls?: ApiCallTally };
 }
 
 const LABELS: Record<ComplianceType, { text: string; mark: string; color: string }> = {
@@ -124,7 +123,7 @@ const renderTable = (
 const toJsonReport = (
   evaluations: readonly Evaluation[],
   summary: ScanSummary,
-  extra: { skippedItems: number; apiCalls?: Record<string, number> & { total: number } },
+  extra: { skippedItems: number; apiCalls?: ApiCallTally },
 ): JsonReport => ({
   schemaVersion: 1,
   evaluations: evaluations.map((evaluation) => ({
@@ -133,6 +132,7 @@ const toJsonReport = (
     resourceId: evaluation.resource.id,
     complianceType: evaluation.compliance,
     annotation: evaluation.annotation,
+    ...(evaluation.region ? { region: evaluation.region } : {}),
     ...(evaluation.unverifiable ? { unverifiable: true as const } : {}),
   })),
   summary: { ...summary, ...extra },

@@ -53,11 +53,14 @@ const notEmpty = (parameter: string) => ({
 const listNotEmpty = (parameter: string) => ({
   'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref(parameter)] }, ''] }],
 });
-const policyDocument = (statements: CfnValue[]) => ({ Version: '2012-10-17', Statement: statements });
+const policyDocument = (statements: CfnValue[]) => ({
+  Version: '2012-10-17',
+  Statement: statements,
+});
 
 /** Truncates text to a service limit, marking the cut so nobody mistakes it for the whole. */
 const truncate = (text: string, max: number): string =>
   text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 
-export { getAtt, ifThen, listNotEmpty, notEmpty, policyDocument, ref, sub, truncate };
 export type { CfnParameter, CfnResource, CfnTemplate, CfnValue, PolicyStatement };
+export { getAtt, ifThen, listNotEmpty, notEmpty, policyDocument, ref, sub, truncate };

@@ -60,6 +60,8 @@ const LIMITS = {
   inputParameters: 1024,
   scopeTypes: 100,
   sourceDetails: 25,
+  /** Conformance pack input parameters. */
+  packParameters: 60,
 } as const;
 
 const isExecutionFrequency = (value: unknown): value is ExecutionFrequency =>
@@ -95,7 +97,9 @@ const configRuleProblems = (name: string, properties: unknown): string[] => {
   if (!isPlainObject(properties)) return [`${name}: Properties missing`];
   const ruleName = properties['ConfigRuleName'];
   if (typeof ruleName === 'string' && ruleName.length > LIMITS.ruleName) {
-    problems.push(`${name}: ConfigRuleName is ${ruleName.length} characters (max ${LIMITS.ruleName})`);
+    problems.push(
+      `${name}: ConfigRuleName is ${ruleName.length} characters (max ${LIMITS.ruleName})`,
+    );
   }
   const description = properties['Description'];
   if (typeof description === 'string' && description.length > LIMITS.description) {
@@ -125,7 +129,9 @@ const configRuleProblems = (name: string, properties: unknown): string[] => {
         EXECUTION_FREQUENCIES,
       );
       if (detail['MessageType'] !== 'ScheduledNotification') {
-        problems.push(`${where}: MaximumExecutionFrequency needs MessageType ScheduledNotification`);
+        problems.push(
+          `${where}: MaximumExecutionFrequency needs MessageType ScheduledNotification`,
+        );
       }
     }
   });
@@ -142,6 +148,7 @@ const configRuleProblems = (name: string, properties: unknown): string[] => {
   return problems;
 };
 
+export type { ExecutionFrequency, MessageType };
 export {
   configRuleProblems,
   EXECUTION_FREQUENCIES,
@@ -154,4 +161,3 @@ export {
   RECORDABLE_TYPES,
   RULE_OWNERS,
 };
-export type { ExecutionFrequency, MessageType };

@@ -59,9 +59,7 @@ const functionNameOf = (rule: Pick<AnyRule, 'id'>, stage: string): string => {
 
 /** Longest stage name that keeps every rule's function name within Lambda's limit. */
 const maxStageLength = (rules: readonly Pick<AnyRule, 'id'>[]): number =>
-  MAX_FUNCTION_NAME -
-  `${SERVICE}--`.length -
-  Math.max(0, ...rules.map((rule) => rule.id.length));
+  MAX_FUNCTION_NAME - `${SERVICE}--`.length - Math.max(0, ...rules.map((rule) => rule.id.length));
 
 /** Logical ids of the resources generated per rule (osls names the function and its log group). */
 const logicalIdsOf = (rule: Pick<AnyRule, 'id'>) => {

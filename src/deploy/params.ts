@@ -64,7 +64,12 @@ const fail = (stage: string, message: string): never => {
   throw new DeploymentConfigError(`Stage parameters for "${stage}": ${message}`);
 };
 
-const optionalString = (stage: string, raw: Record<string, unknown>, key: string, pattern: RegExp) => {
+const optionalString = (
+  stage: string,
+  raw: Record<string, unknown>,
+  key: string,
+  pattern: RegExp,
+) => {
   const value = raw[key];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !pattern.test(value)) {
@@ -120,11 +125,7 @@ const parseRuleParameters = (
 const KNOWN_KEYS = new Set([...Object.keys(OSLS_PARAM_DEFAULTS), 'ruleParameters']);
 
 /** Validates one stage's parameters. */
-const parseStageParams = (
-  stage: string,
-  raw: unknown,
-  rules: readonly AnyRule[],
-): StageParams => {
+const parseStageParams = (stage: string, raw: unknown, rules: readonly AnyRule[]): StageParams => {
   if (!isPlainObject(raw)) return fail(stage, 'must be an object');
   const unknown = Object.keys(raw).filter((key) => !KNOWN_KEYS.has(key));
   if (unknown.length > 0) {
@@ -177,7 +178,10 @@ const inputParametersParamOf = (rule: Pick<AnyRule, 'id'>): string =>
   logicalIdsOf(rule).inputParameters.replace(/^./, (first) => first.toLowerCase());
 
 /** `InputParameters` as the JSON string Config delivers, or '' when the rule has none. */
-const inputParametersJson = (rule: Pick<AnyRule, 'id'>, values: Record<string, string> | undefined) => {
+const inputParametersJson = (
+  rule: Pick<AnyRule, 'id'>,
+  values: Record<string, string> | undefined,
+) => {
   if (!values || Object.keys(values).length === 0) return '';
   const json = JSON.stringify(values);
   if (json.length > LIMITS.inputParameters) {
@@ -225,6 +229,7 @@ const oslsParamsOf = (
   return result;
 };
 
+export type { StageParams, StageParamsFile };
 export {
   inputParametersJson,
   inputParametersParamOf,
@@ -235,4 +240,3 @@ export {
   parseStageParams,
   parseStageParamsFile,
 };
-export type { StageParams, StageParamsFile };

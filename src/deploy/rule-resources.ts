@@ -1,15 +1,7 @@
 import { DeploymentConfigError } from '../errors.js';
 import { scopeTypesOf } from '../rules/index.js';
 import type { AnyRule } from '../rules/rule.js';
-import {
-  type CfnResource,
-  getAtt,
-  ifThen,
-  policyDocument,
-  ref,
-  sub,
-  truncate,
-} from './cfn.js';
+import { type CfnResource, getAtt, ifThen, policyDocument, ref, sub, truncate } from './cfn.js';
 import { configRuleProblems, LIMITS } from './config-spec.js';
 import { configRuleNameOf, logicalIdsOf, SERVICE } from './naming.js';
 

@@ -1,11 +1,18 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
 import type { AWS } from '@serverless/typescript';
+import { DeploymentConfigError } from '../errors.js';
 import type { AnyRule } from '../rules/rule.js';
 import { type CfnParameter, type CfnResource, listNotEmpty, notEmpty, ref } from './cfn.js';
 import { EXECUTION_FREQUENCIES, LIMITS } from './config-spec.js';
 import { functionKeyOf, logicalIdsOf, maxStageLength, SERVICE } from './naming.js';
-import { inputParametersParamOf, PATTERNS, type StageParamsFile, oslsParamsOf } from './params.js';
+import { inputParametersParamOf, oslsParamsOf, PATTERNS, type StageParamsFile } from './params.js';
 import { ruleResourcesOf, STACK } from './rule-resources.js';
-import { alertResourcesOf, reportBucketResources, SHARED, sharedConditions } from './shared-resources.js';
+import {
+  alertResourcesOf,
+  reportBucketResources,
+  SHARED,
+  sharedConditions,
+} from './shared-resources.js';
 
 /**
  * Builds the whole osls configuration from the rule catalogue: one function, role, permission and
@@ -29,7 +36,12 @@ const parameterOf = (
   description: string,
   oslsParam: string,
   extra: Partial<CfnParameter> = {},
-): CfnParameter => ({ Type: type, Description: description, Default: `\${param:${oslsParam}}`, ...extra });
+): CfnParameter => ({
+  Type: type,
+  Description: description,
+  Default: `\${param:${oslsParam}}`,
+  ...extra,
+});
 
 const stackParameters = (rules: readonly AnyRule[]): Record<string, CfnParameter> => ({
   [STACK.scheduleParameter]: parameterOf(
@@ -139,7 +151,10 @@ const functionsOf = (rules: readonly AnyRule[]): AWS['functions'] =>
   );
 
 const outputsOf = () => ({
-  AlertTopicArn: { Description: 'SNS topic receiving compliance changes', Value: ref(SHARED.topic) },
+  AlertTopicArn: {
+    Description: 'SNS topic receiving compliance changes',
+    Value: ref(SHARED.topic),
+  },
   ReportBucketName: { Description: 'Bucket for compliance reports', Value: ref(SHARED.bucket) },
   EncryptionKeyArn: {
     Description: 'KMS key of the alert topic and report bucket',
@@ -149,7 +164,9 @@ const outputsOf = () => ({
 
 const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: BuildOptions): AWS => {
   if (maxStageLength(rules) < MIN_STAGE_ROOM) {
-    throw new Error(`A rule id is too long: function names leave room for a ${maxStageLength(rules)}-character stage`);
+    throw new DeploymentConfigError(
+      `A rule id is too long: Lambda function names would leave room for a ${maxStageLength(rules)}-character stage only`,
+    );
   }
   const perRule: Record<string, CfnResource> = Object.assign(
     {},
@@ -203,5 +220,5 @@ const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: Build
   } as AWS;
 };
 
-export { buildServerlessConfig, LOG_RETENTION_DAYS, RUNTIME };
 export type { BuildOptions };
+export { buildServerlessConfig, LOG_RETENTION_DAYS, RUNTIME };

@@ -1,6 +1,7 @@
-import { type CfnResource, getAtt, ifThen, notEmpty, policyDocument, ref, sub } from './cfn.js';
-import { configRuleNameOf, logicalIdsOf } from './naming.js';
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
 import type { AnyRule } from '../rules/rule.js';
+import { type CfnResource, getAtt, ifThen, notEmpty, policyDocument, ref, sub } from './cfn.js';
+import { logicalIdsOf } from './naming.js';
 
 /**
  * The stack's shared resources: the alert pipeline (KMS key, encrypted SNS topic, EventBridge rule

@@ -9,11 +9,18 @@ const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_./:@$*-]*(?: [A-Za-z0-9_./:@$*(),-]+)*$/;
 
 const scalar = (value: unknown): string => {
   if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    // YAML 1.1 parsers (PyYAML, cfn-lint) read `1e-7` as a string: a float needs its dot.
+    const text = String(value);
+    return /e/.test(text) && !text.includes('.') ? text.replace('e', '.0e') : text;
+  }
   if (typeof value === 'string') {
-    return PLAIN.test(value) && !RESERVED.test(value) && !value.includes(': ')
-      ? value
-      : JSON.stringify(value);
+    if (PLAIN.test(value) && !RESERVED.test(value) && !value.includes(': ')) return value;
+    // Single quotes when they avoid escaping double quotes: the style Biome's formatter keeps.
+    const onlyQuotesNeedEscaping = JSON.stringify(value) === `"${value.replaceAll('"', '\\"')}"`;
+    const single = value.includes('"') && !value.includes("'") && onlyQuotesNeedEscaping;
+    return single ? `'${value}'` : JSON.stringify(value);
   }
   throw new TypeError(`Cannot write ${typeof value} as YAML`);
 };
@@ -51,7 +58,8 @@ const toYaml = (value: object, header?: string): string => {
         .map((line) => (line.length > 0 ? `# ${line}` : '#'))
         .join('\n') + '\n'
     : '';
-  return `${comment}${lines(value, '').join('\n')}\n`;
+  const body = emptyContainer(value) ?? lines(value, '').join('\n');
+  return `${comment}${body}\n`;
 };
 
 export { toYaml };

@@ -1,7 +1,7 @@
 import { requirementTitle } from '../frameworks/requirements.js';
+import { scopeTypesOf } from '../rules/index.js';
 import type { ParamSpec } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
-import { scopeTypesOf } from '../rules/index.js';
 
 const FRAMEWORK_NAMES = { 'PCI-DSS-4.0': 'PCI DSS 4.0', HIPAA: 'HIPAA Security Rule' } as const;
 
@@ -18,7 +18,9 @@ const ruleSection = (rule: AnyRule): string => {
     `## \`${rule.id}\``,
     '',
     `**${rule.title}** — severity ${rule.severity}; evaluates \`${rule.resourceType}\`; triggered by ` +
-      `${scopeTypesOf(rule).map((type) => `\`${type}\``).join(', ')} changes and the periodic sweep.`,
+      `${scopeTypesOf(rule)
+        .map((type) => `\`${type}\``)
+        .join(', ')} changes and the periodic sweep.`,
     '',
     `**What it checks.** ${rule.description}`,
     '',
@@ -39,7 +41,9 @@ const ruleSection = (rule: AnyRule): string => {
   }
   lines.push('**Framework mapping.**', '');
   for (const framework of ['PCI-DSS-4.0', 'HIPAA'] as const) {
-    const refs = rule.frameworks.filter((ref: { framework: string }) => ref.framework === framework);
+    const refs = rule.frameworks.filter(
+      (ref: { framework: string }) => ref.framework === framework,
+    );
     if (refs.length === 0) continue;
     lines.push(
       `- ${FRAMEWORK_NAMES[framework]}: ${refs
@@ -55,7 +59,10 @@ const ruleSection = (rule: AnyRule): string => {
     const language = rule.remediationExample.trim().startsWith('{') ? 'json' : 'text';
     lines.push(`\`\`\`${language}`, rule.remediationExample.trim(), '```', '');
   }
-  lines.push(`**IAM read actions (live mode).** ${rule.iamActions.map((a: string) => `\`${a}\``).join(', ') || 'none'}`, '');
+  lines.push(
+    `**IAM read actions (live mode).** ${rule.iamActions.map((a: string) => `\`${a}\``).join(', ') || 'none'}`,
+    '',
+  );
   return lines.join('\n');
 };
 
@@ -73,7 +80,8 @@ const renderRulesDoc = (rules: readonly AnyRule[]): string =>
     '| id | title | severity | evaluates |',
     '| --- | --- | --- | --- |',
     ...rules.map(
-      (rule) => `| [\`${rule.id}\`](#${rule.id}) | ${escapeCell(rule.title)} | ${rule.severity} | \`${rule.resourceType}\` |`,
+      (rule) =>
+        `| [\`${rule.id}\`](#${rule.id}) | ${escapeCell(rule.title)} | ${rule.severity} | \`${rule.resourceType}\` |`,
     ),
     '',
     ...rules.map(ruleSection),

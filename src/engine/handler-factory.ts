@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { AnyRule } from '../rules/rule.js';
 import type { AwsClients } from '../sources/aws/clients.js';
 import { createClients } from '../sources/aws/clients.js';
+import { countCalls } from '../sources/aws/counter.js';
 import type { AccountView } from '../sources/view.js';
 import type { ConfigRuleEvent } from './event.js';
 import { isRecord } from './event.js';
@@ -40,7 +41,13 @@ const isScheduled = (event: ConfigRuleEvent): boolean => {
 const liveViewFactory: ViewFactory = async (event, clients) => {
   const { createLiveView } = await import('../sources/aws/live-view.js');
   // A periodic run sweeps every resource: one account-wide list per type beats per-VPC queries.
-  return createLiveView({ clients, accountId: event.accountId, wholeLists: isScheduled(event) });
+  // No rule reads a bucket's public access block, and the rule roles are not granted it.
+  return createLiveView({
+    clients,
+    accountId: event.accountId,
+    wholeLists: isScheduled(event),
+    readPublicAccessBlock: false,
+  });
 };
 
 /**
@@ -57,17 +64,21 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
   let clients: AwsClients | undefined;
 
   const evaluateEvent = async (event: ConfigRuleEvent): Promise<RunSummary> => {
-    clients ??= createClients();
+    const shared = (clients ??= createClients());
     if (isRecord(event) && typeof event.configRuleName === 'string') {
       logger.appendKeys({ configRuleName: event.configRuleName });
     }
-    const view = await viewFactory(event, clients);
-    return runRule(rule, event, {
-      config: clients.config,
-      view,
-      logger,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-    });
+    const view = await viewFactory(event, shared);
+    const { result, calls } = await countCalls(shared.counter, () =>
+      runRule(rule, event, {
+        config: shared.config,
+        view,
+        logger,
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+      }),
+    );
+    logger.info('AWS API calls of this invocation', { apiCalls: calls });
+    return result;
   };
 
   return middy<ConfigRuleEvent, RunSummary>(evaluateEvent).use(

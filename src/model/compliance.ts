@@ -19,6 +19,8 @@ interface Verdict {
 interface Evaluation extends Verdict {
   ruleId: string;
   resource: ResourceRef;
+  /** Set by multi-region live scans; a snapshot covers one account/region. */
+  region?: string | undefined;
 }
 
 const compliant = (annotation: string): Verdict => ({ compliance: 'COMPLIANT', annotation });

@@ -1,0 +1,495 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  configRuleProblems,
+  EXECUTION_FREQUENCIES,
+  MESSAGE_TYPES,
+  RECORDABLE_TYPES,
+} from '../../src/deploy/config-spec.js';
+import { ENGINE_IAM_ACTIONS } from '../../src/deploy/engine-actions.js';
+import { configRuleNameOf, logicalIdsOf } from '../../src/deploy/naming.js';
+import { LOG_ACTIONS, VPC_ACCESS_ACTIONS } from '../../src/deploy/rule-resources.js';
+import { SHARED } from '../../src/deploy/shared-resources.js';
+import type { Bucket } from '../../src/model/resources.js';
+import { findRule, RULES, scopeTypesOf } from '../../src/rules/index.js';
+import { parseParams } from '../../src/rules/params.js';
+import { SnapshotView } from '../../src/sources/snapshot.js';
+import {
+  actionsOf,
+  type Resource,
+  resolverFor,
+  resourcesOfType,
+  roleStatements,
+  type Statement,
+  type Template,
+} from './template.js';
+import { CAN_LINT, cfnLint } from './tools.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = join(ROOT, '.serverless');
+const TEMPLATE_PATH = join(OUT, 'cloudformation-template-update-stack.json');
+const REPORT_VPCE = 'vpce-0a1b2c3d4e5f67890';
+
+/** No AWS credentials or profile may leak in: packaging must work offline. */
+const offlineEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))),
+  ...extra,
+});
+
+const run = (args: string[], extra: Record<string, string> = {}) => {
+  const result = spawnSync(args[0] ?? 'npm', args.slice(1), {
+    cwd: ROOT,
+    env: offlineEnv(extra),
+    encoding: 'utf8',
+    timeout: 110_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+};
+
+let template: Template;
+
+const functionOfRule = (ruleId: string): [string, Resource] => {
+  const found = resourcesOfType(template, 'AWS::Lambda::Function').find(
+    ([, fn]) =>
+      (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables[
+        'VPCE_GUARD_RULE_ID'
+      ] === ruleId,
+  );
+  if (!found) throw new Error(`no function for ${ruleId}`);
+  return found;
+};
+
+/** The role a function runs with, found through the function's own `Role` property. */
+const roleOfFunction = (fn: Resource): Resource => {
+  const role = fn.Properties['Role'] as { 'Fn::Sub'?: string; 'Fn::GetAtt'?: string[] };
+  const logicalId =
+    role['Fn::GetAtt']?.[0] ?? /^\$\{(\w+)\.Arn\}$/.exec(role['Fn::Sub'] ?? '')?.[1];
+  const resource = logicalId ? template.Resources[logicalId] : undefined;
+  if (resource?.Type !== 'AWS::IAM::Role') throw new Error('function role not found');
+  return resource;
+};
+
+const reportBucket = (parameters: Record<string, string>): Bucket => {
+  const resolve = resolverFor(template, parameters);
+  const policy = template.Resources[SHARED.bucketPolicy];
+  if (policy?.Type !== 'AWS::S3::BucketPolicy') throw new Error('no report bucket policy');
+  expect(policy.Properties['Bucket']).toEqual({ Ref: SHARED.bucket });
+  const name = resolve<string>(policy.Properties['Bucket']);
+  return {
+    type: 'AWS::S3::Bucket',
+    id: name,
+    name,
+    arn: `arn:aws:s3:::${name}`,
+    region: 'us-east-1',
+    accountId: '111122223333',
+    tags: {},
+    policy: {
+      kind: 'present',
+      text: JSON.stringify(resolve(policy.Properties['PolicyDocument'])),
+    },
+  };
+};
+
+const evaluateRule = async (ruleId: string, bucket: Bucket, rawParams: Record<string, string>) => {
+  const rule = findRule(ruleId);
+  if (!rule) throw new Error(`rule ${ruleId} missing from the catalogue`);
+  const params = parseParams(rule.id, rule.parameters, rawParams);
+  return rule.evaluate(bucket, SnapshotView.fromResources([bucket]), params);
+};
+
+beforeAll(() => {
+  // Prepare: the real `npm run package`, without stage parameters (all empty).
+  run(['npm', 'run', 'package'], {
+    VPCE_GUARD_STAGE_PARAMS: join(ROOT, 'test/deploy/fixtures/no-such-file.json'),
+  });
+  template = JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as Template;
+});
+
+describe('npm run package', () => {
+  it.runIf(CAN_LINT)('produces a template cfn-lint reports no error or warning for', () => {
+    // Act
+    const result = cfnLint(TEMPLATE_PATH);
+
+    // Assess: 0 clean, 8 informational only.
+    expect([0, 8], result.output).toContain(result.code);
+  });
+
+  it('bundles each rule handler into one small CommonJS file that leaves the AWS SDK out', () => {
+    // Act
+    const zips = readdirSync(OUT).filter((file) => file.endsWith('.zip'));
+    const sizes = zips.map((zip) => {
+      const path = join(OUT, zip);
+      const listing = spawnSync('unzip', ['-Z1', path], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n');
+      const code = spawnSync('unzip', ['-p', path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      }).stdout;
+      return { zip, listing, zipped: statSync(path).size, unzipped: code.length, code };
+    });
+    console.info(
+      `bundle sizes (zip / js bytes):\n${sizes.map((s) => `  ${s.zip}: ${s.zipped} / ${s.unzipped}`).join('\n')}`,
+    );
+
+    // Assess
+    expect(zips).toHaveLength(RULES.length);
+    for (const bundle of sizes) {
+      expect(bundle.listing).toHaveLength(1);
+      expect(bundle.listing[0]).toMatch(/^handlers\/rules\/[a-z0-9-]+\.js$/);
+      expect(bundle.code).toMatch(/require\("@aws-sdk\/client-config-service"\)/);
+      expect(bundle.code).not.toMatch(/^export /m);
+      expect(bundle.zipped).toBeLessThan(512 * 1024);
+    }
+  });
+});
+
+describe('packaged Config rules', () => {
+  it('creates one Config rule, function and config.amazonaws.com permission per catalogue rule', () => {
+    // Act
+    const configRules = resourcesOfType(template, 'AWS::Config::ConfigRule');
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      ([, permission]) => permission.Properties['Principal'] === 'config.amazonaws.com',
+    );
+
+    // Assess
+    expect(configRules.map(([, rule]) => rule.Properties['ConfigRuleName']).sort()).toEqual(
+      RULES.map((rule) => `vpce-guard-${rule.id}`).sort(),
+    );
+    expect(permissions).toHaveLength(RULES.length);
+    for (const rule of RULES) {
+      const [fnId] = functionOfRule(rule.id);
+      const [permissionId, permission] =
+        permissions.find(([, p]) =>
+          JSON.stringify(p.Properties['FunctionName']).includes(`"${fnId}"`),
+        ) ?? [];
+      expect(permission?.Properties['SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+      const [, configRule] =
+        configRules.find(([, r]) => r.Properties['ConfigRuleName'] === configRuleNameOf(rule)) ??
+        [];
+      const dependsOn = [configRule?.DependsOn ?? []].flat();
+      expect(dependsOn).toContain(permissionId);
+      expect(
+        (configRule?.Properties['Source'] as { SourceIdentifier?: unknown } | undefined)
+          ?.SourceIdentifier,
+      ).toEqual({
+        'Fn::GetAtt': [fnId, 'Arn'],
+      });
+    }
+  });
+
+  it('triggers each rule on changes, oversized changes and the configured schedule', () => {
+    for (const [, configRule] of resourcesOfType(template, 'AWS::Config::ConfigRule')) {
+      // Act
+      const source = configRule.Properties['Source'] as {
+        Owner: string;
+        SourceDetails: {
+          EventSource: string;
+          MessageType: string;
+          MaximumExecutionFrequency?: unknown;
+        }[];
+      };
+
+      // Assess
+      expect(source.Owner).toBe('CUSTOM_LAMBDA');
+      expect(source.SourceDetails.map((detail) => detail.MessageType).sort()).toEqual([
+        'ConfigurationItemChangeNotification',
+        'OversizedConfigurationItemChangeNotification',
+        'ScheduledNotification',
+      ]);
+      const scheduled = source.SourceDetails.find((d) => d.MessageType === 'ScheduledNotification');
+      expect(scheduled?.MaximumExecutionFrequency).toEqual({ Ref: 'EvaluationFrequency' });
+    }
+    expect(template.Parameters?.['EvaluationFrequency']?.Default).toBe('TwentyFour_Hours');
+    expect(template.Parameters?.['EvaluationFrequency']?.AllowedValues).toEqual([
+      ...EXECUTION_FREQUENCIES,
+    ]);
+  });
+
+  it('scopes each rule to the types it evaluates and is triggered by, all recordable', () => {
+    for (const rule of RULES) {
+      // Act
+      const configRule = template.Resources[logicalIdsOf(rule).configRule];
+      const scope = configRule?.Properties['Scope'] as { ComplianceResourceTypes: string[] };
+
+      // Assess
+      expect(scope.ComplianceResourceTypes).toEqual(scopeTypesOf(rule));
+      for (const type of scope.ComplianceResourceTypes) {
+        expect(RECORDABLE_TYPES as readonly string[]).toContain(type);
+      }
+    }
+  });
+
+  it('keeps names within 64 characters and explains each rule in its description', () => {
+    for (const rule of RULES) {
+      // Act
+      const properties = template.Resources[logicalIdsOf(rule).configRule]?.Properties ?? {};
+      const name = properties['ConfigRuleName'] as string;
+      const description = properties['Description'] as string;
+
+      // Assess
+      expect(name.length).toBeLessThanOrEqual(64);
+      expect(description.length).toBeLessThanOrEqual(256);
+      expect(description.startsWith(rule.title.replace(/[.\s]+$/, '').slice(0, 200))).toBe(true);
+    }
+  });
+
+  it('passes every Config rule through the checks cfn-lint does not make', () => {
+    // Prepare: the enums the checks use are the real ones.
+    expect(MESSAGE_TYPES).toContain('OversizedConfigurationItemChangeNotification');
+
+    // Act
+    const problems = resourcesOfType(template, 'AWS::Config::ConfigRule').flatMap(([id, rule]) =>
+      configRuleProblems(id, resolverFor(template)(rule.Properties)),
+    );
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('omits InputParameters when a rule has none', () => {
+    const resolve = resolverFor(template);
+    for (const [, rule] of resourcesOfType(template, 'AWS::Config::ConfigRule')) {
+      expect(resolve<Record<string, unknown>>(rule.Properties)).not.toHaveProperty(
+        'InputParameters',
+      );
+    }
+  });
+});
+
+describe('packaged roles', () => {
+  it("lets each function call only its rule's actions, the engine's and its own log group", () => {
+    const resolve = resolverFor(template);
+    for (const rule of RULES) {
+      // Act
+      const [, fn] = functionOfRule(rule.id);
+      const statements = roleStatements(roleOfFunction(fn), resolve);
+      const granted = statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
+      const logs = statements.find((s) => actionsOf(s).includes('logs:PutLogEvents'));
+
+      // Assess
+      expect(new Set(granted)).toEqual(
+        new Set([...rule.iamActions, ...ENGINE_IAM_ACTIONS, ...LOG_ACTIONS]),
+      );
+      expect(logs?.Resource).toBe(
+        `arn:aws:test:us-east-1:111122223333:${logicalIdsOf(rule).logGroup}`,
+      );
+    }
+  });
+
+  it('adds ENI and member-role actions only when the stack runs in subnets or an organization', () => {
+    const resolve = resolverFor(template, {
+      RuleSubnetIds: 'subnet-0a1b2c3d4e5f67890',
+      RuleSecurityGroupIds: 'sg-0a1b2c3d4e5f67890',
+      MemberRoleName: 'vpce-guard-member',
+    });
+    for (const rule of RULES) {
+      // Act
+      const [, fn] = functionOfRule(rule.id);
+      const statements = roleStatements(roleOfFunction(fn), resolve);
+      const assume = statements.find((s) => actionsOf(s).includes('sts:AssumeRole'));
+
+      // Assess
+      expect(new Set(statements.flatMap(actionsOf))).toEqual(
+        new Set([
+          ...rule.iamActions,
+          ...ENGINE_IAM_ACTIONS,
+          ...LOG_ACTIONS,
+          ...VPC_ACCESS_ACTIONS,
+          'sts:AssumeRole',
+        ]),
+      );
+      expect(assume?.Resource).toBe('arn:aws:iam::*:role/vpce-guard-member');
+      expect(resolve<Record<string, unknown>>(fn.Properties)['VpcConfig']).toEqual({
+        SubnetIds: ['subnet-0a1b2c3d4e5f67890'],
+        SecurityGroupIds: ['sg-0a1b2c3d4e5f67890'],
+      });
+    }
+  });
+
+  it('grants no wildcard action and uses no shared execution role', () => {
+    const resolve = resolverFor(template, { RuleSubnetIds: 'subnet-1', MemberRoleName: 'm' });
+    for (const [, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      // Act
+      const actions = roleStatements(role, resolve).flatMap(actionsOf);
+
+      // Assess
+      for (const action of actions) expect(action).not.toMatch(/\*/);
+    }
+    expect(template.Resources).not.toHaveProperty('IamRoleLambdaExecution');
+  });
+});
+
+describe('packaged functions', () => {
+  it('run nodejs22.x on arm64 with JSON logs, a log retention and the Powertools service name', () => {
+    for (const rule of RULES) {
+      const [fnId, fn] = functionOfRule(rule.id);
+      const logGroup = template.Resources[fnId.replace(/LambdaFunction$/, 'LogGroup')];
+      expect(fn.Properties['Runtime']).toBe('nodejs22.x');
+      expect(fn.Properties['Architectures']).toEqual(['arm64']);
+      expect(fn.Properties['LoggingConfig']).toMatchObject({ LogFormat: 'JSON' });
+      expect(fn.Properties['Handler']).toBe(`handlers/rules/${rule.id}.handler`);
+      expect(
+        (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables,
+      ).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'vpce-guard' });
+      expect(logGroup?.Properties['RetentionInDays']).toBeGreaterThan(0);
+      // Without subnets the functions stay out of any VPC.
+      expect(resolverFor(template)<Record<string, unknown>>(fn.Properties)).not.toHaveProperty(
+        'VpcConfig',
+      );
+    }
+  });
+});
+
+describe('packaged alert pipeline', () => {
+  it('encrypts the topic with the stack key, which EventBridge may use', () => {
+    // Act
+    const resolve = resolverFor(template);
+    const [, topic] = resourcesOfType(template, 'AWS::SNS::Topic')[0] ?? [];
+    const [keyId, key] = resourcesOfType(template, 'AWS::KMS::Key')[0] ?? [];
+    const keyStatements = resolve<{ Statement: Statement[] }>(
+      key?.Properties['KeyPolicy'],
+    ).Statement;
+    const events = keyStatements.find(
+      (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'events.amazonaws.com' }),
+    );
+    const admin = keyStatements.find(
+      (s) => actionsOf(s).includes('kms:PutKeyPolicy') || actionsOf(s).includes('kms:Put*'),
+    );
+
+    // Assess
+    expect(topic?.Properties['KmsMasterKeyId']).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(actionsOf(events as Statement).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    expect(admin?.Principal).toEqual({ AWS: 'arn:aws:iam::111122223333:root' });
+    expect(key?.Properties['EnableKeyRotation']).toBe(true);
+  });
+
+  it("sends compliance changes of exactly this product's rules to the topic", () => {
+    // Act
+    const [ruleId, eventRule] = resourcesOfType(template, 'AWS::Events::Rule')[0] ?? [];
+    const pattern = eventRule?.Properties['EventPattern'] as {
+      source: string[];
+      'detail-type': string[];
+      detail: { configRuleName: { Ref: string }[] };
+    };
+    const targets = eventRule?.Properties['Targets'] as { Arn: unknown }[];
+    const [topicId] = resourcesOfType(template, 'AWS::SNS::Topic')[0] ?? [];
+    const [, topicPolicy] = resourcesOfType(template, 'AWS::SNS::TopicPolicy')[0] ?? [];
+    const publish = resolverFor(template)<{ Statement: Statement[] }>(
+      topicPolicy?.Properties['PolicyDocument'],
+    ).Statement.find((s) => s.Effect === 'Allow');
+
+    // Assess
+    expect(pattern.source).toEqual(['aws.config']);
+    expect(pattern['detail-type']).toEqual(['Config Rules Compliance Change']);
+    expect(
+      pattern.detail.configRuleName
+        .map((r) => template.Resources[r.Ref]?.Properties['ConfigRuleName'])
+        .sort(),
+    ).toEqual(RULES.map(configRuleNameOf).sort());
+    expect(targets).toEqual([expect.objectContaining({ Arn: { Ref: topicId } })]);
+    expect(publish).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: {
+        ArnEquals: { 'aws:SourceArn': `arn:aws:test:us-east-1:111122223333:${ruleId}` },
+      },
+    });
+  });
+
+  it('subscribes the alert address only when one is given', () => {
+    const [, subscription] = resourcesOfType(template, 'AWS::SNS::Subscription')[0] ?? [];
+    const condition = subscription?.Condition ?? '';
+    const conditions = (parameters: Record<string, string>) =>
+      resolverFor(template, parameters)<boolean>({ Condition: condition });
+
+    expect(conditions({})).toBe(false);
+    expect(conditions({ AlertEmail: 'secops@example.com' })).toBe(true);
+    expect(subscription?.Properties).toMatchObject({
+      Protocol: 'email',
+      Endpoint: { Ref: 'AlertEmail' },
+    });
+  });
+});
+
+describe('packaged report bucket', () => {
+  it('blocks public access, encrypts with the stack key, keeps versions and expires old ones', () => {
+    const bucket = template.Resources[SHARED.bucket];
+    const properties = resolverFor(template)<Record<string, unknown>>(bucket?.Properties);
+
+    expect(properties['PublicAccessBlockConfiguration']).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(JSON.stringify(properties['BucketEncryption'])).toContain('"SSEAlgorithm":"aws:kms"');
+    expect(properties['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    expect(JSON.stringify(properties['LifecycleConfiguration'])).toContain(
+      'NoncurrentVersionExpiration',
+    );
+  });
+
+  it('has a policy that vpce-guard s3-bucket-policy-tls-only judges COMPLIANT', async () => {
+    // Act
+    const verdict = await evaluateRule('s3-bucket-policy-tls-only', reportBucket({}), {});
+
+    // Assess
+    expect(verdict.compliance, verdict.annotation).toBe('COMPLIANT');
+  });
+
+  it('with reportVpceId, has a policy that s3-bucket-policy-vpce-only judges COMPLIANT', async () => {
+    // Act
+    const bucket = reportBucket({ ReportVpceId: REPORT_VPCE });
+    const vpceOnly = await evaluateRule('s3-bucket-policy-vpce-only', bucket, {
+      allowedVpceIds: REPORT_VPCE,
+    });
+    const tlsOnly = await evaluateRule('s3-bucket-policy-tls-only', bucket, {});
+
+    // Assess
+    expect(vpceOnly.compliance, vpceOnly.annotation).toBe('COMPLIANT');
+    expect(tlsOnly.compliance, tlsOnly.annotation).toBe('COMPLIANT');
+  });
+
+  it('without reportVpceId, carries no endpoint restriction (s3-bucket-policy-vpce-only NON_COMPLIANT)', async () => {
+    const verdict = await evaluateRule('s3-bucket-policy-vpce-only', reportBucket({}), {});
+
+    expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+  });
+});
+
+describe('stage parameters', () => {
+  it('reach the packaged template as parameter defaults for the chosen stage', () => {
+    // Act: osls print resolves ${param:…} exactly as package does, without writing .serverless/.
+    const printed = JSON.parse(
+      run(['npx', 'osls', 'print', '--stage', 'ci', '--format', 'json'], {
+        VPCE_GUARD_STAGE_PARAMS: join(ROOT, 'test/deploy/fixtures/stage-params.json'),
+        AWS_ACCESS_KEY_ID: 'offline',
+        AWS_SECRET_ACCESS_KEY: 'offline',
+        AWS_REGION: 'us-east-1',
+      }),
+    ) as { resources: { Parameters: Record<string, { Default: string }> } };
+    const defaults = Object.fromEntries(
+      Object.entries(printed.resources.Parameters).map(([name, p]) => [name, p.Default]),
+    );
+
+    // Assess
+    expect(defaults).toMatchObject({
+      EvaluationFrequency: 'Twelve_Hours',
+      AlertEmail: 'secops@example.com',
+      ReportVpceId: REPORT_VPCE,
+      RuleSubnetIds: 'subnet-0a1b2c3d4e5f67890,subnet-0a1b2c3d4e5f67891',
+      RuleSecurityGroupIds: 'sg-0a1b2c3d4e5f67890',
+      MemberRoleName: 'vpce-guard-member',
+      S3BucketPolicyVpceOnlyInputParameters: JSON.stringify({ allowedVpceIds: REPORT_VPCE }),
+      S3BucketPolicyTlsOnlyInputParameters: '',
+    });
+  });
+});
