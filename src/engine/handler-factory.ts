@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { AnyRule } from '../rules/rule.js';
 import type { AwsClients } from '../sources/aws/clients.js';
 import { createClients } from '../sources/aws/clients.js';
@@ -8,6 +9,12 @@ import { countCalls } from '../sources/aws/counter.js';
 import type { AccountView } from '../sources/view.js';
 import type { ConfigRuleEvent } from './event.js';
 import { isRecord } from './event.js';
+import {
+  type AssumeRole,
+  assumeRoleWithSts,
+  MEMBER_ROLE_ENV,
+  memberRoleArn,
+} from './member-account.js';
 import type { RunSummary } from './run-rule.js';
 import { runRule } from './run-rule.js';
 
@@ -21,6 +28,10 @@ interface RuleHandlerOptions {
   /** Defaults to a live view over the account the Lambda runs in. */
   viewFactory?: ViewFactory;
   logger?: Logger;
+  /** How member-account credentials are obtained (tests replace STS). */
+  assumeRole?: AssumeRole;
+  /** Member-account role name; defaults to the VPCE_GUARD_MEMBER_ROLE_NAME environment variable. */
+  memberRoleName?: string;
   /** Replaces the real delay between PutEvaluations retries (tests). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -61,10 +72,33 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
     new Logger({ serviceName: 'vpce-guard', persistentKeys: { ruleId: rule.id } });
   if (options.logger) logger.appendPersistentKeys({ ruleId: rule.id });
   const viewFactory = options.viewFactory ?? liveViewFactory;
-  let clients: AwsClients | undefined;
+  const assumeRole = options.assumeRole ?? assumeRoleWithSts;
+  const memberRoleName = options.memberRoleName ?? (process.env[MEMBER_ROLE_ENV] || undefined);
+  // One client set per account for the life of the container: the own account's default chain,
+  // and for organization rules one per member account through its assumed (auto-refreshed) role.
+  const clientsByAccount = new Map<string, AwsClients>();
 
-  const evaluateEvent = async (event: ConfigRuleEvent): Promise<RunSummary> => {
-    const shared = (clients ??= createClients());
+  const clientsFor = (event: ConfigRuleEvent, context: Context | undefined): AwsClients => {
+    const roleArn = memberRoleArn(
+      memberRoleName,
+      typeof event.accountId === 'string' ? event.accountId : undefined,
+      context?.invokedFunctionArn,
+      typeof event.configRuleArn === 'string' ? event.configRuleArn : undefined,
+    );
+    const key = roleArn ?? 'own';
+    let clients = clientsByAccount.get(key);
+    if (!clients) {
+      clients = roleArn
+        ? createClients({ credentials: assumeRole(roleArn, `vpce-guard-${rule.id}`.slice(0, 64)) })
+        : createClients();
+      clientsByAccount.set(key, clients);
+      if (roleArn) logger.info('Reading a member account through its role', { roleArn });
+    }
+    return clients;
+  };
+
+  const evaluateEvent = async (event: ConfigRuleEvent, context?: Context): Promise<RunSummary> => {
+    const shared = clientsFor(event, context);
     if (isRecord(event) && typeof event.configRuleName === 'string') {
       logger.appendKeys({ configRuleName: event.configRuleName });
     }

@@ -168,6 +168,54 @@ describe('createRuleHandler', () => {
     });
   });
 
+  it('reads a member account of an organization rule through its assumed role', async () => {
+    // Prepare
+    const member = '444455556666';
+    const assumeRole = vi.fn(() => ({ accessKeyId: 'member', secretAccessKey: 'member' }));
+    const handler = createRuleHandler(noOpenIngress, {
+      logger: silentLogger(),
+      memberRoleName: 'vpce-guard-member',
+      assumeRole,
+      viewFactory: () => SnapshotView.fromItems([sgItem('sg-0member', true)]),
+    });
+    const event = {
+      ...changeEvent(sgItem('sg-0member', true)),
+      accountId: member,
+      configRuleArn: `arn:aws:config:us-east-1:${member}:config-rule/config-rule-abc123`,
+    };
+
+    // Act
+    await handler(event, lambdaContext());
+    await handler(event, lambdaContext());
+
+    // Assess: one role per member account for the life of the container.
+    expect(assumeRole).toHaveBeenCalledTimes(1);
+    expect(assumeRole).toHaveBeenCalledWith(
+      `arn:aws:iam::${member}:role/vpce-guard-member`,
+      'vpce-guard-test-handler-sg',
+    );
+    expect(configMock).toHaveReceivedCommandTimes(PutEvaluationsCommand, 2);
+  });
+
+  it('uses its own credentials for its own account even when a member role is configured', async () => {
+    const assumeRole = vi.fn(() => ({ accessKeyId: 'member', secretAccessKey: 'member' }));
+    const handler = createRuleHandler(noOpenIngress, {
+      logger: silentLogger(),
+      memberRoleName: 'vpce-guard-member',
+      assumeRole,
+      viewFactory: () => SnapshotView.fromItems([sgItem('sg-0own', false)]),
+    });
+
+    await handler(changeEvent(sgItem('sg-0own', false)), lambdaContext());
+
+    expect(assumeRole).not.toHaveBeenCalled();
+    expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+      Evaluations: [
+        expect.objectContaining({ ComplianceResourceId: 'sg-0own', ComplianceType: 'COMPLIANT' }),
+      ],
+    });
+  });
+
   it('reads the account through the live view when no view is injected', async () => {
     // Prepare
     ec2Mock.on(DescribeSecurityGroupsCommand).resolves({

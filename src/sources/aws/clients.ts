@@ -9,6 +9,11 @@ interface StaticCredentials {
   sessionToken?: string | undefined;
 }
 
+/** What the SDK accepts: fixed keys, or a provider it calls (and refreshes) itself. */
+type CredentialsOption =
+  | StaticCredentials
+  | (() => Promise<StaticCredentials & { expiration?: Date | undefined }>);
+
 interface AwsClientOptions {
   /** Defaults to `AWS_REGION`/the profile's region, as the SDK resolves it. */
   region?: string | undefined;
@@ -18,8 +23,8 @@ interface AwsClientOptions {
   endpointUrl?: string | undefined;
   /** Attempts per call including the first; the SDK default is 3, tests against moto use 1. */
   maxAttempts?: number | undefined;
-  /** Explicit credentials (tests); otherwise the SDK's default provider chain. */
-  credentials?: StaticCredentials | undefined;
+  /** Explicit credentials (tests, an assumed member-account role); otherwise the default chain. */
+  credentials?: CredentialsOption | undefined;
   /** Share one counter across client sets; a new one is made otherwise. */
   counter?: ApiCallCounter | undefined;
 }
@@ -68,5 +73,5 @@ const createClients = (options: AwsClientOptions = {}): AwsClients => {
 /** The region the clients resolved (option, environment or profile). */
 const resolvedRegion = async (clients: AwsClients): Promise<string> => clients.ec2.config.region();
 
-export type { AwsClientOptions, AwsClients, StaticCredentials };
+export type { AwsClientOptions, AwsClients, CredentialsOption, StaticCredentials };
 export { createClients, resolvedRegion };

@@ -1,5 +1,10 @@
 /** The live AWS source: what the CLI (`scan --live`) and the Lambda handlers import. */
-export type { AwsClientOptions, AwsClients, StaticCredentials } from './clients.js';
+export type {
+  AwsClientOptions,
+  AwsClients,
+  CredentialsOption,
+  StaticCredentials,
+} from './clients.js';
 export { createClients, resolvedRegion } from './clients.js';
 export type { ApiCallTally } from './counter.js';
 export { ApiCallCounter, countCalls } from './counter.js';
