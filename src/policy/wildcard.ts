@@ -15,7 +15,7 @@ interface WildcardOptions {
 
 const ESCAPES: Record<string, string> = { '${*}': '*', '${?}': '?', '${$}': '$' };
 
-const tokenize = (pattern: string, ignoreCase: boolean): Token[] => {
+const tokenizeUncached = (pattern: string, ignoreCase: boolean): Token[] => {
   const tokens: Token[] = [];
   let index = 0;
   while (index < pattern.length) {
@@ -39,8 +39,33 @@ const tokenize = (pattern: string, ignoreCase: boolean): Token[] => {
   return tokens;
 };
 
-const hasWildcard = (pattern: string): boolean =>
-  tokenize(pattern, false).some((token) => token.kind !== 'char');
+// Policies repeat the same handful of patterns (`s3:*`, bucket ARNs) across statements and
+// buckets; tokenising each once keeps a sweep over thousands of policies cheap.
+const TOKEN_CACHE_LIMIT = 10_000;
+const tokenCache = new Map<string, Token[]>();
+
+const tokenize = (pattern: string, ignoreCase: boolean): Token[] => {
+  const key = ignoreCase ? `i:${pattern}` : `s:${pattern}`;
+  let tokens = tokenCache.get(key);
+  if (!tokens) {
+    tokens = tokenizeUncached(pattern, ignoreCase);
+    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
+    tokenCache.set(key, tokens);
+  }
+  return tokens;
+};
+
+const isLiteral = (tokens: readonly Token[]): boolean =>
+  tokens.every((token) => token.kind === 'char');
+
+const sameLiteral = (a: readonly Token[], b: readonly Token[]): boolean =>
+  a.length === b.length &&
+  a.every((token, index) => {
+    const other = b[index];
+    return token.kind === 'char' && other?.kind === 'char' && token.char === other.char;
+  });
+
+const hasWildcard = (pattern: string): boolean => !isLiteral(tokenize(pattern, false));
 
 /** Whether `value` (a concrete string, wildcards in it are plain characters) matches `pattern`. */
 const wildcardMatch = (pattern: string, value: string, options: WildcardOptions = {}): boolean => {
@@ -73,15 +98,17 @@ const wildcardMatch = (pattern: string, value: string, options: WildcardOptions 
   return t === tokens.length;
 };
 
-const memoised = (search: (i: number, j: number) => boolean) => {
-  const seen = new Map<string, boolean>();
+/** Memoises a search over token positions (i in 0..rows, j in 0..columns) in a flat table. */
+const memoised = (columns: number, search: (i: number, j: number) => boolean) => {
+  // 0 unknown, 1 false (also "in progress", which cuts cycles), 2 true.
+  const seen = new Map<number, number>();
   const run = (i: number, j: number): boolean => {
-    const key = `${i},${j}`;
+    const key = i * (columns + 1) + j;
     const known = seen.get(key);
-    if (known !== undefined) return known;
-    seen.set(key, false);
+    if (known !== undefined) return known === 2;
+    seen.set(key, 1);
     const result = search(i, j);
-    seen.set(key, result);
+    seen.set(key, result ? 2 : 1);
     return result;
   };
   return run;
@@ -96,7 +123,9 @@ const wildcardCovers = (outer: string, inner: string, options: WildcardOptions =
   const ignoreCase = options.ignoreCase ?? false;
   const a = tokenize(outer, ignoreCase);
   const b = tokenize(inner, ignoreCase);
-  const covers = memoised((i, j): boolean => {
+  if (a.length === 1 && a[0]?.kind === 'star') return true;
+  if (isLiteral(a)) return isLiteral(b) && sameLiteral(a, b);
+  const covers = memoised(b.length, (i, j): boolean => {
     const x = a[i];
     const y = b[j];
     if (x === undefined) return y === undefined;
@@ -117,7 +146,8 @@ const wildcardOverlaps = (
   const ignoreCase = options.ignoreCase ?? false;
   const a = tokenize(first, ignoreCase);
   const b = tokenize(second, ignoreCase);
-  const overlaps = memoised((i, j): boolean => {
+  if (isLiteral(a) && isLiteral(b)) return sameLiteral(a, b);
+  const overlaps = memoised(b.length, (i, j): boolean => {
     const x = a[i];
     const y = b[j];
     if (x === undefined && y === undefined) return true;
