@@ -69,6 +69,45 @@ const isDefaultDestination = (route: Route, version: 4 | 6): boolean => {
   return parsed !== undefined && parsed.version === version && parsed.prefix === 0;
 };
 
+/** Where a route's destination starts and ends in the address space of its version. */
+const rangeOf = (destination: string, version: 4 | 6): [bigint, bigint] | undefined => {
+  const cidr = parseCidr(destination);
+  if (!cidr || cidr.version !== version) return undefined;
+  const hostBits = BigInt((version === 4 ? 32 : 128) - cidr.prefix);
+  return [cidr.network, cidr.network + (1n << hostBits) - 1n];
+};
+
+/**
+ * A default route written as several broader routes (the VPN-style `0.0.0.0/1` + `128.0.0.0/1`):
+ * when the table's active, non-local routes together cover the whole address space, traffic to
+ * public service addresses leaves through one of them. The route through a non-internet hop is
+ * returned first, since that is the path the rule must judge; otherwise the broadest one.
+ */
+const splitDefaultRoute = (table: RouteTable, version: 4 | 6): Route | undefined => {
+  const egress = table.routes.flatMap((route) => {
+    const destination = version === 4 ? route.destinationCidr : route.destinationIpv6Cidr;
+    if (route.state !== 'active' || destination === undefined) return [];
+    if (route.target.kind === 'local' || route.target.kind === 'vpc-endpoint') return [];
+    const range = rangeOf(destination, version);
+    return range ? [{ route, range }] : [];
+  });
+  const sorted = [...egress].sort((a, b) =>
+    a.range[0] < b.range[0] ? -1 : a.range[0] > b.range[0] ? 1 : 0,
+  );
+  let next = 0n;
+  for (const { range } of sorted) {
+    if (range[0] > next) return undefined;
+    if (range[1] + 1n > next) next = range[1] + 1n;
+  }
+  if (next !== 1n << BigInt(version === 4 ? 32 : 128)) return undefined;
+  const broadestFirst = [...egress].sort((a, b) => {
+    const size = (r: [bigint, bigint]) => r[1] - r[0];
+    return size(b.range) > size(a.range) ? 1 : size(b.range) < size(a.range) ? -1 : 0;
+  });
+  const privatePath = broadestFirst.find(({ route }) => route.target.kind !== 'internet-gateway');
+  return (privatePath ?? broadestFirst[0])?.route;
+};
+
 /**
  * The table's default route (`0.0.0.0/0`, or `::/0` for version 6) and its hop. An active route
  * wins over a blackhole one; a table whose only default route is a blackhole sends nothing out.
@@ -77,6 +116,8 @@ const defaultRouteOf = (table: RouteTable, version: 4 | 6 = 4): DefaultRoute => 
   const candidates = table.routes.filter((route) => isDefaultDestination(route, version));
   const active = candidates.find((route) => route.state === 'active');
   if (active) return { kind: 'active', route: active, hop: classifyHop(active.target) };
+  const split = splitDefaultRoute(table, version);
+  if (split) return { kind: 'active', route: split, hop: classifyHop(split.target) };
   const blackhole = candidates[0];
   return blackhole ? { kind: 'blackhole', route: blackhole } : { kind: 'none' };
 };

@@ -1,4 +1,3 @@
-import { InvalidParametersError } from '../errors.js';
 import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type {
   Resource,
@@ -129,13 +128,9 @@ const findingsOfGroup = (
   return findings;
 };
 
+// The parameter schema has already rejected anything parsePortRange cannot read.
 const parseAllowedPorts = (specs: readonly string[]): PortRange[] =>
-  specs.map((spec) => {
-    const range = parsePortRange(spec);
-    if (!range)
-      throw new InvalidParametersError(RULE_ID, `allowedPorts has an invalid port: ${spec}`);
-    return range;
-  });
+  specs.flatMap((spec) => parsePortRange(spec) ?? []);
 
 const interfaceEndpointSgRestricted = defineRule({
   id: RULE_ID,
@@ -166,6 +161,8 @@ const interfaceEndpointSgRestricted = defineRule({
       description: 'TCP ports (443) or port ranges (8000-8100) an endpoint group may open.',
       default: ['443'],
       pattern: /^\d{1,5}(?:-\d{1,5})?$/,
+      validate: (item) =>
+        parsePortRange(item) ? undefined : 'ports run from 0 to 65535 and ranges go low-high',
     },
     allowedPrefixListIds: {
       type: 'list',

@@ -5,10 +5,27 @@ import { InvalidParametersError } from '../errors.js';
  * comma-separated values), the CLI `--params` file may use real JSON types; both parse here, once,
  * before any evaluation.
  */
+interface SpecCommon {
+  description: string;
+  /** Another parameter that must be set whenever this one is (a tag value needs its key). */
+  requires?: string;
+}
+
 type ParamSpec =
-  | { type: 'list'; description: string; default?: readonly string[]; pattern?: RegExp }
-  | { type: 'string'; description: string; default?: string; pattern?: RegExp }
-  | { type: 'boolean'; description: string; default?: boolean };
+  | (SpecCommon & {
+      type: 'list';
+      default?: readonly string[];
+      pattern?: RegExp;
+      /** A check beyond the pattern, per item; returns what is wrong, or undefined. */
+      validate?: (item: string) => string | undefined;
+    })
+  | (SpecCommon & {
+      type: 'string';
+      default?: string;
+      pattern?: RegExp;
+      validate?: (value: string) => string | undefined;
+    })
+  | (SpecCommon & { type: 'boolean'; default?: boolean });
 
 type ParamSchema = Record<string, ParamSpec>;
 
@@ -78,6 +95,10 @@ const parseParams = <S extends ParamSchema>(
       if (bad.length > 0) {
         throw new InvalidParametersError(ruleId, `${name} has invalid value(s): ${bad.join(', ')}`);
       }
+      for (const item of items) {
+        const problem = spec.validate?.(item);
+        if (problem) throw new InvalidParametersError(ruleId, `${name} value ${item}: ${problem}`);
+      }
       result[name] = items;
     } else if (spec.type === 'boolean') {
       result[name] = unset ? (spec.default ?? false) : parseBoolean(value, ruleId, name);
@@ -89,7 +110,18 @@ const parseParams = <S extends ParamSchema>(
       if (text !== undefined && spec.pattern && !spec.pattern.test(text)) {
         throw new InvalidParametersError(ruleId, `${name} has an invalid value: ${text}`);
       }
+      const problem = text === undefined ? undefined : spec.validate?.(text);
+      if (problem) throw new InvalidParametersError(ruleId, `${name} value ${text}: ${problem}`);
       result[name] = text;
+    }
+  }
+  for (const [name, spec] of Object.entries(schema)) {
+    const isSet = (key: string) => {
+      const value = result[key];
+      return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
+    };
+    if (spec.requires && isSet(name) && !isSet(spec.requires)) {
+      throw new InvalidParametersError(ruleId, `${name} needs ${spec.requires}`);
     }
   }
   return result as ParamsOf<S>;

@@ -66,7 +66,7 @@ const privateSubnetGatewayEndpoints = defineRule({
   id: 'private-subnet-gateway-endpoints',
   title: 'Route tables of private subnets should send S3 and DynamoDB traffic to Gateway endpoints',
   description:
-    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC) and whose default route (0.0.0.0/0) leaves through a NAT gateway, a NAT instance, a transit gateway or another hop that is not an internet gateway. The table is compliant when, for every service in gatewayServices, it routes to a Gateway endpoint of that service in the same VPC, seen either as the endpoint associated with the table or as a pl-… → vpce-… route. Public tables (default route to an internet gateway), tables without a default route and tables serving no subnet are not applicable.',
+    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC) and whose default route (0.0.0.0/0, or broader routes that together cover it, such as 0.0.0.0/1 + 128.0.0.0/1) leaves through a NAT gateway, a NAT instance, a transit gateway or another hop that is not an internet gateway. The table is compliant when, for every service in gatewayServices, it routes to a Gateway endpoint of that service in the same VPC, seen either as the endpoint associated with the table or as a pl-… → vpce-… route. Public tables (default route to an internet gateway), tables without a default route and tables serving no subnet are not applicable.',
   rationale:
     'Without a Gateway endpoint, S3 and DynamoDB requests from private subnets follow the default route through the NAT hop to the public service endpoints. They bypass the endpoint policy and every aws:SourceVpce condition, so data can be copied to buckets or tables in any account, and the path cannot be restricted to the organisation.',
   severity: 'medium',
@@ -127,7 +127,7 @@ const privateSubnetGatewayEndpoints = defineRule({
     }
     if (route.hop.hopClass === 'internet-gateway') {
       return notApplicable(
-        `${table.id} is a public route table: its default route (0.0.0.0/0) goes to ${route.hop.label}.`,
+        `${table.id} is a public route table: its default route (${route.route.destinationCidr}) goes to ${route.hop.label}.`,
       );
     }
 
@@ -152,7 +152,7 @@ const privateSubnetGatewayEndpoints = defineRule({
       } else {
         hop ??= await describeHop(route.hop, table, view);
         missing.push(
-          `${service} traffic from ${listSubnets(served)} leaves through ${hop} (0.0.0.0/0): no Gateway endpoint for ${expectedServiceName(service, region, serviceNames)} is associated with ${table.id}${missingHint(table, service, endpoints, orphanRoutes)}`,
+          `${service} traffic from ${listSubnets(served)} leaves through ${hop} (${route.route.destinationCidr}): no Gateway endpoint for ${expectedServiceName(service, region, serviceNames)} is associated with ${table.id}${missingHint(table, service, endpoints, orphanRoutes)}`,
         );
       }
     }

@@ -1,4 +1,3 @@
-import { InvalidParametersError } from '../errors.js';
 import { compliant, nonCompliant, notApplicable } from '../model/compliance.js';
 import type { Resource, ResourceRef } from '../model/resources.js';
 import { isLiveEndpoint } from '../network/gateway-endpoints.js';
@@ -41,6 +40,7 @@ const vpcRequiredEndpoints = defineRule({
     vpcTagValue: {
       type: 'string',
       description: 'With vpcTagKey: only VPCs whose tag has this value are in scope.',
+      requires: 'vpcTagKey',
     },
   },
   remediation:
@@ -50,9 +50,6 @@ const vpcRequiredEndpoints = defineRule({
   iamActions: ['ec2:DescribeVpcs', 'ec2:DescribeVpcEndpoints'],
   async evaluate(vpc, view, params) {
     const { requiredServices, vpcTagKey, vpcTagValue } = params;
-    if (vpcTagValue !== undefined && vpcTagKey === undefined) {
-      throw new InvalidParametersError(RULE_ID, 'vpcTagValue needs vpcTagKey');
-    }
     if (vpcTagKey !== undefined) {
       const value = vpc.tags[vpcTagKey];
       if (value === undefined || (vpcTagValue !== undefined && value !== vpcTagValue)) {

@@ -34,6 +34,11 @@ const byVpc = <T extends { vpcId?: string | undefined }>(items: T[]): Map<string
   return index;
 };
 
+const captureMillis = (item: ConfigItem): number => {
+  const millis = item.captureTime ? Date.parse(item.captureTime) : Number.NaN;
+  return Number.isNaN(millis) ? Number.NEGATIVE_INFINITY : millis;
+};
+
 /**
  * An AccountView over resources held in memory (a Config snapshot file, fixtures, or the demo
  * account). Indexes are built once, so every query is a map lookup.
@@ -82,8 +87,9 @@ class SnapshotView implements AccountView {
         items.push(item);
         const key = `${item.resourceType}|${item.resourceId}`;
         const previous = latest.get(key);
-        // A snapshot may hold history; the newest capture of a resource wins.
-        if (!previous || (item.captureTime ?? '') >= (previous.captureTime ?? '')) {
+        // A snapshot may hold history; the newest capture of a resource wins (compared as times:
+        // `…00Z` and `…00.500Z` do not sort as strings).
+        if (!previous || captureMillis(item) >= captureMillis(previous)) {
           latest.set(key, item);
         }
       } catch (error) {

@@ -95,6 +95,69 @@ describe('defaultRouteOf', () => {
     expect(result.kind === 'active' && result.hop.target.id).toBe('tgw-1');
   });
 
+  it('treats broader routes that together cover 0.0.0.0/0 as the default route', () => {
+    // Prepare: the VPN-style split default, one half through a NAT gateway.
+    const table = routeTable(
+      'rtb-1',
+      'vpc-1',
+      [
+        localRoute('10.0.0.0/16'),
+        route('0.0.0.0/1', 'nat-gateway', 'nat-1'),
+        route('128.0.0.0/1', 'nat-gateway', 'nat-1'),
+      ],
+      [main],
+    );
+
+    // Act
+    const result = defaultRouteOf(table);
+
+    // Assess
+    expect(result.kind).toBe('active');
+    expect(result.kind === 'active' && result.hop.hopClass).toBe('nat-gateway');
+    expect(result.kind === 'active' && result.route.destinationCidr).toBe('0.0.0.0/1');
+  });
+
+  it('judges a split default by its non-internet half when the halves differ', () => {
+    const table = routeTable(
+      'rtb-1',
+      'vpc-1',
+      [
+        route('0.0.0.0/1', 'internet-gateway', 'igw-1'),
+        route('128.0.0.0/1', 'transit-gateway', 'tgw-1'),
+      ],
+      [main],
+    );
+
+    const result = defaultRouteOf(table);
+
+    expect(result.kind === 'active' && result.hop.target.id).toBe('tgw-1');
+  });
+
+  it('does not invent a default route from routes that leave a gap', () => {
+    const table = routeTable(
+      'rtb-1',
+      'vpc-1',
+      [route('0.0.0.0/1', 'nat-gateway', 'nat-1'), route('192.0.0.0/2', 'nat-gateway', 'nat-1')],
+      [main],
+    );
+
+    expect(defaultRouteOf(table)).toEqual({ kind: 'none' });
+  });
+
+  it('does not count blackhole halves as a default route', () => {
+    const table = routeTable(
+      'rtb-1',
+      'vpc-1',
+      [
+        route('0.0.0.0/1', 'nat-gateway', 'nat-1'),
+        route('128.0.0.0/1', 'nat-gateway', 'nat-1', 'blackhole'),
+      ],
+      [main],
+    );
+
+    expect(defaultRouteOf(table)).toEqual({ kind: 'none' });
+  });
+
   it('returns none when only specific routes exist', () => {
     // Prepare
     const table = routeTable(

@@ -52,6 +52,20 @@ describe('SnapshotView', () => {
     expect(view.items).toHaveLength(2);
   });
 
+  it('compares capture times as times, not strings', async () => {
+    const base = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
+    const later = {
+      ...base,
+      configurationItemCaptureTime: '2026-01-01T00:00:00.500Z',
+      supplementaryConfiguration: { BucketPolicy: { policyText: null } },
+    };
+    const earlier = { ...base, configurationItemCaptureTime: '2026-01-01T00:00:00Z' };
+
+    const view = SnapshotView.fromItems([later, earlier]);
+
+    expect((await view.bucket('my-bucket'))?.policy).toEqual({ kind: 'absent' });
+  });
+
   it('collects unreadable items instead of throwing', () => {
     const view = SnapshotView.fromItems([
       { resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-1', configuration: '{broken' },
