@@ -30,6 +30,8 @@ type InvokingEvent =
       messageType: 'ConfigurationItemChangeNotification';
       /** Left raw: `parseConfigurationItem` owns its validation so a bad item can still be reported. */
       configurationItem: Record<string, unknown>;
+      /** Paths Config says changed (`Configuration.Associations.0`); undefined when not given. */
+      changedProperties?: readonly string[] | undefined;
       notificationCreationTime?: string | undefined;
     }
   | {
@@ -49,6 +51,12 @@ const SUPPORTED_MESSAGE_TYPES: readonly MessageType[] = [
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The changed paths of a `configurationItemDiff`; anything unreadable means "unknown". */
+const changedPropertiesOf = (diff: unknown): string[] | undefined => {
+  if (!isRecord(diff) || !isRecord(diff.changedProperties)) return undefined;
+  return Object.keys(diff.changedProperties);
+};
 
 const optionalString = (value: unknown, field: string): string | undefined => {
   if (value === undefined || value === null) return undefined;
@@ -138,7 +146,12 @@ const parseInvokingEvent = (json: string): InvokingEvent => {
           'Invalid invokingEvent: ConfigurationItemChangeNotification without a configurationItem object',
         );
       }
-      return { messageType, configurationItem: parsed.configurationItem, notificationCreationTime };
+      return {
+        messageType,
+        configurationItem: parsed.configurationItem,
+        changedProperties: changedPropertiesOf(parsed.configurationItemDiff),
+        notificationCreationTime,
+      };
     }
     case 'OversizedConfigurationItemChangeNotification':
       return {

@@ -13,7 +13,7 @@ import type { ComplianceType } from '../model/compliance.js';
 import type { Resource, ResourceRef } from '../model/resources.js';
 import { refOf } from '../model/resources.js';
 import { parseParams, parseRuleParametersJson } from '../rules/params.js';
-import type { AnyRule } from '../rules/rule.js';
+import type { AnyRule, ChangeContext } from '../rules/rule.js';
 import { evaluateResource } from '../scan/evaluate.js';
 import type { ConfigItem, ItemStatus } from '../sources/config-item.js';
 import { parseConfigurationItem } from '../sources/config-item.js';
@@ -208,12 +208,16 @@ const lastKnownConfiguration = async (
 };
 
 /** The resources of the rule's type that a change touches; always includes the resource itself. */
-const dependentsOf = async (ctx: Context, changed: Resource): Promise<ResourceRef[]> => {
+const dependentsOf = async (
+  ctx: Context,
+  changed: Resource,
+  change: ChangeContext,
+): Promise<ResourceRef[]> => {
   const { rule, deps } = ctx;
   const self = changed.type === rule.resourceType ? [refOf(changed)] : [];
   if (!rule.dependents) return self;
   try {
-    return [...self, ...(await rule.dependents(changed, deps.view))];
+    return [...self, ...(await rule.dependents(changed, deps.view, change))];
   } catch (error) {
     // Without its dependents a trigger-type change has nothing to report: fail visibly instead.
     if (self.length === 0 || isRetryableAwsError(error)) throw error;
@@ -230,11 +234,12 @@ const evaluateChangedAndDependents = async (
   ctx: Context,
   changed: Resource,
   at: Date,
+  change: ChangeContext,
 ): Promise<void> => {
   const { rule, deps } = ctx;
   const seen = new Set<string>();
   const resources: Resource[] = [];
-  for (const ref of await dependentsOf(ctx, changed)) {
+  for (const ref of await dependentsOf(ctx, changed, change)) {
     if (ref.type !== rule.resourceType || seen.has(ref.id)) continue;
     seen.add(ref.id);
     // The event's copy is what Config recorded for this change; the view may lag behind it.
@@ -273,6 +278,7 @@ const handleChange = async (
   ctx: Context,
   rawItem: Record<string, unknown>,
   fallbackTime: Date,
+  change: ChangeContext = {},
 ): Promise<void> => {
   const { rule, deps, event } = ctx;
   let item: ConfigItem;
@@ -323,7 +329,7 @@ const handleChange = async (
     return;
   }
   const changed = item.resource ?? (await lastKnownConfiguration(ctx, item));
-  if (changed) await evaluateChangedAndDependents(ctx, changed, at);
+  if (changed) await evaluateChangedAndDependents(ctx, changed, at, change);
 };
 
 /** Oversized items are not in the event; Config's own history holds the item of this change. */
@@ -411,6 +417,7 @@ const dispatch = async (ctx: Context, invoking: InvokingEvent, now: Date): Promi
         ctx,
         invoking.configurationItem,
         toDate(invoking.notificationCreationTime) ?? now,
+        { changedProperties: invoking.changedProperties },
       );
     case 'OversizedConfigurationItemChangeNotification': {
       const summary = invoking.configurationItemSummary;

@@ -1,5 +1,11 @@
 import { compliant, nonCompliant, notApplicable } from '../model/compliance.js';
-import type { Resource, ResourceRef, RouteTable, VpcEndpoint } from '../model/resources.js';
+import {
+  type Resource,
+  type ResourceRef,
+  type RouteTable,
+  refOf,
+  type VpcEndpoint,
+} from '../model/resources.js';
 import {
   endpointRoutesOf,
   type GatewayReach,
@@ -13,7 +19,7 @@ import {
   regionFromServiceNames,
 } from '../network/service-name.js';
 import type { AccountView } from '../sources/view.js';
-import { defineRule } from './rule.js';
+import { type ChangeContext, defineRule } from './rule.js';
 
 const SUBNETS_NAMED = 3;
 
@@ -161,7 +167,11 @@ const privateSubnetGatewayEndpoints = defineRule({
       `${table.id} (default route via ${route.hop.label}) sends ${reached.join(', ')} for ${listSubnets(served)}.`,
     );
   },
-  async dependents(changed: Resource, view: AccountView): Promise<ResourceRef[]> {
+  async dependents(
+    changed: Resource,
+    view: AccountView,
+    change?: ChangeContext,
+  ): Promise<ResourceRef[]> {
     const tablesOf = async (vpcId: string, extra: readonly string[] = []) => {
       const ids = new Set([...(await view.routeTablesOfVpc(vpcId)).map((t) => t.id), ...extra]);
       return [...ids].map((id): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id }));
@@ -173,7 +183,12 @@ const privateSubnetGatewayEndpoints = defineRule({
         return tablesOf(changed.vpcId);
       case 'AWS::EC2::RouteTable': {
         // A changed association can move subnets onto or off the main table, whose own item did
-        // not change: re-evaluate it too.
+        // not change: re-evaluate it too. When Config's diff shows only routes changed, the main
+        // table is unaffected and the VPC's tables need not be read.
+        const associationsMayHaveChanged =
+          change?.changedProperties === undefined ||
+          change.changedProperties.some((path) => /associations/i.test(path));
+        if (!associationsMayHaveChanged) return [refOf(changed)];
         const main = (await view.routeTablesOfVpc(changed.vpcId)).filter(
           (t) => t.id !== changed.id && t.vpcId === changed.vpcId && isMainTable(t),
         );

@@ -44,7 +44,13 @@ interface Rule<T extends ResourceType = ResourceType, S extends ParamSchema = Pa
    * Given a changed resource of one of `triggerTypes` (or of `resourceType` itself), which resources
    * of `resourceType` must be evaluated again. Absent: only the resource itself.
    */
-  dependents?(changed: Resource, view: AccountView): Promise<ResourceRef[]>;
+  dependents?(changed: Resource, view: AccountView, change?: ChangeContext): Promise<ResourceRef[]>;
+}
+
+/** What AWS Config said about a change, when it said it (its `configurationItemDiff`). */
+interface ChangeContext {
+  /** Changed paths such as `Configuration.Associations.0`; undefined when unknown. */
+  changedProperties?: readonly string[] | undefined;
 }
 
 /** Keeps the generic parameters of a rule literal while checking its shape. */
@@ -54,5 +60,5 @@ const defineRule = <T extends ResourceType, S extends ParamSchema>(rule: Rule<T,
 // biome-ignore lint/suspicious/noExplicitAny: the catalogue holds rules of every type and schema
 type AnyRule = Rule<any, any>;
 
-export type { AnyRule, FrameworkRef, Rule, Severity };
+export type { AnyRule, ChangeContext, FrameworkRef, Rule, Severity };
 export { defineRule };

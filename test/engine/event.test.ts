@@ -50,6 +50,30 @@ describe('validateConfigRuleEvent', () => {
 });
 
 describe('parseInvokingEvent', () => {
+  it('keeps the paths Config reports as changed, and leaves them unknown without a diff', () => {
+    const item = { resourceType: 'AWS::EC2::RouteTable', resourceId: 'rtb-1' };
+    const withDiff = parseInvokingEvent(
+      JSON.stringify({
+        messageType: 'ConfigurationItemChangeNotification',
+        configurationItem: item,
+        configurationItemDiff: {
+          changeType: 'UPDATE',
+          changedProperties: { 'Configuration.Routes.2': { changeType: 'CREATE' } },
+        },
+      }),
+    );
+    const withoutDiff = parseInvokingEvent(
+      JSON.stringify({
+        messageType: 'ConfigurationItemChangeNotification',
+        configurationItem: item,
+        configurationItemDiff: null,
+      }),
+    );
+
+    expect(withDiff).toMatchObject({ changedProperties: ['Configuration.Routes.2'] });
+    expect(withoutDiff).toMatchObject({ changedProperties: undefined });
+  });
+
   it('reads a change notification and keeps the item raw', () => {
     // Prepare
     const item = configurationItem({ resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-1' });

@@ -346,6 +346,28 @@ describe('private-subnet-gateway-endpoints', () => {
       expect(ids(refs)).toEqual(['rtb-main', 'rtb-private']);
     });
 
+    it('re-evaluates the main table too when Config says the associations changed', async () => {
+      const changed = routeTable('rtb-private', 'vpc-1', [], [explicit('subnet-a')]);
+
+      const refs =
+        (await rule.dependents?.(changed, view, {
+          changedProperties: ['Configuration.Associations.1'],
+        })) ?? [];
+
+      expect(ids(refs)).toEqual(['rtb-main', 'rtb-private']);
+    });
+
+    it('re-evaluates only the changed table when Config says only its routes changed', async () => {
+      const changed = routeTable('rtb-private', 'vpc-1', [], [explicit('subnet-a')]);
+
+      const refs =
+        (await rule.dependents?.(changed, view, {
+          changedProperties: ['Configuration.Routes.2'],
+        })) ?? [];
+
+      expect(ids(refs)).toEqual(['rtb-private']);
+    });
+
     it('returns nothing for other resource types', async () => {
       // Act & Assess
       expect(await rule.dependents?.(vpc('vpc-1', ['10.0.0.0/16']), view)).toEqual([]);

@@ -23,6 +23,7 @@ import {
   type ServiceConfiguration,
 } from '@aws-sdk/client-ec2';
 import {
+  GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   GetPublicAccessBlockCommand,
@@ -45,6 +46,7 @@ import {
   type VpcEndpoint,
   type VpcEndpointService,
 } from '../../model/resources.js';
+import { mapLimit } from '../../util/concurrency.js';
 import { parseConfigurationItem } from '../config-item.js';
 import type { AccountView } from '../view.js';
 import { type AwsClientOptions, type AwsClients, createClients } from './clients.js';
@@ -135,23 +137,6 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
     result.push(items.slice(start, start + size));
   }
   return result;
-};
-
-const mapBounded = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 };
 
 const vpcFilter = (vpcId: string): Filter[] => [{ Name: 'vpc-id', Values: [vpcId] }];
@@ -520,7 +505,7 @@ class LiveAccountView implements AccountView {
       (page) => page.ServiceConfigurations,
       (service) => service,
     );
-    return mapBounded(services, this.concurrency, (service) =>
+    return mapLimit(services, this.concurrency, (service) =>
       this.endpointServiceWithPermissions(service, meta),
     );
   }
@@ -553,27 +538,51 @@ class LiveAccountView implements AccountView {
 
   private async fetchBuckets(): Promise<Bucket[]> {
     const region = await this.region();
-    const listed: { name: string; region: string }[] = [];
+    const all: { name: string; region: string | undefined }[] = [];
     try {
       for await (const page of paginateListBuckets({ client: this.clients.s3 }, {})) {
         for (const bucket of page.Buckets ?? []) {
-          // A regional view judges its region's buckets; older APIs (and moto) omit BucketRegion.
-          if (bucket.Name && (!bucket.BucketRegion || bucket.BucketRegion === region)) {
-            listed.push({ name: bucket.Name, region: bucket.BucketRegion ?? region });
-          }
+          if (bucket.Name)
+            all.push({ name: bucket.Name, region: bucket.BucketRegion || undefined });
         }
       }
     } catch (error) {
       throw readFailure('s3:ListAllMyBuckets', error);
     }
+    // A regional view judges its own region's buckets, so a multi-region scan reports each bucket
+    // once. S3 names the region in ListBuckets; older S3-compatible APIs (and moto) do not, and
+    // then GetBucketLocation says.
+    const located = await mapLimit(all, this.concurrency, async (bucket) => ({
+      name: bucket.name,
+      region: bucket.region ?? (await this.bucketLocation(bucket.name, region)),
+    }));
+    const listed = located.filter((bucket) => bucket.region === region);
     const fromConfig = await this.bucketsFromConfig(listed.map((bucket) => bucket.name));
-    const buckets = await mapBounded(
+    const buckets = await mapLimit(
       listed,
       this.concurrency,
       async (bucket) =>
         fromConfig.get(bucket.name) ?? this.bucketFromS3(bucket.name, bucket.region),
     );
     return buckets.filter((bucket): bucket is Bucket => bucket !== undefined);
+  }
+
+  /** The region of a bucket; a denied read counts as this view's region so the bucket is judged. */
+  private async bucketLocation(name: string, fallback: string): Promise<string> {
+    try {
+      const { LocationConstraint } = await this.clients.s3.send(
+        new GetBucketLocationCommand({ Bucket: name }),
+      );
+      // An empty constraint is us-east-1; `EU` is the legacy name of eu-west-1.
+      if (!LocationConstraint) return 'us-east-1';
+      return LocationConstraint === 'EU' ? 'eu-west-1' : LocationConstraint;
+    } catch (error) {
+      if (!isDenied(error)) throw readFailure(`s3:GetBucketLocation on bucket ${name}`, error);
+      this.warnings.push(
+        `Region of bucket ${name} unknown (s3:GetBucketLocation denied); judged in ${fallback}`,
+      );
+      return fallback;
+    }
   }
 
   private async fetchBucket(name: string): Promise<Bucket | undefined> {

@@ -14,6 +14,7 @@ import {
   EC2ServiceException,
 } from '@aws-sdk/client-ec2';
 import {
+  GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   GetPublicAccessBlockCommand,
@@ -313,7 +314,12 @@ describe('LiveAccountView', () => {
 
     it('marks a policy the scanner may not read as unreadable, never absent', async () => {
       // Prepare
-      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'locked' }, { Name: 'empty-403' }] });
+      s3.on(ListBucketsCommand).resolves({
+        Buckets: [
+          { Name: 'locked', BucketRegion: REGION },
+          { Name: 'empty-403', BucketRegion: REGION },
+        ],
+      });
       s3.on(GetBucketPolicyCommand, { Bucket: 'locked' }).rejects(
         s3Error('AccessDenied', 403, 'Access Denied'),
       );
@@ -379,6 +385,31 @@ describe('LiveAccountView', () => {
       expect(bucket).toBeUndefined();
     });
 
+    it('asks GetBucketLocation when ListBuckets does not name the region (older S3 APIs)', async () => {
+      // Prepare
+      s3.on(ListBucketsCommand).resolves({
+        Buckets: [{ Name: 'local' }, { Name: 'legacy-eu' }, { Name: 'virginia' }],
+      });
+      s3.on(GetBucketLocationCommand, { Bucket: 'local' }).resolves({ LocationConstraint: REGION });
+      s3.on(GetBucketLocationCommand, { Bucket: 'legacy-eu' }).resolves({
+        LocationConstraint: 'EU',
+      });
+      s3.on(GetBucketLocationCommand, { Bucket: 'virginia' }).resolves({});
+      s3.on(GetBucketPolicyCommand).rejects(s3Error('NoSuchBucketPolicy', 404));
+
+      // Act
+      const buckets = await view().list('AWS::S3::Bucket');
+
+      // Assess: each bucket belongs to exactly one region ('' is us-east-1, 'EU' is eu-west-1).
+      const expected = [
+        'local',
+        ...(REGION === 'eu-west-1' ? ['legacy-eu'] : []),
+        ...(REGION === 'us-east-1' ? ['virginia'] : []),
+      ];
+      expect(buckets.map((bucket) => bucket.name).sort()).toEqual(expected.sort());
+      expect(s3).toHaveReceivedCommandTimes(GetBucketLocationCommand, 3);
+    });
+
     it('judges only the buckets of its own region when S3 says where they are', async () => {
       // Prepare
       s3.on(ListBucketsCommand).resolves({
@@ -426,7 +457,7 @@ describe('LiveAccountView', () => {
     it('reads recorded buckets 100 per BatchGetResourceConfig and only the rest from S3', async () => {
       // Prepare
       s3.on(ListBucketsCommand).resolves({
-        Buckets: [...names, 'unrecorded'].map((Name) => ({ Name })),
+        Buckets: [...names, 'unrecorded'].map((Name) => ({ Name, BucketRegion: REGION })),
       });
       config
         .on(ListDiscoveredResourcesCommand)
@@ -483,7 +514,12 @@ describe('LiveAccountView', () => {
 
     it('asks again for keys Config left unprocessed', async () => {
       // Prepare
-      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a' }, { Name: 'b' }] });
+      s3.on(ListBucketsCommand).resolves({
+        Buckets: [
+          { Name: 'a', BucketRegion: REGION },
+          { Name: 'b', BucketRegion: REGION },
+        ],
+      });
       config.on(ListDiscoveredResourcesCommand).resolves({
         resourceIdentifiers: [
           { resourceType: 'AWS::S3::Bucket', resourceId: 'a' },
@@ -529,7 +565,7 @@ describe('LiveAccountView', () => {
 
     it('falls back to S3 with a warning when Config cannot serve the items', async () => {
       // Prepare
-      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a' }] });
+      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a', BucketRegion: REGION }] });
       config.on(ListDiscoveredResourcesCommand).resolves({
         resourceIdentifiers: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'a' }],
       });
@@ -553,7 +589,7 @@ describe('LiveAccountView', () => {
       config
         .on(DescribeConfigurationRecorderStatusCommand)
         .rejects(configError('NoSuchConfigurationRecorderException', 400));
-      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a' }] });
+      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a', BucketRegion: REGION }] });
       s3.on(GetBucketPolicyCommand).rejects(s3Error('NoSuchBucketPolicy', 404));
       const live = view();
 
@@ -568,7 +604,7 @@ describe('LiveAccountView', () => {
 
     it('never asks Config when told to read buckets from S3', async () => {
       // Prepare
-      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a' }] });
+      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a', BucketRegion: REGION }] });
       s3.on(GetBucketPolicyCommand).rejects(s3Error('NoSuchBucketPolicy', 404));
 
       // Act
