@@ -86,6 +86,19 @@ const checkCidr = (
   };
 };
 
+/**
+ * A reference to a group of the same account admits only hosts the account controls; one in another
+ * account (through a peering connection or a shared VPC) admits hosts someone else launches.
+ */
+const checkGroupRef = (
+  ref: { groupId: string; userId?: string | undefined },
+  group: SecurityGroup,
+): SourceCheck => {
+  const owner = group.accountId;
+  if (!ref.userId || !owner || ref.userId === owner) return { ok: true };
+  return { ok: false, reason: `security group of another account (${ref.userId})` };
+};
+
 const findingsOfGroup = (
   group: SecurityGroup,
   vpc: Vpc | undefined,
@@ -113,7 +126,10 @@ const findingsOfGroup = (
           ? { ok: true }
           : { ok: false, reason: 'prefix list not in allowedPrefixListIds' },
       ]),
-      ...rule.groupRefs.map((ref): [string, SourceCheck] => [ref.groupId, { ok: true }]),
+      ...rule.groupRefs.map((ref): [string, SourceCheck] => [
+        ref.userId && ref.userId !== group.accountId ? `${ref.userId}/${ref.groupId}` : ref.groupId,
+        checkGroupRef(ref, group),
+      ]),
     ];
     if (sources.length === 0 && general.length > 0) {
       findings.push({ where: where('(no source)'), reasons: general });

@@ -113,6 +113,28 @@ describe('interface-endpoint-sg-restricted', () => {
       expect(verdict.annotation).toContain('which has no IPv6 block');
     });
 
+    it('returns NON_COMPLIANT for a reference to a security group of another account', async () => {
+      // Prepare
+      const rules = [
+        ingress({
+          groupRefs: [
+            { groupId: 'sg-own', userId: '111122223333' },
+            { groupId: 'sg-peer', userId: '999988887777' },
+          ],
+        }),
+      ];
+      const resources = [VPC, securityGroup('sg-1', rules, { accountId: '111122223333' })];
+
+      // Act
+      const verdict = await evaluate(iface(['sg-1']), resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('999988887777/sg-peer');
+      expect(verdict.annotation).toContain('security group of another account (999988887777)');
+      expect(verdict.annotation).not.toContain('sg-own');
+    });
+
     it('returns NON_COMPLIANT for an all-protocol rule even from a group reference', async () => {
       // Act
       const verdict = await evaluate(

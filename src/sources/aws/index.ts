@@ -8,5 +8,6 @@ export type {
 export { createClients, resolvedRegion } from './clients.js';
 export type { ApiCallTally } from './counter.js';
 export { ApiCallCounter, countCalls } from './counter.js';
+export { iamActionFor } from './iam.js';
 export type { LiveViewOptions } from './live-view.js';
 export { createLiveView, LiveAccountView } from './live-view.js';

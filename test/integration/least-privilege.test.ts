@@ -1,0 +1,52 @@
+import { beforeAll, expect, it } from 'vitest';
+import { ENGINE_IAM_ACTIONS } from '../../src/engine/run-rule.js';
+import { RULES } from '../../src/rules/index.js';
+import { parseParams } from '../../src/rules/params.js';
+import { scan } from '../../src/scan/scan.js';
+import { createClients, createLiveView, iamActionFor } from '../../src/sources/aws/index.js';
+import { describeWithMoto, motoClientOptions } from './moto.js';
+import { seedAccount } from './seed-account.js';
+
+/**
+ * Least privilege checked against behaviour, not against itself: every API call a rule's
+ * evaluation really makes through the live view must be allowed by the actions the rule declares
+ * (which the deployment turns into its role). A missing action would fail only in AWS otherwise.
+ */
+describeWithMoto(
+  'declared IAM actions cover every call a rule makes',
+  (moto) => {
+    beforeAll(async () => {
+      await seedAccount(createClients(motoClientOptions(moto.url)), moto.url);
+    });
+
+    for (const rule of RULES) {
+      for (const wholeLists of [false, true]) {
+        it(`${rule.id} (${wholeLists ? 'periodic sweep' : 'per-resource reads'})`, async () => {
+          // Prepare: the same options the rule Lambdas use.
+          const view = createLiveView({
+            ...motoClientOptions(moto.url),
+            accountId: '123456789012',
+            wholeLists,
+            readPublicAccessBlock: false,
+          });
+          const params = new Map([[rule.id, parseParams(rule.id, rule.parameters, {})]]);
+
+          // Act: the sweep, then a dependents lookup for every trigger type as change events do.
+          const evaluations = await scan({ rules: [rule], view, params });
+          for (const type of rule.triggerTypes) {
+            for (const changed of (await view.list(type)).slice(0, 3)) {
+              await rule.dependents?.(changed, view);
+            }
+          }
+
+          // Assess
+          expect(evaluations.length).toBeGreaterThan(0);
+          const allowed = new Set([...rule.iamActions, ...ENGINE_IAM_ACTIONS]);
+          const used = Object.keys(view.counter.toJSON().byOperation).map(iamActionFor);
+          expect(used.filter((action) => !allowed.has(action))).toEqual([]);
+        });
+      }
+    }
+  },
+  { resetEachTest: false },
+);
