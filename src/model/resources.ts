@@ -52,6 +52,8 @@ interface Bucket extends ResourceBase {
   type: 'AWS::S3::Bucket';
   name: string;
   policy: PolicySource;
+  /** Why the tags could not be read (denied); `tags` is then empty but not known to be. */
+  tagsUnreadable?: string | undefined;
   publicAccessBlock?: PublicAccessBlock | undefined;
 }
 

@@ -1,3 +1,4 @@
+import { cidrContains, parseCidr } from '../network/cidr.js';
 import type { BaseOperator, ConditionEntry } from './document.js';
 import { wildcardMatch } from './wildcard.js';
 
@@ -55,49 +56,12 @@ const compareNumbers = (
   }
 };
 
-const parseIpv4 = (text: string): bigint | undefined => {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = (value << 8n) | BigInt(part);
-  }
-  return value;
-};
-
-const parseIpv6 = (text: string): bigint | undefined => {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  let value = 0n;
-  for (const group of groups) {
-    if (!/^[0-9a-f]{1,4}$/i.test(group)) return undefined;
-    value = (value << 16n) | BigInt(`0x${group}`);
-  }
-  return value;
-};
-
-const parseAddress = (text: string): { value: bigint; bits: number } | undefined => {
-  const v4 = parseIpv4(text);
-  if (v4 !== undefined) return { value: v4, bits: 32 };
-  const v6 = parseIpv6(text);
-  return v6 === undefined ? undefined : { value: v6, bits: 128 };
-};
-
+/** Whether the address lies in the CIDR block (a bare address is a /32 or /128); malformed is not. */
 const ipInCidr = (ip: string, cidr: string): boolean => {
-  const [network = '', prefixText] = cidr.trim().split('/');
-  const address = parseAddress(ip.trim());
-  const base = parseAddress(network);
-  if (!address || !base || address.bits !== base.bits) return false;
-  const prefix = prefixText === undefined ? base.bits : Number(prefixText);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > base.bits) return false;
-  const shift = BigInt(base.bits - prefix);
-  return address.value >> shift === base.value >> shift;
+  if (ip.includes('/')) return false;
+  const address = parseCidr(ip);
+  const block = parseCidr(cidr);
+  return address !== undefined && block !== undefined && cidrContains(block, address);
 };
 
 /** ArnEquals and ArnLike both compare the six colon-separated parts one by one, with wildcards. */
@@ -204,9 +168,5 @@ const conditionEntryMatches = (entry: ConditionEntry, context: RequestContext): 
   return isNegated(base) ? !any : any;
 };
 
-/** Whether all entries match (the Condition block is an AND). */
-const conditionsMatch = (entries: readonly ConditionEntry[], context: RequestContext): boolean =>
-  entries.every((entry) => conditionEntryMatches(entry, context));
-
 export type { RequestContext };
-export { conditionEntryMatches, conditionsMatch, ipInCidr, isNegated };
+export { conditionEntryMatches, ipInCidr, isNegated };

@@ -30,6 +30,7 @@ const describeProblem = (
     case 'principal':
       return `${label} ${problem.detail}`;
     case 'guard-entry':
+    case 'exemption':
       return `${label}: ${problem.detail}`;
     case 'narrowing': {
       const accept = words.exemptionParam
@@ -41,12 +42,17 @@ const describeProblem = (
 };
 
 /**
- * One sentence per statement that was meant as a guard (it uses a guard key) but does not qualify,
- * naming its first two problems; for an Allow, only that it is an Allow.
+ * One sentence per statement that was meant as a guard (it uses a guard key, or an exempted key
+ * the wrong way round) but does not qualify, naming its first two problems; for an Allow, only that
+ * it is an Allow.
  */
 const describeRejections = (analysis: GuardAnalysis, words: ExplainWords): string[] =>
   analysis.rejected
-    .filter((assessment) => assessment.mentionsGuard)
+    .filter(
+      (assessment) =>
+        assessment.mentionsGuard ||
+        assessment.problems.some((problem) => problem.kind === 'exemption'),
+    )
     .flatMap((assessment) => {
       const problems =
         assessment.statement.effect === 'Allow'

@@ -1,14 +1,14 @@
 import { conditionEntryMatches } from './condition.js';
 import type { ConditionEntry, MatchSet, PolicyDocument, Statement } from './document.js';
 import { matchSetCovers, matchSetOverlaps, uncoveredBy } from './statement.js';
-import { wildcardMatch } from './wildcard.js';
 
 /**
  * "Guard" analysis: does the policy hold Deny statements that, together, refuse every request on
  * the targets unless the request passes a guard (comes through an allowed VPC endpoint, uses TLS,
  * belongs to a trusted organisation)? A Deny counts as a guard only when it applies to every
  * principal and every condition entry in it is either a guard entry the caller approves or an
- * exempted key. Any other ANDed entry narrows the Deny: requests that fail it are not denied. Allow
+ * exempted key that only carves named principals or services out of it. Any other ANDed entry
+ * narrows the Deny: requests that fail it are not denied. Allow
  * statements never count: an IAM identity policy can still grant what a resource policy allows.
  */
 
@@ -35,6 +35,7 @@ type StatementProblem =
   | { kind: 'allow' }
   | { kind: 'principal'; detail: string }
   | { kind: 'guard-entry'; entry: ConditionEntry; detail: string }
+  | { kind: 'exemption'; entry: ConditionEntry; detail: string }
   | { kind: 'narrowing'; entry: ConditionEntry };
 
 interface StatementAssessment {
@@ -80,11 +81,55 @@ const principalProblem = (
       return exemptKeys.includes('aws:principalarn')
         ? undefined
         : `uses NotPrincipal, so ${principal.principals.map((p) => p.value).join(', ')} escape it`;
-    case 'only':
-      return principal.principals.length === 0
-        ? 'applies to no principal'
-        : `applies only to ${principal.principals.map((p) => p.value).join(', ')}, not to every principal`;
+    case 'only': {
+      const { principals } = principal;
+      if (principals.length === 0) return 'applies to no principal';
+      if (principals.every((p) => p.type === 'Service')) {
+        const services = principals.map((p) => p.value).join(', ');
+        return `applies only to AWS service principals (Service ${services}), not to IAM users, roles or anonymous callers`;
+      }
+      const named = principals
+        .map((p) => (p.type === 'AWS' ? p.value : `${p.type} ${p.value}`))
+        .join(', ');
+      return `applies only to ${named}, not to every principal`;
+    }
   }
+};
+
+/**
+ * What a generic outsider's request carries for common exemption keys: `undefined` stands for a
+ * request without the key (anonymous callers have no aws:PrincipalArn). Keys not listed get
+ * DEFAULT_OUTSIDER: a value nobody would list, and no value.
+ */
+const OUTSIDER_VALUES: Readonly<Record<string, readonly (string | undefined)[]>> = {
+  'aws:principalarn': ['arn:aws:iam::999999999999:role/vpce-guard-outsider', undefined],
+  'aws:viaawsservice': ['false'],
+  'aws:principalisawsservice': ['false'],
+  'aws:principalaccount': ['999999999999', undefined],
+  'aws:principalorgid': ['o-vpceguardzz', undefined],
+  'aws:sourceip': ['198.51.100.201', undefined],
+};
+
+const DEFAULT_OUTSIDER: readonly (string | undefined)[] = ['vpce-guard-outsider', undefined];
+
+/**
+ * An exempted key may only carve named principals or services out of the Deny: the entry must
+ * still match a generic outsider's request, or the Deny stops applying to almost everyone
+ * (`StringEquals aws:PrincipalArn <one role>`, `Bool aws:ViaAWSService "true"`,
+ * `StringNotLike aws:PrincipalArn "*"`). Returns why not, or `undefined` for a real carve-out.
+ */
+const exemptionProblem = (entry: ConditionEntry): string | undefined => {
+  const outsiders = OUTSIDER_VALUES[entry.keyLower] ?? DEFAULT_OUTSIDER;
+  for (const value of outsiders) {
+    const context = value === undefined ? {} : { [entry.keyLower]: value };
+    if (conditionEntryMatches(entry, context)) continue;
+    const request =
+      value === undefined
+        ? `a request without ${entry.key}`
+        : `a request with ${entry.key} "${value}"`;
+    return `${entry.operator} ${entry.key} ${JSON.stringify(entry.values)} restricts the Deny to a few principals or services instead of excepting them: ${request} is not denied. An exempted key may only carve named principals or services out of the Deny (for example ArnNotLike aws:PrincipalArn <break-glass role>, or BoolIfExists aws:ViaAWSService "false")`;
+  }
+  return undefined;
 };
 
 const assessStatement = (statement: Statement, spec: GuardSpec): StatementAssessment => {
@@ -101,7 +146,9 @@ const assessStatement = (statement: Statement, spec: GuardSpec): StatementAssess
       const detail = spec.checkGuardEntry(entry);
       if (detail !== undefined) problems.push({ kind: 'guard-entry', entry, detail });
     } else if (spec.exemptKeys.includes(entry.keyLower)) {
-      if (!exemptionsUsed.includes(entry.key)) exemptionsUsed.push(entry.key);
+      const detail = exemptionProblem(entry);
+      if (detail !== undefined) problems.push({ kind: 'exemption', entry, detail });
+      else if (!exemptionsUsed.includes(entry.key)) exemptionsUsed.push(entry.key);
     } else {
       problems.push({ kind: 'narrowing', entry });
     }
@@ -146,21 +193,32 @@ const analyseGuards = (policy: PolicyDocument, spec: GuardSpec): GuardAnalysis =
 /** Whether the entry matches a request that does not carry its key at all. */
 const matchesWhenAbsent = (entry: ConditionEntry): boolean => conditionEntryMatches(entry, {});
 
+/** Used when the caller's candidates are all named by the entry itself. */
+const FALLBACK_PROBE = 'vpce-guard-probe-0000000000';
+
 /**
- * Whether the entry matches a request whose value for the key is none of the entry's own values
- * (a foreign endpoint, an untrusted account). Candidates are tried in turn; when every candidate
- * falls inside some value (a `*` value), no outside value exists and the answer is vacuously `true`.
+ * The entry's answer for each request carrying a generic outsider's value (a foreign endpoint, an
+ * untrusted account). A candidate the entry names literally (an allow-list that happens to hold
+ * it) is skipped. A wildcard that matches a candidate is a real match, not a reason to skip it:
+ * `StringNotLike "*"` or `"vpce-*"` lets every endpoint through and must be judged as such.
  */
-const matchesOutsideValues = (entry: ConditionEntry, candidates: readonly string[]): boolean => {
-  const probes = [...candidates, 'vpce-guard-probe-0000000000', '\u0000'];
-  for (const probe of probes) {
-    const inside = entry.values.some((value) =>
-      wildcardMatch(value, probe, { ignoreCase: /ignorecase/i.test(entry.operator) }),
-    );
-    if (!inside) return conditionEntryMatches(entry, { [entry.keyLower]: probe });
-  }
-  return true;
+const outsideAnswers = (entry: ConditionEntry, candidates: readonly string[]): boolean[] => {
+  const ignoreCase = /ignorecase/i.test(entry.operator);
+  const normal = (text: string): string => (ignoreCase ? text.toLowerCase() : text);
+  const named = new Set(entry.values.map(normal));
+  const probes = candidates.filter((candidate) => !named.has(normal(candidate)));
+  return (probes.length > 0 ? probes : [FALLBACK_PROBE]).map((probe) =>
+    conditionEntryMatches(entry, { [entry.keyLower]: probe }),
+  );
 };
+
+/** Whether the entry matches every request carrying an outsider's value (what a Deny needs). */
+const matchesOutsideValues = (entry: ConditionEntry, candidates: readonly string[]): boolean =>
+  outsideAnswers(entry, candidates).every(Boolean);
+
+/** Whether the entry matches no request carrying an outsider's value (what limits an Allow). */
+const matchesNoOutsideValue = (entry: ConditionEntry, candidates: readonly string[]): boolean =>
+  !outsideAnswers(entry, candidates).some(Boolean);
 
 export type {
   GuardAnalysis,
@@ -170,4 +228,4 @@ export type {
   StatementAssessment,
   StatementProblem,
 };
-export { analyseGuards, matchesOutsideValues, matchesWhenAbsent };
+export { analyseGuards, matchesNoOutsideValue, matchesOutsideValues, matchesWhenAbsent };

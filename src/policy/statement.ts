@@ -1,11 +1,10 @@
-import { conditionsMatch, type RequestContext } from './condition.js';
-import type { MatchSet, PolicyDocument, PrincipalValue, Statement } from './document.js';
+import type { MatchSet, PrincipalValue, Statement } from './document.js';
 import { wildcardCovers, wildcardMatch, wildcardOverlaps } from './wildcard.js';
 
 /**
- * Questions about what a statement applies to: its principals, its actions and resources as sets
- * (with wildcards on both sides), and a concrete request evaluator that the tests use as the
- * reference for IAM's own decision.
+ * Questions about what a statement applies to: its principals, and its actions and resources as
+ * sets (with wildcards on both sides). Deliberately no request evaluator here: the tests judge the
+ * rules with their own, independent one, so a bug shared with the analyser cannot hide.
  */
 
 const ACTION_CASE = { ignoreCase: true } as const;
@@ -78,73 +77,12 @@ const uncoveredBy = (sets: readonly MatchSet[], target: string, dimension: Dimen
   );
 };
 
-interface PrincipalRef {
-  /** `AWS` with an ARN and account, `Service` with a service name, or `anonymous`. */
-  type: 'AWS' | 'Service' | 'anonymous';
-  arn?: string | undefined;
-  accountId?: string | undefined;
-  service?: string | undefined;
-}
-
-/** A concrete request, as IAM evaluates it against a resource or endpoint policy. */
-interface Request {
-  principal: PrincipalRef;
-  action: string;
-  resource: string;
-  context: RequestContext;
-}
-
-const principalValueMatches = (value: PrincipalValue, principal: PrincipalRef): boolean => {
-  if (value.type === 'AWS') {
-    if (principal.type !== 'AWS') return false;
-    if (value.value === '*') return true;
-    const account = principalAccount(value);
-    const isAccountWide = /^\d{12}$/.test(value.value) || /:root$/.test(value.value);
-    if (isAccountWide) return account !== undefined && account === principal.accountId;
-    return value.value === principal.arn;
-  }
-  if (value.type === 'Service')
-    return principal.type === 'Service' && principal.service === value.value;
-  return false;
-};
-
-const principalMatches = (statement: Statement, principal: PrincipalRef): boolean => {
-  const set = statement.principal;
-  switch (set.kind) {
-    case 'everyone':
-    case 'unspecified':
-      return true;
-    case 'only':
-      return set.principals.some((value) => principalValueMatches(value, principal));
-    case 'not':
-      return !set.principals.some((value) => principalValueMatches(value, principal));
-  }
-};
-
-/** Whether a statement applies to a request: principal, action, resource and every condition. */
-const statementApplies = (statement: Statement, request: Request): boolean =>
-  principalMatches(statement, request.principal) &&
-  matchSetMatches(statement.actions, request.action, 'action') &&
-  matchSetMatches(statement.resources, request.resource, 'resource') &&
-  conditionsMatch(statement.conditions, request.context);
-
-type Decision = 'explicit-deny' | 'allow' | 'implicit-deny';
-
-/** This policy's own decision on a request: an applicable Deny wins over any Allow. */
-const evaluateRequest = (policy: PolicyDocument, request: Request): Decision => {
-  const applicable = policy.statements.filter((statement) => statementApplies(statement, request));
-  if (applicable.some((statement) => statement.effect === 'Deny')) return 'explicit-deny';
-  return applicable.some((statement) => statement.effect === 'Allow') ? 'allow' : 'implicit-deny';
-};
-
-export type { Decision, Dimension, PrincipalRef, Request };
+export type { Dimension };
 export {
   appliesToEveryone,
-  evaluateRequest,
   matchSetCovers,
   matchSetMatches,
   matchSetOverlaps,
   principalAccount,
-  statementApplies,
   uncoveredBy,
 };

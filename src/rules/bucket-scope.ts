@@ -14,7 +14,8 @@ const bucketScopeParams = {
   bucketTagValue: {
     type: 'string',
     description:
-      'With bucketTagKey: only evaluate buckets whose tag has this value (for example pci). Ignored without bucketTagKey.',
+      'With bucketTagKey: only evaluate buckets whose tag has this value (for example pci).',
+    requires: 'bucketTagKey',
   },
   exemptBuckets: {
     type: 'list',
@@ -29,21 +30,45 @@ interface BucketScope {
   exemptBuckets: readonly string[];
 }
 
-/** Why the bucket is out of scope (the NOT_APPLICABLE annotation), or `undefined` when in scope. */
-const bucketOutOfScope = (bucket: Bucket, scope: BucketScope): string | undefined => {
-  const exemption = scope.exemptBuckets.find((pattern) => wildcardMatch(pattern, bucket.name));
-  if (exemption !== undefined) {
-    return `Bucket ${bucket.name} is exempt (exemptBuckets: ${exemption}).`;
-  }
-  if (scope.bucketTagKey === undefined) return undefined;
-  const value = bucket.tags[scope.bucketTagKey];
+type ScopeDecision =
+  | { kind: 'in-scope' }
+  | { kind: 'out-of-scope'; reason: string }
+  /** Scoping depends on tags the scanner was denied: never silently drop such a bucket. */
+  | { kind: 'unknown'; reason: string };
+
+const tagScopeReason = (
+  bucket: Bucket,
+  tagKey: string,
+  tagValue: string | undefined,
+): string | undefined => {
+  const value = bucket.tags[tagKey];
   if (value === undefined) {
-    return `Bucket ${bucket.name} has no tag ${scope.bucketTagKey}, so it is out of this rule's scope.`;
+    return `Bucket ${bucket.name} has no tag ${tagKey}, so it is out of this rule's scope.`;
   }
-  if (scope.bucketTagValue !== undefined && value !== scope.bucketTagValue) {
-    return `Bucket ${bucket.name} has ${scope.bucketTagKey}=${value}, not ${scope.bucketTagValue}, so it is out of this rule's scope.`;
+  if (tagValue !== undefined && value !== tagValue) {
+    return `Bucket ${bucket.name} has ${tagKey}=${value}, not ${tagValue}, so it is out of this rule's scope.`;
   }
   return undefined;
+};
+
+/** Whether a rule judges the bucket; the reasons become NOT_APPLICABLE or "Could not verify" text. */
+const bucketScopeOf = (bucket: Bucket, scope: BucketScope): ScopeDecision => {
+  const exemption = scope.exemptBuckets.find((pattern) => wildcardMatch(pattern, bucket.name));
+  if (exemption !== undefined) {
+    return {
+      kind: 'out-of-scope',
+      reason: `Bucket ${bucket.name} is exempt (exemptBuckets: ${exemption}).`,
+    };
+  }
+  if (scope.bucketTagKey === undefined) return { kind: 'in-scope' };
+  if (bucket.tagsUnreadable !== undefined) {
+    return {
+      kind: 'unknown',
+      reason: `Could not verify whether bucket ${bucket.name} is in scope (tag ${scope.bucketTagKey}): ${bucket.tagsUnreadable}. Allow the scanner s3:GetBucketTagging on the bucket, or run it where AWS Config records the bucket.`,
+    };
+  }
+  const reason = tagScopeReason(bucket, scope.bucketTagKey, scope.bucketTagValue);
+  return reason === undefined ? { kind: 'in-scope' } : { kind: 'out-of-scope', reason };
 };
 
 /** The bucket ARN in the bucket's partition (aws, aws-cn, aws-us-gov). */
@@ -58,5 +83,5 @@ const bucketArn = (bucket: Bucket): string => {
   return `arn:${partition}:s3:::${bucket.name}`;
 };
 
-export type { BucketScope };
-export { bucketArn, bucketOutOfScope, bucketScopeParams };
+export type { BucketScope, ScopeDecision };
+export { bucketArn, bucketScopeOf, bucketScopeParams };

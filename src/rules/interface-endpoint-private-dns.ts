@@ -1,15 +1,7 @@
 import { compliant, nonCompliant, notApplicable } from '../model/compliance.js';
 import { matchesService, parseServiceName } from '../network/service-name.js';
+import { isInactiveEndpointState } from './endpoint-state.js';
 import { defineRule } from './rule.js';
-
-/** States in which an endpoint carries no traffic, so its DNS setting is moot. */
-const INACTIVE_STATES: ReadonlySet<string> = new Set([
-  'deleted',
-  'deleting',
-  'rejected',
-  'failed',
-  'expired',
-]);
 
 const interfaceEndpointPrivateDns = defineRule({
   id: 'interface-endpoint-private-dns',
@@ -47,7 +39,7 @@ const interfaceEndpointPrivateDns = defineRule({
       );
     }
     const state = endpoint.state.toLowerCase();
-    if (INACTIVE_STATES.has(state)) {
+    if (isInactiveEndpointState(state)) {
       return notApplicable(`${endpoint.id} is ${state} and carries no traffic.`);
     }
     const service = parseServiceName(endpoint.serviceName);

@@ -14,17 +14,10 @@ import {
   parsePortRange,
 } from '../network/ports.js';
 import type { AccountView } from '../sources/view.js';
+import { isInactiveEndpointState } from './endpoint-state.js';
 import { defineRule } from './rule.js';
 
 const RULE_ID = 'interface-endpoint-sg-restricted';
-
-const INACTIVE_STATES: ReadonlySet<string> = new Set([
-  'deleted',
-  'deleting',
-  'rejected',
-  'failed',
-  'expired',
-]);
 
 const ALL_PORTS: PortRange = { from: 0, to: 65535 };
 
@@ -202,7 +195,7 @@ const interfaceEndpointSgRestricted = defineRule({
       );
     }
     const state = endpoint.state.toLowerCase();
-    if (INACTIVE_STATES.has(state)) {
+    if (isInactiveEndpointState(state)) {
       return notApplicable(`${endpoint.id} is ${state} and has no network interfaces.`);
     }
     const allowedPorts = parseAllowedPorts(params.allowedPorts);

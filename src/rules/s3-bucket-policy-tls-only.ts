@@ -1,19 +1,12 @@
-import { PolicyParseError } from '../errors.js';
-import type { Verdict } from '../model/compliance.js';
-import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
-import type { Bucket } from '../model/resources.js';
 import { conditionEntryMatches } from '../policy/condition.js';
-import type { ConditionEntry, PolicyDocument } from '../policy/document.js';
-import { parsePolicy } from '../policy/document.js';
+import type { ConditionEntry } from '../policy/document.js';
+import type { ExplainWords } from '../policy/explain.js';
 import {
-  describeExemptions,
-  describeGap,
-  describeGuards,
-  describeRejections,
-  type ExplainWords,
-} from '../policy/explain.js';
-import { analyseGuards, type GuardAnalysis } from '../policy/guard.js';
-import { bucketArn, bucketOutOfScope, bucketScopeParams } from './bucket-scope.js';
+  BUCKET_READ_ACTIONS,
+  type BucketGuardSpec,
+  evaluateBucketGuard,
+} from './bucket-policy-guard.js';
+import { bucketScopeParams } from './bucket-scope.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
 
@@ -23,7 +16,7 @@ const parameters = {
   exemptionConditionKeys: {
     type: 'list',
     description:
-      'Condition keys that may be ANDed into the TLS Deny as accepted exceptions (for example aws:PrincipalArn). aws:PrincipalArn also accepts NotPrincipal.',
+      'Condition keys that may be ANDed into the TLS Deny as accepted exceptions (for example aws:PrincipalArn). Such an entry may only carve named principals out of the Deny (ArnNotLike aws:PrincipalArn); one that restricts the Deny to a few principals (StringEquals aws:PrincipalArn) is NON_COMPLIANT. aws:PrincipalArn also accepts NotPrincipal.',
     pattern: /^[A-Za-z0-9-]+:[A-Za-z0-9/_.:-]+$/,
   },
   ...bucketScopeParams,
@@ -65,47 +58,17 @@ const checkTlsEntry = (entry: ConditionEntry): string | undefined =>
     ? undefined
     : `${entry.operator} ${entry.key} ${JSON.stringify(entry.values)} does not match plain-HTTP requests (aws:SecureTransport "false"), so they are not denied; use Bool with "false"`;
 
-const compliantVerdict = (bucket: Bucket, analysis: GuardAnalysis): Verdict =>
-  compliant(
-    [
-      `Bucket ${bucket.name}: ${describeGuards(analysis)} every S3 action on the bucket and its objects over plain HTTP (aws:SecureTransport false).`,
-      describeExemptions(analysis),
-    ]
-      .filter((part) => part !== '')
-      .join(' '),
-  );
-
-const nonCompliantVerdict = (bucket: Bucket, analysis: GuardAnalysis): Verdict => {
-  const rejections = describeRejections(analysis, WORDS);
-  if (analysis.guards.length === 0) {
-    const reason =
-      rejections.length > 0
-        ? rejections.join('; ')
-        : 'no Deny statement is conditioned on aws:SecureTransport being false';
-    return nonCompliant(`Bucket ${bucket.name} accepts plain-HTTP requests: ${reason}. ${FIX}`);
-  }
-  const gaps = analysis.gaps.map((gap) => describeGap(gap, WORDS));
-  const also = rejections.length > 0 ? ` Also: ${rejections.join('; ')}.` : '';
-  return nonCompliant(
-    `Bucket ${bucket.name} accepts some plain-HTTP requests: ${gaps.join('; ')}.${also}`,
-  );
-};
-
-const analyse = (bucket: Bucket, policy: PolicyDocument, params: Params): Verdict => {
-  const arn = bucketArn(bucket);
-  const analysis = analyseGuards(policy, {
-    guardKeys: [SECURE_TRANSPORT],
-    checkGuardEntry: checkTlsEntry,
-    exemptKeys: params.exemptionConditionKeys.map((key) => key.toLowerCase()),
-    actions: 's3:*',
-    targets: [
-      { label: 'the bucket', resource: arn },
-      { label: 'its objects', resource: `${arn}/*` },
-    ],
-  });
-  return analysis.complete
-    ? compliantVerdict(bucket, analysis)
-    : nonCompliantVerdict(bucket, analysis);
+const GUARD_SPEC: BucketGuardSpec = {
+  guardKeys: [SECURE_TRANSPORT],
+  checkGuardEntry: checkTlsEntry,
+  words: WORDS,
+  accepts: 'plain-HTTP requests',
+  noGuard: 'no Deny statement is conditioned on aws:SecureTransport being false',
+  fix: FIX,
+  unreadableAdvice:
+    "If the bucket policy limits access to VPC endpoints, run the scan inside the VPC through the allowed endpoint, or exempt the scanner's role in that Deny.",
+  mustShow: 'deny plain-HTTP requests',
+  describeScope: () => 'over plain HTTP (aws:SecureTransport false)',
 };
 
 const s3BucketPolicyTlsOnly = defineRule({
@@ -135,37 +98,9 @@ const s3BucketPolicyTlsOnly = defineRule({
   remediation:
     'Add a Deny statement for Principal "*" and Action "s3:*" on both the bucket ARN and its objects (bucket/*), conditioned with Bool {"aws:SecureTransport": "false"}. Keep other condition keys out of that statement.',
   remediationExample: REMEDIATION_EXAMPLE,
-  iamActions: [
-    's3:GetBucketPolicy',
-    's3:GetBucketTagging',
-    's3:ListAllMyBuckets',
-    'config:BatchGetResourceConfig',
-    'config:ListDiscoveredResources',
-  ],
-  async evaluate(bucket, _view, params) {
-    const outOfScope = bucketOutOfScope(bucket, params);
-    if (outOfScope !== undefined) return notApplicable(outOfScope);
-    const source = bucket.policy;
-    if (source.kind === 'unreadable') {
-      return unverifiable(
-        `Could not verify the bucket policy of ${bucket.name}: reading it was denied (${source.reason}). If the bucket policy limits access to VPC endpoints, run the scan inside the VPC through the allowed endpoint, or exempt the scanner's role in that Deny.`,
-      );
-    }
-    if (source.kind === 'absent') {
-      return nonCompliant(
-        `Bucket ${bucket.name} has no bucket policy, so plain-HTTP requests are not denied. ${FIX}`,
-      );
-    }
-    let policy: PolicyDocument;
-    try {
-      policy = parsePolicy(source.text);
-    } catch (error) {
-      if (!(error instanceof PolicyParseError)) throw error;
-      return nonCompliant(
-        `The bucket policy of ${bucket.name} cannot be analysed (${error.message}), so it cannot be shown to deny plain-HTTP requests.`,
-      );
-    }
-    return analyse(bucket, policy, params);
+  iamActions: BUCKET_READ_ACTIONS,
+  async evaluate(bucket, _view, params: Params) {
+    return evaluateBucketGuard(bucket, params, GUARD_SPEC);
   },
 });
 

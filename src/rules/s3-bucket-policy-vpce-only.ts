@@ -1,25 +1,13 @@
-import { PolicyParseError } from '../errors.js';
-import type { Verdict } from '../model/compliance.js';
-import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
-import type { Bucket } from '../model/resources.js';
-import type { ConditionEntry, PolicyDocument } from '../policy/document.js';
-import { parsePolicy } from '../policy/document.js';
-import {
-  describeExemptions,
-  describeGap,
-  describeGuards,
-  describeRejections,
-  type ExplainWords,
-} from '../policy/explain.js';
-import {
-  analyseGuards,
-  type GuardAnalysis,
-  type GuardTarget,
-  matchesOutsideValues,
-  matchesWhenAbsent,
-} from '../policy/guard.js';
+import type { ConditionEntry } from '../policy/document.js';
+import type { ExplainWords } from '../policy/explain.js';
+import { type GuardAnalysis, matchesOutsideValues, matchesWhenAbsent } from '../policy/guard.js';
 import { hasWildcard } from '../policy/wildcard.js';
-import { bucketArn, bucketOutOfScope, bucketScopeParams } from './bucket-scope.js';
+import {
+  BUCKET_READ_ACTIONS,
+  type BucketGuardSpec,
+  evaluateBucketGuard,
+} from './bucket-policy-guard.js';
+import { bucketScopeParams } from './bucket-scope.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
 
@@ -28,30 +16,37 @@ const RULE_ID = 's3-bucket-policy-vpce-only';
 const NETWORK_KEYS = ['aws:sourcevpce', 'aws:sourcevpc', 'aws:sourcevpcarn'] as const;
 type NetworkKey = (typeof NETWORK_KEYS)[number];
 
-/** Values no sane policy allows, used to ask "is a request from elsewhere denied?". */
+/**
+ * Ids of other accounts' endpoints and VPCs, in both id formats, used to ask "is a request from
+ * elsewhere denied?". A wildcard that matches them (`*`, `vpce-*`, `vpce-0*`) matches practically
+ * every endpoint id AWS hands out, so it lets any account's endpoint through.
+ */
 const OUTSIDE_PROBES: Record<NetworkKey, string[]> = {
-  'aws:sourcevpce': ['vpce-00000000000000000'],
-  'aws:sourcevpc': ['vpc-00000000000000000'],
-  'aws:sourcevpcarn': ['arn:aws:ec2:us-east-1:000000000000:vpc/vpc-00000000000000000'],
+  'aws:sourcevpce': ['vpce-00000000000000000', 'vpce-1a2b3c4d'],
+  'aws:sourcevpc': ['vpc-00000000000000000', 'vpc-1a2b3c4d'],
+  'aws:sourcevpcarn': [
+    'arn:aws:ec2:us-east-1:000000000000:vpc/vpc-00000000000000000',
+    'arn:aws:ec2:us-east-1:000000000000:vpc/vpc-1a2b3c4d',
+  ],
 };
 
 const parameters = {
   allowedVpceIds: {
     type: 'list',
     description:
-      'VPC endpoint ids the bucket policy may allow (aws:SourceVpce values). When set, every value in the condition must be one of these; wildcard values are NON_COMPLIANT.',
+      'VPC endpoint ids the bucket policy may allow (aws:SourceVpce values). When this list or allowedVpcIds is set, every network value in the Deny must be in its own list (aws:SourceVpce here, aws:SourceVpc and the VPC of aws:SourceVpcArn in allowedVpcIds); wildcard values, and network keys whose list is empty, are NON_COMPLIANT. IgnoreCase operators compare without case.',
     pattern: /^vpce-[0-9a-f]{8,17}$/,
   },
   allowedVpcIds: {
     type: 'list',
     description:
-      'VPC ids the bucket policy may allow (aws:SourceVpc values, or the VPC in aws:SourceVpcArn). When set, every value must be one of these; wildcard values are NON_COMPLIANT.',
+      'VPC ids the bucket policy may allow (aws:SourceVpc values, or the VPC in aws:SourceVpcArn). When this list or allowedVpceIds is set, every network value must be in its own list; wildcard values, and network keys whose list is empty, are NON_COMPLIANT.',
     pattern: /^vpc-[0-9a-f]{8,17}$/,
   },
   exemptionConditionKeys: {
     type: 'list',
     description:
-      'Condition keys that may be ANDed into the Deny as accepted exceptions, for example aws:PrincipalArn (break-glass role) and aws:ViaAWSService (AWS services acting for a principal). aws:PrincipalArn also accepts NotPrincipal.',
+      'Condition keys that may be ANDed into the Deny as accepted exceptions, for example aws:PrincipalArn (break-glass role) and aws:ViaAWSService (AWS services acting for a principal). Such an entry may only carve named principals or services out of the Deny (ArnNotLike aws:PrincipalArn, BoolIfExists aws:ViaAWSService "false"); one that restricts the Deny to a few principals (StringEquals aws:PrincipalArn, Bool aws:ViaAWSService "true") is NON_COMPLIANT. aws:PrincipalArn also accepts NotPrincipal.',
     pattern: /^[A-Za-z0-9-]+:[A-Za-z0-9/_.:-]+$/,
   },
   ...bucketScopeParams,
@@ -83,20 +78,37 @@ const REMEDIATION_EXAMPLE = JSON.stringify(
 const FIX =
   'Add a Deny for Principal "*", Action "s3:*" on the bucket and bucket/* ARNs with StringNotEquals on aws:SourceVpce (or aws:SourceVpc/aws:SourceVpcArn).';
 
-const vpcIdOfArn = (arn: string): string | undefined => /vpc\/(vpc-[0-9a-z*?]+)$/.exec(arn)?.[1];
+const vpcIdOfArn = (arn: string): string | undefined =>
+  /^arn:[^:]+:ec2:[^:]*:[^:]*:vpc\/(vpc-[0-9a-z]+)$/i.exec(arn)?.[1];
 
-/** The allow-list check of one network entry's values (each one must be listed, none a wildcard). */
+/**
+ * The allow-list check of one network entry. Once either list is set, every network value must be
+ * pinned by its own list: a key whose list is empty cannot be checked, and because network keys in
+ * one Deny are ANDed, an unchecked value lets its requests through (`StringNotEquals {SourceVpce:
+ * allowed, SourceVpc: foreign}` admits everything from the foreign VPC).
+ */
 const allowListProblem = (entry: ConditionEntry, params: Params): string | undefined => {
+  if (params.allowedVpceIds.length === 0 && params.allowedVpcIds.length === 0) return undefined;
   const key = entry.keyLower as NetworkKey;
-  const list = key === 'aws:sourcevpce' ? params.allowedVpceIds : params.allowedVpcIds;
-  const listName = key === 'aws:sourcevpce' ? 'allowedVpceIds' : 'allowedVpcIds';
-  if (list.length === 0) return undefined;
+  const isVpce = key === 'aws:sourcevpce';
+  const list = isVpce ? params.allowedVpceIds : params.allowedVpcIds;
+  const listName = isVpce ? 'allowedVpceIds' : 'allowedVpcIds';
+  if (list.length === 0) {
+    const otherName = isVpce ? 'allowedVpcIds' : 'allowedVpceIds';
+    return `${entry.key} ${entry.values.join(', ')} cannot be checked because ${listName} is empty (only ${otherName} is set), so requests from ${isVpce ? 'an endpoint' : 'a VPC'} that is not listed are let through; list it in ${listName} or remove ${entry.key} from the Deny`;
+  }
+  const ignoreCase = /ignorecase/i.test(entry.operator);
+  const normal = (text: string): string => (ignoreCase ? text.toLowerCase() : text);
+  const allowed = new Set(list.map(normal));
   for (const value of entry.values) {
-    const id = key === 'aws:sourcevpcarn' ? (vpcIdOfArn(value) ?? value) : value;
     if (hasWildcard(value)) {
       return `${entry.key} value "${value}" is a wildcard, so endpoints or VPCs outside ${listName} (${list.join(', ')}) are let through`;
     }
-    if (!list.includes(id)) {
+    const id = key === 'aws:sourcevpcarn' ? vpcIdOfArn(value) : value;
+    if (id === undefined) {
+      return `${entry.key} value "${value}" is not a VPC ARN (arn:aws:ec2:region:account:vpc/vpc-...), so it cannot be checked against allowedVpcIds`;
+    }
+    if (!allowed.has(normal(id))) {
       return `${entry.key} value "${value}" is not in ${listName} (${list.join(', ')}), so requests from it are let through`;
     }
   }
@@ -108,10 +120,18 @@ const checkNetworkEntry = (entry: ConditionEntry, params: Params): string | unde
   if (!matchesWhenAbsent(entry)) {
     return `${what} does not match requests that carry no ${entry.key} (from the internet or through a NAT gateway), so those are not denied; use StringNotEquals or StringNotEqualsIfExists`;
   }
+  // With an allow-list set, its verdict on the values is the most precise one to report (a Null
+  // test has no ids to check).
+  const listed = entry.base === 'Null' ? undefined : allowListProblem(entry, params);
+  if (listed !== undefined) return listed;
   if (!matchesOutsideValues(entry, OUTSIDE_PROBES[entry.keyLower as NetworkKey])) {
+    const wildcards = entry.values.filter(hasWildcard);
+    if (wildcards.length > 0) {
+      return `${what} value ${wildcards.map((value) => `"${value}"`).join(', ')} matches every endpoint or VPC id, so requests through any account's VPC endpoint are let through; list your own ids`;
+    }
     return `${what} does not match requests through other VPC endpoints or VPCs, so those are not denied; use StringNotEquals with the allowed ids`;
   }
-  return allowListProblem(entry, params);
+  return undefined;
 };
 
 const WORDS: ExplainWords = {
@@ -130,68 +150,38 @@ const describeGuardValues = (analysis: GuardAnalysis): string => {
       }
     }
   }
-  return values.size === 0
-    ? 'unconditionally (the Deny has no network condition)'
-    : `from outside ${[...values].join(' and ')}`;
+  if (values.size > 0) return `from outside ${[...values].join(' and ')}`;
+  return analysis.guards.some((guard) => guard.exemptionsUsed.length > 0)
+    ? 'from every network, except for the accepted exceptions (the Deny has no network condition)'
+    : 'unconditionally (the Deny has no condition)';
 };
 
-const compliantVerdict = (bucket: Bucket, analysis: GuardAnalysis, params: Params): Verdict => {
-  const wildcard =
-    params.allowedVpceIds.length === 0 &&
-    params.allowedVpcIds.length === 0 &&
-    analysis.guards.some((guard) =>
-      guard.statement.conditions.some(
-        (entry) =>
-          (NETWORK_KEYS as readonly string[]).includes(entry.keyLower) &&
-          entry.values.some(hasWildcard),
-      ),
-    );
-  return compliant(
-    [
-      `Bucket ${bucket.name}: ${describeGuards(analysis)} every S3 action on the bucket and its objects ${describeGuardValues(analysis)}.`,
-      describeExemptions(analysis),
-      wildcard ? 'Values use wildcards; set allowedVpceIds/allowedVpcIds to pin them.' : '',
-    ]
-      .filter((part) => part !== '')
-      .join(' '),
-  );
-};
+const wildcardNote = (analysis: GuardAnalysis, params: Params): string[] =>
+  params.allowedVpceIds.length === 0 &&
+  params.allowedVpcIds.length === 0 &&
+  analysis.guards.some((guard) =>
+    guard.statement.conditions.some(
+      (entry) =>
+        (NETWORK_KEYS as readonly string[]).includes(entry.keyLower) &&
+        entry.values.some(hasWildcard),
+    ),
+  )
+    ? ['Values use wildcards; set allowedVpceIds/allowedVpcIds to pin them.']
+    : [];
 
-const nonCompliantVerdict = (bucket: Bucket, analysis: GuardAnalysis): Verdict => {
-  const rejections = describeRejections(analysis, WORDS);
-  if (analysis.guards.length === 0) {
-    const reason =
-      rejections.length > 0
-        ? rejections.join('; ')
-        : 'no Deny statement is conditioned on aws:SourceVpce, aws:SourceVpc or aws:SourceVpcArn';
-    return nonCompliant(
-      `Bucket ${bucket.name} accepts requests from outside your VPC endpoints: ${reason}. ${FIX}`,
-    );
-  }
-  const gaps = analysis.gaps.map((gap) => describeGap(gap, WORDS));
-  const also = rejections.length > 0 ? ` Also: ${rejections.join('; ')}.` : '';
-  return nonCompliant(
-    `Bucket ${bucket.name} accepts some requests from outside your VPC endpoints: ${gaps.join('; ')}.${also}`,
-  );
-};
-
-const analyse = (bucket: Bucket, policy: PolicyDocument, params: Params): Verdict => {
-  const arn = bucketArn(bucket);
-  const targets: GuardTarget[] = [
-    { label: 'the bucket', resource: arn },
-    { label: 'its objects', resource: `${arn}/*` },
-  ];
-  const analysis = analyseGuards(policy, {
-    guardKeys: NETWORK_KEYS,
-    checkGuardEntry: (entry) => checkNetworkEntry(entry, params),
-    exemptKeys: params.exemptionConditionKeys.map((key) => key.toLowerCase()),
-    actions: 's3:*',
-    targets,
-  });
-  return analysis.complete
-    ? compliantVerdict(bucket, analysis, params)
-    : nonCompliantVerdict(bucket, analysis);
-};
+const guardSpec = (params: Params): BucketGuardSpec => ({
+  guardKeys: NETWORK_KEYS,
+  checkGuardEntry: (entry) => checkNetworkEntry(entry, params),
+  words: WORDS,
+  accepts: 'requests from outside your VPC endpoints',
+  noGuard: 'no Deny statement is conditioned on aws:SourceVpce, aws:SourceVpc or aws:SourceVpcArn',
+  fix: FIX,
+  unreadableAdvice:
+    "A VPC-endpoint-only policy often blocks the scanner itself: run the scan inside the VPC through the allowed endpoint, or exempt the scanner's role with aws:PrincipalArn in the Deny and list aws:PrincipalArn in exemptionConditionKeys.",
+  mustShow: 'deny requests from outside your VPC endpoints',
+  describeScope: describeGuardValues,
+  notes: (analysis) => wildcardNote(analysis, params),
+});
 
 const s3BucketPolicyVpceOnly = defineRule({
   id: RULE_ID,
@@ -224,37 +214,9 @@ const s3BucketPolicyVpceOnly = defineRule({
   remediation:
     'Add a Deny statement for Principal "*" and Action "s3:*" on both the bucket ARN and its objects (bucket/*), conditioned with StringNotEquals on aws:SourceVpce (your S3 endpoint ids) or aws:SourceVpc/aws:SourceVpcArn. Do not AND other keys into it; if you need a break-glass role or AWS service access, add aws:PrincipalArn or aws:ViaAWSService to the Deny and list those keys in exemptionConditionKeys. Apply the policy from inside the VPC, or keep the break-glass exception, so you do not lock yourself out.',
   remediationExample: REMEDIATION_EXAMPLE,
-  iamActions: [
-    's3:GetBucketPolicy',
-    's3:GetBucketTagging',
-    's3:ListAllMyBuckets',
-    'config:BatchGetResourceConfig',
-    'config:ListDiscoveredResources',
-  ],
+  iamActions: BUCKET_READ_ACTIONS,
   async evaluate(bucket, _view, params) {
-    const outOfScope = bucketOutOfScope(bucket, params);
-    if (outOfScope !== undefined) return notApplicable(outOfScope);
-    const source = bucket.policy;
-    if (source.kind === 'unreadable') {
-      return unverifiable(
-        `Could not verify the bucket policy of ${bucket.name}: reading it was denied (${source.reason}). A VPC-endpoint-only policy often blocks the scanner itself: run the scan inside the VPC through the allowed endpoint, or exempt the scanner's role with aws:PrincipalArn in the Deny and list aws:PrincipalArn in exemptionConditionKeys.`,
-      );
-    }
-    if (source.kind === 'absent') {
-      return nonCompliant(
-        `Bucket ${bucket.name} has no bucket policy, so nothing denies requests from outside your VPC endpoints. ${FIX}`,
-      );
-    }
-    let policy: PolicyDocument;
-    try {
-      policy = parsePolicy(source.text);
-    } catch (error) {
-      if (!(error instanceof PolicyParseError)) throw error;
-      return nonCompliant(
-        `The bucket policy of ${bucket.name} cannot be analysed (${error.message}), so it cannot be shown to deny requests from outside your VPC endpoints.`,
-      );
-    }
-    return analyse(bucket, policy, params);
+    return evaluateBucketGuard(bucket, params, guardSpec(params));
   },
 });
 

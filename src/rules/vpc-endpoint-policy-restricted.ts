@@ -5,18 +5,44 @@ import type { VpcEndpoint } from '../model/resources.js';
 import type { ConditionEntry, PolicyDocument, Statement } from '../policy/document.js';
 import { parsePolicy, statementLabel } from '../policy/document.js';
 import { describeGuards } from '../policy/explain.js';
-import { analyseGuards, matchesOutsideValues, matchesWhenAbsent } from '../policy/guard.js';
-import { matchSetCovers, principalAccount } from '../policy/statement.js';
+import {
+  analyseGuards,
+  matchesNoOutsideValue,
+  matchesOutsideValues,
+  matchesWhenAbsent,
+} from '../policy/guard.js';
+import { matchSetCovers, matchSetMatches, principalAccount } from '../policy/statement.js';
 import { hasWildcard } from '../policy/wildcard.js';
+import { isInactiveEndpointState } from './endpoint-state.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
-
-const INACTIVE_STATES = new Set(['deleted', 'deleting', 'rejected', 'failed', 'expired']);
 
 const ACCOUNT_KEYS = ['aws:principalaccount', 'aws:resourceaccount'] as const;
 const ORG_KEYS = ['aws:principalorgid', 'aws:resourceorgid'] as const;
 const TRUST_KEYS: readonly string[] = [...ACCOUNT_KEYS, ...ORG_KEYS];
-const UNTRUSTED_PROBES = ['999999999999', 'o-zzzzzzzzzzzz'];
+
+const FOREIGN_ACCOUNT = '999999999999';
+const FOREIGN_ORG = 'o-zzzzzzzzzzzz';
+
+/**
+ * Values any caller can present, whoever they are: a role in their own account, their own
+ * organisation. A condition that matches all of them restricts nothing; a trust fence must refuse
+ * them. Keys not listed get DEFAULT_OUTSIDER.
+ */
+const OUTSIDER_VALUES: Readonly<Record<string, readonly string[]>> = {
+  'aws:principalaccount': [FOREIGN_ACCOUNT],
+  'aws:resourceaccount': [FOREIGN_ACCOUNT],
+  'aws:principalorgid': [FOREIGN_ORG],
+  'aws:resourceorgid': [FOREIGN_ORG],
+  'aws:principalarn': [`arn:aws:iam::${FOREIGN_ACCOUNT}:role/outsider`],
+  'aws:principalorgpaths': [`${FOREIGN_ORG}/r-zzzz/ou-zzzz-zzzzzzzz/`],
+  'aws:resourceorgpaths': [`${FOREIGN_ORG}/r-zzzz/ou-zzzz-zzzzzzzz/`],
+};
+
+const DEFAULT_OUTSIDER: readonly string[] = ['vpce-guard-outsider'];
+
+const outsiderValues = (entry: ConditionEntry): readonly string[] =>
+  OUTSIDER_VALUES[entry.keyLower] ?? DEFAULT_OUTSIDER;
 
 const parameters = {
   trustedAccountIds: {
@@ -46,16 +72,64 @@ const ACTION_PREFIXES: Record<string, string> = {
   'sagemaker.runtime': 'sagemaker',
 };
 
-/** `com.amazonaws.eu-west-1.s3` → `s3`; `undefined` for PrivateLink services of other accounts. */
-const actionPrefixOf = (serviceName: string): string | undefined => {
-  const match = /^(?:com\.amazonaws|aws\.[a-z]+)\.[a-z]{2}(?:-[a-z]+)+-\d\.(.+)$/.exec(serviceName);
-  const rest = match?.[1];
-  if (rest === undefined || rest.startsWith('vpce-svc-')) return undefined;
-  const mapped = ACTION_PREFIXES[rest];
-  if (mapped) return mapped;
+interface ServiceLocation {
+  /** IAM action prefix, e.g. `s3`. */
+  prefix: string;
+  region: string;
+  partition: string;
+}
+
+/** `com.amazonaws.eu-west-1.s3` → s3 in eu-west-1; `undefined` for other accounts' PrivateLink services. */
+const serviceLocationOf = (serviceName: string): ServiceLocation | undefined => {
+  const match = /^(?:cn\.)?(?:com\.amazonaws|aws\.[a-z]+)\.([a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$/.exec(
+    serviceName,
+  );
+  const region = match?.[1];
+  const rest = match?.[2];
+  if (region === undefined || rest === undefined || rest.startsWith('vpce-svc-')) return undefined;
   const first = rest.split('.')[0] ?? rest;
-  return ACTION_PREFIXES[first] ?? first.replace(/-fips$/, '');
+  const prefix = ACTION_PREFIXES[rest] ?? ACTION_PREFIXES[first] ?? first.replace(/-fips$/, '');
+  const partition = region.startsWith('cn-')
+    ? 'aws-cn'
+    : region.startsWith('us-gov-')
+      ? 'aws-us-gov'
+      : 'aws';
+  return { prefix, region, partition };
 };
+
+/** `com.amazonaws.eu-west-1.s3` → `s3`; `undefined` for PrivateLink services of other accounts. */
+const actionPrefixOf = (serviceName: string): string | undefined =>
+  serviceLocationOf(serviceName)?.prefix;
+
+/**
+ * Resources of the service in another account, reachable through this endpoint. A statement whose
+ * resources match all of them reaches every resource of the service as far as exfiltration goes
+ * (`arn:aws:s3:::*`, `arn:aws:dynamodb:*:*:table/*`), even though it does not say `*`.
+ */
+const foreignResources = (location: ServiceLocation | undefined): string[] => {
+  if (location === undefined) return [];
+  const { prefix, region, partition } = location;
+  switch (prefix) {
+    case 's3':
+      return [
+        `arn:${partition}:s3:::vpce-guard-foreign-bucket`,
+        `arn:${partition}:s3:::vpce-guard-foreign-bucket/data.csv`,
+      ];
+    case 'dynamodb':
+      return [`arn:${partition}:dynamodb:${region}:${FOREIGN_ACCOUNT}:table/vpce-guard-foreign`];
+    default:
+      return [`arn:${partition}:${prefix}:${region}:${FOREIGN_ACCOUNT}:vpce-guard-foreign`];
+  }
+};
+
+const reachesEveryResource = (statement: Statement, foreign: readonly string[]): boolean =>
+  matchSetCovers(statement.resources, '*', 'resource') ||
+  (foreign.length > 0 &&
+    foreign.every((arn) => matchSetMatches(statement.resources, arn, 'resource')));
+
+/** An entry every outsider satisfies (`StringLike aws:PrincipalArn "*"`) restricts nothing. */
+const restrictsNothing = (entry: ConditionEntry): boolean =>
+  matchesOutsideValues(entry, outsiderValues(entry));
 
 const isDynamoDb = (endpoint: VpcEndpoint): boolean => /\.dynamodb$/.test(endpoint.serviceName);
 
@@ -88,7 +162,7 @@ const valuesProblem = (entry: ConditionEntry, params: Params): string | undefine
 const limitsToTrusted = (entry: ConditionEntry, params: Params): boolean =>
   TRUST_KEYS.includes(entry.keyLower) &&
   !matchesWhenAbsent(entry) &&
-  !matchesOutsideValues(entry, UNTRUSTED_PROBES) &&
+  matchesNoOutsideValue(entry, outsiderValues(entry)) &&
   valuesProblem(entry, params) === undefined;
 
 /** An Allow whose principals are all ARNs or ids of trusted accounts. */
@@ -101,16 +175,23 @@ const principalsTrusted = (statement: Statement, params: Params): boolean =>
 
 const broadPrincipal = (statement: Statement): boolean => statement.principal.kind !== 'only';
 
-/** The default policy's shape: everyone, every action of the service, every resource, no condition. */
-const isFullAccess = (statement: Statement, prefix: string | undefined): boolean => {
+/**
+ * The default policy's shape, or one that amounts to it: everyone, every action of the service,
+ * every resource of the service, and no condition an outsider fails.
+ */
+const isFullAccess = (
+  statement: Statement,
+  prefix: string | undefined,
+  foreign: readonly string[],
+): boolean => {
   if (
     statement.effect !== 'Allow' ||
     !broadPrincipal(statement) ||
-    statement.conditions.length > 0
+    !statement.conditions.every(restrictsNothing)
   ) {
     return false;
   }
-  if (!matchSetCovers(statement.resources, '*', 'resource')) return false;
+  if (!reachesEveryResource(statement, foreign)) return false;
   const actions = statement.actions;
   if (matchSetCovers(actions, '*', 'action')) return true;
   if (prefix !== undefined && matchSetCovers(actions, `${prefix}:*`, 'action')) return true;
@@ -128,7 +209,7 @@ const denyGuard = (policy: PolicyDocument, prefix: string | undefined, params: P
       if (!matchesWhenAbsent(entry)) {
         return `${entry.operator} on ${entry.key} does not match requests without that key`;
       }
-      if (!matchesOutsideValues(entry, UNTRUSTED_PROBES)) {
+      if (!matchesOutsideValues(entry, outsiderValues(entry))) {
         return `${entry.operator} on ${entry.key} does not match untrusted values`;
       }
       return valuesProblem(entry, params);
@@ -146,9 +227,21 @@ const describeActions = (statement: Statement): string =>
 const describeEndpoint = (endpoint: VpcEndpoint): string =>
   `Endpoint ${endpoint.id} (${endpoint.endpointType} ${endpoint.serviceName})`;
 
+const describeResources = (statement: Statement): string =>
+  matchSetCovers(statement.resources, '*', 'resource')
+    ? 'every resource'
+    : `every resource of the service (${statement.resources.kind === 'except' ? 'NotResource ' : ''}${statement.resources.patterns.join(', ')})`;
+
+const describeConditions = (statement: Statement): string =>
+  statement.conditions.length === 0
+    ? 'with no condition'
+    : `with only conditions every outsider meets (${statement.conditions.map((entry) => `${entry.operator} ${entry.key} ${JSON.stringify(entry.values)}`).join(', ')})`;
+
 const analyse = (endpoint: VpcEndpoint, policy: PolicyDocument, params: Params): Verdict => {
   const note = isDynamoDb(endpoint) ? DYNAMODB_NOTE : '';
-  const prefix = actionPrefixOf(endpoint.serviceName);
+  const location = serviceLocationOf(endpoint.serviceName);
+  const prefix = location?.prefix;
+  const foreign = foreignResources(location);
   const guard = denyGuard(policy, prefix, params);
   const guarded = guard.complete && guard.guards.some((g) => g.statement.conditions.length > 0);
   if (guarded) {
@@ -157,15 +250,15 @@ const analyse = (endpoint: VpcEndpoint, policy: PolicyDocument, params: Params):
     );
   }
   const allows = policy.statements.filter((statement) => statement.effect === 'Allow');
-  const fullAccess = allows.find((statement) => isFullAccess(statement, prefix));
+  const fullAccess = allows.find((statement) => isFullAccess(statement, prefix, foreign));
   if (fullAccess) {
     return nonCompliant(
-      `${describeEndpoint(endpoint)} uses a full-access policy: ${statementLabel(fullAccess)} allows every principal ${describeActions(fullAccess)} on every resource with no condition, so any credentials can move data through it to any account.${note} Limit it to your principals and resources (aws:PrincipalOrgID, aws:ResourceAccount).`,
+      `${describeEndpoint(endpoint)} uses a full-access policy: ${statementLabel(fullAccess)} allows every principal ${describeActions(fullAccess)} on ${describeResources(fullAccess)} ${describeConditions(fullAccess)}, so any credentials can move data through it to any account.${note} Limit it to your principals and resources (aws:PrincipalOrgID, aws:ResourceAccount).`,
     );
   }
   if (!trustedOnly(params)) {
     return compliant(
-      `${describeEndpoint(endpoint)}: the endpoint policy is not the full-access default (no statement allows every principal every action on every resource without a condition).`,
+      `${describeEndpoint(endpoint)}: the endpoint policy is not the full-access default (no statement allows every principal every action on every resource of the service without a condition that outsiders fail).`,
     );
   }
   const unlimited = allows.filter(
@@ -217,7 +310,7 @@ const vpcEndpointPolicyRestricted = defineRule({
   id: 'vpc-endpoint-policy-restricted',
   title: 'VPC endpoints should have a policy restricted to trusted principals and resources',
   description:
-    'Checks that gateway and interface VPC endpoints do not use the default full-access policy (every principal, every action, every resource, no condition). With trustedAccountIds or trustedOrgIds, every Allow must be limited to those accounts or organisations by principal or by aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount conditions; a Deny that refuses everything outside them also counts.',
+    'Checks that gateway and interface VPC endpoints do not use the default full-access policy (every principal, every action, every resource, no condition), nor one that amounts to it: resources such as arn:aws:s3:::* or arn:aws:dynamodb:*:*:table/* cover every resource of the service, and conditions every outsider meets (StringLike aws:PrincipalArn "*") restrict nothing. With trustedAccountIds or trustedOrgIds, every Allow must be limited to those accounts or organisations by principal or by aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount conditions; a Deny that refuses everything outside them also counts.',
   rationale:
     "The default endpoint policy lets any credentials, including an attacker's own, reach any resource of the service through your private network: data can be copied out to a bucket or table in another account without touching the internet, bypassing egress controls. DynamoDB has no resource policies, so the endpoint policy is the only place to stop that for DynamoDB.",
   severity: 'medium',
@@ -244,7 +337,7 @@ const vpcEndpointPolicyRestricted = defineRule({
         `Endpoint ${endpoint.id} is a ${endpoint.endpointType} endpoint; only Gateway and Interface endpoints carry a service policy.`,
       );
     }
-    if (INACTIVE_STATES.has(endpoint.state.toLowerCase())) {
+    if (isInactiveEndpointState(endpoint.state)) {
       return notApplicable(`Endpoint ${endpoint.id} is ${endpoint.state} and carries no traffic.`);
     }
     const note = isDynamoDb(endpoint) ? DYNAMODB_NOTE : '';

@@ -22,7 +22,9 @@ const bucketItem = (name: string, statements: unknown[] | null) => ({
   configuration: { name, owner: { id: 'abc' }, creationDate: '2024-01-01T00:00:00.000Z' },
   supplementaryConfiguration: {
     BucketPolicy: {
-      policyText: statements ? JSON.stringify({ Version: '2012-10-17', Statement: statements }) : null,
+      policyText: statements
+        ? JSON.stringify({ Version: '2012-10-17', Statement: statements })
+        : null,
     },
   },
 });
@@ -88,7 +90,11 @@ describe('CLI: vpce-guard scan', () => {
         complianceType: 'COMPLIANT',
       }),
     ]);
-    expect(report.summary.byCompliance).toEqual({ COMPLIANT: 1, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 });
+    expect(report.summary.byCompliance).toEqual({
+      COMPLIANT: 1,
+      NON_COMPLIANT: 0,
+      NOT_APPLICABLE: 0,
+    });
   });
 
   it('exits 1 when a resource is NON_COMPLIANT and evaluates every resource of each rule type', async () => {
@@ -113,7 +119,10 @@ describe('CLI: vpce-guard scan', () => {
   });
 
   it('still evaluates an unreadable item of a rule type as NON_COMPLIANT instead of dropping it', async () => {
-    const broken = { ...bucketItem('broken', null), supplementaryConfiguration: { BucketPolicy: '{not json' } };
+    const broken = {
+      ...bucketItem('broken', null),
+      supplementaryConfiguration: { BucketPolicy: '{not json' },
+    };
     const snapshot = write('broken.json', { fileVersion: '1.0', configurationItems: [broken] });
     const out = capture();
 
@@ -124,7 +133,10 @@ describe('CLI: vpce-guard scan', () => {
 
     expect(code).toBe(1);
     const report = JSON.parse(out.out());
-    expect(report.evaluations[0]).toMatchObject({ resourceId: 'broken', complianceType: 'NON_COMPLIANT' });
+    expect(report.evaluations[0]).toMatchObject({
+      resourceId: 'broken',
+      complianceType: 'NON_COMPLIANT',
+    });
     expect(report.evaluations[0].annotation).toMatch(/could not be read/);
     expect(report.summary.skippedItems).toBe(1);
   });
@@ -137,16 +149,26 @@ describe('CLI: vpce-guard scan', () => {
     const code = await main(['scan', '--snapshot', snapshot, '--params', params], out.io);
 
     expect(code).toBe(2);
-    expect(out.err()).toMatch(/Invalid parameters for rule s3-bucket-policy-tls-only.*noSuchParameter/);
+    expect(out.err()).toMatch(
+      /Invalid parameters for rule s3-bucket-policy-tls-only.*noSuchParameter/,
+    );
   });
 
   it.each([
     ['no command', [], /missing command/],
     ['an unknown flag', ['scan', '--snapshot', 'x.json', '--bogus'], /bogus/],
     ['neither --snapshot nor --live', ['scan'], /--snapshot FILE or --live/],
-    ['an unknown rule id', ['scan', '--snapshot', 'x.json', '--rules', 'nope'], /unknown rule id\(s\): nope/],
+    [
+      'an unknown rule id',
+      ['scan', '--snapshot', 'x.json', '--rules', 'nope'],
+      /unknown rule id\(s\): nope/,
+    ],
     ['a bad format', ['scan', '--snapshot', 'x.json', '--format', 'xml'], /table or json/],
-    ['a missing snapshot file', ['scan', '--snapshot', '/nonexistent/snap.json'], /cannot read snapshot file/],
+    [
+      'a missing snapshot file',
+      ['scan', '--snapshot', '/nonexistent/snap.json'],
+      /cannot read snapshot file/,
+    ],
   ])('exits 2 with a message on stderr for %s', async (_name, argv, message) => {
     const out = capture();
 
@@ -201,10 +223,14 @@ describe('npm run demo', () => {
   });
 
   it('is built by scripts/build-demo-snapshot.ts and is current', () => {
-    const result = spawnSync('node', ['bin/run-ts.js', 'scripts/build-demo-snapshot.ts', '--check'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      'node',
+      ['bin/run-ts.js', 'scripts/build-demo-snapshot.ts', '--check'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
 
     expect(result.status, result.stderr).toBe(0);
   });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   conditionEntryMatches,
-  conditionsMatch,
   ipInCidr,
   type RequestContext,
 } from '../../src/policy/condition.js';
@@ -13,8 +12,9 @@ const conditionOf = (condition: Record<string, unknown>) =>
     Statement: { Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: condition },
   }).statements[0]?.conditions ?? [];
 
+/** A Condition block matches when every entry does (IAM ANDs them). */
 const matches = (condition: Record<string, unknown>, context: RequestContext): boolean =>
-  conditionsMatch(conditionOf(condition), context);
+  conditionOf(condition).every((entry) => conditionEntryMatches(entry, context));
 
 const VPCE = 'vpce-0a1b2c3d4e5f67890';
 const OTHER = 'vpce-0fedcba9876543210';
@@ -255,7 +255,7 @@ describe('conditionEntryMatches', () => {
   });
 });
 
-describe('conditionsMatch', () => {
+describe('several entries', () => {
   it('ANDs every entry: one failing key stops the whole condition', () => {
     // Prepare
     const condition = {
@@ -265,11 +265,6 @@ describe('conditionsMatch', () => {
     // Act & Assess
     expect(matches(condition, { 'aws:principalaccount': '444455556666' })).toBe(true);
     expect(matches(condition, { 'aws:principalaccount': '111122223333' })).toBe(false);
-  });
-
-  it('matches an empty condition block', () => {
-    // Act & Assess
-    expect(conditionsMatch([], {})).toBe(true);
   });
 });
 
@@ -281,5 +276,13 @@ describe('ipInCidr', () => {
     expect(ipInCidr('::1', '10.0.0.0/8')).toBe(false);
     expect(ipInCidr('10.1.2.3', '10.1.2.3')).toBe(true);
     expect(ipInCidr('fe80::1:2', 'fe80::/10')).toBe(true);
+    expect(ipInCidr('10.0.0.0/8', '10.0.0.0/8')).toBe(false);
+  });
+
+  it('understands IPv4-mapped IPv6 addresses and host bits in the block', () => {
+    // Act & Assess
+    expect(ipInCidr('::ffff:10.1.2.3', '::ffff:10.0.0.0/104')).toBe(true);
+    expect(ipInCidr('10.1.2.3', '10.0.0.5/8')).toBe(true);
+    expect(ipInCidr('11.1.2.3', '10.0.0.5/8')).toBe(false);
   });
 });

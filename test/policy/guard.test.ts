@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { conditionEntryMatches } from '../../src/policy/condition.js';
 import { type ConditionEntry, parsePolicy } from '../../src/policy/document.js';
+import { describeRejections } from '../../src/policy/explain.js';
 import {
   analyseGuards,
   type GuardSpec,
+  matchesNoOutsideValue,
   matchesOutsideValues,
   matchesWhenAbsent,
 } from '../../src/policy/guard.js';
@@ -191,11 +193,130 @@ describe('matchesWhenAbsent / matchesOutsideValues', () => {
     ]);
   });
 
-  it('is vacuously true when a wildcard leaves no outside value', () => {
+  it('judges a wildcard that matches every outside value as a match, not vacuously', () => {
     // Prepare
     const everything = entryOf({ StringNotLike: { 'aws:SourceVpce': '*' } });
+    const anyEndpoint = entryOf({ StringNotLike: { 'aws:SourceVpce': 'vpce-*' } });
+    const someEndpoints = entryOf({ StringNotLike: { 'aws:SourceVpce': 'vpce-0a1b*' } });
+    const probes = ['vpce-00000000000000000'];
 
     // Act & Assess
-    expect(matchesOutsideValues(everything, ['vpce-00000000000000000'])).toBe(true);
+    expect(matchesOutsideValues(everything, probes)).toBe(false);
+    expect(matchesOutsideValues(anyEndpoint, probes)).toBe(false);
+    expect(matchesOutsideValues(someEndpoints, probes)).toBe(true);
+  });
+
+  it('skips probes the entry names literally, comparing without case for IgnoreCase', () => {
+    // Prepare
+    const listsProbe = entryOf({
+      StringNotEqualsIgnoreCase: { 'aws:SourceVpce': 'VPCE-00000000000000000' },
+    });
+
+    // Act & Assess
+    expect(matchesOutsideValues(listsProbe, ['vpce-00000000000000000'])).toBe(true);
+  });
+
+  it('needs every outside value matched for a Deny and none for an Allow limit', () => {
+    // Prepare
+    const someAccounts = entryOf({ StringLike: { 'aws:PrincipalAccount': '9*' } });
+    const trusted = entryOf({ StringEquals: { 'aws:PrincipalAccount': '111122223333' } });
+    const probes = ['999999999999', '444455556666'];
+
+    // Act & Assess
+    expect(matchesOutsideValues(someAccounts, probes)).toBe(false);
+    expect(matchesNoOutsideValue(someAccounts, probes)).toBe(false);
+    expect(matchesNoOutsideValue(trusted, probes)).toBe(true);
+  });
+});
+
+describe('exempted keys', () => {
+  const withExemption = (condition: Record<string, unknown>) =>
+    parsePolicy({
+      Statement: [deny({ Condition: { Bool: { 'aws:SecureTransport': 'false' }, ...condition } })],
+    });
+  const exempt = spec(['aws:principalarn', 'aws:viaawsservice']);
+
+  it.each([
+    ['ArnNotLike', 'aws:PrincipalArn', 'arn:aws:iam::111122223333:role/break-glass-*'],
+    ['StringNotEquals', 'aws:PrincipalArn', 'arn:aws:iam::111122223333:role/BreakGlass'],
+    ['Bool', 'aws:ViaAWSService', 'false'],
+    ['BoolIfExists', 'aws:ViaAWSService', 'false'],
+  ])('accepts %s %s %s, which carves principals or services out of the Deny', (op, key, value) => {
+    // Act
+    const analysis = analyseGuards(withExemption({ [op]: { [key]: value } }), exempt);
+
+    // Assess
+    expect(analysis.complete).toBe(true);
+    expect(analysis.guards[0]?.exemptionsUsed).toEqual([key]);
+  });
+
+  it.each([
+    ['StringEquals', 'aws:PrincipalArn', 'arn:aws:iam::111122223333:role/OnlyThisRole'],
+    ['ArnLike', 'aws:PrincipalArn', 'arn:aws:iam::111122223333:*'],
+    ['StringNotLike', 'aws:PrincipalArn', '*'],
+    ['StringLike', 'aws:PrincipalArn', '*'],
+    ['Bool', 'aws:ViaAWSService', 'true'],
+  ])('rejects %s %s %s, which restricts the Deny to a few principals', (op, key, value) => {
+    // Act
+    const analysis = analyseGuards(withExemption({ [op]: { [key]: value } }), exempt);
+
+    // Assess
+    expect(analysis.complete).toBe(false);
+    expect(analysis.rejected[0]?.problems).toEqual([
+      expect.objectContaining({ kind: 'exemption', entry: expect.objectContaining({ key }) }),
+    ]);
+  });
+
+  it('applies the same test to keys without a known outsider value', () => {
+    // Prepare
+    const carveOut = withExemption({ StringNotEquals: { 'aws:PrincipalTag/team': 'ops' } });
+    const restrict = withExemption({ StringEquals: { 'aws:PrincipalTag/team': 'ops' } });
+    const tagExempt = spec(['aws:principaltag/team']);
+
+    // Act & Assess
+    expect(analyseGuards(carveOut, tagExempt).complete).toBe(true);
+    expect(analyseGuards(restrict, tagExempt).complete).toBe(false);
+  });
+
+  it('names the problem even when the Deny has no guard key', () => {
+    // Prepare
+    const policy = parsePolicy({
+      Statement: [
+        deny({
+          Condition: { StringEquals: { 'aws:PrincipalArn': 'arn:aws:iam::1:role/One' } },
+        }),
+      ],
+    });
+    const analysis = analyseGuards(policy, exempt);
+
+    // Act
+    const sentences = describeRejections(analysis, {
+      guard: 'TLS Deny',
+      actions: 'S3 actions',
+      allActions: 's3:*',
+    });
+
+    // Assess
+    expect(sentences).toHaveLength(1);
+    expect(sentences[0]).toContain('restricts the Deny to a few principals');
+    expect(sentences[0]).toContain('instead of excepting them');
+  });
+});
+
+describe('principal problems', () => {
+  it('says a Service "*" Deny applies only to AWS service principals', () => {
+    // Prepare
+    const policy = parsePolicy({ Statement: [deny({ Principal: { Service: '*' } })] });
+
+    // Act
+    const analysis = analyseGuards(policy, spec());
+
+    // Assess
+    expect(analysis.rejected[0]?.problems).toEqual([
+      {
+        kind: 'principal',
+        detail: expect.stringContaining('applies only to AWS service principals'),
+      },
+    ]);
   });
 });

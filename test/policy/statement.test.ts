@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type MatchSet, parsePolicy } from '../../src/policy/document.js';
 import {
   appliesToEveryone,
-  evaluateRequest,
   matchSetCovers,
   matchSetOverlaps,
   principalAccount,
-  type Request,
   uncoveredBy,
 } from '../../src/policy/statement.js';
 
@@ -117,104 +115,5 @@ describe('appliesToEveryone', () => {
 
     // Assess
     expect(result).toEqual([true, true, false, false]);
-  });
-});
-
-describe('evaluateRequest', () => {
-  const policy = parsePolicy({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'AllowApp',
-        Effect: 'Allow',
-        Principal: { AWS: 'arn:aws:iam::111122223333:role/app' },
-        Action: 's3:GetObject',
-        Resource: 'arn:aws:s3:::bucket/*',
-      },
-      {
-        Sid: 'DenyOutsideVpce',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/*'],
-        Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f67890' } },
-      },
-    ],
-  });
-  const request = (
-    context: Request['context'],
-    arn = 'arn:aws:iam::111122223333:role/app',
-  ): Request => ({
-    principal: { type: 'AWS', arn, accountId: '111122223333' },
-    action: 's3:GetObject',
-    resource: 'arn:aws:s3:::bucket/data.csv',
-    context,
-  });
-
-  it('denies explicitly from outside the endpoint, whatever the Allow says', () => {
-    // Act & Assess
-    expect(evaluateRequest(policy, request({}))).toBe('explicit-deny');
-    expect(evaluateRequest(policy, request({ 'aws:sourcevpce': 'vpce-0fedcba9876543210' }))).toBe(
-      'explicit-deny',
-    );
-  });
-
-  it('allows through the endpoint and leaves other principals to an implicit deny', () => {
-    // Act & Assess
-    expect(evaluateRequest(policy, request({ 'aws:sourcevpce': 'vpce-0a1b2c3d4e5f67890' }))).toBe(
-      'allow',
-    );
-    expect(
-      evaluateRequest(
-        policy,
-        request(
-          { 'aws:sourcevpce': 'vpce-0a1b2c3d4e5f67890' },
-          'arn:aws:iam::111122223333:role/other',
-        ),
-      ),
-    ).toBe('implicit-deny');
-  });
-
-  it('spares principals named in a NotPrincipal Deny', () => {
-    // Prepare
-    const notPrincipal = parsePolicy({
-      Statement: {
-        Effect: 'Deny',
-        NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/admin' },
-        Action: '*',
-        Resource: '*',
-      },
-    });
-
-    // Act & Assess
-    expect(evaluateRequest(notPrincipal, request({}, 'arn:aws:iam::111122223333:role/admin'))).toBe(
-      'implicit-deny',
-    );
-    expect(evaluateRequest(notPrincipal, request({}))).toBe('explicit-deny');
-  });
-
-  it('matches account-wide principals by account id', () => {
-    // Prepare
-    const accountWide = parsePolicy({
-      Statement: {
-        Effect: 'Allow',
-        Principal: { AWS: '111122223333' },
-        Action: '*',
-        Resource: '*',
-      },
-    });
-
-    // Act & Assess
-    expect(evaluateRequest(accountWide, request({}))).toBe('allow');
-    expect(
-      evaluateRequest(accountWide, {
-        ...request({}),
-        principal: {
-          type: 'AWS',
-          arn: 'arn:aws:iam::444455556666:role/x',
-          accountId: '444455556666',
-        },
-      }),
-    ).toBe('implicit-deny');
   });
 });

@@ -144,6 +144,66 @@ describe('s3-bucket-policy-tls-only', () => {
       expect(verdict.annotation).toContain('not to every principal');
     });
 
+    it.each([
+      ['StringEquals', 'aws:PrincipalArn', 'arn:aws:iam::111122223333:role/One'],
+      ['StringNotLike', 'aws:PrincipalArn', '*'],
+      ['Bool', 'aws:ViaAWSService', 'true'],
+    ])(
+      'returns NON_COMPLIANT when exempted %s %s %s restricts the Deny to a few principals',
+      async (op, key, value) => {
+        // Prepare
+        const bucket = bucketWith(
+          present([
+            denyHttp({
+              Condition: { Bool: { 'aws:SecureTransport': 'false' }, [op]: { [key]: value } },
+            }),
+          ]),
+        );
+
+        // Act
+        const verdict = await evaluate(bucket, {
+          exemptionConditionKeys: 'aws:PrincipalArn,aws:ViaAWSService',
+        });
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+        expect(verdict.annotation).toContain('restricts the Deny to a few principals');
+        expect(verdict.annotation).toContain('instead of excepting them');
+      },
+    );
+
+    it('returns COMPLIANT when an exempted ArnNotLike aws:PrincipalArn carves out break-glass roles', async () => {
+      // Prepare
+      const bucket = bucketWith(
+        present([
+          denyHttp({
+            Condition: {
+              Bool: { 'aws:SecureTransport': 'false' },
+              ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/break-glass-*' },
+            },
+          }),
+        ]),
+      );
+
+      // Act
+      const verdict = await evaluate(bucket, { exemptionConditionKeys: 'aws:PrincipalArn' });
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+      expect(verdict.annotation).toContain('Accepted exceptions: aws:PrincipalArn');
+    });
+
+    it('returns NON_COMPLIANT when there is no bucket policy', async () => {
+      // Act
+      const verdict = await evaluate(bucketWith({ kind: 'absent' }));
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain(
+        'has no bucket policy, so plain-HTTP requests are not denied',
+      );
+    });
+
     it('returns an unverifiable NON_COMPLIANT when the policy could not be read', async () => {
       // Prepare
       const bucket = bucketWith({ kind: 'unreadable', reason: 'AccessDenied' });
@@ -154,6 +214,25 @@ describe('s3-bucket-policy-tls-only', () => {
       // Assess
       expect(verdict.unverifiable).toBe(true);
       expect(verdict.annotation).toMatch(/^Could not verify/);
+    });
+
+    it('never drops a bucket out of tag scope when its tags could not be read', async () => {
+      // Prepare: a locked-down bucket whose tags the scanner may not read.
+      const bucket = {
+        ...bucketWith(present([denyHttp()])),
+        tagsUnreadable: 's3:GetBucketTagging was denied (AccessDenied)',
+      };
+
+      // Act
+      const scoped = await evaluate(bucket, { bucketTagKey: 'data-class', bucketTagValue: 'pci' });
+      const unscoped = await evaluate(bucket);
+
+      // Assess
+      expect(scoped).toMatchObject({ compliance: 'NON_COMPLIANT', unverifiable: true });
+      expect(scoped.annotation).toMatch(
+        /^Could not verify whether bucket acme-audit-logs is in scope/,
+      );
+      expect(unscoped.compliance).toBe('COMPLIANT');
     });
 
     it('returns NOT_APPLICABLE outside the tag scope', async () => {

@@ -59,6 +59,7 @@ describe('vpc-endpoint-policy-restricted', () => {
       ['com.amazonaws.eu-west-1.monitoring', 'cloudwatch'],
       ['com.amazonaws.eu-west-1.kms-fips', 'kms'],
       ['com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', undefined],
+      ['cn.com.amazonaws.cn-north-1.s3', 's3'],
     ])('maps %s to %s', (serviceName, prefix) => {
       // Act & Assess
       expect(actionPrefixOf(serviceName)).toBe(prefix);
@@ -104,9 +105,115 @@ describe('vpc-endpoint-policy-restricted', () => {
       // Act
       const verdict = await evaluate(endpoint, { trustedOrgIds: ORG });
 
-      // Assess
+      // Assess: allowing everyone outside the org is the full-access default in disguise.
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('statement "AllowAll" is not limited');
+      expect(verdict.annotation).toContain('full-access policy: statement "AllowAll"');
+      expect(verdict.annotation).toContain('only conditions every outsider meets');
+    });
+
+    describe('effective full access', () => {
+      it.each<[string, string, unknown]>([
+        ['com.amazonaws.eu-west-1.s3', 's3:*', ['arn:aws:s3:::*', 'arn:aws:s3:::*/*']],
+        ['com.amazonaws.eu-west-1.s3', 's3:*', 'arn:aws:s3:::*'],
+        ['com.amazonaws.eu-west-1.dynamodb', 'dynamodb:*', 'arn:aws:dynamodb:*:*:table/*'],
+        ['com.amazonaws.eu-west-1.dynamodb', 'dynamodb:*', 'arn:aws:dynamodb:*:*:*'],
+        ['cn.com.amazonaws.cn-north-1.s3', 's3:*', 'arn:aws-cn:s3:::*'],
+      ])(
+        'returns NON_COMPLIANT for %s allowing %s on %j',
+        async (serviceName, action, resource) => {
+          // Prepare
+          const endpoint = endpointWith(
+            present([{ ...allowAll, Action: action, Resource: resource }]),
+            { serviceName },
+          );
+
+          // Act
+          const verdict = await evaluate(endpoint);
+
+          // Assess
+          expect(verdict.compliance).toBe('NON_COMPLIANT');
+          expect(verdict.annotation).toContain('full-access policy');
+          expect(verdict.annotation).toContain('every resource of the service');
+        },
+      );
+
+      it('returns COMPLIANT when the resources are limited to some buckets', async () => {
+        // Prepare
+        const endpoint = endpointWith(
+          present([{ ...allowAll, Action: 's3:*', Resource: 'arn:aws:s3:::acme-*' }]),
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance).toBe('COMPLIANT');
+      });
+
+      it.each<[string, Record<string, string>]>([
+        ['StringLike', { 'aws:PrincipalArn': '*' }],
+        ['StringLike', { 'aws:PrincipalOrgID': '*' }],
+        ['StringNotEquals', { 'aws:PrincipalAccount': ACCOUNT }],
+        ['StringLike', { 'aws:ResourceAccount': '*' }],
+      ])(
+        'returns NON_COMPLIANT for an Allow conditioned only by %s %j, which every outsider meets',
+        async (op, block) => {
+          // Prepare
+          const endpoint = endpointWith(present([{ ...allowAll, Condition: { [op]: block } }]));
+
+          // Act
+          const verdict = await evaluate(endpoint);
+
+          // Assess
+          expect(verdict.compliance).toBe('NON_COMPLIANT');
+          expect(verdict.annotation).toContain('only conditions every outsider meets');
+        },
+      );
+
+      it('does not count a Deny StringNotLike aws:PrincipalOrgID "*" as a trust fence', async () => {
+        // Prepare
+        const endpoint = endpointWith(
+          present([
+            allowAll,
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: '*',
+              Resource: '*',
+              Condition: { StringNotLike: { 'aws:PrincipalOrgID': '*' } },
+            },
+          ]),
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+        expect(verdict.annotation).toContain('full-access policy');
+      });
+
+      it('still counts a Deny outside the trusted organisation as a trust fence', async () => {
+        // Prepare
+        const endpoint = endpointWith(
+          present([
+            allowAll,
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: '*',
+              Resource: '*',
+              Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG } },
+            },
+          ]),
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint, { trustedOrgIds: ORG });
+
+        // Assess
+        expect(verdict.compliance).toBe('COMPLIANT');
+      });
     });
 
     it('accepts aws:PrincipalAccount and aws:ResourceAccount limits from trustedAccountIds', async () => {

@@ -25,7 +25,9 @@ describe('SnapshotView', () => {
     const endpoints = await view.list('AWS::EC2::VPCEndpoint');
     const withGroup = endpoints.find((endpoint) => endpoint.securityGroupIds.length > 0);
     const groupId = withGroup?.securityGroupIds[0] as string;
-    expect((await view.endpointsUsingSecurityGroup(groupId)).map((e) => e.id)).toContain(withGroup?.id);
+    expect((await view.endpointsUsingSecurityGroup(groupId)).map((e) => e.id)).toContain(
+      withGroup?.id,
+    );
     expect(await view.get('AWS::EC2::VPC', 'vpc-does-not-exist')).toBeUndefined();
   });
 

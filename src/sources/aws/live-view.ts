@@ -139,6 +139,12 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
   return result;
 };
 
+/** A bucket's tags, or why they could not be read. */
+interface TagsRead {
+  tags: Record<string, string>;
+  unreadable?: string;
+}
+
 const vpcFilter = (vpcId: string): Filter[] => [{ Name: 'vpc-id', Values: [vpcId] }];
 
 /** Endpoints and NAT gateways stay listed for a while after deletion; Config reports them deleted. */
@@ -709,21 +715,20 @@ class LiveAccountView implements AccountView {
             : undefined;
         },
       ),
-      read<Record<string, string> | undefined>(
+      read<TagsRead | undefined>(
         's3:GetBucketTagging',
         async () => {
           const { TagSet } = await s3.send(new GetBucketTaggingCommand({ Bucket: name }));
-          const result: Record<string, string> = {};
-          for (const tag of TagSet ?? []) if (tag.Key) result[tag.Key] = tag.Value ?? '';
-          return result;
+          const tags: Record<string, string> = {};
+          for (const tag of TagSet ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+          return { tags };
         },
         (error) => {
-          if (errorCode(error) === 'NoSuchTagSet') return {};
+          if (errorCode(error) === 'NoSuchTagSet') return { tags: {} };
           if (!isDenied(error)) return undefined;
-          this.warnings.push(
-            `Tags of bucket ${name} unknown: ${denied('s3:GetBucketTagging', error)}`,
-          );
-          return {};
+          const reason = denied('s3:GetBucketTagging', error);
+          this.warnings.push(`Tags of bucket ${name} unknown: ${reason}`);
+          return { tags: {}, unreadable: reason };
         },
       ),
       read<PublicAccessBlock | null | undefined>(
@@ -759,7 +764,8 @@ class LiveAccountView implements AccountView {
       region,
       accountId: this.options.accountId,
       policy: policy ?? { kind: 'absent' },
-      tags: tags ?? {},
+      tags: tags?.tags ?? {},
+      tagsUnreadable: tags?.unreadable,
       publicAccessBlock: publicAccessBlock ?? undefined,
     });
   }

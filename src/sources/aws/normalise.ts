@@ -146,6 +146,7 @@ interface BucketReads {
   accountId?: string | undefined;
   policy: PolicySource;
   tags: Record<string, string>;
+  tagsUnreadable?: string | undefined;
   publicAccessBlock?: PublicAccessBlock | undefined;
 }
 
@@ -169,7 +170,11 @@ const bucketFromReads = (reads: BucketReads): Bucket => {
     },
   ) as Bucket;
   // Config has no way to say "denied"; only a live read can, so it is set after the shared adapter.
-  return reads.policy.kind === 'unreadable' ? { ...bucket, policy: reads.policy } : bucket;
+  return {
+    ...bucket,
+    ...(reads.policy.kind === 'unreadable' ? { policy: reads.policy } : {}),
+    ...(reads.tagsUnreadable ? { tagsUnreadable: reads.tagsUnreadable } : {}),
+  };
 };
 
 export type { BucketReads, NormaliseMeta };
