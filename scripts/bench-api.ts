@@ -65,20 +65,37 @@ try {
   }
   const params = new Map(RULES.map((rule) => [rule.id, parseParams(rule.id, rule.parameters, {})]));
 
+  // Real S3 names each bucket's region in ListBuckets; moto does not, which would add one
+  // GetBucketLocation per bucket that AWS never needs. Add the field as S3 sends it.
+  const withBucketRegions = () => {
+    const sweepClients = createClients(motoClientOptions(moto.url));
+    sweepClients.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'ListBucketsCommand') {
+          const output = result.output as { Buckets?: { BucketRegion?: string }[] };
+          for (const bucket of output.Buckets ?? []) bucket.BucketRegion ??= 'us-east-1';
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'benchBucketRegion' },
+    );
+    return sweepClients;
+  };
+
   const sweep = async () => {
     const view = createLiveView({
-      ...motoClientOptions(moto.url),
+      clients: withBucketRegions(),
       wholeLists: true,
       readPublicAccessBlock: false,
       accountId: '123456789012',
     });
     const started = performance.now();
     const evaluations = await scan({ rules: RULES, view, params });
-    return {
-      calls: view.counter.toJSON(),
-      evaluations: evaluations.length,
-      ms: performance.now() - started,
-    };
+    const ms = performance.now() - started;
+    // Served from the view's cache: no extra call.
+    const routeTables = (await view.list('AWS::EC2::RouteTable')).length;
+    return { calls: view.counter.toJSON(), evaluations: evaluations.length, ms, routeTables };
   };
 
   const s3Only = await sweep();
@@ -120,10 +137,20 @@ try {
       unprocessedResourceKeys: [],
     }));
   const configFirst = await sweep();
+  // The mock answers before the SDK middleware runs, so Config calls are counted from the mock.
+  const configCalls = config.calls().length;
   config.restore();
 
   const ceil = (n: number, page: number) => Math.max(1, Math.ceil(n / page));
-  const ec2Minimum = ceil(TABLES + 1, AWS_PAGE.routeTables) + 5; // + VPCs, subnets, endpoints, groups, NAT gateways: one page each
+  // Per EC2 list the sweep needed: one page each, route tables at most 100 a page on AWS.
+  const ec2Minimum = Object.keys(s3Only.calls.byOperation)
+    .filter((key) => key.startsWith('ec2:'))
+    .reduce(
+      (sum, key) =>
+        sum +
+        (key === 'ec2:DescribeRouteTables' ? ceil(s3Only.routeTables, AWS_PAGE.routeTables) : 1),
+      0,
+    );
   const ec2Calls = (byOperation: Record<string, number>) =>
     Object.entries(byOperation)
       .filter(([k]) => k.startsWith('ec2:'))
@@ -134,7 +161,7 @@ try {
 
   const rows = [
     [
-      'EC2 (all rules, ' + (TABLES + 1) + ' route tables)',
+      'EC2 (all rules, ' + s3Only.routeTables + ' route tables)',
       ec2Calls(s3Only.calls.byOperation),
       ec2Minimum,
     ],
@@ -145,7 +172,7 @@ try {
     ],
     [
       'buckets via AWS Config (' + BUCKETS + ')',
-      configFirst.calls.total - ec2Calls(configFirst.calls.byOperation),
+      configFirst.calls.total - ec2Calls(configFirst.calls.byOperation) + configCalls,
       configMinimum,
     ],
   ] as const;
