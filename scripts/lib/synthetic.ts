@@ -19,6 +19,8 @@ interface SyntheticShape {
   vpcs: number;
   privateSubnetsPerVpc: number;
   buckets: number;
+  /** Varies bucket names (and so policy texts) between runs, so no cache outlives one run. */
+  runId?: number;
 }
 
 const hex = (n: number, width = 8) => n.toString(16).padStart(width, '0');
@@ -120,7 +122,7 @@ const syntheticAccount = (
     );
   }
   for (let b = 0; b < shape.buckets; b++) {
-    const name = `synthetic-bucket-${b}`;
+    const name = `synthetic-bucket-${shape.runId ?? 0}-${b}`;
     const vpce = `vpce-${hex(b % Math.max(1, shape.vpcs), 9)}a3`;
     const statements =
       b % 4 === 0

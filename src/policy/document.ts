@@ -311,7 +311,22 @@ const parseStatement = (raw: unknown, index: number, path: string): Statement =>
  * pretty-printed or not) or as an already parsed object. Throws `PolicyParseError` with the path of
  * the first problem.
  */
+// Several rules judge the same bucket or endpoint policy text in one scan; parse each text once.
+// Parsed documents are never mutated, so sharing them is safe.
+const PARSED_CACHE_LIMIT = 2_000;
+const parsedCache = new Map<string, PolicyDocument>();
+
 const parsePolicy = (input: unknown): PolicyDocument => {
+  if (typeof input !== 'string') return parsePolicyDocument(input);
+  const cached = parsedCache.get(input);
+  if (cached) return cached;
+  const parsed = parsePolicyDocument(input);
+  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+  parsedCache.set(input, parsed);
+  return parsed;
+};
+
+const parsePolicyDocument = (input: unknown): PolicyDocument => {
   let raw = input;
   if (typeof input === 'string') {
     if (input.trim() === '') throw new PolicyParseError('the document is empty');
