@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { policyText, tlsOnlyStatement } from '../src/rules/example-policies.js';
 import { RULES } from '../src/rules/index.js';
 import { parseParams } from '../src/rules/params.js';
 import { scan } from '../src/scan/scan.js';
@@ -46,21 +47,7 @@ try {
     names.push(name);
     await clients.s3.send(new CreateBucketCommand({ Bucket: name }));
     await clients.s3.send(
-      new PutBucketPolicyCommand({
-        Bucket: name,
-        Policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 's3:*',
-              Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
-        }),
-      }),
+      new PutBucketPolicyCommand({ Bucket: name, Policy: policyText([tlsOnlyStatement(name)]) }),
     );
   }
   const params = new Map(RULES.map((rule) => [rule.id, parseParams(rule.id, rule.parameters, {})]));

@@ -2,6 +2,8 @@
  * Builders for real-shaped AWS Config items (event/snapshot format), shared by the demo snapshot
  * and the synthetic accounts used in benchmarks.
  */
+import { tlsOnlyStatement, vpceOnlyStatement } from '../../src/rules/example-policies.js';
+
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 const CAPTURE = '2026-11-20T09:15:00.000Z';
@@ -328,21 +330,11 @@ const endpointService = (id: string, acceptanceRequired: boolean, allowedPrincip
     { supplementary: { allowedPrincipals } },
   );
 
-const vpceOnlyDeny = (bucketName: string, vpces: string[], sid = 'DenyOutsideVpce') => ({
-  Sid: sid,
-  Effect: 'Deny',
-  Principal: '*',
-  Action: 's3:*',
-  Resource: [`arn:aws:s3:::${bucketName}`, `arn:aws:s3:::${bucketName}/*`],
-  Condition: { StringNotEquals: { 'aws:SourceVpce': vpces.length === 1 ? vpces[0] : vpces } },
-});
+const vpceOnlyDeny = (bucketName: string, vpces: string[]) => vpceOnlyStatement(bucketName, vpces);
+// The demo writes the principal as {"AWS": "*"} to show that both spellings of "everyone" count.
 const tlsDeny = (bucketName: string) => ({
-  Sid: 'DenyInsecureTransport',
-  Effect: 'Deny',
+  ...tlsOnlyStatement(bucketName),
   Principal: { AWS: '*' },
-  Action: 's3:*',
-  Resource: [`arn:aws:s3:::${bucketName}`, `arn:aws:s3:::${bucketName}/*`],
-  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 });
 
 export type { Item };

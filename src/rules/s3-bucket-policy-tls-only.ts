@@ -7,6 +7,7 @@ import {
   evaluateBucketGuard,
 } from './bucket-policy-guard.js';
 import { bucketScopeParams } from './bucket-scope.js';
+import { policyDocument, tlsOnlyStatement } from './example-policies.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
 
@@ -32,19 +33,7 @@ const WORDS: ExplainWords = {
 };
 
 const REMEDIATION_EXAMPLE = JSON.stringify(
-  {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: ['arn:aws:s3:::amzn-s3-demo-bucket', 'arn:aws:s3:::amzn-s3-demo-bucket/*'],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ],
-  },
+  policyDocument([tlsOnlyStatement('amzn-s3-demo-bucket')]),
   null,
   2,
 );

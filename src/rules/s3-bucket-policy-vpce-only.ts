@@ -8,6 +8,7 @@ import {
   evaluateBucketGuard,
 } from './bucket-policy-guard.js';
 import { bucketScopeParams } from './bucket-scope.js';
+import { policyDocument, vpceOnlyStatement } from './example-policies.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
 
@@ -54,23 +55,18 @@ const parameters = {
 
 type Params = ParamsOf<typeof parameters>;
 
+// The recommended Deny, with a break-glass role carved out (list aws:PrincipalArn in
+// exemptionConditionKeys to accept it).
 const REMEDIATION_EXAMPLE = JSON.stringify(
-  {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyOutsideVpce',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: ['arn:aws:s3:::amzn-s3-demo-bucket', 'arn:aws:s3:::amzn-s3-demo-bucket/*'],
-        Condition: {
-          StringNotEquals: { 'aws:SourceVpce': ['vpce-0a1b2c3d4e5f67890'] },
-          ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/BreakGlass' },
-        },
+  policyDocument([
+    {
+      ...vpceOnlyStatement('amzn-s3-demo-bucket', ['vpce-0a1b2c3d4e5f67890']),
+      Condition: {
+        StringNotEquals: { 'aws:SourceVpce': ['vpce-0a1b2c3d4e5f67890'] },
+        ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/BreakGlass' },
       },
-    ],
-  },
+    },
+  ]),
   null,
   2,
 );

@@ -8,6 +8,7 @@ import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { JsonReport } from '../../src/cli/render.js';
+import { policyText, vpceOnlyStatement } from '../../src/rules/example-policies.js';
 import { RULES } from '../../src/rules/index.js';
 import { createClients } from '../../src/sources/aws/index.js';
 import { describeWithMoto, motoClientOptions } from './moto.js';
@@ -273,18 +274,7 @@ describeWithMoto(
       await clients.s3.send(
         new PutBucketPolicyCommand({
           Bucket: LOCKED_BUCKET,
-          Policy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Deny',
-                Principal: '*',
-                Action: 's3:*',
-                Resource: [`arn:aws:s3:::${LOCKED_BUCKET}`, `arn:aws:s3:::${LOCKED_BUCKET}/*`],
-                Condition: { StringNotEquals: { 'aws:SourceVpce': seeded.prod.s3EndpointId } },
-              },
-            ],
-          }),
+          Policy: policyText([vpceOnlyStatement(LOCKED_BUCKET, [seeded.prod.s3EndpointId])]),
         }),
       );
       denyPolicyReadsOf(LOCKED_BUCKET);

@@ -24,6 +24,11 @@ import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { handler as gatewayEndpointsHandler } from '../../handlers/rules/private-subnet-gateway-endpoints.js';
 import type { ConfigRuleEvent } from '../../src/engine/event.js';
 import { createRuleHandler } from '../../src/engine/handler-factory.js';
+import {
+  policyText,
+  tlsOnlyStatement,
+  vpceOnlyStatement,
+} from '../../src/rules/example-policies.js';
 import { findRule } from '../../src/rules/index.js';
 import type { AnyRule } from '../../src/rules/rule.js';
 import type { ApiCallTally, AwsClients } from '../../src/sources/aws/index.js';
@@ -466,34 +471,11 @@ describeWithMoto(
       // Prepare: S3 now holds a TLS-only policy; the item carries the VPCE-only one Config recorded.
       const bucket = seeded.buckets.vpceOnly;
       changesAccount();
-      const policyText = JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyOutsideVpce',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-            Condition: { StringNotEquals: { 'aws:SourceVpce': seeded.prod.s3EndpointId } },
-          },
-        ],
-      });
+      const recordedPolicy = policyText([vpceOnlyStatement(bucket, [seeded.prod.s3EndpointId])]);
       await clients.s3.send(
         new PutBucketPolicyCommand({
           Bucket: bucket,
-          Policy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Deny',
-                Principal: '*',
-                Action: 's3:*',
-                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-              },
-            ],
-          }),
+          Policy: policyText([tlsOnlyStatement(bucket)]),
         }),
       );
       const item = configurationItem({
@@ -501,7 +483,7 @@ describeWithMoto(
         resourceId: bucket,
         resourceName: bucket,
         configuration: { name: bucket, owner: { id: ACCOUNT_ID }, creationDate: BEFORE_CHANGE },
-        supplementaryConfiguration: { BucketPolicy: { policyText } },
+        supplementaryConfiguration: { BucketPolicy: { policyText: recordedPolicy } },
       });
       const { logger, apiCalls } = recordingLogger();
 

@@ -26,6 +26,11 @@ import {
   PutPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import {
+  policyText,
+  tlsOnlyStatement,
+  vpceOnlyStatement,
+} from '../../src/rules/example-policies.js';
 
 /**
  * A realistic account in moto: three VPCs with public, NAT-gateway and NAT-instance subnets,
@@ -205,45 +210,10 @@ const anyImage = async (ec2: EC2Client): Promise<string> => {
   return required(Images?.[0]?.ImageId, 'ImageId');
 };
 
-const bucketArns = (bucket: string) => [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`];
-
 const vpceOnlyPolicy = (bucket: string, endpointId: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyOutsideVpce',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: bucketArns(bucket),
-        Condition: { StringNotEquals: { 'aws:SourceVpce': endpointId } },
-      },
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: bucketArns(bucket),
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ],
-  });
+  policyText([vpceOnlyStatement(bucket, [endpointId]), tlsOnlyStatement(bucket)]);
 
-const tlsOnlyPolicy = (bucket: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: bucketArns(bucket),
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ],
-  });
+const tlsOnlyPolicy = (bucket: string) => policyText([tlsOnlyStatement(bucket)]);
 
 /**
  * moto needs a load balancer for an endpoint service, and the project has no ELBv2 client; the
