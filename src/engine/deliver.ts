@@ -1,6 +1,7 @@
 import type { ConfigServiceClient, Evaluation } from '@aws-sdk/client-config-service';
 import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { EvaluationDeliveryError } from '../errors.js';
+import { chunk } from '../util/concurrency.js';
 import { errorMessage, errorName, isRetryableAwsError } from './aws-errors.js';
 import type { EngineLogger } from './logger.js';
 
@@ -41,14 +42,6 @@ const backoffDelay = (
   options: Required<Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>>,
 ): number =>
   Math.round(options.random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt));
-
-const chunk = <T>(items: readonly T[], size: number): T[][] => {
-  const batches: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    batches.push(items.slice(start, start + size));
-  }
-  return batches;
-};
 
 /**
  * Sends one batch until Config accepts every evaluation or the attempts run out. Returns the

@@ -26,4 +26,13 @@ const mapLimit = async <T, R>(
   return results;
 };
 
-export { mapLimit };
+/** Splits items into consecutive batches of at most `size` (API limits: 100 evaluations, 100 keys). */
+const chunk = <T>(items: readonly T[], size: number): T[][] => {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    batches.push(items.slice(start, start + size));
+  }
+  return batches;
+};
+
+export { chunk, mapLimit };

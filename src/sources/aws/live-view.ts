@@ -46,7 +46,7 @@ import {
   type VpcEndpoint,
   type VpcEndpointService,
 } from '../../model/resources.js';
-import { mapLimit } from '../../util/concurrency.js';
+import { chunk, mapLimit } from '../../util/concurrency.js';
 import { parseConfigurationItem } from '../config-item.js';
 import type { AccountView } from '../view.js';
 import { type AwsClientOptions, type AwsClients, createClients } from './clients.js';
@@ -129,14 +129,6 @@ const readFailure = (action: string, error: unknown): AwsReadError => {
         { cause: error },
       )
     : new AwsReadError(`${action} failed (${detail})`, { cause: error });
-};
-
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    result.push(items.slice(start, start + size));
-  }
-  return result;
 };
 
 /** A bucket's tags, or why they could not be read. */
@@ -483,7 +475,7 @@ class LiveAccountView implements AccountView {
 
   private async fetchSecurityGroups(ids: readonly string[]): Promise<SecurityGroup[]> {
     const groups: SecurityGroup[] = [];
-    for (const batch of chunks(ids, FILTER_VALUES)) {
+    for (const batch of chunk(ids, FILTER_VALUES)) {
       const found = await this.collect(
         'ec2:DescribeSecurityGroups',
         () =>
@@ -643,7 +635,7 @@ class LiveAccountView implements AccountView {
         }
         keys = keys.filter((name) => discovered.has(name));
       }
-      for (const batch of chunks(keys, CONFIG_BATCH)) {
+      for (const batch of chunk(keys, CONFIG_BATCH)) {
         let pending = batch.map((resourceId) => ({ resourceType: type, resourceId }) as const);
         // Unprocessed keys are retried twice; what is still left is read from S3.
         for (let round = 0; round < 3 && pending.length > 0; round++) {
