@@ -63,4 +63,35 @@ const truncate = (text: string, max: number): string =>
   text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 
 export type { CfnParameter, CfnResource, CfnTemplate, CfnValue, PolicyStatement };
-export { getAtt, ifThen, listNotEmpty, notEmpty, policyDocument, ref, sub, truncate };
+
+/**
+ * The settings every bucket vpce-guard creates shares: no public access, bucket-owner objects,
+ * versioning. Encryption and lifecycle differ per bucket and are passed in.
+ */
+const privateBucketProperties = (
+  encryption: Record<string, unknown>,
+  lifecycleRule: Record<string, unknown>,
+): Record<string, unknown> => ({
+  BucketEncryption: { ServerSideEncryptionConfiguration: [encryption] },
+  PublicAccessBlockConfiguration: {
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  },
+  OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+  VersioningConfiguration: { Status: 'Enabled' },
+  LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ...lifecycleRule }] },
+});
+
+export {
+  getAtt,
+  ifThen,
+  listNotEmpty,
+  notEmpty,
+  policyDocument,
+  privateBucketProperties,
+  ref,
+  sub,
+  truncate,
+};

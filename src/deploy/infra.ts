@@ -12,6 +12,7 @@ import {
   listNotEmpty,
   notEmpty,
   policyDocument,
+  privateBucketProperties,
   ref,
   sub,
 } from './cfn.js';
@@ -323,31 +324,14 @@ const configBootstrapTemplate = (): CfnTemplate => ({
       Type: 'AWS::S3::Bucket',
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
-      Properties: {
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [
-            { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
-          ],
+      Properties: privateBucketProperties(
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+        {
+          Id: 'expire-config-history',
+          ExpirationInDays: 2555,
+          NoncurrentVersionExpiration: { NoncurrentDays: 90 },
         },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-        VersioningConfiguration: { Status: 'Enabled' },
-        LifecycleConfiguration: {
-          Rules: [
-            {
-              Id: 'expire-config-history',
-              Status: 'Enabled',
-              ExpirationInDays: 2555,
-              NoncurrentVersionExpiration: { NoncurrentDays: 90 },
-            },
-          ],
-        },
-      },
+      ),
     },
     ConfigBucketPolicy: {
       Type: 'AWS::S3::BucketPolicy',

@@ -1,6 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
 import type { AnyRule } from '../rules/rule.js';
-import { type CfnResource, getAtt, ifThen, notEmpty, policyDocument, ref, sub } from './cfn.js';
+import {
+  type CfnResource,
+  getAtt,
+  ifThen,
+  notEmpty,
+  policyDocument,
+  privateBucketProperties,
+  ref,
+  sub,
+} from './cfn.js';
 import { logicalIdsOf } from './naming.js';
 
 /**
@@ -165,38 +174,21 @@ const reportBucketResources = (): Record<string, CfnResource> => ({
     Type: 'AWS::S3::Bucket',
     DeletionPolicy: 'Retain',
     UpdateReplacePolicy: 'Retain',
-    Properties: {
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          {
-            ServerSideEncryptionByDefault: {
-              SSEAlgorithm: 'aws:kms',
-              KMSMasterKeyID: getAtt(SHARED.key, 'Arn'),
-            },
-            BucketKeyEnabled: true,
-          },
-        ],
+    Properties: privateBucketProperties(
+      {
+        ServerSideEncryptionByDefault: {
+          SSEAlgorithm: 'aws:kms',
+          KMSMasterKeyID: getAtt(SHARED.key, 'Arn'),
+        },
+        BucketKeyEnabled: true,
       },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
+      {
+        Id: 'expire-reports',
+        ExpirationInDays: REPORT_RETENTION_DAYS,
+        NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_RETENTION_DAYS },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
       },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      VersioningConfiguration: { Status: 'Enabled' },
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            Id: 'expire-reports',
-            Status: 'Enabled',
-            ExpirationInDays: REPORT_RETENTION_DAYS,
-            NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_RETENTION_DAYS },
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-          },
-        ],
-      },
-    },
+    ),
   },
   [SHARED.bucketPolicy]: {
     Type: 'AWS::S3::BucketPolicy',
