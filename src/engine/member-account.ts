@@ -1,4 +1,4 @@
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CredentialsOption } from '../sources/aws/clients.js';
 
 /**
@@ -11,10 +11,44 @@ const MEMBER_ROLE_ENV = 'VPCE_GUARD_MEMBER_ROLE_NAME';
 
 type AssumeRole = (roleArn: string, sessionName: string) => CredentialsOption;
 
-const assumeRoleWithSts: AssumeRole = (roleArn, sessionName) =>
-  fromTemporaryCredentials({
-    params: { RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 900 },
-  }) as CredentialsOption;
+/** Renew this long before the credentials expire, so no call is signed with expiring keys. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * A credentials provider over STS AssumeRole that caches the role's credentials and renews them
+ * shortly before they expire (the clients call it before signing each request). Uses only an SDK
+ * client, which the Lambda runtime provides, not a separate credentials package.
+ */
+const assumeRoleWithSts = (
+  roleArn: string,
+  sessionName: string,
+  sts: STSClient = new STSClient({}),
+  now: () => number = Date.now,
+): CredentialsOption => {
+  let cached:
+    | { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }
+    | undefined;
+  return async () => {
+    if (cached && cached.expiration.getTime() - now() > REFRESH_MARGIN_MS) return cached;
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: sessionName,
+        DurationSeconds: 900,
+      }),
+    );
+    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) {
+      throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+    }
+    cached = {
+      accessKeyId: Credentials.AccessKeyId,
+      secretAccessKey: Credentials.SecretAccessKey,
+      sessionToken: Credentials.SessionToken,
+      expiration: Credentials.Expiration ?? new Date(now() + 900_000),
+    };
+    return cached;
+  };
+};
 
 const accountOfArn = (arn: string | undefined): string | undefined =>
   arn?.split(':')[4] || undefined;
