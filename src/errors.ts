@@ -55,7 +55,14 @@ class SnapshotError extends VpceGuardError {}
 class UsageError extends VpceGuardError {}
 
 /** An AWS read failed in a way that is not a per-resource permission problem. */
-class AwsReadError extends VpceGuardError {}
+class AwsReadError extends VpceGuardError {
+  /** The scanner was refused the read (AccessDenied): the resource cannot be verified. */
+  readonly denied: boolean;
+  constructor(message: string, options?: ErrorOptions & { denied?: boolean }) {
+    super(message, options);
+    this.denied = options?.denied ?? false;
+  }
+}
 
 /** A policy document (bucket policy, endpoint policy) that is not JSON or not IAM-shaped. */
 class PolicyParseError extends VpceGuardError {

@@ -82,6 +82,17 @@ const parseCommandLine = (argv: readonly string[]): Command => {
     throw new UsageError(`--${liveOnly.join(', --')} only apply to --live`);
   }
   const rules = values.rules as string | undefined;
+  const ruleIds =
+    rules === undefined
+      ? undefined
+      : rules
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean);
+  // An empty --rules (an unset CI variable) would scan nothing and pass: refuse it.
+  if (ruleIds !== undefined && ruleIds.length === 0) {
+    throw new UsageError('--rules needs at least one rule id');
+  }
   return {
     command: 'scan',
     snapshot,
@@ -91,13 +102,7 @@ const parseCommandLine = (argv: readonly string[]): Command => {
     endpointUrl: values['endpoint-url'] as string | undefined,
     format,
     paramsFile: values.params as string | undefined,
-    ruleIds:
-      rules === undefined
-        ? undefined
-        : rules
-            .split(',')
-            .map((id) => id.trim())
-            .filter(Boolean),
+    ruleIds,
     exitZero: values['exit-zero'] as boolean,
   };
 };

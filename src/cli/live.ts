@@ -22,6 +22,16 @@ const CREDENTIAL_ERRORS = new Set([
   'TokenProviderError',
 ]);
 
+/** The SDK's credentials failure, possibly wrapped by the view's read errors. */
+const credentialErrorIn = (error: unknown): Error | undefined => {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (CREDENTIAL_ERRORS.has(current.name)) return current;
+    current = current.cause;
+  }
+  return undefined;
+};
+
 const addTallies = (tallies: readonly ApiCallTally[]): ApiCallTally => {
   const byOperation: Record<string, number> = {};
   for (const tally of tallies) {
@@ -102,18 +112,19 @@ const scanLive = async (
       return { evaluations, calls: view.counter.toJSON() };
     });
     progress.finish();
-    for (const warning of warnings) io.stderr.write(`vpce-guard: warning: ${warning}\n`);
     return {
       evaluations: perRegion.flatMap((result) => result.evaluations),
       header: `vpce-guard live scan of ${regions.join(', ')}: ${rules.length} rule${rules.length === 1 ? '' : 's'}`,
       skippedItems: 0,
+      warnings,
       apiCalls: addTallies(perRegion.map((result) => result.calls)),
     };
   } catch (error) {
     progress.finish();
-    if (error instanceof Error && CREDENTIAL_ERRORS.has(error.name)) {
+    const credentials = credentialErrorIn(error);
+    if (credentials) {
       throw new AwsReadError(
-        `no usable AWS credentials (${error.message}); set AWS_PROFILE or --profile, or run inside AWS`,
+        `no usable AWS credentials (${credentials.message}); set AWS_PROFILE or --profile, or run inside AWS`,
         { cause: error },
       );
     }

@@ -16,6 +16,9 @@ interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/** Unreadable snapshot items listed on stderr; the JSON summary counts them all. */
+const MAX_SKIPPED_SHOWN = 20;
+
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
 
 const selectRules = (ruleIds: readonly string[] | undefined): AnyRule[] => {
@@ -56,8 +59,10 @@ const loadParams = async (
     if (unknown.length > 0)
       throw new UsageError(`--params names unknown rule id(s): ${unknown.join(', ')}`);
   }
+  // Every entry of the file is validated, also for rules not selected by --rules: a mistake in
+  // the file should surface now, not in the run that first selects that rule.
   const params = new Map<string, unknown>();
-  for (const rule of rules) {
+  for (const rule of RULES) {
     const forRule = raw[rule.id];
     if (
       forRule !== undefined &&
@@ -65,10 +70,12 @@ const loadParams = async (
     ) {
       throw new UsageError(`--params entry for ${rule.id} must be an object`);
     }
-    params.set(
+    const parsed = parseParams(
       rule.id,
-      parseParams(rule.id, rule.parameters, forRule as Record<string, unknown> | undefined),
+      rule.parameters,
+      forRule as Record<string, unknown> | undefined,
     );
+    if (rules.includes(rule)) params.set(rule.id, parsed);
   }
   return params;
 };
@@ -77,6 +84,10 @@ interface ScanResult {
   evaluations: Evaluation[];
   header: string;
   skippedItems: number;
+  /** Printed on stderr, whatever the output format. */
+  warnings: string[];
+  /** Unreadable items without a resource type or id: nothing can be reported for them. */
+  unattributed?: number;
   apiCalls?: ApiCallTally | undefined;
 }
 
@@ -87,10 +98,19 @@ const scanSnapshot = async (
 ): Promise<ScanResult> => {
   const view = await loadSnapshot(options.snapshot as string);
   const evaluations = await scan({ rules, view, params, skipped: view.skipped });
+  const total = view.items.length + view.skipped.length;
+  const shown = view.skipped.slice(0, MAX_SKIPPED_SHOWN).map(
+    // Items of a rule's type also appear as NON_COMPLIANT evaluations; the rest only here.
+    (item) =>
+      `skipped ${item.resourceType ?? '(no resourceType)'} ${item.resourceId ?? '(no resourceId)'}: ${item.reason}`,
+  );
+  const more = view.skipped.length - shown.length;
   return {
     evaluations,
-    header: `vpce-guard scan of ${options.snapshot}: ${view.items.length} configuration items, ${rules.length} rule${rules.length === 1 ? '' : 's'}`,
+    header: `vpce-guard scan of ${options.snapshot}: ${total} configuration items, ${rules.length} rule${rules.length === 1 ? '' : 's'}`,
     skippedItems: view.skipped.length,
+    warnings: more > 0 ? [...shown, `and ${more} more unreadable item(s)`] : shown,
+    unattributed: view.skipped.filter((item) => !item.resourceType || !item.resourceId).length,
   };
 };
 
@@ -115,11 +135,14 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
         width: io.stdout.columns ?? 120,
       }),
     );
-    if (result.skippedItems > 0) {
-      io.stdout.write(
-        `${result.skippedItems} configuration item(s) could not be read; see their evaluations above.\n`,
-      );
-    }
+  }
+  for (const warning of result.warnings) io.stderr.write(`vpce-guard: warning: ${warning}\n`);
+  if (result.unattributed) {
+    // Such items may be resources a rule should have judged; a clean exit would hide them.
+    io.stderr.write(
+      `vpce-guard: ${result.unattributed} item(s) have no resource type or id and were not evaluated\n`,
+    );
+    return 2;
   }
   if (options.exitZero) return 0;
   return summary.byCompliance.NON_COMPLIANT > 0 ? 1 : 0;

@@ -74,7 +74,6 @@ const roleOf = (rule: AnyRule, engineActions: readonly string[]): CfnResource =>
           Effect: 'Allow',
           Principal: { Service: 'lambda.amazonaws.com' },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
         },
       ]),
       Policies: [

@@ -211,7 +211,7 @@ const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: Build
       Conditions: stackConditions(rules),
       Resources: {
         ...perRule,
-        ...alertResourcesOf(rules),
+        ...alertResourcesOf(),
         ...reportBucketResources(),
       },
       Outputs: outputsOf(),

@@ -10,7 +10,7 @@ import {
   ref,
   sub,
 } from './cfn.js';
-import { logicalIdsOf } from './naming.js';
+import { CONFIG_RULE_PREFIX, logicalIdsOf } from './naming.js';
 
 /**
  * The stack's shared resources: the alert pipeline (KMS key, encrypted SNS topic, EventBridge rule
@@ -94,13 +94,12 @@ const keyOf = (): CfnResource => ({
         Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
       },
     ]),
   },
 });
 
-const alertResourcesOf = (rules: readonly AnyRule[]): Record<string, CfnResource> => ({
+const alertResourcesOf = (): Record<string, CfnResource> => ({
   [SHARED.key]: keyOf(),
   [SHARED.keyAlias]: {
     Type: 'AWS::KMS::Alias',
@@ -157,8 +156,10 @@ const alertResourcesOf = (rules: readonly AnyRule[]): Record<string, CfnResource
       EventPattern: {
         source: ['aws.config'],
         'detail-type': ['Config Rules Compliance Change'],
-        // Ref of a ConfigRule is its name; referencing it also orders creation.
-        detail: { configRuleName: rules.map((rule) => ref(logicalIdsOf(rule).configRule)) },
+        // Every rule of this product: the stack's own, and conformance-pack copies, whose names
+        // Config extends with a suffix. (Organization rules raise their events in each member
+        // account, where an event bus rule of that account must forward them.)
+        detail: { configRuleName: [{ prefix: CONFIG_RULE_PREFIX }] },
       },
       // Until the notifier function exists, the raw event goes to the topic.
       Targets: [{ Id: 'alert-topic', Arn: ref(SHARED.topic) }],

@@ -7,8 +7,9 @@ import type { AwsClients } from '../sources/aws/clients.js';
 import { createClients } from '../sources/aws/clients.js';
 import { countCalls } from '../sources/aws/counter.js';
 import type { AccountView } from '../sources/view.js';
+import { errorMessage, errorName } from './aws-errors.js';
 import type { ConfigRuleEvent } from './event.js';
-import { isRecord } from './event.js';
+import { isRecord, validateConfigRuleEvent } from './event.js';
 import {
   type AssumeRole,
   assumeRoleWithSts,
@@ -97,7 +98,15 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
     return clients;
   };
 
-  const evaluateEvent = async (event: ConfigRuleEvent, context?: Context): Promise<RunSummary> => {
+  const evaluateEvent = async (raw: unknown, context?: Context): Promise<RunSummary> => {
+    // Validated before anything reads it, so a malformed event fails with InvalidEventError.
+    let event: ConfigRuleEvent;
+    try {
+      event = validateConfigRuleEvent(raw);
+    } catch (error) {
+      logger.error(errorMessage(error), { errorName: errorName(error) });
+      throw error;
+    }
     const shared = clientsFor(event, context);
     if (isRecord(event) && typeof event.configRuleName === 'string') {
       logger.appendKeys({ configRuleName: event.configRuleName });
@@ -115,7 +124,7 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
     return result;
   };
 
-  return middy<ConfigRuleEvent, RunSummary>(evaluateEvent).use(
+  return middy<unknown, RunSummary>(evaluateEvent).use(
     injectLambdaContext(logger, { resetKeys: true }),
   );
 };

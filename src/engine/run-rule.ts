@@ -162,6 +162,30 @@ const newestFirst = (items: SdkConfigurationItem[]): SdkConfigurationItem[] =>
       (a.configurationItemCaptureTime?.getTime() ?? 0),
   );
 
+/** Pages GetResourceConfigHistory may return before the first item (each spans up to 7 days). */
+const MAX_HISTORY_PAGES = 5;
+
+/**
+ * Up to `limit` items of a resource's history, newest first. Config may answer with an empty page
+ * and a `nextToken` (aws-config-contract.md §8.3), so a few pages are followed before giving up.
+ */
+const configHistory = async (
+  ctx: Context,
+  input: GetResourceConfigHistoryCommandInput & { limit: number },
+): Promise<SdkConfigurationItem[]> => {
+  const items: SdkConfigurationItem[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
+    const response = await ctx.deps.config.send(
+      new GetResourceConfigHistoryCommand({ ...input, ...(nextToken ? { nextToken } : {}) }),
+    );
+    items.push(...(response.configurationItems ?? []));
+    nextToken = response.nextToken;
+    if (items.length >= input.limit || !nextToken) break;
+  }
+  return items.slice(0, input.limit);
+};
+
 /**
  * The last recorded configuration of a deleted resource, so a rule can still find the resources
  * that depended on it (a deleted gateway endpoint leaves its subnets without a route).
@@ -170,19 +194,16 @@ const lastKnownConfiguration = async (
   ctx: Context,
   item: ConfigItem,
 ): Promise<Resource | undefined> => {
-  const { config, logger } = ctx.deps;
+  const { logger } = ctx.deps;
   const laterTime = toDate(item.captureTime);
   let history: SdkConfigurationItem[];
   try {
-    const response = await config.send(
-      new GetResourceConfigHistoryCommand({
-        resourceType: historyType(item.resourceType),
-        resourceId: item.resourceId,
-        ...(laterTime ? { laterTime } : {}),
-        limit: 2,
-      }),
-    );
-    history = response.configurationItems ?? [];
+    history = await configHistory(ctx, {
+      resourceType: historyType(item.resourceType),
+      resourceId: item.resourceId,
+      ...(laterTime ? { laterTime } : {}),
+      limit: 2,
+    });
   } catch (error) {
     if (errorName(error) !== 'ResourceNotDiscoveredException') throw error;
     history = [];
@@ -281,6 +302,22 @@ const handleChange = async (
   change: ChangeContext = {},
 ): Promise<void> => {
   const { rule, deps, event } = ctx;
+  const ruleType: string = rule.resourceType;
+  // A resource that left the rule's scope is NOT_APPLICABLE whatever its configuration says, so
+  // this needs nothing but the item's identity.
+  if (event.eventLeftScope === true && rawItem.resourceType === ruleType) {
+    const id = typeof rawItem.resourceId === 'string' ? rawItem.resourceId : undefined;
+    if (id) {
+      const at = captureTimeOf(rawItem) ?? fallbackTime;
+      ctx.results.add(
+        { type: ruleType, id },
+        'NOT_APPLICABLE',
+        notApplicableReason('OK', true),
+        at,
+      );
+      return;
+    }
+  }
   let item: ConfigItem;
   try {
     item = parseConfigurationItem(rawItem);
@@ -291,7 +328,6 @@ const handleChange = async (
       resourceId: error.resourceId,
       error,
     });
-    const ruleType: string = rule.resourceType;
     if (error.resourceType === ruleType && error.resourceId) {
       ctx.results.add(
         { type: ruleType, id: error.resourceId },
@@ -299,7 +335,11 @@ const handleChange = async (
         `Not evaluated: the configuration item could not be read (${error.message}).`,
         captureTimeOf(rawItem) ?? fallbackTime,
       );
+      return;
     }
+    // A trigger-type change whose item cannot be read would leave its dependents with stale
+    // verdicts: fail so AWS Config retries rather than report nothing.
+    if ((rule.triggerTypes as readonly string[]).includes(error.resourceType ?? '')) throw error;
     return;
   }
   const at = toDate(item.captureTime) ?? fallbackTime;
@@ -337,15 +377,12 @@ const fetchOversizedItem = async (
   ctx: Context,
   summary: ConfigurationItemSummary,
 ): Promise<Record<string, unknown>> => {
-  const response = await ctx.deps.config.send(
-    new GetResourceConfigHistoryCommand({
-      resourceType: historyType(summary.resourceType),
-      resourceId: summary.resourceId,
-      laterTime: new Date(summary.configurationItemCaptureTime),
-      limit: 1,
-    }),
-  );
-  const item = response.configurationItems?.[0];
+  const [item] = await configHistory(ctx, {
+    resourceType: historyType(summary.resourceType),
+    resourceId: summary.resourceId,
+    laterTime: new Date(summary.configurationItemCaptureTime),
+    limit: 1,
+  });
   if (!item) {
     throw new AwsReadError(
       `GetResourceConfigHistory returned no configuration item for ${summary.resourceType} ${summary.resourceId} at ${summary.configurationItemCaptureTime}; failing so AWS Config retries`,

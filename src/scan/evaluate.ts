@@ -1,5 +1,6 @@
 import { errorMessage, isRetryableAwsError } from '../engine/aws-errors.js';
-import type { Evaluation } from '../model/compliance.js';
+import { AwsReadError } from '../errors.js';
+import { type Evaluation, unverifiable } from '../model/compliance.js';
 import type { Resource } from '../model/resources.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { AccountView } from '../sources/view.js';
@@ -22,6 +23,10 @@ const evaluateResource = async (
     return { ...verdict, ruleId: rule.id, resource: ref };
   } catch (error) {
     if (isRetryableAwsError(error)) throw error;
+    if (error instanceof AwsReadError && error.denied) {
+      // A read the scanner was refused says nothing about the resource: unverified, not violated.
+      return { ...unverifiable(error.message), ruleId: rule.id, resource: ref };
+    }
     onRuleError?.(error);
     return {
       ruleId: rule.id,

@@ -141,6 +141,40 @@ describe('CLI: vpce-guard scan', () => {
     expect(report.summary.skippedItems).toBe(1);
   });
 
+  it('exits 2 when items have no resource identity, after reporting the rest', async () => {
+    const snapshot = write('garbage.json', {
+      fileVersion: '1.0',
+      configurationItems: [null, 5, bucketItem('good', [tlsDeny('good')])],
+    });
+    const out = capture();
+
+    const code = await main(
+      ['scan', '--snapshot', snapshot, '--format', 'json', '--rules', 's3-bucket-policy-tls-only'],
+      out.io,
+    );
+
+    expect(code).toBe(2);
+    expect(JSON.parse(out.out()).evaluations).toHaveLength(1);
+    expect(out.err()).toMatch(/skipped \(no resourceType\) \(no resourceId\): .*not a JSON object/);
+    expect(out.err()).toMatch(/2 item\(s\) have no resource type or id and were not evaluated/);
+  });
+
+  it('validates every --params entry, also for rules not selected', async () => {
+    const snapshot = write('params-all.json', { fileVersion: '1.0', configurationItems: [] });
+    const params = write('params-all-rules.json', {
+      'vpc-required-endpoints': { requiredServices: 123 },
+    });
+    const out = capture();
+
+    const code = await main(
+      ['scan', '--snapshot', snapshot, '--params', params, '--rules', 's3-bucket-policy-tls-only'],
+      out.io,
+    );
+
+    expect(code).toBe(2);
+    expect(out.err()).toMatch(/vpc-required-endpoints.*requiredServices/);
+  });
+
   it('validates --params per rule before scanning', async () => {
     const snapshot = write('params-snap.json', { fileVersion: '1.0', configurationItems: [] });
     const params = write('params.json', { 's3-bucket-policy-tls-only': { noSuchParameter: 'x' } });
@@ -208,6 +242,42 @@ describe('CLI: vpce-guard scan', () => {
     expect(failing.stdout).toMatch(/Summary: .* non-compliant/);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/--snapshot FILE or --live/);
+  });
+});
+
+describe('CLI: vpce-guard scan --live', () => {
+  it('exits 2 with a hint when no AWS credentials can be found', () => {
+    // Prepare: an environment with no keys, no profile file and no instance metadata.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')),
+    );
+    const home = mkdtempSync(join(tmpdir(), 'vpce-guard-home-'));
+
+    // Act
+    const result = spawnSync(
+      'node',
+      ['bin/vpce-guard.js', 'scan', '--live', '--region', 'us-east-1'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...env, HOME: home, AWS_EC2_METADATA_DISABLED: 'true' },
+        timeout: 60_000,
+      },
+    );
+
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/no usable AWS credentials.*set AWS_PROFILE or --profile/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses an empty --rules instead of scanning nothing', async () => {
+    const out = capture();
+
+    const code = await main(['scan', '--live', '--rules', ' , '], out.io);
+
+    expect(code).toBe(2);
+    expect(out.err()).toMatch(/--rules needs at least one rule id/);
   });
 });
 

@@ -135,6 +135,21 @@ describe('createRuleHandler', () => {
     expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 
+  it.each([
+    ['null', null],
+    ['a string', 'hello'],
+    ['an event without a result token', { invokingEvent: '{}' }],
+  ])('rejects %s with InvalidEventError before touching AWS', async (_case, event) => {
+    const handler = createRuleHandler(noOpenIngress, {
+      viewFactory: () => SnapshotView.fromResources([]),
+      logger: silentLogger(),
+      memberRoleName: 'vpce-guard-member',
+    });
+
+    await expect(handler(event, lambdaContext())).rejects.toBeInstanceOf(InvalidEventError);
+    expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
   it('writes structured JSON logs tagged with the rule id, rule name and Lambda context', async () => {
     // Prepare
     const lines: string[] = [];

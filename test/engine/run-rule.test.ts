@@ -482,6 +482,31 @@ describe('runRule', () => {
       expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, { Evaluations: [] });
     });
 
+    it('fails the invocation when an unreadable item is of a type that triggers dependents', async () => {
+      // Prepare: the route table's subnets would keep stale verdicts if this passed quietly.
+      const item = routeTableItem('rtb-1', { main: true });
+      (item.configuration as Record<string, unknown>).routes = 'broken';
+      const { deps } = setup(SnapshotView.fromItems([subnetItem('subnet-a')]));
+
+      // Act & Assess
+      await expect(runRule(subnetRoutingRule, changeEvent(item), deps)).rejects.toThrow(
+        /rtb-1.*routes should be a list/,
+      );
+      expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
+    });
+
+    it('returns NOT_APPLICABLE for a resource that left the scope even if its item is unreadable', async () => {
+      const item = sgItem('sg-1');
+      (item.configuration as Record<string, unknown>).ipPermissions = 'not-a-list';
+      const { deps } = setup();
+
+      await runRule(openIngressRule, changeEvent(item, { eventLeftScope: true }), deps);
+
+      expect(sent()).toEqual([
+        expect.objectContaining({ ComplianceResourceId: 'sg-1', ComplianceType: 'NOT_APPLICABLE' }),
+      ]);
+    });
+
     it('reports an empty list for a change of a type the rule does not watch', async () => {
       // Prepare
       const { deps, logger } = setup();
@@ -823,6 +848,36 @@ describe('runRule', () => {
           OrderingTimestamp: new Date(CAPTURE_TIME),
         },
       ]);
+    });
+
+    it('follows nextToken past empty history pages to the item', async () => {
+      // Prepare: Config may answer with an empty page and a token (each page spans 7 days).
+      configMock
+        .on(GetResourceConfigHistoryCommand)
+        .resolvesOnce({ configurationItems: [], nextToken: 'page-2' })
+        .resolvesOnce({
+          configurationItems: [
+            apiConfigurationItem({
+              resourceType: 'AWS::S3::Bucket',
+              resourceId: BUCKET,
+              resourceName: BUCKET,
+              configuration: { name: BUCKET, creationDate: '2024-11-02T10:15:30.000Z' },
+              supplementaryConfiguration: { BucketPolicy: { policyText: BUCKET_POLICY } },
+            }),
+          ],
+        });
+      const { deps } = setup();
+
+      // Act
+      await runRule(bucketPolicyPresentRule, loadEventFixture('oversized-bucket-change'), deps);
+
+      // Assess
+      expect(configMock).toHaveReceivedCommandTimes(GetResourceConfigHistoryCommand, 2);
+      expect(configMock).toHaveReceivedNthCommandWith(GetResourceConfigHistoryCommand, 2, {
+        nextToken: 'page-2',
+        limit: 1,
+      });
+      expect(sent()).toEqual([expect.objectContaining({ ComplianceType: 'COMPLIANT' })]);
     });
 
     it('fails loudly when history has no item, so Config retries', async () => {

@@ -126,7 +126,7 @@ const readFailure = (action: string, error: unknown): AwsReadError => {
   return isDenied(error)
     ? new AwsReadError(
         `Access denied to ${action}; grant it to the scanning role (read-only) and run again (${detail})`,
-        { cause: error },
+        { cause: error, denied: true },
       )
     : new AwsReadError(`${action} failed (${detail})`, { cause: error });
 };
@@ -136,6 +136,9 @@ interface TagsRead {
   tags: Record<string, string>;
   unreadable?: string;
 }
+
+/** ListBuckets page size: S3's maximum. */
+const LIST_BUCKETS_PAGE = 10_000;
 
 const vpcFilter = (vpcId: string): Filter[] => [{ Name: 'vpc-id', Values: [vpcId] }];
 
@@ -538,7 +541,12 @@ class LiveAccountView implements AccountView {
     const region = await this.region();
     const all: { name: string; region: string | undefined }[] = [];
     try {
-      for await (const page of paginateListBuckets({ client: this.clients.s3 }, {})) {
+      // The region filter runs in S3 and makes S3 name each bucket's region; S3 pages above
+      // 10,000 buckets and rejects an unpaginated list for accounts allowed more than that.
+      for await (const page of paginateListBuckets(
+        { client: this.clients.s3, pageSize: LIST_BUCKETS_PAGE },
+        { BucketRegion: region },
+      )) {
         for (const bucket of page.Buckets ?? []) {
           if (bucket.Name)
             all.push({ name: bucket.Name, region: bucket.BucketRegion || undefined });
@@ -548,8 +556,8 @@ class LiveAccountView implements AccountView {
       throw readFailure('s3:ListAllMyBuckets', error);
     }
     // A regional view judges its own region's buckets, so a multi-region scan reports each bucket
-    // once. S3 names the region in ListBuckets; older S3-compatible APIs (and moto) do not, and
-    // then GetBucketLocation says.
+    // once. S3-compatible APIs (moto) may ignore the filter and leave the region out; then
+    // GetBucketLocation says where each bucket lives.
     const located = await mapLimit(all, this.concurrency, async (bucket) => ({
       name: bucket.name,
       region: bucket.region ?? (await this.bucketLocation(bucket.name, region)),

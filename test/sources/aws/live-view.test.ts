@@ -402,7 +402,12 @@ describe('LiveAccountView', () => {
       const buckets = await view().list('AWS::S3::Bucket');
 
       // Assess: each bucket belongs to exactly one region ('' is us-east-1, 'EU' is eu-west-1).
-      // REGION is eu-west-1: 'EU' is its legacy name, an empty constraint is us-east-1.
+      // REGION is eu-west-1: 'EU' is its legacy name, an empty constraint is us-east-1. The
+      // region filter was asked for (S3 applies it; this API, like moto, ignored it).
+      expect(s3).toHaveReceivedCommandWith(ListBucketsCommand, {
+        BucketRegion: REGION,
+        MaxBuckets: 10_000,
+      });
       expect(buckets.map((bucket) => bucket.name).sort()).toEqual(['legacy-eu', 'local']);
       expect(s3).toHaveReceivedCommandTimes(GetBucketLocationCommand, 3);
     });

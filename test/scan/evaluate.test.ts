@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { AwsReadError } from '../../src/errors.js';
+import { compliant } from '../../src/model/compliance.js';
+import type { Vpc } from '../../src/model/resources.js';
+import { defineRule } from '../../src/rules/rule.js';
+import { evaluateResource } from '../../src/scan/evaluate.js';
+import { SnapshotView } from '../../src/sources/snapshot.js';
+
+const VPC: Vpc = {
+  type: 'AWS::EC2::VPC',
+  id: 'vpc-1',
+  tags: {},
+  cidrBlocks: ['10.0.0.0/16'],
+  ipv6CidrBlocks: [],
+  isDefault: false,
+};
+
+const ruleThat = (behaviour: () => Promise<never> | Promise<ReturnType<typeof compliant>>) =>
+  defineRule({
+    id: 'test-vpc',
+    title: 'VPCs should be tested',
+    description: 'Test rule.',
+    rationale: 'Test rule.',
+    severity: 'low',
+    resourceType: 'AWS::EC2::VPC',
+    triggerTypes: [],
+    frameworks: [],
+    parameters: {},
+    remediation: 'None.',
+    iamActions: ['ec2:DescribeVpcs'],
+    evaluate: behaviour,
+  });
+
+const view = SnapshotView.fromResources([VPC]);
+
+describe('evaluateResource', () => {
+  it('binds a verdict to its rule and resource', async () => {
+    const evaluation = await evaluateResource(
+      ruleThat(async () => compliant('Fine.')),
+      VPC,
+      view,
+      {},
+    );
+
+    expect(evaluation).toEqual({
+      ruleId: 'test-vpc',
+      resource: { type: 'AWS::EC2::VPC', id: 'vpc-1' },
+      compliance: 'COMPLIANT',
+      annotation: 'Fine.',
+    });
+  });
+
+  it('turns a rule error into NON_COMPLIANT with the reason, and reports the error', async () => {
+    const seen: unknown[] = [];
+    const failing = ruleThat(async () => {
+      throw new TypeError('cannot read routes of undefined');
+    });
+
+    const evaluation = await evaluateResource(failing, VPC, view, {}, (error) => seen.push(error));
+
+    expect(evaluation).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: 'Evaluation failed: cannot read routes of undefined',
+    });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('reports a read the scanner was denied as unverified, not as a violation', async () => {
+    const denied = ruleThat(async () => {
+      throw new AwsReadError('Access denied to ec2:DescribeVpcEndpoints; grant it', {
+        denied: true,
+      });
+    });
+
+    const evaluation = await evaluateResource(denied, VPC, view, {});
+
+    expect(evaluation).toMatchObject({ compliance: 'NON_COMPLIANT', unverifiable: true });
+    expect(evaluation.annotation).toMatch(
+      /^Could not verify: Access denied to ec2:DescribeVpcEndpoints/,
+    );
+  });
+
+  it('lets throttling through so the invocation fails and AWS Config retries', async () => {
+    const throttled = ruleThat(async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    });
+
+    await expect(evaluateResource(throttled, VPC, view, {})).rejects.toThrow('Rate exceeded');
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../src/rules/index.js';
+import { parseParams } from '../../src/rules/params.js';
+import { scan, summarise } from '../../src/scan/scan.js';
+import { loadSnapshot } from '../../src/sources/snapshot.js';
+
+const DEMO = new URL('../../examples/demo-snapshot.json', import.meta.url).pathname;
+const defaults = new Map(RULES.map((rule) => [rule.id, parseParams(rule.id, rule.parameters, {})]));
+
+describe('scan', () => {
+  it('gives exactly one evaluation per resource of each rule type, in a stable order', async () => {
+    // Prepare
+    const view = await loadSnapshot(DEMO);
+
+    // Act
+    const first = await scan({ rules: RULES, view, params: defaults });
+    const second = await scan({ rules: RULES, view, params: defaults, concurrency: 1 });
+
+    // Assess
+    for (const rule of RULES) {
+      const ids = first.filter((e) => e.ruleId === rule.id).map((e) => e.resource.id);
+      const expected = (await view.list(rule.resourceType)).map((resource) => resource.id);
+      expect(ids, rule.id).toEqual([...expected].sort((a, b) => a.localeCompare(b)));
+    }
+    expect(second).toEqual(first);
+  });
+
+  it('still evaluates items the source could not read, as NON_COMPLIANT with the reason', async () => {
+    const view = await loadSnapshot(DEMO);
+    const rule = RULES.find((r) => r.resourceType === 'AWS::EC2::VPC');
+    if (!rule) throw new Error('no VPC rule');
+
+    const evaluations = await scan({
+      rules: [rule],
+      view,
+      params: defaults,
+      skipped: [{ resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-broken', reason: 'bad JSON' }],
+    });
+
+    expect(evaluations.find((e) => e.resource.id === 'vpc-broken')).toMatchObject({
+      compliance: 'NON_COMPLIANT',
+      annotation: expect.stringContaining('bad JSON'),
+    });
+  });
+});
+
+describe('summarise', () => {
+  it('counts verdicts overall, per rule, and the unverified ones', () => {
+    const summary = summarise([
+      {
+        ruleId: 'a',
+        resource: { type: 'AWS::EC2::VPC', id: '1' },
+        compliance: 'COMPLIANT',
+        annotation: '',
+      },
+      {
+        ruleId: 'a',
+        resource: { type: 'AWS::EC2::VPC', id: '2' },
+        compliance: 'NON_COMPLIANT',
+        annotation: '',
+        unverifiable: true,
+      },
+      {
+        ruleId: 'b',
+        resource: { type: 'AWS::EC2::VPC', id: '1' },
+        compliance: 'NOT_APPLICABLE',
+        annotation: '',
+      },
+    ]);
+
+    expect(summary).toEqual({
+      total: 3,
+      byCompliance: { COMPLIANT: 1, NON_COMPLIANT: 1, NOT_APPLICABLE: 1 },
+      byRule: {
+        a: { COMPLIANT: 1, NON_COMPLIANT: 1, NOT_APPLICABLE: 0 },
+        b: { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 1 },
+      },
+      unverifiable: 1,
+    });
+  });
+});
