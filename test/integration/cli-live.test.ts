@@ -28,7 +28,7 @@ interface Captured {
   stderr: string;
 }
 
-const runCli = async (argv: readonly string[]): Promise<Captured> => {
+const runCli = async (argv: readonly string[], stderrIsTty = false): Promise<Captured> => {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -44,7 +44,7 @@ const runCli = async (argv: readonly string[]): Promise<Captured> => {
         stderr += text;
         return true;
       },
-      isTTY: false,
+      isTTY: stderrIsTty,
     },
     env: {},
   });
@@ -265,6 +265,21 @@ describeWithMoto(
       expect(captured.stdout).toContain(seeded.prod.uncoveredTableId);
       expect(captured.stdout + captured.stderr).not.toContain('\u001b[');
       expect(captured.stderr).not.toContain('\r');
+    });
+
+    it('shows a progress bar on stderr when it is a terminal, and clears it before the report', async () => {
+      // Act
+      const captured = await runCli(
+        liveArgs('--region', 'us-east-1', '--format', 'json', '--rules', 'vpc-required-endpoints'),
+        true,
+      );
+
+      // Assess: one step per rule and region, then the line is cleared; stdout stays clean JSON.
+      expect(captured.stderr).toMatch(
+        /\r\u001b\[2K\[#{24}\] 1\/1 us-east-1 vpc-required-endpoints/,
+      );
+      expect(captured.stderr.endsWith('\r\u001b[2K')).toBe(true);
+      expect(() => JSON.parse(captured.stdout)).not.toThrow();
     });
 
     it('reports a bucket whose policy cannot be read as unverifiable, not as compliant', async () => {
