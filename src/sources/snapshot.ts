@@ -163,19 +163,36 @@ class SnapshotView implements AccountView {
   }
 }
 
+/** Where each supported document keeps its items. */
+const ITEM_LISTS = ['configurationItems', 'baseConfigurationItems', 'Results'] as const;
+
 /**
- * Reads the items of a Config snapshot document: `{"fileVersion":"1.0","configurationItems":[...]}`.
- * A bare array of items is accepted too (what `SelectResourceConfig` exports tend to look like).
+ * Reads the items of a document: a Config snapshot (`{"fileVersion":"1.0","configurationItems":[...]}`),
+ * the output of `aws configservice get-resource-config-history` (`configurationItems`),
+ * `batch-get-resource-config` (`baseConfigurationItems`) or `select-resource-config` (`Results`,
+ * each a JSON string), or a bare array of items.
  */
 const snapshotItemsOf = (document: unknown, source: string): unknown[] => {
-  if (Array.isArray(document)) return document;
-  if (typeof document === 'object' && document !== null) {
-    const items = (document as Record<string, unknown>).configurationItems;
-    if (Array.isArray(items)) return items;
+  const list = Array.isArray(document)
+    ? document
+    : typeof document === 'object' && document !== null
+      ? ITEM_LISTS.map((key) => (document as Record<string, unknown>)[key]).find(Array.isArray)
+      : undefined;
+  if (!list) {
+    throw new SnapshotError(
+      `${source} is not an AWS Config snapshot: expected {"fileVersion":"1.0","configurationItems":[...]} (or the output of get-resource-config-history, batch-get-resource-config or select-resource-config)`,
+    );
   }
-  throw new SnapshotError(
-    `${source} is not an AWS Config snapshot: expected {"fileVersion":"1.0","configurationItems":[...]}`,
-  );
+  return list.map((item) => (typeof item === 'string' ? parseItemString(item) : item));
+};
+
+/** Select results are JSON strings; one that does not parse stays a string and is reported. */
+const parseItemString = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 };
 
 const loadSnapshot = async (path: string): Promise<SnapshotView> => {

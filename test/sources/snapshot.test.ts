@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SnapshotError } from '../../src/errors.js';
-import { loadSnapshot, SnapshotView } from '../../src/sources/snapshot.js';
+import { loadSnapshot, SnapshotView, snapshotItemsOf } from '../../src/sources/snapshot.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 const DEMO = new URL('../../examples/demo-snapshot.json', import.meta.url).pathname;
@@ -77,6 +77,24 @@ describe('SnapshotView', () => {
       expect.objectContaining({ resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-1' }),
     ]);
     expect(view.resources()).toEqual([]);
+  });
+
+  it('reads the outputs of the Config CLI commands as well as snapshots', () => {
+    const item = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
+    const apiItem = readFixture('items/bucket-api-format.json');
+
+    const fromBatch = snapshotItemsOf({ baseConfigurationItems: [apiItem] }, 'batch.json');
+    const fromSelect = snapshotItemsOf({ Results: [JSON.stringify(item)] }, 'select.json');
+    const fromHistory = snapshotItemsOf({ configurationItems: [apiItem] }, 'history.json');
+
+    expect(fromBatch).toEqual([apiItem]);
+    expect(fromSelect).toEqual([item]);
+    expect(fromHistory).toEqual([apiItem]);
+    expect(
+      SnapshotView.fromItems(fromSelect)
+        .resources()
+        .map((r) => r.id),
+    ).toEqual(['my-bucket']);
   });
 
   it('rejects files that are not Config snapshots with a SnapshotError', async () => {
