@@ -1,4 +1,4 @@
-import { compliant, nonCompliant, notApplicable } from '../model/compliance.js';
+import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import { defineRule } from './rule.js';
 
 const INACTIVE_STATES: ReadonlySet<string> = new Set(['deleted', 'deleting', 'failed']);
@@ -10,7 +10,7 @@ const endpointServiceAcceptanceRequired = defineRule({
   id: 'endpoint-service-acceptance-required',
   title: 'VPC endpoint services should require acceptance and not allow every principal',
   description:
-    'Evaluates each VPC endpoint service (PrivateLink provider side). It is non-compliant when connection requests are accepted automatically or when the allowed principals include "*". When the source does not record the allowed principals, the verdict rests on acceptance alone and the annotation says so.',
+    'Evaluates each VPC endpoint service (PrivateLink provider side). It is non-compliant when connection requests are accepted automatically or when the allowed principals include "*". AWS Config does not record allowed principals, so the rule reads them from EC2 (DescribeVpcEndpointServicePermissions); where they cannot be read, a service that requires acceptance is reported as unverified, never as compliant.',
   rationale:
     'A service that auto-accepts, or that allows "*", lets any AWS account that learns its name create an endpoint and open a private network path into the service, bypassing the provider\'s review of who its consumers are.',
   severity: 'high',
@@ -37,7 +37,11 @@ const endpointServiceAcceptanceRequired = defineRule({
     'ec2:DescribeVpcEndpointServiceConfigurations',
     'ec2:DescribeVpcEndpointServicePermissions',
   ],
-  async evaluate(service) {
+  async evaluate(recorded, view) {
+    // Config items carry no allowed principals; the account view (EC2) does.
+    const allowedPrincipals =
+      recorded.allowedPrincipals ?? (await view.get(recorded.type, recorded.id))?.allowedPrincipals;
+    const service = { ...recorded, allowedPrincipals };
     // Provider service names embed the id; repeat the name only when it says something new.
     const name =
       service.serviceName && !service.serviceName.endsWith(service.id)
@@ -55,18 +59,21 @@ const endpointServiceAcceptanceRequired = defineRule({
     if (wildcards.length > 0) {
       problems.push(`allows principal ${wildcards.join(', ')}, so any AWS account may connect`);
     }
-    const unknownPrincipals =
-      service.allowedPrincipals === undefined
-        ? ' Allowed principals were not recorded by the source; judged on acceptance only.'
-        : '';
     if (problems.length > 0) {
-      return nonCompliant(`${name} ${problems.join(' and ')}.${unknownPrincipals}`);
+      const unknown =
+        service.allowedPrincipals === undefined
+          ? ' (its allowed principals could not be read)'
+          : '';
+      return nonCompliant(`${name} ${problems.join(' and ')}${unknown}.`);
     }
-    const principals =
-      service.allowedPrincipals === undefined
-        ? ''
-        : ` and allows ${service.allowedPrincipals.length} principal(s), none a wildcard`;
-    return compliant(`${name} requires acceptance${principals}.${unknownPrincipals}`);
+    if (service.allowedPrincipals === undefined) {
+      return unverifiable(
+        `Could not verify who may connect to ${name}: it requires acceptance, but its allowed principals could not be read (AWS Config does not record them). Run the rule with ec2:DescribeVpcEndpointServicePermissions, or vpce-guard scan --live.`,
+      );
+    }
+    return compliant(
+      `${name} requires acceptance and allows ${service.allowedPrincipals.length} principal(s), none a wildcard.`,
+    );
   },
 });
 

@@ -116,8 +116,13 @@ const privateSubnetGatewayEndpoints = defineRule({
       : [[], []];
     const served = subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
     if (served.length === 0) {
+      const why = !isMainTable(table)
+        ? ' and is not the main table'
+        : subnets.some((subnet) => subnet.vpcId === table.vpcId)
+          ? ` and every subnet of ${table.vpcId} has its own route table`
+          : ` and ${table.vpcId} has no subnets (where AWS Config does not record AWS::EC2::Subnet, record it, or the subnets this main table serves stay unknown)`;
       return notApplicable(
-        `${table.id} serves no subnet: it has no explicit subnet association${isMainTable(table) ? ` and every subnet of ${table.vpcId} has its own route table` : ' and is not the main table'}.`,
+        `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
       );
     }
     const route = defaultRouteOf(table);

@@ -263,6 +263,28 @@ const bucketTagsOf = (supplementary: Json, ctx: ParseContext): Record<string, st
   return tags;
 };
 
+/** Associated IPv6 blocks only: a disassociated block no longer belongs to the VPC or subnet. */
+const ipv6BlocksOf = (configuration: Json, ctx: ParseContext): string[] =>
+  objectsOf(configuration, 'ipv6CidrBlockAssociationSet', ctx).flatMap((association) => {
+    const cidr = str(association, 'ipv6CidrBlock');
+    const state = field(association, 'ipv6CidrBlockState');
+    const value = isObject(state) ? stateOf(state) : undefined;
+    return cidr && (value === undefined || value === 'associated') ? [cidr] : [];
+  });
+
+/**
+ * The service an endpoint connects to. VPC Lattice endpoints (types Resource and ServiceNetwork)
+ * name a resource configuration or service network instead of a service; their ARN stands in.
+ */
+const endpointServiceNameOf = (configuration: Json, ctx: ParseContext): string => {
+  const name =
+    str(configuration, 'serviceName') ??
+    str(configuration, 'resourceConfigurationArn') ??
+    str(configuration, 'serviceNetworkArn');
+  if (!name) throw new ConfigItemParseError('configuration.serviceName is missing', ctx);
+  return name;
+};
+
 const ENDPOINT_TYPES: readonly VpcEndpointType[] = [
   'Gateway',
   'Interface',
@@ -328,12 +350,7 @@ const resourceFromConfiguration = (
         ...base,
         type,
         cidrBlocks: [...cidrs],
-        ipv6CidrBlocks: objectsOf(configuration, 'ipv6CidrBlockAssociationSet', ctx).flatMap(
-          (a) => {
-            const cidr = str(a, 'ipv6CidrBlock');
-            return cidr ? [cidr] : [];
-          },
-        ),
+        ipv6CidrBlocks: ipv6BlocksOf(configuration, ctx),
         isDefault: bool(configuration, 'isDefault'),
         state: stateOf(configuration),
       };
@@ -344,12 +361,7 @@ const resourceFromConfiguration = (
         type,
         vpcId: requireString(configuration, 'vpcId', ctx),
         cidrBlock: str(configuration, 'cidrBlock'),
-        ipv6CidrBlocks: objectsOf(configuration, 'ipv6CidrBlockAssociationSet', ctx).flatMap(
-          (a) => {
-            const cidr = str(a, 'ipv6CidrBlock');
-            return cidr ? [cidr] : [];
-          },
-        ),
+        ipv6CidrBlocks: ipv6BlocksOf(configuration, ctx),
         availabilityZone: str(configuration, 'availabilityZone'),
         mapPublicIpOnLaunch: bool(configuration, 'mapPublicIpOnLaunch'),
       };
@@ -377,7 +389,7 @@ const resourceFromConfiguration = (
         ...base,
         type,
         vpcId: requireString(configuration, 'vpcId', ctx),
-        serviceName: requireString(configuration, 'serviceName', ctx),
+        serviceName: endpointServiceNameOf(configuration, ctx),
         endpointType: endpointTypeOf(str(configuration, 'vpcEndpointType'), ctx),
         state: stateOf(configuration) ?? 'available',
         policy: policyFromDocument(field(configuration, 'policyDocument')),

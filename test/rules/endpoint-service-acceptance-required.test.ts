@@ -54,18 +54,36 @@ describe('endpoint-service-acceptance-required', () => {
     expect(verdict.annotation).toMatch(/acceptance not required\) and allows principal \*/);
   });
 
-  it('judges on acceptance alone when the principals were not recorded, and says so', async () => {
+  it('reads the allowed principals through the view when the Config item lacks them', async () => {
+    // Prepare: the event's copy (as Config records it) has no principals; EC2 knows them.
+    const recorded = endpointService('vpce-svc-1', { allowedPrincipals: undefined });
+    const live = endpointService('vpce-svc-1', { allowedPrincipals: ['*'] });
+
     // Act
-    const ok = await evaluate(endpointService('vpce-svc-1', { allowedPrincipals: undefined }));
-    const bad = await evaluate(
+    const verdict = await rule.evaluate(
+      recorded,
+      SnapshotView.fromResources([live]),
+      parseParams(rule.id, rule.parameters, {}),
+    );
+
+    // Assess
+    expect(verdict.compliance).toBe('NON_COMPLIANT');
+    expect(verdict.annotation).toContain('allows principal *');
+  });
+
+  it('never calls a service compliant when nobody can say who may connect', async () => {
+    // Act
+    const unknown = await evaluate(endpointService('vpce-svc-1', { allowedPrincipals: undefined }));
+    const autoAccept = await evaluate(
       endpointService('vpce-svc-1', { allowedPrincipals: undefined, acceptanceRequired: false }),
     );
 
     // Assess
-    expect(ok.compliance).toBe('COMPLIANT');
-    expect(ok.annotation).toContain('judged on acceptance only');
-    expect(bad.compliance).toBe('NON_COMPLIANT');
-    expect(bad.annotation).toContain('judged on acceptance only');
+    expect(unknown).toMatchObject({ compliance: 'NON_COMPLIANT', unverifiable: true });
+    expect(unknown.annotation).toMatch(/^Could not verify who may connect to vpce-svc-1/);
+    expect(autoAccept.compliance).toBe('NON_COMPLIANT');
+    expect(autoAccept.unverifiable).toBeUndefined();
+    expect(autoAccept.annotation).toContain('its allowed principals could not be read');
   });
 
   it('returns NOT_APPLICABLE for a deleted service', async () => {

@@ -90,6 +90,19 @@ describe('private-subnet-gateway-endpoints', () => {
       );
     });
 
+    it('says so when a main table serves nothing because the VPC has no known subnets', async () => {
+      // Prepare: a snapshot where AWS Config did not record the VPC's subnets.
+      const resources = network().filter((resource) => resource.type !== 'AWS::EC2::Subnet');
+
+      // Act
+      const verdict = await evaluate('rtb-main', resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NOT_APPLICABLE');
+      expect(verdict.annotation).toContain('vpc-1 has no subnets');
+      expect(verdict.annotation).toContain('record AWS::EC2::Subnet');
+    });
+
     it('returns NON_COMPLIANT naming dynamodb when only S3 is routed and both are required', async () => {
       // Prepare
       const resources = [

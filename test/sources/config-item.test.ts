@@ -163,6 +163,47 @@ describe('parseConfigurationItem', () => {
     });
   });
 
+  it('reads VPC Lattice endpoints, which name a resource configuration instead of a service', () => {
+    const parsed = parseConfigurationItem({
+      resourceType: 'AWS::EC2::VPCEndpoint',
+      resourceId: 'vpce-lattice',
+      configurationItemStatus: 'OK',
+      configuration: {
+        vpcEndpointId: 'vpce-lattice',
+        vpcEndpointType: 'Resource',
+        vpcId: 'vpc-1',
+        state: 'available',
+        resourceConfigurationArn:
+          'arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-1',
+      },
+    });
+
+    expect(parsed.resource).toMatchObject({
+      endpointType: 'Resource',
+      serviceName: 'arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-1',
+    });
+  });
+
+  it('leaves disassociated IPv6 blocks out of a VPC', () => {
+    const parsed = parseConfigurationItem({
+      resourceType: 'AWS::EC2::VPC',
+      resourceId: 'vpc-1',
+      configurationItemStatus: 'OK',
+      configuration: {
+        cidrBlock: '10.0.0.0/16',
+        ipv6CidrBlockAssociationSet: [
+          { ipv6CidrBlock: '2600:1f18:aa:bb00::/56', ipv6CidrBlockState: { state: 'associated' } },
+          {
+            ipv6CidrBlock: '2600:1f18:cc:dd00::/56',
+            ipv6CidrBlockState: { state: 'disassociated' },
+          },
+        ],
+      },
+    });
+
+    expect(parsed.resource).toMatchObject({ ipv6CidrBlocks: ['2600:1f18:aa:bb00::/56'] });
+  });
+
   it.each([
     ['not an object', 'nope', /not a JSON object/],
     ['no resourceType', { resourceId: 'x' }, /resourceType is missing/],
