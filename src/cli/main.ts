@@ -97,7 +97,7 @@ const scanSnapshot = async (
   params: Map<string, unknown>,
 ): Promise<ScanResult> => {
   const view = await loadSnapshot(options.snapshot as string);
-  const evaluations = await scan({ rules, view, params, skipped: view.skipped });
+  const evaluations = await scan({ rules, view, params, skipped: view.skipped, gone: view.gone });
   const total = view.items.length + view.skipped.length;
   const shown = view.skipped.slice(0, MAX_SKIPPED_SHOWN).map(
     // Items of a rule's type also appear as NON_COMPLIANT evaluations; the rest only here.

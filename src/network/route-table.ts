@@ -78,9 +78,9 @@ const rangeOf = (destination: string, version: 4 | 6): [bigint, bigint] | undefi
 };
 
 /**
- * A default route written as several broader routes (the VPN-style `0.0.0.0/1` + `128.0.0.0/1`):
- * when the table's active, non-local routes together cover the whole address space, traffic to
- * public service addresses leaves through one of them. The route through a non-internet hop is
+ * A default route written as several more specific routes (the VPN-style `0.0.0.0/1` +
+ * `128.0.0.0/1`): when the table's active, non-local routes other than /0 together cover the whole
+ * address space, traffic to public service addresses leaves through one of them, whatever /0 says. The route through a non-internet hop is
  * returned first, since that is the path the rule must judge; otherwise the broadest one.
  */
 const splitDefaultRoute = (table: RouteTable, version: 4 | 6): Route | undefined => {
@@ -89,7 +89,8 @@ const splitDefaultRoute = (table: RouteTable, version: 4 | 6): Route | undefined
     if (route.state !== 'active' || destination === undefined) return [];
     if (route.target.kind === 'local' || route.target.kind === 'vpc-endpoint') return [];
     const range = rangeOf(destination, version);
-    return range ? [{ route, range }] : [];
+    // Only routes more specific than the default can override it.
+    return range && !isDefaultDestination(route, version) ? [{ route, range }] : [];
   });
   const sorted = [...egress].sort((a, b) =>
     a.range[0] < b.range[0] ? -1 : a.range[0] > b.range[0] ? 1 : 0,
@@ -113,11 +114,12 @@ const splitDefaultRoute = (table: RouteTable, version: 4 | 6): Route | undefined
  * wins over a blackhole one; a table whose only default route is a blackhole sends nothing out.
  */
 const defaultRouteOf = (table: RouteTable, version: 4 | 6 = 4): DefaultRoute => {
+  // More specific routes that together cover the whole space win over /0 (longest prefix match).
+  const split = splitDefaultRoute(table, version);
+  if (split) return { kind: 'active', route: split, hop: classifyHop(split.target) };
   const candidates = table.routes.filter((route) => isDefaultDestination(route, version));
   const active = candidates.find((route) => route.state === 'active');
   if (active) return { kind: 'active', route: active, hop: classifyHop(active.target) };
-  const split = splitDefaultRoute(table, version);
-  if (split) return { kind: 'active', route: split, hop: classifyHop(split.target) };
   const blackhole = candidates[0];
   return blackhole ? { kind: 'blackhole', route: blackhole } : { kind: 'none' };
 };

@@ -1,7 +1,7 @@
 import type { ComplianceType, Evaluation } from '../model/compliance.js';
 import type { ResourceType } from '../model/resources.js';
 import type { AnyRule } from '../rules/rule.js';
-import type { SkippedItem } from '../sources/snapshot.js';
+import type { GoneItem, SkippedItem } from '../sources/snapshot.js';
 import type { AccountView } from '../sources/view.js';
 import { mapLimit } from '../util/concurrency.js';
 import { evaluateResource } from './evaluate.js';
@@ -13,6 +13,8 @@ interface ScanInput {
   params: ReadonlyMap<string, unknown>;
   /** Items of the source that could not be read: each still gets an evaluation for its type. */
   skipped?: readonly SkippedItem[];
+  /** Resources the source shows as deleted: NOT_APPLICABLE, as AWS Config reports them. */
+  gone?: readonly GoneItem[];
   /** Bounded parallelism over resources; the live view benefits, the snapshot view does not care. */
   concurrency?: number;
 }
@@ -57,6 +59,17 @@ const scan = async (input: ScanInput): Promise<Evaluation[]> => {
         resource: { type: rule.resourceType, id: item.resourceId },
         compliance: 'NON_COMPLIANT',
         annotation: `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
+      });
+    }
+    for (const item of input.gone ?? []) {
+      if (item.resourceType !== rule.resourceType || seen.has(item.resourceId)) continue;
+      seen.add(item.resourceId);
+      const when = item.captureTime ? ` (recorded ${item.captureTime})` : '';
+      judged.push({
+        ruleId: rule.id,
+        resource: { type: rule.resourceType, id: item.resourceId },
+        compliance: 'NOT_APPLICABLE',
+        annotation: `The resource is ${item.status === 'ResourceNotRecorded' ? 'no longer recorded' : 'deleted'}${when}.`,
       });
     }
     judged.sort((a, b) => a.resource.id.localeCompare(b.resource.id));

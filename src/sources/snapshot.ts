@@ -34,10 +34,18 @@ const byVpc = <T extends { vpcId?: string | undefined }>(items: T[]): Map<string
   return index;
 };
 
-const captureMillis = (item: ConfigItem): number => {
-  const millis = item.captureTime ? Date.parse(item.captureTime) : Number.NaN;
+const captureMillis = (captureTime: string | undefined): number => {
+  const millis = captureTime ? Date.parse(captureTime) : Number.NaN;
   return Number.isNaN(millis) ? Number.NEGATIVE_INFINITY : millis;
 };
+
+/** A resource the snapshot shows as deleted or no longer recorded (its newest item). */
+interface GoneItem {
+  resourceType: string;
+  resourceId: string;
+  status: string;
+  captureTime?: string | undefined;
+}
 
 /**
  * An AccountView over resources held in memory (a Config snapshot file, fixtures, or the demo
@@ -45,6 +53,8 @@ const captureMillis = (item: ConfigItem): number => {
  */
 class SnapshotView implements AccountView {
   readonly skipped: SkippedItem[];
+  /** Resources whose newest item says they were deleted or are no longer recorded. */
+  readonly gone: GoneItem[];
   readonly items: ConfigItem[];
   private readonly byKey = new Map<string, Resource>();
   private readonly byType = new Map<ResourceType, Resource[]>();
@@ -54,9 +64,15 @@ class SnapshotView implements AccountView {
   private readonly natsByVpc: Map<string, NatGateway[]>;
   private readonly endpointsByGroup = new Map<string, VpcEndpoint[]>();
 
-  private constructor(resources: Resource[], items: ConfigItem[], skipped: SkippedItem[]) {
+  private constructor(
+    resources: Resource[],
+    items: ConfigItem[],
+    skipped: SkippedItem[],
+    gone: GoneItem[],
+  ) {
     this.items = items;
     this.skipped = skipped;
+    this.gone = gone;
     for (const resource of resources) {
       this.byKey.set(refKey(resource), resource);
       const list = this.byType.get(resource.type);
@@ -80,18 +96,19 @@ class SnapshotView implements AccountView {
   static fromItems(rawItems: readonly unknown[]): SnapshotView {
     const items: ConfigItem[] = [];
     const skipped: SkippedItem[] = [];
-    const latest = new Map<string, ConfigItem>();
+    // The newest capture of each resource decides, whether it reads, is a deletion, or is broken:
+    // an older readable item never stands in for a newer unreadable one.
+    const latest = new Map<string, { millis: number; item?: ConfigItem }>();
+    const consider = (key: string, millis: number, item?: ConfigItem) => {
+      const previous = latest.get(key);
+      if (!previous || millis >= previous.millis)
+        latest.set(key, item ? { millis, item } : { millis });
+    };
     for (const raw of rawItems) {
       try {
         const item = parseConfigurationItem(raw);
         items.push(item);
-        const key = `${item.resourceType}|${item.resourceId}`;
-        const previous = latest.get(key);
-        // A snapshot may hold history; the newest capture of a resource wins (compared as times:
-        // `…00Z` and `…00.500Z` do not sort as strings).
-        if (!previous || captureMillis(item) >= captureMillis(previous)) {
-          latest.set(key, item);
-        }
+        consider(`${item.resourceType}|${item.resourceId}`, captureMillis(item.captureTime), item);
       } catch (error) {
         if (!(error instanceof ConfigItemParseError)) throw error;
         skipped.push({
@@ -99,16 +116,34 @@ class SnapshotView implements AccountView {
           resourceId: error.resourceId,
           reason: error.message,
         });
+        if (error.resourceType && error.resourceId) {
+          const time = (raw as Record<string, unknown>).configurationItemCaptureTime;
+          consider(
+            `${error.resourceType}|${error.resourceId}`,
+            captureMillis(typeof time === 'string' ? time : undefined),
+          );
+        }
       }
     }
-    const resources = [...latest.values()].flatMap((item) =>
-      item.resource ? [item.resource] : [],
+    const newest = [...latest.values()].flatMap((entry) => (entry.item ? [entry.item] : []));
+    const resources = newest.flatMap((item) => (item.resource ? [item.resource] : []));
+    const gone = newest.flatMap((item): GoneItem[] =>
+      item.status === 'OK' || item.status === 'ResourceDiscovered'
+        ? []
+        : [
+            {
+              resourceType: item.resourceType,
+              resourceId: item.resourceId,
+              status: item.status,
+              captureTime: item.captureTime,
+            },
+          ],
     );
-    return new SnapshotView(resources, items, skipped);
+    return new SnapshotView(resources, items, skipped, gone);
   }
 
   static fromResources(resources: readonly Resource[]): SnapshotView {
-    return new SnapshotView([...resources], [], []);
+    return new SnapshotView([...resources], [], [], []);
   }
 
   resources(): Resource[] {
@@ -218,5 +253,5 @@ const loadSnapshot = async (path: string): Promise<SnapshotView> => {
   return SnapshotView.fromItems(snapshotItemsOf(document, path));
 };
 
-export type { SkippedItem };
+export type { GoneItem, SkippedItem };
 export { loadSnapshot, SnapshotView, snapshotItemsOf };

@@ -133,6 +133,26 @@ describe('defaultRouteOf', () => {
     expect(result.kind === 'active' && result.hop.target.id).toBe('tgw-1');
   });
 
+  it('lets more specific routes that cover the whole space override the /0 route', () => {
+    // Prepare: /0 still names the internet gateway, but both halves go through the NAT gateway.
+    const table = routeTable(
+      'rtb-1',
+      'vpc-1',
+      [
+        route('0.0.0.0/0', 'internet-gateway', 'igw-1'),
+        route('0.0.0.0/1', 'nat-gateway', 'nat-1'),
+        route('128.0.0.0/1', 'nat-gateway', 'nat-1'),
+      ],
+      [main],
+    );
+
+    // Act
+    const result = defaultRouteOf(table);
+
+    // Assess
+    expect(result.kind === 'active' && result.hop.hopClass).toBe('nat-gateway');
+  });
+
   it('does not invent a default route from routes that leave a gap', () => {
     const table = routeTable(
       'rtb-1',

@@ -44,6 +44,33 @@ describe('scan', () => {
   });
 });
 
+describe('scan of deleted resources', () => {
+  it('reports a resource the source shows as deleted as NOT_APPLICABLE, as AWS Config does', async () => {
+    const view = await loadSnapshot(DEMO);
+    const rule = RULES.find((r) => r.resourceType === 'AWS::EC2::VPC');
+    if (!rule) throw new Error('no VPC rule');
+
+    const evaluations = await scan({
+      rules: [rule],
+      view,
+      params: defaults,
+      gone: [
+        {
+          resourceType: 'AWS::EC2::VPC',
+          resourceId: 'vpc-deleted',
+          status: 'ResourceDeleted',
+          captureTime: '2026-11-01T00:00:00.000Z',
+        },
+      ],
+    });
+
+    expect(evaluations.find((e) => e.resource.id === 'vpc-deleted')).toMatchObject({
+      compliance: 'NOT_APPLICABLE',
+      annotation: 'The resource is deleted (recorded 2026-11-01T00:00:00.000Z).',
+    });
+  });
+});
+
 describe('summarise', () => {
   it('counts verdicts overall, per rule, and the unverified ones', () => {
     const summary = summarise([

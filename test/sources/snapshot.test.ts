@@ -68,6 +68,42 @@ describe('SnapshotView', () => {
     expect((await view.bucket('my-bucket'))?.policy).toEqual({ kind: 'absent' });
   });
 
+  it('never lets an older readable item stand in for a newer unreadable one', async () => {
+    const older = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
+    const newerBroken = {
+      ...older,
+      configurationItemCaptureTime: '2026-02-01T00:00:00.000Z',
+      supplementaryConfiguration: { BucketPolicy: '{broken' },
+    };
+
+    const view = SnapshotView.fromItems([older, newerBroken]);
+
+    expect(await view.bucket('my-bucket')).toBeUndefined();
+    expect(view.skipped).toEqual([expect.objectContaining({ resourceId: 'my-bucket' })]);
+  });
+
+  it('lists resources whose newest item is a deletion as gone', async () => {
+    const older = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
+    const deleted = {
+      ...older,
+      configurationItemStatus: 'ResourceDeleted',
+      configurationItemCaptureTime: '2026-02-01T00:00:00.000Z',
+      configuration: null,
+    };
+
+    const view = SnapshotView.fromItems([older, deleted]);
+
+    expect(await view.bucket('my-bucket')).toBeUndefined();
+    expect(view.gone).toEqual([
+      {
+        resourceType: 'AWS::S3::Bucket',
+        resourceId: 'my-bucket',
+        status: 'ResourceDeleted',
+        captureTime: '2026-02-01T00:00:00.000Z',
+      },
+    ]);
+  });
+
   it('collects unreadable items instead of throwing', () => {
     const view = SnapshotView.fromItems([
       { resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-1', configuration: '{broken' },
