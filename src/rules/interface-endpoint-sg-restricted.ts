@@ -40,6 +40,9 @@ const portsOf = (rule: SecurityGroupRule): PortRange => {
 
 const describeRule = (rule: SecurityGroupRule): string => {
   if (rule.protocol === '-1') return 'all traffic';
+  // ICMP rules carry type and code in the port fields; ports mean nothing there.
+  if (!isTcp(rule.protocol) && rule.protocol !== 'udp' && rule.protocol !== '17')
+    return rule.protocol;
   const ports = rule.fromPort === undefined ? '' : ` ${formatPortRange(portsOf(rule))}`;
   return `${rule.protocol}${ports}`;
 };
@@ -103,7 +106,7 @@ const findingsOfGroup = (
   const groupLabel = group.groupName ? `${group.id} (${group.groupName})` : group.id;
   for (const rule of group.ingress) {
     const general = ruleProblems(rule, allowedPorts);
-    const where = (source: string) => `${groupLabel} ${describeRule(rule)} from ${source}`;
+    const where = (source: string) => `${groupLabel} allows ${describeRule(rule)} from ${source}`;
     const sources: [string, SourceCheck][] = [
       ...rule.ipv4Ranges.map((r): [string, SourceCheck] => [
         r.cidr,
@@ -223,15 +226,15 @@ const interfaceEndpointSgRestricted = defineRule({
     const portsText = `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
     if (violations.length > 0 || missing.length > 0) {
       const parts = [
-        ...(violations.length > 0
-          ? [`ingress beyond ${portsText} from inside ${endpoint.vpcId}: ${violations.join('; ')}`]
-          : []),
+        ...violations,
         ...(missing.length > 0
           ? [`security group ${missing.join(', ')} not found, so its ingress cannot be checked`]
           : []),
         ...(unverified.length > 0 ? [`also unverified: ${unverified.join(', ')}`] : []),
       ];
-      return nonCompliant(`${endpoint.id}: ${parts.join('; ')}.`);
+      return nonCompliant(
+        `${endpoint.id}: ${parts.join('; ')}. Allowed: ${portsText} from inside ${endpoint.vpcId} or from security groups of the account.`,
+      );
     }
     if (unverified.length > 0) {
       return unverifiable(
@@ -241,7 +244,7 @@ const interfaceEndpointSgRestricted = defineRule({
     const ruleCount = groups.reduce((sum, group) => sum + group.ingress.length, 0);
     return compliant(
       ruleCount === 0
-        ? `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} have no ingress rule; the endpoint accepts no traffic.`
+        ? `${endpoint.id}: no ingress rule in ${endpoint.securityGroupIds.join(', ')}; the endpoint accepts no traffic.`
         : `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} allow only ${portsText} from inside ${endpoint.vpcId} or from security groups (${ruleCount} ingress rule(s)).`,
     );
   },

@@ -56,15 +56,15 @@ const missingHint = (
   const gateway = ofService.find((endpoint) => endpoint.endpointType === 'Gateway');
   if (gateway) {
     return isLiveEndpoint(gateway)
-      ? ` (${gateway.id} exists but is not associated with this table)`
-      : ` (${gateway.id} exists but is ${gateway.state})`;
+      ? `${gateway.id} exists but is not associated with this table`
+      : `${gateway.id} exists but is ${gateway.state}`;
   }
   const other = ofService[0];
   if (other) {
-    return ` (${other.endpointType} endpoint ${other.id} exists, but only a Gateway endpoint takes the route off the NAT path)`;
+    return `${other.endpointType} endpoint ${other.id} exists, but only a Gateway endpoint takes the route off the NAT path`;
   }
   return orphanRoutes.length > 0
-    ? ` (route(s) ${orphanRoutes.join(', ')} point at endpoints not found in ${table.vpcId})`
+    ? `route(s) ${orphanRoutes.join(', ')} point at endpoints not found in ${table.vpcId}`
     : '';
 };
 
@@ -79,10 +79,11 @@ const privateSubnetGatewayEndpoints = defineRule({
   resourceType: 'AWS::EC2::RouteTable',
   triggerTypes: ['AWS::EC2::VPCEndpoint', 'AWS::EC2::Subnet'],
   frameworks: [
-    { framework: 'PCI-DSS-4.0', id: '1.3.1', strength: 'evidence' },
     { framework: 'PCI-DSS-4.0', id: '1.3.2', strength: 'evidence' },
     { framework: 'PCI-DSS-4.0', id: '1.4.1', strength: 'evidence' },
-    { framework: 'PCI-DSS-4.0', id: '1.4.2', strength: 'evidence' },
+    // 1.3.1 and 1.4.2 are about inbound traffic; AWS's packs list them for the analogue only.
+    { framework: 'PCI-DSS-4.0', id: '1.3.1', strength: 'supporting' },
+    { framework: 'PCI-DSS-4.0', id: '1.4.2', strength: 'supporting' },
     { framework: 'PCI-DSS-4.0', id: '1.2.8', strength: 'supporting' },
     { framework: 'PCI-DSS-4.0', id: '1.5.1', strength: 'supporting' },
     { framework: 'PCI-DSS-4.0', id: 'A1.1.3', strength: 'supporting' },
@@ -154,20 +155,24 @@ const privateSubnetGatewayEndpoints = defineRule({
 
     const reached: string[] = [];
     const missing: string[] = [];
-    // The NAT gateway lookup only sharpens a failure message, so compliant tables never pay for it.
-    let hop: string | undefined;
     for (const service of params.gatewayServices) {
       const reach = gatewayEndpointReach(table, service, endpoints);
-      if (reach) {
-        reached.push(describeReach(service, reach));
-      } else {
-        hop ??= await describeHop(route.hop, table, view);
-        missing.push(
-          `${service} traffic from ${listSubnets(served)} leaves through ${hop} (${route.route.destinationCidr}): no Gateway endpoint for ${expectedServiceName(service, region, serviceNames)} is associated with ${table.id}${missingHint(table, service, endpoints, orphanRoutes)}`,
-        );
-      }
+      if (reach) reached.push(describeReach(service, reach));
+      else missing.push(service);
     }
-    if (missing.length > 0) return nonCompliant(`${missing.join('; ')}.`);
+    if (missing.length > 0) {
+      // The key facts first (Config shows 256 characters): which services, which subnets, which hop.
+      // The NAT gateway lookup only sharpens this message, so compliant tables never pay for it.
+      const hop = await describeHop(route.hop, table, view);
+      const expected = missing.map((service) => expectedServiceName(service, region, serviceNames));
+      const hints = missing.flatMap((service) => {
+        const hint = missingHint(table, service, endpoints, orphanRoutes);
+        return hint ? [` ${service}: ${hint}.`] : [];
+      });
+      return nonCompliant(
+        `${table.id} has no Gateway endpoint for ${missing.join(', ')}: traffic from ${listSubnets(served)} to ${missing.length === 1 ? 'it' : 'them'} leaves through ${hop} (${route.route.destinationCidr}). Associate a Gateway endpoint (${expected.join(', ')}) with this table.${hints.join('')}`,
+      );
+    }
     return compliant(
       `${table.id} (default route via ${route.hop.label}) sends ${reached.join(', ')} for ${listSubnets(served)}.`,
     );

@@ -61,7 +61,7 @@ describe('interface-endpoint-sg-restricted', () => {
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
       expect(verdict.annotation).toContain(
-        'sg-1 (sg-1-name) tcp 443 from 0.0.0.0/0 (any IPv4 address)',
+        'sg-1 (sg-1-name) allows tcp 443 from 0.0.0.0/0 (any IPv4 address)',
       );
     });
 

@@ -83,10 +83,10 @@ describe('private-subnet-gateway-endpoints', () => {
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
       expect(verdict.annotation).toContain(
-        's3 traffic from subnet-c leaves through NAT gateway nat-1 (0.0.0.0/0): no Gateway endpoint for com.amazonaws.us-east-1.s3 is associated with rtb-main',
+        'rtb-main has no Gateway endpoint for s3: traffic from subnet-c to it leaves through NAT gateway nat-1 (0.0.0.0/0). Associate a Gateway endpoint (com.amazonaws.us-east-1.s3) with this table.',
       );
       expect(verdict.annotation).toContain(
-        '(vpce-s3 exists but is not associated with this table)',
+        's3: vpce-s3 exists but is not associated with this table.',
       );
     });
 
@@ -116,7 +116,7 @@ describe('private-subnet-gateway-endpoints', () => {
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
       expect(verdict.annotation).toContain(
-        'dynamodb traffic from subnet-a, subnet-b leaves through NAT gateway nat-1',
+        'rtb-private has no Gateway endpoint for dynamodb: traffic from subnet-a, subnet-b to it leaves through NAT gateway nat-1',
       );
       expect(verdict.annotation).toContain('com.amazonaws.us-east-1.dynamodb');
       expect(verdict.annotation).not.toContain('s3 traffic');
@@ -199,7 +199,7 @@ describe('private-subnet-gateway-endpoints', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('(vpce-s3 exists but is deleting)');
+      expect(verdict.annotation).toContain('s3: vpce-s3 exists but is deleting.');
     });
 
     it('mentions a pl- route whose endpoint is not in the VPC', async () => {
