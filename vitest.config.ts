@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**', 'test/deploy/**', 'test/e2e/**'],
+          exclude: ['test/integration/**', 'test/deploy/**', 'test/e2e/**', 'test/quality/**'],
           setupFiles: ['test/helpers/setup.ts'],
         },
       },
@@ -23,6 +23,7 @@ export default defineConfig({
             'test/integration/**/*.test.ts',
             'test/deploy/**/*.test.ts',
             'test/e2e/**/*.test.ts',
+            'test/quality/**/*.test.ts',
           ],
           setupFiles: ['test/helpers/setup.ts'],
           testTimeout: 120_000,
