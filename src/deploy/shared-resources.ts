@@ -1,5 +1,4 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
-import type { AnyRule } from '../rules/rule.js';
 import {
   type CfnResource,
   getAtt,
@@ -10,7 +9,7 @@ import {
   ref,
   sub,
 } from './cfn.js';
-import { CONFIG_RULE_PREFIX, logicalIdsOf } from './naming.js';
+import { CONFIG_RULE_PREFIX } from './naming.js';
 
 /**
  * The stack's shared resources: the alert pipeline (KMS key, encrypted SNS topic, EventBridge rule
