@@ -58,12 +58,23 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+// Field names are a small fixed set; building the PascalCase twin once each keeps a sweep over
+// thousands of items from allocating a string per missing optional field.
+const pascalNames = new Map<string, string>();
+const pascalOf = (name: string): string => {
+  let pascal = pascalNames.get(name);
+  if (pascal === undefined) {
+    pascal = name.charAt(0).toUpperCase() + name.slice(1);
+    pascalNames.set(name, pascal);
+  }
+  return pascal;
+};
+
 /** Config writes camelCase for EC2/S3 types and CloudFormation-registry types use PascalCase. */
 const field = (obj: Json | undefined, name: string): unknown => {
   if (!obj) return undefined;
-  if (name in obj) return obj[name];
-  const pascal = name.charAt(0).toUpperCase() + name.slice(1);
-  return obj[pascal];
+  const value = obj[name];
+  return value !== undefined || name in obj ? value : obj[pascalOf(name)];
 };
 
 const str = (obj: Json | undefined, name: string): string | undefined => {
