@@ -184,7 +184,8 @@ const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: Build
       architecture: 'arm64',
       stage: 'dev',
       memorySize: 256,
-      timeout: 120,
+      // A periodic sweep of a large account reads every bucket; change events finish in seconds.
+      timeout: 300,
       logRetentionInDays: LOG_RETENTION_DAYS,
       logs: { lambda: { logFormat: 'JSON', applicationLogLevel: 'INFO', systemLogLevel: 'WARN' } },
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE },
