@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConfigurationItem as SdkConfigurationItem } from '@aws-sdk/client-config-service';
 import type { ConfigRuleEvent } from '../../src/engine/event.js';
+import type { ItemStatus } from '../../src/sources/config-item.js';
 
 /**
  * Builders for the events AWS Config sends a custom Lambda rule (the rdklibtest idea): one account,
@@ -14,13 +15,6 @@ const NOTIFICATION_TIME = '2025-03-14T09:27:05.102Z';
 const SCHEDULED_TIME = '2025-03-14T12:00:00.373Z';
 const RULE_NAME = 'vpce-guard-test-rule';
 const RESULT_TOKEN = 'eyJlbmNyeXB0ZWREYXRhIjpbMTIsLTQ1XX0=';
-
-type ItemStatus =
-  | 'OK'
-  | 'ResourceDiscovered'
-  | 'ResourceNotRecorded'
-  | 'ResourceDeleted'
-  | 'ResourceDeletedNotRecorded';
 
 interface ItemInput {
   resourceType: string;
