@@ -3,7 +3,11 @@ import { motoAvailable, startMoto } from './moto.js';
 
 // The harness the other integration tests stand on: if it leaks servers or reports ready too
 // early, every later failure is noise.
-describe.skipIf(!motoAvailable() && !process.env.CI)('moto harness', () => {
+const skipped = !motoAvailable() && !process.env.CI;
+if (skipped)
+  console.warn('\n!! SKIPPED "moto harness": moto_server is not on PATH. It did NOT run.\n');
+
+describe.skipIf(skipped)('moto harness', () => {
   it('starts moto_server on a free port, resets it, and leaves nothing listening after stop', async () => {
     // Prepare
     const server = await startMoto();
