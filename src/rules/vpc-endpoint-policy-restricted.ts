@@ -331,7 +331,7 @@ const vpcEndpointPolicyRestricted = defineRule({
     'Replace the default policy with one that allows only the actions you need, for principals in your organisation (aws:PrincipalOrgID) and on resources in your accounts (aws:ResourceAccount), or add a Deny for everything outside them. For S3 gateway endpoints remember AWS-owned buckets you rely on (package repositories, ECR layers).',
   remediationExample: REMEDIATION_EXAMPLE,
   iamActions: ['ec2:DescribeVpcEndpoints'],
-  async evaluate(endpoint, _view, params) {
+  async evaluate(endpoint, view, params) {
     if (endpoint.endpointType !== 'Gateway' && endpoint.endpointType !== 'Interface') {
       return notApplicable(
         `Endpoint ${endpoint.id} is a ${endpoint.endpointType} endpoint; only Gateway and Interface endpoints carry a service policy.`,
@@ -341,7 +341,12 @@ const vpcEndpointPolicyRestricted = defineRule({
       return notApplicable(`Endpoint ${endpoint.id} is ${endpoint.state} and carries no traffic.`);
     }
     const note = isDynamoDb(endpoint) ? DYNAMODB_NOTE : '';
-    const source = endpoint.policy;
+    // A configuration item may leave the policy out; EC2 always names it (the default when none
+    // was set), so ask the view before calling the endpoint wide open.
+    const source =
+      endpoint.policy.kind === 'absent'
+        ? ((await view.get(endpoint.type, endpoint.id))?.policy ?? endpoint.policy)
+        : endpoint.policy;
     if (source.kind === 'unreadable') {
       return unverifiable(
         `Could not verify the policy of endpoint ${endpoint.id}: ${source.reason}. Grant the scanner ec2:DescribeVpcEndpoints.`,

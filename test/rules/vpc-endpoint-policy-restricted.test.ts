@@ -67,6 +67,35 @@ describe('vpc-endpoint-policy-restricted', () => {
   });
 
   describe('evaluate', () => {
+    it('reads the policy through the view when the configuration item leaves it out', async () => {
+      // Prepare: the event's copy has no policy; EC2 (the view) names a restricted one.
+      const recorded = endpointWith({ kind: 'absent' });
+      const live = endpointWith(
+        present([
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::acme-artifacts/*',
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+          },
+        ]),
+      );
+
+      // Act
+      const fromView = await rule.evaluate(
+        recorded,
+        SnapshotView.fromResources([live]),
+        parseParams(rule.id, rule.parameters, {}),
+      );
+      const nowhere = await evaluate(recorded);
+
+      // Assess
+      expect(fromView.compliance).toBe('COMPLIANT');
+      expect(nowhere.compliance).toBe('NON_COMPLIANT');
+      expect(nowhere.annotation).toContain('has no endpoint policy, so it allows full access');
+    });
+
     it('returns NON_COMPLIANT for the default policy with NotAction outside the service', async () => {
       // Prepare
       const endpoint = endpointWith(
