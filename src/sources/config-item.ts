@@ -457,10 +457,11 @@ const resourceFromConfiguration = (
 };
 
 const timeString = (value: unknown): string | undefined => {
-  if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string' && value.length > 0) return value;
-  if (typeof value === 'number') return new Date(value).toISOString();
-  return undefined;
+  const date =
+    value instanceof Date ? value : typeof value === 'number' ? new Date(value) : undefined;
+  // An out-of-range time is no time at all, not a crash.
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
 };
 
 const decodeSupplementary = (value: unknown, ctx: ParseContext): Json => {
