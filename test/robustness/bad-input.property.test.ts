@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseInvokingEvent } from '../../src/engine/event.js';
+import { parseInvokingEvent, validateConfigRuleEvent } from '../../src/engine/event.js';
 import { ConfigItemParseError, InvalidEventError, PolicyParseError } from '../../src/errors.js';
 import { RESOURCE_TYPES } from '../../src/model/resources.js';
 import { parsePolicy } from '../../src/policy/document.js';
@@ -117,6 +117,29 @@ describe('bad input never crashes deep inside', () => {
     fc.assert(
       fc.property(invoking, (text) => {
         failsOnlyWith(() => parseInvokingEvent(text), InvalidEventError);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('validates any Lambda event or fails with an InvalidEventError', () => {
+    const event = fc.oneof(
+      fc.anything(),
+      fc.record(
+        {
+          invokingEvent: fc.oneof(fc.string(), fc.anything()),
+          ruleParameters: fc.oneof(fc.string(), fc.anything()),
+          resultToken: fc.oneof(fc.string(), fc.anything()),
+          eventLeftScope: fc.anything(),
+          accountId: fc.anything(),
+          configRuleName: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    fc.assert(
+      fc.property(event, (raw) => {
+        failsOnlyWith(() => validateConfigRuleEvent(raw), InvalidEventError);
       }),
       { numRuns: 2000 },
     );
