@@ -8,7 +8,7 @@ import { scan, summarise } from '../scan/scan.js';
 import type { ApiCallTally } from '../sources/aws/counter.js';
 import { loadSnapshot } from '../sources/snapshot.js';
 import { type Command, parseCommandLine, type ScanOptions, USAGE } from './args.js';
-import { renderRules, renderTable, toJsonReport } from './render.js';
+import { renderRules, renderTable, rulesAsJson, toJsonReport } from './render.js';
 
 interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -159,11 +159,7 @@ const run = async (command: Command, io: Io): Promise<number> => {
     case 'rules':
       io.stdout.write(
         command.format === 'json'
-          ? `${JSON.stringify(
-              RULES.map(({ evaluate: _e, dependents: _d, ...meta }) => meta),
-              null,
-              2,
-            )}\n`
+          ? `${JSON.stringify(rulesAsJson(RULES), null, 2)}\n`
           : renderRules(RULES),
       );
       return 0;

@@ -1,4 +1,7 @@
+import { configRuleNameOf } from '../deploy/naming.js';
 import type { ComplianceType, Evaluation } from '../model/compliance.js';
+import { scopeTypesOf } from '../rules/index.js';
+import type { ParamSpec } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { ScanSummary } from '../scan/scan.js';
 import type { ApiCallTally } from '../sources/aws/counter.js';
@@ -149,4 +152,34 @@ const renderRules = (rules: readonly AnyRule[]): string =>
     .join('\n\n')}\n`;
 
 export type { JsonReport, RenderOptions };
-export { renderRules, renderTable, toJsonReport, wrap };
+
+/** The catalogue as plain data (`rules --format json`): what each rule checks and how to set it. */
+const rulesAsJson = (rules: readonly AnyRule[]): unknown[] =>
+  rules.map((rule) => ({
+    id: rule.id,
+    configRuleName: configRuleNameOf(rule),
+    title: rule.title,
+    description: rule.description,
+    rationale: rule.rationale,
+    severity: rule.severity,
+    resourceType: rule.resourceType,
+    scope: scopeTypesOf(rule),
+    frameworks: rule.frameworks,
+    parameters: Object.fromEntries(
+      Object.entries(rule.parameters as Record<string, ParamSpec>).map(([name, spec]) => [
+        name,
+        {
+          type: spec.type,
+          description: spec.description,
+          ...(spec.default === undefined ? {} : { default: spec.default }),
+          ...('pattern' in spec && spec.pattern ? { pattern: spec.pattern.source } : {}),
+          ...(spec.requires ? { requires: spec.requires } : {}),
+        },
+      ]),
+    ),
+    remediation: rule.remediation,
+    ...(rule.remediationExample ? { remediationExample: rule.remediationExample } : {}),
+    iamActions: rule.iamActions,
+  }));
+
+export { renderRules, renderTable, rulesAsJson, toJsonReport, wrap };

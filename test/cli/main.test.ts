@@ -305,3 +305,27 @@ describe('npm run demo', () => {
     expect(result.status, result.stderr).toBe(0);
   });
 });
+
+describe('CLI: vpce-guard rules', () => {
+  it('prints the catalogue as plain JSON data, patterns as text', async () => {
+    const out = capture();
+
+    const code = await main(['rules', '--format', 'json'], out.io);
+
+    expect(code).toBe(0);
+    const rules = JSON.parse(out.out()) as {
+      id: string;
+      configRuleName: string;
+      scope: string[];
+      parameters: Record<string, { pattern?: unknown }>;
+    }[];
+    expect(rules.map((rule) => rule.id)).toEqual(RULES.map((rule) => rule.id));
+    for (const rule of rules) {
+      expect(rule.configRuleName).toBe(`vpce-guard-${rule.id}`);
+      expect(rule.scope.length).toBeGreaterThan(0);
+      for (const spec of Object.values(rule.parameters)) {
+        if (spec.pattern !== undefined) expect(typeof spec.pattern).toBe('string');
+      }
+    }
+  });
+});
