@@ -1,7 +1,11 @@
-import type { ConditionEntry } from '../policy/document.js';
+import { nonCompliant } from '../model/compliance.js';
+import { isLiveEndpoint } from '../network/gateway-endpoints.js';
+import { matchesService } from '../network/service-name.js';
+import { type ConditionEntry, parsePolicy } from '../policy/document.js';
 import type { ExplainWords } from '../policy/explain.js';
 import { type GuardAnalysis, matchesOutsideValues, matchesWhenAbsent } from '../policy/guard.js';
 import { hasWildcard } from '../policy/wildcard.js';
+import type { AccountView } from '../sources/view.js';
 import {
   BUCKET_READ_ACTIONS,
   type BucketGuardSpec,
@@ -50,10 +54,50 @@ const parameters = {
       'Condition keys that may be ANDed into the Deny as accepted exceptions, for example aws:PrincipalArn (break-glass role) and aws:ViaAWSService (AWS services acting for a principal). Such an entry may only carve named principals or services out of the Deny (ArnNotLike aws:PrincipalArn, BoolIfExists aws:ViaAWSService "false"); one that restricts the Deny to a few principals (StringEquals aws:PrincipalArn, Bool aws:ViaAWSService "true") is NON_COMPLIANT. aws:PrincipalArn also accepts NotPrincipal.',
     pattern: /^[A-Za-z0-9-]+:[A-Za-z0-9/_.:-]+$/,
   },
+  verifyEndpoints: {
+    type: 'boolean',
+    description:
+      "When true, every aws:SourceVpce value in the Deny must be an available S3 endpoint of this account and region. An id the account does not have may be another account's endpoint, and requests through it are let in; an endpoint of another service or a deleted one means the policy does not say what was intended.",
+    default: false,
+  },
   ...bucketScopeParams,
 } as const;
 
 type Params = ParamsOf<typeof parameters>;
+
+/** The concrete endpoint ids the network Deny statements name (wildcards are judged elsewhere). */
+const namedEndpointIds = (policyText: string): string[] => {
+  const ids = new Set<string>();
+  for (const statement of parsePolicy(policyText).statements) {
+    if (statement.effect !== 'Deny') continue;
+    for (const entry of statement.conditions) {
+      if (entry.keyLower !== 'aws:sourcevpce') continue;
+      for (const value of entry.values) if (!hasWildcard(value)) ids.add(value);
+    }
+  }
+  return [...ids];
+};
+
+/**
+ * What is wrong with the endpoints a compliant policy names: not in the account (possibly another
+ * account's), not an S3 endpoint, or no longer live.
+ */
+const endpointProblems = async (ids: readonly string[], view: AccountView): Promise<string[]> => {
+  const problems: string[] = [];
+  for (const id of ids) {
+    const endpoint = await view.get('AWS::EC2::VPCEndpoint', id);
+    if (!endpoint) {
+      problems.push(
+        `${id} is not a VPC endpoint of this account and region, so it may be another account's endpoint and requests through it are let in`,
+      );
+    } else if (!matchesService(endpoint.serviceName, 's3')) {
+      problems.push(`${id} is an endpoint for ${endpoint.serviceName}, not S3`);
+    } else if (!isLiveEndpoint(endpoint)) {
+      problems.push(`${id} is ${endpoint.state}`);
+    }
+  }
+  return problems;
+};
 
 // The recommended Deny, with a break-glass role carved out (list aws:PrincipalArn in
 // exemptionConditionKeys to accept it).
@@ -210,9 +254,16 @@ const s3BucketPolicyVpceOnly = defineRule({
   remediation:
     'Add a Deny statement for Principal "*" and Action "s3:*" on both the bucket ARN and its objects (bucket/*), conditioned with StringNotEquals on aws:SourceVpce (your S3 endpoint ids) or aws:SourceVpc/aws:SourceVpcArn. Do not AND other keys into it; if you need a break-glass role or AWS service access, add aws:PrincipalArn or aws:ViaAWSService to the Deny and list those keys in exemptionConditionKeys. Apply the policy from inside the VPC, or keep the break-glass exception, so you do not lock yourself out.',
   remediationExample: REMEDIATION_EXAMPLE,
-  iamActions: BUCKET_READ_ACTIONS,
-  async evaluate(bucket, _view, params) {
-    return evaluateBucketGuard(bucket, params, guardSpec(params));
+  iamActions: [...BUCKET_READ_ACTIONS, 'ec2:DescribeVpcEndpoints'],
+  async evaluate(bucket, view, params) {
+    const verdict = evaluateBucketGuard(bucket, params, guardSpec(params));
+    if (!params.verifyEndpoints || verdict.compliance !== 'COMPLIANT') return verdict;
+    if (bucket.policy.kind !== 'present') return verdict;
+    const problems = await endpointProblems(namedEndpointIds(bucket.policy.text), view);
+    if (problems.length === 0) return verdict;
+    return nonCompliant(
+      `Bucket ${bucket.name} names endpoints that do not protect it: ${problems.join('; ')}. List only this account's S3 endpoints in aws:SourceVpce.`,
+    );
   },
 });
 

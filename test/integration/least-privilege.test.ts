@@ -7,6 +7,11 @@ import { createClients, createLiveView, iamActionFor } from '../../src/sources/a
 import { describeWithMoto, motoClientOptions } from './moto.js';
 import { seedAccount } from './seed-account.js';
 
+/** Parameters that make a rule read the most (optional checks switched on). */
+const WIDEST_READS: Record<string, Record<string, string>> = {
+  's3-bucket-policy-vpce-only': { verifyEndpoints: 'true' },
+};
+
 /**
  * Least privilege checked against behaviour, not against itself: every API call a rule's
  * evaluation really makes through the live view must be allowed by the actions the rule declares
@@ -29,7 +34,9 @@ describeWithMoto(
             wholeLists,
             readPublicAccessBlock: false,
           });
-          const params = new Map([[rule.id, parseParams(rule.id, rule.parameters, {})]]);
+          const params = new Map([
+            [rule.id, parseParams(rule.id, rule.parameters, WIDEST_READS[rule.id] ?? {})],
+          ]);
 
           // Act: the sweep, then a dependents lookup for every trigger type as change events do.
           const evaluations = await scan({ rules: [rule], view, params });
