@@ -7,6 +7,7 @@ import type { AnyRule } from '../rules/rule.js';
 import { scan, summarise } from '../scan/scan.js';
 import type { ApiCallTally } from '../sources/aws/counter.js';
 import { loadSnapshot } from '../sources/snapshot.js';
+import { isRecord } from '../util/json.js';
 import { type Command, parseCommandLine, type ScanOptions, USAGE } from './args.js';
 import { renderRules, renderTable, rulesAsJson, toJsonReport } from './render.js';
 
@@ -51,7 +52,7 @@ const loadParams = async (
     } catch (error) {
       throw new UsageError(`--params file ${path} is not valid JSON: ${(error as Error).message}`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    if (!isRecord(parsed)) {
       throw new UsageError(`--params file ${path} must hold a JSON object keyed by rule id`);
     }
     raw = parsed as Record<string, unknown>;

@@ -4,6 +4,7 @@
  * types). The builders assert them at generation time and the deploy tests re-check the packaged
  * template, so a typo fails `npm run package` instead of a CloudFormation update.
  */
+import { isRecord } from '../util/json.js';
 
 const MESSAGE_TYPES = [
   'ConfigurationItemChangeNotification',
@@ -67,12 +68,9 @@ const LIMITS = {
 const isExecutionFrequency = (value: unknown): value is ExecutionFrequency =>
   typeof value === 'string' && (EXECUTION_FREQUENCIES as readonly string[]).includes(value);
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /** A CloudFormation intrinsic (`Ref`, `Fn::…`) stands for a value only known at deploy time. */
 const isIntrinsic = (value: unknown): boolean =>
-  isPlainObject(value) &&
+  isRecord(value) &&
   Object.keys(value).length === 1 &&
   Object.keys(value).some((key) => key === 'Ref' || key.startsWith('Fn::'));
 
@@ -94,7 +92,7 @@ const checkLiteral = (
  */
 const configRuleProblems = (name: string, properties: unknown): string[] => {
   const problems: string[] = [];
-  if (!isPlainObject(properties)) return [`${name}: Properties missing`];
+  if (!isRecord(properties)) return [`${name}: Properties missing`];
   const ruleName = properties['ConfigRuleName'];
   if (typeof ruleName === 'string' && ruleName.length > LIMITS.ruleName) {
     problems.push(
@@ -106,7 +104,7 @@ const configRuleProblems = (name: string, properties: unknown): string[] => {
     problems.push(`${name}: Description exceeds ${LIMITS.description} characters`);
   }
   const source = properties['Source'];
-  if (!isPlainObject(source)) return [...problems, `${name}: Source missing`];
+  if (!isRecord(source)) return [...problems, `${name}: Source missing`];
   checkLiteral(problems, `${name}: Source.Owner`, source['Owner'], RULE_OWNERS);
   const details = source['SourceDetails'];
   const detailList = Array.isArray(details) ? details : [];
@@ -115,7 +113,7 @@ const configRuleProblems = (name: string, properties: unknown): string[] => {
   }
   detailList.forEach((detail: unknown, index) => {
     const where = `${name}: SourceDetails[${index}]`;
-    if (!isPlainObject(detail)) {
+    if (!isRecord(detail)) {
       problems.push(`${where} is not an object`);
       return;
     }
@@ -136,7 +134,7 @@ const configRuleProblems = (name: string, properties: unknown): string[] => {
     }
   });
   const scope = properties['Scope'];
-  if (isPlainObject(scope) && Array.isArray(scope['ComplianceResourceTypes'])) {
+  if (isRecord(scope) && Array.isArray(scope['ComplianceResourceTypes'])) {
     const types = scope['ComplianceResourceTypes'] as unknown[];
     if (types.length > LIMITS.scopeTypes) {
       problems.push(`${name}: more than ${LIMITS.scopeTypes} ComplianceResourceTypes`);
@@ -154,7 +152,6 @@ export {
   EXECUTION_FREQUENCIES,
   isExecutionFrequency,
   isIntrinsic,
-  isPlainObject,
   LIMITS,
   MESSAGE_TYPES,
   ORGANIZATION_TRIGGER_TYPES,

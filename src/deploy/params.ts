@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DeploymentConfigError, InvalidParametersError } from '../errors.js';
 import { parseParams } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
+import { isRecord } from '../util/json.js';
 import {
   EXECUTION_FREQUENCIES,
   type ExecutionFrequency,
   isExecutionFrequency,
-  isPlainObject,
   LIMITS,
 } from './config-spec.js';
 import { logicalIdsOf } from './naming.js';
@@ -99,14 +99,14 @@ const parseRuleParameters = (
   rules: readonly AnyRule[],
 ): Record<string, Record<string, string>> | undefined => {
   if (raw === undefined) return undefined;
-  if (!isPlainObject(raw)) return fail(stage, 'ruleParameters must be an object keyed by rule id');
+  if (!isRecord(raw)) return fail(stage, 'ruleParameters must be an object keyed by rule id');
   const result: Record<string, Record<string, string>> = {};
   for (const [ruleId, values] of Object.entries(raw)) {
     const rule = rules.find((candidate) => candidate.id === ruleId);
     if (!rule) {
       return fail(stage, `ruleParameters names unknown rule ${ruleId}`);
     }
-    if (!isPlainObject(values)) return fail(stage, `ruleParameters.${ruleId} must be an object`);
+    if (!isRecord(values)) return fail(stage, `ruleParameters.${ruleId} must be an object`);
     const strings = Object.fromEntries(
       Object.entries(values).map(([name, value]) => [name, toConfigString(value)]),
     );
@@ -126,7 +126,7 @@ const KNOWN_KEYS = new Set([...Object.keys(OSLS_PARAM_DEFAULTS), 'ruleParameters
 
 /** Validates one stage's parameters. */
 const parseStageParams = (stage: string, raw: unknown, rules: readonly AnyRule[]): StageParams => {
-  if (!isPlainObject(raw)) return fail(stage, 'must be an object');
+  if (!isRecord(raw)) return fail(stage, 'must be an object');
   const unknown = Object.keys(raw).filter((key) => !KNOWN_KEYS.has(key));
   if (unknown.length > 0) {
     fail(stage, `unknown key(s) ${unknown.join(', ')}; known: ${[...KNOWN_KEYS].join(', ')}`);
@@ -154,7 +154,7 @@ const parseStageParams = (stage: string, raw: unknown, rules: readonly AnyRule[]
 
 /** Validates a whole stage parameters file (`default` plus one entry per stage). */
 const parseStageParamsFile = (raw: unknown, rules: readonly AnyRule[]): StageParamsFile => {
-  if (!isPlainObject(raw)) {
+  if (!isRecord(raw)) {
     throw new DeploymentConfigError('Stage parameters file must be a JSON object keyed by stage');
   }
   return Object.fromEntries(

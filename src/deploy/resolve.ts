@@ -1,5 +1,5 @@
 import { DeploymentConfigError } from '../errors.js';
-import { isPlainObject } from './config-spec.js';
+import { isRecord } from '../util/json.js';
 
 /**
  * Resolves the intrinsic functions of a CloudFormation template for one set of parameter values,
@@ -96,7 +96,7 @@ const resolveValue = (value: unknown, ctx: ResolveContext): unknown => {
   if (Array.isArray(value)) {
     return value.map((item) => resolveValue(item, ctx)).filter((item) => item !== NO_VALUE);
   }
-  if (!isPlainObject(value)) return value;
+  if (!isRecord(value)) return value;
   const keys = Object.keys(value);
   const only = keys[0];
   if (

@@ -1,4 +1,5 @@
 import { InvalidEventError } from '../errors.js';
+import { isRecord } from '../util/json.js';
 
 /**
  * What AWS Config sends a custom Lambda rule (aws-config-contract.md §1.1). `@types/aws-lambda` has
@@ -48,9 +49,6 @@ const SUPPORTED_MESSAGE_TYPES: readonly MessageType[] = [
   'OversizedConfigurationItemChangeNotification',
   'ScheduledNotification',
 ];
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The changed paths of a `configurationItemDiff`; anything unreadable means "unknown". */
 const changedPropertiesOf = (diff: unknown): string[] | undefined => {

@@ -1,4 +1,5 @@
 import { PolicyParseError } from '../errors.js';
+import { isRecord } from '../util/json.js';
 
 /**
  * The normalised form of an IAM policy document. Every shape IAM accepts for one element (a string
@@ -129,9 +130,6 @@ interface PolicyDocument {
   id: string | undefined;
   statements: Statement[];
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const describeJson = (value: unknown): string => {
   if (value === null) return 'null';

@@ -1,4 +1,5 @@
 import { InvalidParametersError } from '../errors.js';
+import { isRecord } from '../util/json.js';
 
 /**
  * A declarative parameter schema. AWS Config delivers `InputParameters` as strings (lists as
@@ -139,7 +140,7 @@ const parseRuleParametersJson = (
   } catch (error) {
     throw new InvalidParametersError(ruleId, 'ruleParameters is not valid JSON', { cause: error });
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     throw new InvalidParametersError(ruleId, 'ruleParameters must be a JSON object');
   }
   return parsed as Record<string, unknown>;

@@ -10,6 +10,7 @@ import {
   type SecurityGroupRule,
   type VpcEndpointType,
 } from '../model/resources.js';
+import { isRecord } from '../util/json.js';
 
 /**
  * AWS Config configuration items arrive in two serialisations (aws-config-contract.md §3.1): the
@@ -55,9 +56,6 @@ interface ItemMeta {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 // Field names are a small fixed set; building the PascalCase twin once each keeps a sweep over
 // thousands of items from allocating a string per missing optional field.
 const pascalNames = new Map<string, string>();
@@ -99,7 +97,7 @@ const bool = (obj: Json | undefined, name: string): boolean => {
 /** `state` is a plain string in recorded items but `{value}` in the advanced-query schema. */
 const stateOf = (obj: Json | undefined): string | undefined => {
   const value = field(obj, 'state');
-  const raw = isObject(value) ? str(value, 'value') : typeof value === 'string' ? value : undefined;
+  const raw = isRecord(value) ? str(value, 'value') : typeof value === 'string' ? value : undefined;
   return raw?.toLowerCase();
 };
 
@@ -127,7 +125,7 @@ const arrayOf = (obj: Json | undefined, name: string, ctx: ParseContext): unknow
 };
 
 const objectsOf = (obj: Json | undefined, name: string, ctx: ParseContext): Json[] =>
-  arrayOf(obj, name, ctx).filter(isObject);
+  arrayOf(obj, name, ctx).filter(isRecord);
 
 const stringsOf = (obj: Json | undefined, name: string, ctx: ParseContext): string[] =>
   arrayOf(obj, name, ctx).filter((item): item is string => typeof item === 'string');
@@ -136,12 +134,12 @@ const tagsFrom = (value: unknown): Record<string, string> => {
   const tags: Record<string, string> = {};
   if (Array.isArray(value)) {
     for (const tag of value) {
-      if (!isObject(tag)) continue;
+      if (!isRecord(tag)) continue;
       const key = str(tag, 'key');
       const tagValue = field(tag, 'value');
       if (key !== undefined) tags[key] = typeof tagValue === 'string' ? tagValue : '';
     }
-  } else if (isObject(value)) {
+  } else if (isRecord(value)) {
     for (const [key, tagValue] of Object.entries(value)) {
       if (typeof tagValue === 'string') tags[key] = tagValue;
     }
@@ -239,7 +237,7 @@ const policyFromDocument = (document: unknown): PolicySource => {
 const bucketPolicyOf = (supplementary: Json, ctx: ParseContext): PolicySource => {
   const raw = decodeJson(field(supplementary, 'BucketPolicy'), 'BucketPolicy', ctx);
   if (raw === undefined || raw === null) return { kind: 'absent' };
-  if (!isObject(raw)) {
+  if (!isRecord(raw)) {
     throw new ConfigItemParseError('supplementaryConfiguration.BucketPolicy is not an object', ctx);
   }
   return policyFromDocument(raw.policyText);
@@ -251,7 +249,7 @@ const publicAccessBlockOf = (supplementary: Json, ctx: ParseContext) => {
     'PublicAccessBlockConfiguration',
     ctx,
   );
-  if (!isObject(raw)) return undefined;
+  if (!isRecord(raw)) return undefined;
   const block: PublicAccessBlock = {
     blockPublicAcls: bool(raw, 'blockPublicAcls'),
     ignorePublicAcls: bool(raw, 'ignorePublicAcls'),
@@ -267,7 +265,7 @@ const bucketTagsOf = (supplementary: Json, ctx: ParseContext): Record<string, st
     'BucketTaggingConfiguration',
     ctx,
   );
-  if (!isObject(raw)) return {};
+  if (!isRecord(raw)) return {};
   const tags: Record<string, string> = {};
   for (const set of objectsOf(raw, 'tagSets', ctx))
     Object.assign(tags, tagsFrom(field(set, 'tags')));
@@ -279,7 +277,7 @@ const ipv6BlocksOf = (configuration: Json, ctx: ParseContext): string[] =>
   objectsOf(configuration, 'ipv6CidrBlockAssociationSet', ctx).flatMap((association) => {
     const cidr = str(association, 'ipv6CidrBlock');
     const state = field(association, 'ipv6CidrBlockState');
-    const value = isObject(state) ? stateOf(state) : undefined;
+    const value = isRecord(state) ? stateOf(state) : undefined;
     return cidr && (value === undefined || value === 'associated') ? [cidr] : [];
   });
 
@@ -353,7 +351,7 @@ const resourceFromConfiguration = (
       for (const assoc of objectsOf(configuration, 'cidrBlockAssociationSet', ctx)) {
         const state = field(assoc, 'cidrBlockState');
         const cidr = str(assoc, 'cidrBlock');
-        if (cidr && (!isObject(state) || ['associated', undefined].includes(stateOf(state)))) {
+        if (cidr && (!isRecord(state) || ['associated', undefined].includes(stateOf(state)))) {
           cidrs.add(cidr);
         }
       }
@@ -386,7 +384,7 @@ const resourceFromConfiguration = (
         associations: objectsOf(configuration, 'associations', ctx)
           .filter((assoc) => {
             const state = field(assoc, 'associationState');
-            const value = isObject(state) ? stateOf(state) : undefined;
+            const value = isRecord(state) ? stateOf(state) : undefined;
             return value === undefined || value === 'associated' || value === 'associating';
           })
           .map((assoc) => ({
@@ -445,7 +443,7 @@ const resourceFromConfiguration = (
           ? decoded.flatMap((p) =>
               typeof p === 'string'
                 ? [p]
-                : isObject(p) && str(p, 'principal')
+                : isRecord(p) && str(p, 'principal')
                   ? [str(p, 'principal') as string]
                   : [],
             )
@@ -467,7 +465,7 @@ const timeString = (value: unknown): string | undefined => {
 const decodeSupplementary = (value: unknown, ctx: ParseContext): Json => {
   const decoded = decodeJson(value, 'supplementaryConfiguration', ctx);
   if (decoded === undefined || decoded === null) return {};
-  if (!isObject(decoded)) {
+  if (!isRecord(decoded)) {
     throw new ConfigItemParseError('supplementaryConfiguration is not an object', ctx);
   }
   const result: Json = {};
@@ -491,7 +489,7 @@ const tryJson = (text: string): unknown => {
  * resource when the item is malformed, never a TypeError from deep inside a rule.
  */
 const parseConfigurationItem = (raw: unknown): ConfigItem => {
-  if (!isObject(raw)) {
+  if (!isRecord(raw)) {
     throw new ConfigItemParseError('the item is not a JSON object', {});
   }
   const resourceType = str(raw, 'resourceType');
@@ -515,7 +513,7 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
   if (!recorded || !isResourceType(resourceType)) return item;
 
   const configuration = decodeJson(field(raw, 'configuration'), 'configuration', ctx);
-  if (!isObject(configuration)) {
+  if (!isRecord(configuration)) {
     throw new ConfigItemParseError('configuration is missing or not an object', ctx);
   }
   const supplementary = decodeSupplementary(field(raw, 'supplementaryConfiguration'), ctx);
