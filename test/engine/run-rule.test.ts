@@ -129,6 +129,16 @@ const subnetRoutingRule = defineRule({
   },
 });
 
+/** The bucket's item as GetResourceConfigHistory returns it (API format), with its policy. */
+const bucketHistoryItem = () =>
+  apiConfigurationItem({
+    resourceType: 'AWS::S3::Bucket',
+    resourceId: BUCKET,
+    resourceName: BUCKET,
+    configuration: { name: BUCKET, creationDate: '2024-11-02T10:15:30.000Z' },
+    supplementaryConfiguration: { BucketPolicy: { policyText: BUCKET_POLICY } },
+  });
+
 const bucketPolicyPresentRule = defineRule({
   id: 'test-bucket-has-policy',
   title: 'Buckets should have a policy',
@@ -817,15 +827,7 @@ describe('runRule', () => {
     it('fetches the item at the capture time from history, then evaluates it', async () => {
       // Prepare
       configMock.on(GetResourceConfigHistoryCommand).resolves({
-        configurationItems: [
-          apiConfigurationItem({
-            resourceType: 'AWS::S3::Bucket',
-            resourceId: BUCKET,
-            resourceName: BUCKET,
-            configuration: { name: BUCKET, creationDate: '2024-11-02T10:15:30.000Z' },
-            supplementaryConfiguration: { BucketPolicy: { policyText: BUCKET_POLICY } },
-          }),
-        ],
+        configurationItems: [bucketHistoryItem()],
       });
       const { deps } = setup();
 
@@ -856,15 +858,7 @@ describe('runRule', () => {
         .on(GetResourceConfigHistoryCommand)
         .resolvesOnce({ configurationItems: [], nextToken: 'page-2' })
         .resolvesOnce({
-          configurationItems: [
-            apiConfigurationItem({
-              resourceType: 'AWS::S3::Bucket',
-              resourceId: BUCKET,
-              resourceName: BUCKET,
-              configuration: { name: BUCKET, creationDate: '2024-11-02T10:15:30.000Z' },
-              supplementaryConfiguration: { BucketPolicy: { policyText: BUCKET_POLICY } },
-            }),
-          ],
+          configurationItems: [bucketHistoryItem()],
         });
       const { deps } = setup();
 
