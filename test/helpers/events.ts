@@ -125,10 +125,18 @@ const envelope = (
 };
 
 /** A ConfigurationItemChangeNotification carrying `item` (build it with `configurationItem`). */
-const changeEvent = (item: Record<string, unknown>, options: EventOptions = {}): ConfigRuleEvent =>
+/**
+ * A ConfigurationItemChangeNotification. `diff` is the item's `configurationItemDiff`, as Config
+ * sends it on updates (`{changeType, changedProperties: {path: {...}}}`); none by default.
+ */
+const changeEvent = (
+  item: Record<string, unknown>,
+  options: EventOptions = {},
+  diff: Record<string, unknown> | null = null,
+): ConfigRuleEvent =>
   envelope(
     {
-      configurationItemDiff: null,
+      configurationItemDiff: diff,
       configurationItem: item,
       notificationCreationTime: NOTIFICATION_TIME,
       messageType: 'ConfigurationItemChangeNotification',

@@ -133,6 +133,14 @@ const describeTable = async (ec2: EC2Client, id: string) => {
   return asConfiguration(table);
 };
 
+/** The Config item of a route table as moto describes it now. */
+const routeTableItem = async (ec2: EC2Client, tableId: string) =>
+  configurationItem({
+    resourceType: 'AWS::EC2::RouteTable',
+    resourceId: tableId,
+    configuration: await describeTable(ec2, tableId),
+  });
+
 const describeEndpoint = async (ec2: EC2Client, id: string) => {
   const { VpcEndpoints } = await ec2.send(
     new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }),
@@ -200,11 +208,7 @@ describeWithMoto(
     it('reports the changed route table with one PutEvaluations and the verdict moto state implies', async () => {
       // Prepare
       const tableId = seeded.prod.uncoveredTableId;
-      const item = configurationItem({
-        resourceType: 'AWS::EC2::RouteTable',
-        resourceId: tableId,
-        configuration: await describeTable(clients.ec2, tableId),
-      });
+      const item = await routeTableItem(clients.ec2, tableId);
 
       // Act
       const summary = await invoke('private-subnet-gateway-endpoints', changeEvent(item));
@@ -223,11 +227,7 @@ describeWithMoto(
     it('judges a changed, explicitly associated route table with one EC2 call, plus two for the main table', async () => {
       // Prepare
       const tableId = seeded.prod.privateTableId;
-      const item = configurationItem({
-        resourceType: 'AWS::EC2::RouteTable',
-        resourceId: tableId,
-        configuration: await describeTable(clients.ec2, tableId),
-      });
+      const item = await routeTableItem(clients.ec2, tableId);
       const { logger, apiCalls } = recordingLogger();
 
       // Act
@@ -252,30 +252,24 @@ describeWithMoto(
     it('judges a route change of an explicitly associated table with at most 2 EC2 calls', async () => {
       // Prepare: Config's diff says only a route changed, so the main table cannot be affected.
       const tableId = seeded.prod.uncoveredTableId;
-      const item = configurationItem({
-        resourceType: 'AWS::EC2::RouteTable',
-        resourceId: tableId,
-        configuration: await describeTable(clients.ec2, tableId),
-      });
-      const event = changeEvent(item);
-      const invoking = JSON.parse(event.invokingEvent) as Record<string, unknown>;
-      invoking.configurationItemDiff = {
-        changeType: 'UPDATE',
-        changedProperties: {
-          'Configuration.Routes.1': {
-            changeType: 'CREATE',
-            updatedValue: { destinationCidrBlock: '0.0.0.0/0' },
+      const item = await routeTableItem(clients.ec2, tableId);
+      const event = changeEvent(
+        item,
+        {},
+        {
+          changeType: 'UPDATE',
+          changedProperties: {
+            'Configuration.Routes.1': {
+              changeType: 'CREATE',
+              updatedValue: { destinationCidrBlock: '0.0.0.0/0' },
+            },
           },
         },
-      };
+      );
       const { logger, apiCalls } = recordingLogger();
 
       // Act
-      await invoke(
-        'private-subnet-gateway-endpoints',
-        { ...event, invokingEvent: JSON.stringify(invoking) },
-        logger,
-      );
+      await invoke('private-subnet-gateway-endpoints', event, logger);
 
       // Assess: the VPC's endpoints, and its NAT gateways to name the hop of the failure.
       expect(verdictsById(delivered())).toEqual({ [tableId]: 'NON_COMPLIANT' });
