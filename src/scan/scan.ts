@@ -1,4 +1,10 @@
-import type { ComplianceType, Evaluation } from '../model/compliance.js';
+import {
+  type ComplianceType,
+  type Evaluation,
+  nonCompliant,
+  notApplicable,
+  type Verdict,
+} from '../model/compliance.js';
 import type { ResourceType } from '../model/resources.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { GoneItem, SkippedItem } from '../sources/snapshot.js';
@@ -44,33 +50,39 @@ const scan = async (input: ScanInput): Promise<Evaluation[]> => {
     const judged = await mapLimit(resources, input.concurrency ?? 8, (resource) =>
       evaluateResource(rule, resource, input.view, params),
     );
+    // Resources the source could not show as readable and present still end with one verdict:
+    // unreadable items NON_COMPLIANT with the reason, deleted ones NOT_APPLICABLE.
+    const unlisted: { id: string; verdict: Verdict }[] = [
+      ...(input.skipped ?? []).flatMap((item) =>
+        item.resourceType === rule.resourceType && item.resourceId
+          ? [
+              {
+                id: item.resourceId,
+                verdict: nonCompliant(
+                  `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
+                ),
+              },
+            ]
+          : [],
+      ),
+      ...(input.gone ?? []).flatMap((item) =>
+        item.resourceType === rule.resourceType
+          ? [
+              {
+                id: item.resourceId,
+                verdict: notApplicable(
+                  `The resource is ${item.status === 'ResourceNotRecorded' ? 'no longer recorded' : 'deleted'}${item.captureTime ? ` (recorded ${item.captureTime})` : ''}.`,
+                ),
+              },
+            ]
+          : [],
+      ),
+    ];
     const seen = new Set(judged.map((evaluation) => evaluation.resource.id));
-    for (const item of input.skipped ?? []) {
-      if (
-        item.resourceType !== rule.resourceType ||
-        !item.resourceId ||
-        seen.has(item.resourceId)
-      ) {
-        continue;
-      }
-      seen.add(item.resourceId);
-      judged.push({
-        ruleId: rule.id,
-        resource: { type: rule.resourceType, id: item.resourceId },
-        compliance: 'NON_COMPLIANT',
-        annotation: `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
-      });
-    }
-    for (const item of input.gone ?? []) {
-      if (item.resourceType !== rule.resourceType || seen.has(item.resourceId)) continue;
-      seen.add(item.resourceId);
-      const when = item.captureTime ? ` (recorded ${item.captureTime})` : '';
-      judged.push({
-        ruleId: rule.id,
-        resource: { type: rule.resourceType, id: item.resourceId },
-        compliance: 'NOT_APPLICABLE',
-        annotation: `The resource is ${item.status === 'ResourceNotRecorded' ? 'no longer recorded' : 'deleted'}${when}.`,
-      });
+    for (const { id, verdict } of unlisted) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      judged.push({ ...verdict, ruleId: rule.id, resource: { type: rule.resourceType, id } });
     }
     judged.sort((a, b) => a.resource.id.localeCompare(b.resource.id));
     evaluations.push(...judged);
