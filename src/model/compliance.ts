@@ -10,9 +10,28 @@ type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
  */
 interface Verdict {
   compliance: ComplianceType;
+  /**
+   * Exactly what AWS Config receives: at most 256 characters, written to fit (cause first, then the
+   * fix). Rules write it short; the engine's cut is only a safety net.
+   */
   annotation: string;
+  /** The full explanation for people (CLI table, JSON, evidence, alerts, reports); no length limit. */
+  detail?: string | undefined;
+  /** One concrete request that gets through, for NON_COMPLIANT policy verdicts (not "could not verify"). */
+  counterexample?: Counterexample | undefined;
   /** The scanner could not read what it needed (AccessDenied); reported NON_COMPLIANT, flagged. */
   unverifiable?: boolean | undefined;
+}
+
+/**
+ * A concrete request a policy lets through. `context` holds every condition key the decision depends
+ * on; a key absent from the request is `null`.
+ */
+interface Counterexample {
+  principal: string;
+  action: string;
+  resource: string;
+  context: Record<string, string | readonly string[] | null>;
 }
 
 /** A verdict bound to the resource and rule it is about. */
@@ -37,5 +56,5 @@ const unverifiable = (annotation: string): Verdict => ({
   unverifiable: true,
 });
 
-export type { ComplianceType, Evaluation, Verdict };
+export type { ComplianceType, Counterexample, Evaluation, Verdict };
 export { compliant, nonCompliant, notApplicable, unverifiable };
