@@ -74,6 +74,15 @@ class PolicyParseError extends VpceGuardError {
   }
 }
 
+/** A suppressions file that cannot be read or holds invalid entries; lists every problem found. */
+class SuppressionsError extends VpceGuardError {
+  readonly problems: readonly string[];
+  constructor(message: string, problems: readonly string[] = [], options?: ErrorOptions) {
+    super(message, options);
+    this.problems = problems;
+  }
+}
+
 /** Deployment settings (stage parameters, derived names) that AWS would reject at deploy time. */
 class DeploymentConfigError extends VpceGuardError {}
 
@@ -86,6 +95,7 @@ export {
   InvalidParametersError,
   PolicyParseError,
   SnapshotError,
+  SuppressionsError,
   UsageError,
   VpceGuardError,
 };
