@@ -1,0 +1,198 @@
+import {
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
+  GetPublicAccessBlockCommand,
+  paginateListBuckets,
+} from '@aws-sdk/client-s3';
+import type { Bucket, PolicySource, PublicAccessBlock } from '../../model/resources.js';
+import { mapLimit } from '../../util/concurrency.js';
+import type { ConfigBucketReader } from './config-reads.js';
+import { bucketFromReads } from './normalise.js';
+import type { ReadContext } from './read-context.js';
+import { errorCode, errorMessage, isDenied, readFailure } from './read-errors.js';
+
+/** A bucket's tags, or why they could not be read. */
+interface TagsRead {
+  tags: Record<string, string>;
+  unreadable?: string;
+}
+
+interface BucketReadOptions {
+  /** Read each bucket's public access block (one GetPublicAccessBlock per bucket). */
+  readPublicAccessBlock: boolean;
+}
+
+/** ListBuckets page size: S3's maximum. */
+const LIST_BUCKETS_PAGE = 10_000;
+
+/** The region of a bucket; a denied read counts as the view's region so the bucket is judged. */
+const bucketLocation = async (
+  context: ReadContext,
+  name: string,
+  fallback: string,
+): Promise<string> => {
+  try {
+    const { LocationConstraint } = await context.clients.s3.send(
+      new GetBucketLocationCommand({ Bucket: name }),
+    );
+    // An empty constraint is us-east-1; `EU` is the legacy name of eu-west-1.
+    if (!LocationConstraint) return 'us-east-1';
+    return LocationConstraint === 'EU' ? 'eu-west-1' : LocationConstraint;
+  } catch (error) {
+    if (!isDenied(error)) throw readFailure(`s3:GetBucketLocation on bucket ${name}`, error);
+    context.warnings.push(
+      `Region of bucket ${name} unknown (s3:GetBucketLocation denied); judged in ${fallback}`,
+    );
+    return fallback;
+  }
+};
+
+/** The three S3 reads for one bucket; `undefined` when the bucket no longer exists. */
+const bucketFromS3 = async (
+  context: ReadContext,
+  name: string,
+  region: string,
+  options: BucketReadOptions,
+): Promise<Bucket | undefined> => {
+  const s3 = context.clients.s3;
+  const gone = Symbol('gone');
+  const read = async <R>(
+    action: string,
+    call: () => Promise<R>,
+    onError: (error: unknown) => R,
+  ): Promise<R | typeof gone> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (errorCode(error) === 'NoSuchBucket') return gone;
+      const handled = onError(error);
+      if (handled !== undefined) return handled;
+      throw readFailure(`${action} on bucket ${name}`, error);
+    }
+  };
+  const denied = (action: string, error: unknown) =>
+    `${action} was denied (${errorCode(error)}${errorMessage(error) && errorMessage(error) !== 'UnknownError' ? `: ${errorMessage(error)}` : ''})`;
+
+  const [policy, tags, publicAccessBlock] = await Promise.all([
+    read<PolicySource | undefined>(
+      's3:GetBucketPolicy',
+      async () => {
+        const { Policy } = await s3.send(new GetBucketPolicyCommand({ Bucket: name }));
+        return Policy ? { kind: 'present', text: Policy } : { kind: 'absent' };
+      },
+      (error) => {
+        if (errorCode(error) === 'NoSuchBucketPolicy') return { kind: 'absent' };
+        return isDenied(error)
+          ? { kind: 'unreadable', reason: denied('s3:GetBucketPolicy', error) }
+          : undefined;
+      },
+    ),
+    read<TagsRead | undefined>(
+      's3:GetBucketTagging',
+      async () => {
+        const { TagSet } = await s3.send(new GetBucketTaggingCommand({ Bucket: name }));
+        const tags: Record<string, string> = {};
+        for (const tag of TagSet ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+        return { tags };
+      },
+      (error) => {
+        if (errorCode(error) === 'NoSuchTagSet') return { tags: {} };
+        if (!isDenied(error)) return undefined;
+        const reason = denied('s3:GetBucketTagging', error);
+        context.warnings.push(`Tags of bucket ${name} unknown: ${reason}`);
+        return { tags: {}, unreadable: reason };
+      },
+    ),
+    read<PublicAccessBlock | null | undefined>(
+      's3:GetPublicAccessBlock',
+      async () => {
+        if (!options.readPublicAccessBlock) return null;
+        const { PublicAccessBlockConfiguration: block } = await s3.send(
+          new GetPublicAccessBlockCommand({ Bucket: name }),
+        );
+        return block
+          ? {
+              blockPublicAcls: block.BlockPublicAcls === true,
+              ignorePublicAcls: block.IgnorePublicAcls === true,
+              blockPublicPolicy: block.BlockPublicPolicy === true,
+              restrictPublicBuckets: block.RestrictPublicBuckets === true,
+            }
+          : null;
+      },
+      // `null` means "known: none"; `undefined` would mean "unhandled error".
+      (error) => {
+        if (errorCode(error) === 'NoSuchPublicAccessBlockConfiguration') return null;
+        if (!isDenied(error)) return undefined;
+        context.warnings.push(
+          `Public access block of bucket ${name} unknown: ${denied('s3:GetPublicAccessBlock', error)}`,
+        );
+        return null;
+      },
+    ),
+  ]);
+  if (policy === gone || tags === gone || publicAccessBlock === gone) return undefined;
+  return bucketFromReads({
+    name,
+    region,
+    accountId: context.accountId,
+    policy: policy ?? { kind: 'absent' },
+    tags: tags?.tags ?? {},
+    tagsUnreadable: tags?.unreadable,
+    publicAccessBlock: publicAccessBlock ?? undefined,
+  });
+};
+
+/** Every bucket of the view's region: Config's items where it holds them, S3 reads otherwise. */
+const fetchBuckets = async (
+  context: ReadContext,
+  config: ConfigBucketReader,
+  options: BucketReadOptions,
+): Promise<Bucket[]> => {
+  const region = await context.region();
+  const all: { name: string; region: string | undefined }[] = [];
+  try {
+    // The region filter runs in S3 and makes S3 name each bucket's region; S3 pages above
+    // 10,000 buckets and rejects an unpaginated list for accounts allowed more than that.
+    for await (const page of paginateListBuckets(
+      { client: context.clients.s3, pageSize: LIST_BUCKETS_PAGE },
+      { BucketRegion: region },
+    )) {
+      for (const bucket of page.Buckets ?? []) {
+        if (bucket.Name) all.push({ name: bucket.Name, region: bucket.BucketRegion || undefined });
+      }
+    }
+  } catch (error) {
+    throw readFailure('s3:ListAllMyBuckets', error);
+  }
+  // A regional view judges its own region's buckets, so a multi-region scan reports each bucket
+  // once. S3-compatible APIs (moto) may ignore the filter and leave the region out; then
+  // GetBucketLocation says where each bucket lives.
+  const located = await mapLimit(all, context.concurrency, async (bucket) => ({
+    name: bucket.name,
+    region: bucket.region ?? (await bucketLocation(context, bucket.name, region)),
+  }));
+  const listed = located.filter((bucket) => bucket.region === region);
+  const fromConfig = await config.buckets(listed.map((bucket) => bucket.name));
+  const buckets = await mapLimit(
+    listed,
+    context.concurrency,
+    async (bucket) =>
+      fromConfig.get(bucket.name) ?? bucketFromS3(context, bucket.name, bucket.region, options),
+  );
+  return buckets.filter((bucket): bucket is Bucket => bucket !== undefined);
+};
+
+/** One bucket by name, from Config when it holds it. */
+const fetchBucket = async (
+  context: ReadContext,
+  config: ConfigBucketReader,
+  name: string,
+  options: BucketReadOptions,
+): Promise<Bucket | undefined> => {
+  const fromConfig = await config.buckets([name], { alreadyDiscovered: true });
+  return fromConfig.get(name) ?? bucketFromS3(context, name, await context.region(), options);
+};
+
+export type { BucketReadOptions };
+export { fetchBucket, fetchBuckets };
