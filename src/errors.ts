@@ -48,6 +48,9 @@ class EvaluationDeliveryError extends VpceGuardError {
   }
 }
 
+/** SNS did not accept an alert; the SQS messages behind it are retried, then dead-lettered. */
+class AlertDeliveryError extends VpceGuardError {}
+
 /** A snapshot file that is missing, not JSON, or not a Config snapshot. */
 class SnapshotError extends VpceGuardError {}
 
@@ -87,6 +90,7 @@ class SuppressionsError extends VpceGuardError {
 class DeploymentConfigError extends VpceGuardError {}
 
 export {
+  AlertDeliveryError,
   AwsReadError,
   ConfigItemParseError,
   DeploymentConfigError,

@@ -1,0 +1,5 @@
+import { createNotifierHandler } from '../src/alerts/handler.js';
+
+const handler = createNotifierHandler();
+
+export { handler };

@@ -1,0 +1,220 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { type IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { EngineLogger } from '../engine/logger.js';
+import { InvalidEventError } from '../errors.js';
+import type { SuppressionMatcher } from '../report/suppressions.js';
+import { RULES } from '../rules/index.js';
+import type { AnyRule } from '../rules/rule.js';
+import { digestMessage } from './digest.js';
+import { type ComplianceChange, parseComplianceEvent, transitionOf } from './event.js';
+import type { EvidenceReader } from './evidence-reader.js';
+import { type AlertMessage, reasonOf, type Transition, transitionMessage } from './message.js';
+import { BatchOutbox } from './outbox.js';
+import type { AlertPublisher } from './publisher.js';
+
+/**
+ * The notifier: one SQS batch of `Config Rules Compliance Change` events in, alerts out.
+ * - malformed and foreign events are logged and dropped (never retried);
+ * - same-state results, suppressed evaluations and repeats of an event already alerted send nothing;
+ * - a group (account, region, Config rule) with more than `digestAbove` transitions in the batch
+ *   becomes one digest; smaller groups send one message per transition;
+ * - a record fails (and SQS redelivers it, then dead-letters it) only when its alert was not sent.
+ */
+
+/** Groups larger than this become a digest. */
+const DEFAULT_DIGEST_ABOVE = 5;
+
+interface IdempotencyOptions {
+  persistenceStore: BasePersistenceLayer;
+  config: IdempotencyConfig;
+}
+
+interface NotifierOptions {
+  publisher: AlertPublisher;
+  logger: EngineLogger;
+  evidence?: EvidenceReader | undefined;
+  /** Active suppressions at this instant; undefined for none. */
+  suppressions?: ((now: Date) => Promise<SuppressionMatcher | undefined>) | undefined;
+  /** Deduplication across deliveries; without it only repeats inside one batch are dropped. */
+  idempotency?: IdempotencyOptions | undefined;
+  rules?: readonly AnyRule[];
+  digestAbove?: number;
+  now?: () => Date;
+}
+
+/** What makes a transition unique: Config may deliver the same event more than once. */
+const dedupKeyOf = (change: ComplianceChange) => ({
+  accountId: change.accountId,
+  region: change.region,
+  configRuleName: change.configRuleName,
+  resourceType: change.resourceType,
+  resourceId: change.resourceId,
+  complianceType: change.newState,
+  orderingTimestamp: change.orderingTimestamp,
+});
+
+const groupOf = ({ change }: Transition): string =>
+  JSON.stringify([change.accountId, change.region, change.configRuleName]);
+
+type DedupKey = ReturnType<typeof dedupKeyOf>;
+
+const createNotifier = (options: NotifierOptions) => {
+  const { publisher, logger } = options;
+  const rules = options.rules ?? RULES;
+  const ruleIds = rules.map((rule) => rule.id);
+  const digestAbove = options.digestAbove ?? DEFAULT_DIGEST_ABOVE;
+  const now = options.now ?? (() => new Date());
+
+  // The key (argument 0) is hashed; the callback carries the per-record work.
+  const idempotentRun = options.idempotency
+    ? makeIdempotent(
+        async (_key: DedupKey, run: () => Promise<void>) => {
+          await run();
+          return { alerted: true };
+        },
+        {
+          persistenceStore: options.idempotency.persistenceStore,
+          config: options.idempotency.config,
+          keyPrefix: 'vpce-guard-alert',
+          dataIndexArgument: 0,
+        },
+      )
+    : undefined;
+  const once = (change: ComplianceChange, run: () => Promise<void>): Promise<unknown> =>
+    idempotentRun ? idempotentRun(dedupKeyOf(change), run) : run();
+
+  const publish = async (message: AlertMessage, members: number): Promise<void> => {
+    const messageId = await publisher.publish(message);
+    logger.info('Alert sent', {
+      subject: message.subject,
+      alertType: message.attributes.alertType,
+      transitions: members,
+      messageId,
+    });
+  };
+
+  const sendOne = async (transition: Transition): Promise<void> => {
+    const { record, uri } = (await options.evidence?.read(transition.change)) ?? {};
+    await publish(transitionMessage(transition, reasonOf(transition.change, record, uri)), 1);
+  };
+
+  const sendGroup = async (
+    _group: string,
+    members: readonly Transition[],
+  ): Promise<(Error | undefined)[]> => {
+    const first = members[0];
+    if (first && members.length > digestAbove) {
+      const { change, rule } = first;
+      const message = digestMessage(
+        {
+          rule,
+          accountId: change.accountId,
+          region: change.region,
+          configRuleName: change.configRuleName,
+        },
+        members,
+      );
+      await publish(message, members.length);
+      return members.map(() => undefined);
+    }
+    const results = await Promise.allSettled(members.map(sendOne));
+    return results.map((result) =>
+      result.status === 'fulfilled' ? undefined : (result.reason as Error),
+    );
+  };
+
+  /** Which records carry a transition to alert on; everything else is logged here and dropped. */
+  const plan = async (records: readonly SQSRecord[]): Promise<Map<string, Transition>> => {
+    const planned = new Map<string, Transition>();
+    const seen = new Set<string>();
+    const matcher = await options.suppressions?.(now());
+    for (const record of records) {
+      const where = { messageId: record.messageId };
+      let parsed: ReturnType<typeof parseComplianceEvent>;
+      try {
+        parsed = parseComplianceEvent(record.body, ruleIds);
+      } catch (error) {
+        // Retrying cannot repair it: drop it, loudly.
+        logger.error('Dropping a malformed event', {
+          ...where,
+          errorName: error instanceof InvalidEventError ? error.name : 'Error',
+          errorMessage: (error as Error).message,
+          body: record.body.slice(0, 1_000),
+        });
+        continue;
+      }
+      if (parsed.kind === 'foreign') {
+        logger.warn('Dropping an event that is not for vpce-guard', {
+          ...where,
+          reason: parsed.reason,
+        });
+        continue;
+      }
+      const { change } = parsed;
+      const context = {
+        ...where,
+        configRuleName: change.configRuleName,
+        resourceId: change.resourceId,
+        accountId: change.accountId,
+        complianceType: change.newState,
+        previousComplianceType: change.oldState,
+      };
+      const kind = transitionOf(change);
+      const rule = rules.find((candidate) => candidate.id === change.ruleId);
+      if (!kind || !rule) {
+        logger.debug('No alert: compliance did not change in a way that needs one', context);
+        continue;
+      }
+      const mark = matcher?.match({
+        ruleId: change.ruleId,
+        resourceId: change.resourceId,
+        accountId: change.accountId,
+        region: change.region,
+      });
+      if (mark) {
+        logger.info('No alert: the evaluation is suppressed', { ...context, suppression: mark });
+        continue;
+      }
+      const key = JSON.stringify(dedupKeyOf(change));
+      if (seen.has(key)) {
+        logger.info('No alert: the same transition arrived twice in this batch', context);
+        continue;
+      }
+      seen.add(key);
+      planned.set(record.messageId, { change, kind, rule });
+    }
+    return planned;
+  };
+
+  const processBatch = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    if (context) options.idempotency?.config.registerLambdaContext(context);
+    const planned = await plan(event.Records);
+    const outbox = new BatchOutbox<Transition>(sendGroup);
+    for (const transition of planned.values()) outbox.expect(groupOf(transition));
+    const handleRecord = async (record: SQSRecord): Promise<void> => {
+      const transition = planned.get(record.messageId);
+      if (!transition) return;
+      const group = groupOf(transition);
+      let joined = false;
+      try {
+        await once(transition.change, () => {
+          joined = true;
+          return outbox.join(group, transition);
+        });
+      } finally {
+        // Already alerted (the stored result came back without running) or failed before joining.
+        if (!joined) outbox.skip(group);
+      }
+    };
+    return processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+      ...(context ? { context } : {}),
+    });
+  };
+
+  return { processBatch };
+};
+
+export type { IdempotencyOptions, NotifierOptions };
+export { createNotifier, DEFAULT_DIGEST_ABOVE, dedupKeyOf };
