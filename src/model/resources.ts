@@ -72,6 +72,10 @@ interface Subnet extends ResourceBase {
   ipv6CidrBlocks: string[];
   availabilityZone?: string | undefined;
   mapPublicIpOnLaunch: boolean;
+  /** An IPv6-only subnet: no IPv4 block, so only IPv6 routes carry its traffic. */
+  ipv6Native?: boolean | undefined;
+  /** DNS64: IPv4-only names resolve to `64:ff9b::/96` addresses, which reach IPv4 through NAT64. */
+  enableDns64?: boolean | undefined;
 }
 
 /** Where a route sends traffic. `kind` is derived from the target field/id prefix once, here. */
@@ -84,6 +88,7 @@ type RouteTargetKind =
   | 'network-interface'
   | 'transit-gateway'
   | 'vpc-peering'
+  /** A `vpce-` target: a Gateway endpoint (prefix-list route) or a Gateway Load Balancer endpoint. */
   | 'vpc-endpoint'
   | 'virtual-private-gateway'
   | 'carrier-gateway'
@@ -96,6 +101,13 @@ interface RouteTarget {
   id: string;
 }
 
+/**
+ * How a route got into the table (`Origin` in DescribeRouteTables): `CreateRouteTable` for the local
+ * route, `CreateRoute` for static routes (and the routes of Gateway endpoints),
+ * `EnableVgwRoutePropagation` for routes a virtual private gateway propagates.
+ */
+type RouteOrigin = 'CreateRouteTable' | 'CreateRoute' | 'EnableVgwRoutePropagation';
+
 interface Route {
   destinationCidr?: string | undefined;
   destinationIpv6Cidr?: string | undefined;
@@ -103,6 +115,8 @@ interface Route {
   target: RouteTarget;
   /** `blackhole` routes carry no traffic. */
   state: 'active' | 'blackhole';
+  /** Undefined when the source did not record it (then the route counts as static). */
+  origin?: RouteOrigin | undefined;
 }
 
 interface RouteTableAssociation {
@@ -138,6 +152,44 @@ interface VpcEndpoint extends ResourceBase {
   securityGroupIds: string[];
   privateDnsEnabled: boolean;
   ownerId?: string | undefined;
+  /**
+   * Which address families the endpoint carries (`IpAddressType`). Gateway endpoints are `ipv4`
+   * (the default, also when a source leaves it out) or `dualstack`; Interface endpoints may be
+   * `ipv6` too.
+   */
+  ipAddressType?: EndpointIpAddressType | undefined;
+}
+
+type EndpointIpAddressType = 'ipv4' | 'dualstack' | 'ipv6';
+
+/**
+ * A managed prefix list (`AWS::EC2::PrefixList`, or DescribeManagedPrefixLists +
+ * GetManagedPrefixListEntries). AWS-managed lists are named after their service
+ * (`com.amazonaws.us-east-1.s3`); their entries are the service's public address ranges, which is
+ * what a Gateway endpoint's `pl-… → vpce-…` route matches. Not a `Resource`: no rule evaluates it.
+ */
+interface PrefixList {
+  id: string;
+  name?: string | undefined;
+  addressFamily?: 'IPv4' | 'IPv6' | undefined;
+  ownerId?: string | undefined;
+  cidrs: string[];
+}
+
+/** What DescribeVpcEndpointServices says about a service an endpoint connects to. */
+interface EndpointServiceDetails {
+  serviceName: string;
+  /** `VpcEndpointPolicySupported`: false for services whose endpoints take no policy. */
+  policySupported?: boolean | undefined;
+  /** `amazon` for AWS services; an account id for customer (PrivateLink) services. */
+  owner?: string | undefined;
+}
+
+interface SecurityGroupRef {
+  groupId: string;
+  userId?: string | undefined;
+  vpcId?: string | undefined;
+  vpcPeeringConnectionId?: string | undefined;
 }
 
 interface SecurityGroupRule {
@@ -148,7 +200,11 @@ interface SecurityGroupRule {
   ipv4Ranges: { cidr: string; description?: string | undefined }[];
   ipv6Ranges: { cidr: string; description?: string | undefined }[];
   prefixListIds: string[];
-  groupRefs: { groupId: string; userId?: string | undefined }[];
+  /**
+   * Source security groups. A pair naming `vpcId` or `vpcPeeringConnectionId` references a group in
+   * another VPC (peering, or a transit gateway with security-group referencing).
+   */
+  groupRefs: SecurityGroupRef[];
 }
 
 interface SecurityGroup extends ResourceBase {
@@ -193,19 +249,24 @@ const refKey = (ref: ResourceRef): string => `${ref.type}|${ref.id}`;
 
 export type {
   Bucket,
+  EndpointIpAddressType,
+  EndpointServiceDetails,
   NatGateway,
   PolicySource,
+  PrefixList,
   PublicAccessBlock,
   Resource,
   ResourceOf,
   ResourceRef,
   ResourceType,
   Route,
+  RouteOrigin,
   RouteTable,
   RouteTableAssociation,
   RouteTarget,
   RouteTargetKind,
   SecurityGroup,
+  SecurityGroupRef,
   SecurityGroupRule,
   Subnet,
   Vpc,

@@ -1,11 +1,14 @@
 import { ConfigItemParseError } from '../errors.js';
 import {
+  type EndpointIpAddressType,
   isResourceType,
   type PolicySource,
+  type PrefixList,
   type PublicAccessBlock,
   type Resource,
   type ResourceType,
   type Route,
+  type RouteOrigin,
   type RouteTarget,
   type SecurityGroupRule,
   type VpcEndpointType,
@@ -44,6 +47,8 @@ interface ConfigItem {
   region?: string | undefined;
   /** Absent for deleted or not-recorded items and for types vpce-guard does not model. */
   resource?: Resource | undefined;
+  /** An `AWS::EC2::PrefixList` item: read for route analysis, never evaluated itself. */
+  prefixList?: PrefixList | undefined;
 }
 
 interface ItemMeta {
@@ -174,6 +179,19 @@ const routeTargetOf = (route: Json): RouteTarget => {
   return { kind: 'unknown', id: gatewayId };
 };
 
+const ROUTE_ORIGINS: readonly RouteOrigin[] = [
+  'CreateRouteTable',
+  'CreateRoute',
+  'EnableVgwRoutePropagation',
+];
+
+/** `origin` is a string in recorded items; Select results and some exporters lower-case it. */
+const routeOriginOf = (route: Json): RouteOrigin | undefined => {
+  const raw = field(route, 'origin');
+  const text = isRecord(raw) ? str(raw, 'value') : typeof raw === 'string' ? raw : undefined;
+  return ROUTE_ORIGINS.find((origin) => origin.toLowerCase() === text?.toLowerCase());
+};
+
 const routesOf = (configuration: Json, ctx: ParseContext): Route[] =>
   objectsOf(configuration, 'routes', ctx).map((route) => ({
     destinationCidr: str(route, 'destinationCidrBlock'),
@@ -181,6 +199,7 @@ const routesOf = (configuration: Json, ctx: ParseContext): Route[] =>
     destinationPrefixListId: str(route, 'destinationPrefixListId'),
     target: routeTargetOf(route),
     state: stateOf(route) === 'blackhole' ? 'blackhole' : 'active',
+    origin: routeOriginOf(route),
   }));
 
 const PROTOCOL_NAMES: Record<string, string> = {
@@ -222,7 +241,16 @@ const permissionsOf = (configuration: Json, name: string, ctx: ParseContext): Se
       }),
       groupRefs: objectsOf(permission, 'userIdGroupPairs', ctx).flatMap((pair) => {
         const groupId = str(pair, 'groupId');
-        return groupId ? [{ groupId, userId: str(pair, 'userId') }] : [];
+        return groupId
+          ? [
+              {
+                groupId,
+                userId: str(pair, 'userId'),
+                vpcId: str(pair, 'vpcId'),
+                vpcPeeringConnectionId: str(pair, 'vpcPeeringConnectionId'),
+              },
+            ]
+          : [];
       }),
     };
   });
@@ -308,6 +336,11 @@ const endpointTypeOf = (value: string | undefined, ctx: ParseContext): VpcEndpoi
   return match;
 };
 
+const ipAddressTypeOf = (value: string | undefined): EndpointIpAddressType | undefined => {
+  const lower = value?.toLowerCase();
+  return lower === 'ipv4' || lower === 'dualstack' || lower === 'ipv6' ? lower : undefined;
+};
+
 const requireString = (obj: Json, name: string, ctx: ParseContext): string => {
   const value = str(obj, name);
   if (!value) throw new ConfigItemParseError(`configuration.${name} is missing`, ctx);
@@ -373,6 +406,8 @@ const resourceFromConfiguration = (
         ipv6CidrBlocks: ipv6BlocksOf(configuration, ctx),
         availabilityZone: str(configuration, 'availabilityZone'),
         mapPublicIpOnLaunch: bool(configuration, 'mapPublicIpOnLaunch'),
+        ipv6Native: bool(configuration, 'ipv6Native'),
+        enableDns64: bool(configuration, 'enableDns64'),
       };
     case 'AWS::EC2::RouteTable':
       return {
@@ -410,6 +445,7 @@ const resourceFromConfiguration = (
         }),
         privateDnsEnabled: bool(configuration, 'privateDnsEnabled'),
         ownerId: str(configuration, 'ownerId'),
+        ipAddressType: ipAddressTypeOf(str(configuration, 'ipAddressType')),
       };
     case 'AWS::EC2::SecurityGroup':
       return {
@@ -452,6 +488,27 @@ const resourceFromConfiguration = (
       };
     }
   }
+};
+
+const PREFIX_LIST_TYPE = 'AWS::EC2::PrefixList';
+
+/**
+ * An `AWS::EC2::PrefixList` configuration (the CloudFormation-registry shape: `PrefixListId`,
+ * `PrefixListName`, `AddressFamily`, `Entries[{Cidr}]`; camelCase spellings read too).
+ */
+const prefixListFromConfiguration = (id: string, configuration: Json, ctx: ParseContext) => {
+  const family = str(configuration, 'addressFamily')?.toLowerCase();
+  const prefixList: PrefixList = {
+    id: str(configuration, 'prefixListId') ?? id,
+    name: str(configuration, 'prefixListName'),
+    addressFamily: family === 'ipv4' ? 'IPv4' : family === 'ipv6' ? 'IPv6' : undefined,
+    ownerId: str(configuration, 'ownerId'),
+    cidrs: objectsOf(configuration, 'entries', ctx).flatMap((entry) => {
+      const cidr = str(entry, 'cidr');
+      return cidr ? [cidr] : [];
+    }),
+  };
+  return prefixList;
 };
 
 const timeString = (value: unknown): string | undefined => {
@@ -510,12 +567,18 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
     region: str(raw, 'awsRegion'),
   };
   const recorded = status === 'OK' || status === 'ResourceDiscovered';
-  if (!recorded || !isResourceType(resourceType)) return item;
+  const prefixList = resourceType === PREFIX_LIST_TYPE;
+  if (!recorded || !(isResourceType(resourceType) || prefixList)) return item;
 
   const configuration = decodeJson(field(raw, 'configuration'), 'configuration', ctx);
   if (!isRecord(configuration)) {
     throw new ConfigItemParseError('configuration is missing or not an object', ctx);
   }
+  if (prefixList) {
+    item.prefixList = prefixListFromConfiguration(resourceId, configuration, ctx);
+    return item;
+  }
+  if (!isResourceType(resourceType)) return item;
   const supplementary = decodeSupplementary(field(raw, 'supplementaryConfiguration'), ctx);
   try {
     item.resource = resourceFromConfiguration(
@@ -539,4 +602,10 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
 };
 
 export type { ConfigItem, ItemMeta, ItemStatus };
-export { ITEM_STATUSES, parseConfigurationItem, resourceFromConfiguration };
+export {
+  ITEM_STATUSES,
+  PREFIX_LIST_TYPE,
+  parseConfigurationItem,
+  prefixListFromConfiguration,
+  resourceFromConfiguration,
+};

@@ -3,6 +3,7 @@ import { ConfigItemParseError, SnapshotError } from '../errors.js';
 import {
   type Bucket,
   type NatGateway,
+  type PrefixList,
   type Resource,
   type ResourceOf,
   type ResourceType,
@@ -14,7 +15,7 @@ import {
   type VpcEndpoint,
 } from '../model/resources.js';
 import { type ConfigItem, parseConfigurationItem } from './config-item.js';
-import type { AccountView } from './view.js';
+import type { AccountView, PrefixListSelector } from './view.js';
 
 /** An item the snapshot holds but could not read; the CLI reports these instead of dropping them. */
 interface SkippedItem {
@@ -63,13 +64,16 @@ class SnapshotView implements AccountView {
   private readonly endpointsByVpc: Map<string, VpcEndpoint[]>;
   private readonly natsByVpc: Map<string, NatGateway[]>;
   private readonly endpointsByGroup = new Map<string, VpcEndpoint[]>();
+  private readonly prefixListItems: PrefixList[];
 
   private constructor(
     resources: Resource[],
     items: ConfigItem[],
     skipped: SkippedItem[],
     gone: GoneItem[],
+    prefixLists: PrefixList[] = [],
   ) {
+    this.prefixListItems = prefixLists;
     this.items = items;
     this.skipped = skipped;
     this.gone = gone;
@@ -139,11 +143,15 @@ class SnapshotView implements AccountView {
             },
           ],
     );
-    return new SnapshotView(resources, items, skipped, gone);
+    const prefixLists = newest.flatMap((item) => (item.prefixList ? [item.prefixList] : []));
+    return new SnapshotView(resources, items, skipped, gone, prefixLists);
   }
 
-  static fromResources(resources: readonly Resource[]): SnapshotView {
-    return new SnapshotView([...resources], [], [], []);
+  static fromResources(
+    resources: readonly Resource[],
+    prefixLists: readonly PrefixList[] = [],
+  ): SnapshotView {
+    return new SnapshotView([...resources], [], [], [], [...prefixLists]);
   }
 
   resources(): Resource[] {
@@ -195,6 +203,20 @@ class SnapshotView implements AccountView {
 
   async bucket(name: string): Promise<Bucket | undefined> {
     return this.get('AWS::S3::Bucket', name);
+  }
+
+  async prefixLists(selector: PrefixListSelector): Promise<PrefixList[]> {
+    const ids = new Set(selector.ids ?? []);
+    const names = new Set(selector.names ?? []);
+    return this.prefixListItems.filter(
+      (list) => ids.has(list.id) || (list.name !== undefined && names.has(list.name)),
+    );
+  }
+
+  async routeTablesRoutingTo(targetId: string): Promise<RouteTable[]> {
+    return this.all('AWS::EC2::RouteTable').filter((table) =>
+      table.routes.some((route) => route.target.id === targetId),
+    );
   }
 }
 

@@ -1,6 +1,8 @@
 import type {
   Bucket,
+  EndpointServiceDetails,
   NatGateway,
+  PrefixList,
   ResourceOf,
   ResourceType,
   RouteTable,
@@ -30,6 +32,39 @@ interface AccountView {
   /** Interface endpoints that use a security group (for re-evaluation when the group changes). */
   endpointsUsingSecurityGroup(groupId: string): Promise<VpcEndpoint[]>;
   bucket(name: string): Promise<Bucket | undefined>;
+  /**
+   * Resources of a type that `list` left out because reading them failed (live views only): each
+   * still ends with one evaluation (permanent) or is named as unjudged (transient).
+   */
+  readFailures?(type: ResourceType): readonly ResourceReadFailure[];
+  /**
+   * Managed prefix lists by id or by name (`com.amazonaws.us-east-1.s3`), with their entries.
+   * Lists the source does not know are missing from the result. Optional: a view without it knows
+   * no list, and route analysis reports what it could not verify.
+   */
+  prefixLists?(selector: PrefixListSelector): Promise<PrefixList[]>;
+  /**
+   * Route tables with a route whose target is `targetId` (a `vpce-…`, `nat-…`, ...), so a deleted
+   * target whose last configuration is unknown still re-evaluates the tables that route to it.
+   */
+  routeTablesRoutingTo?(targetId: string): Promise<RouteTable[]>;
+  /** What the service behind an endpoint supports (DescribeVpcEndpointServices); undefined: unknown. */
+  endpointServiceDetails?(serviceName: string): Promise<EndpointServiceDetails | undefined>;
 }
 
-export type { AccountView };
+interface PrefixListSelector {
+  ids?: readonly string[] | undefined;
+  names?: readonly string[] | undefined;
+}
+
+/** One resource a view listed but could not read. */
+interface ResourceReadFailure {
+  type: ResourceType;
+  id: string;
+  /** Why, naming the IAM action (`s3:GetBucketPolicy on bucket b failed (InvalidRequest: …)`). */
+  reason: string;
+  /** Throttling, 5xx or transport errors that outlived the retries: a later run may succeed. */
+  transient: boolean;
+}
+
+export type { AccountView, PrefixListSelector, ResourceReadFailure };

@@ -1,0 +1,172 @@
+import type { Route } from '../model/resources.js';
+import { type IpVersion, parseCidr } from './cidr.js';
+
+/**
+ * The VPC router's choice among a table's routes, as AWS documents it ("How route priority works"):
+ * the longest prefix wins; at equal length static routes win over prefix-list routes, which win
+ * over propagated ones. IPv4 and IPv6 are decided independently. A prefix-list route behaves as one
+ * route per entry of the list, each with the entry's own length.
+ *
+ * Blackhole routes take no part: whether the router drops or falls through to the next-longest
+ * route is not documented, and assuming it falls through never hides a path out of the VPC.
+ */
+
+type RouteClass = 'static' | 'prefix-list' | 'propagated';
+
+const CLASS_RANK: Record<RouteClass, number> = { static: 0, 'prefix-list': 1, propagated: 2 };
+
+/** One destination of one route: a CIDR route, or one entry of a prefix-list route. */
+interface RouteEntry {
+  route: Route;
+  /** The CIDR this entry matches (for a prefix-list route, the list entry). */
+  cidr: string;
+  prefix: number;
+  routeClass: RouteClass;
+  first: bigint;
+  last: bigint;
+}
+
+/** A stretch of addresses that one route decides (or none: no route, traffic is dropped). */
+interface RoutePiece {
+  first: bigint;
+  last: bigint;
+  entry?: RouteEntry | undefined;
+  /**
+   * Other routes at the same length and class with another target. AWS picks one of two
+   * prefix-list routes with overlapping entries at random (and then sticks to it); the piece names
+   * the conservative pick in `entry` and the others here.
+   */
+  alsoPossible: RouteEntry[];
+}
+
+/** The CIDRs of a prefix list by id; `undefined` when the source does not know them. */
+type PrefixListLookup = (prefixListId: string) => readonly string[] | undefined;
+
+const BITS: Record<IpVersion, number> = { 4: 32, 6: 128 };
+
+const routeClassOf = (route: Route): RouteClass => {
+  if (route.destinationPrefixListId) return 'prefix-list';
+  return route.origin === 'EnableVgwRoutePropagation' ? 'propagated' : 'static';
+};
+
+const entryOf = (
+  route: Route,
+  text: string,
+  version: IpVersion,
+  routeClass: RouteClass,
+): RouteEntry | undefined => {
+  const cidr = parseCidr(text);
+  if (!cidr || cidr.version !== version) return undefined;
+  const size = 1n << BigInt(BITS[version] - cidr.prefix);
+  return {
+    route,
+    cidr: text,
+    prefix: cidr.prefix,
+    routeClass,
+    first: cidr.network,
+    last: cidr.network + size - 1n,
+  };
+};
+
+interface ExpandedRoutes {
+  entries: RouteEntry[];
+  /** Active prefix-list routes whose entries the source does not know. */
+  unresolved: Route[];
+}
+
+/** The active routes of a family as entries; prefix-list routes expand to their entries. */
+const expandRoutes = (
+  routes: readonly Route[],
+  version: IpVersion,
+  prefixLists: PrefixListLookup,
+): ExpandedRoutes => {
+  const entries: RouteEntry[] = [];
+  const unresolved: Route[] = [];
+  for (const route of routes) {
+    if (route.state !== 'active') continue;
+    const routeClass = routeClassOf(route);
+    if (route.destinationPrefixListId) {
+      const cidrs = prefixLists(route.destinationPrefixListId);
+      if (cidrs === undefined) {
+        unresolved.push(route);
+        continue;
+      }
+      for (const cidr of cidrs) {
+        const entry = entryOf(route, cidr, version, routeClass);
+        if (entry) entries.push(entry);
+      }
+      continue;
+    }
+    const destination = version === 4 ? route.destinationCidr : route.destinationIpv6Cidr;
+    const entry = destination ? entryOf(route, destination, version, routeClass) : undefined;
+    if (entry) entries.push(entry);
+  }
+  return { entries, unresolved };
+};
+
+/**
+ * Orders entries so that the first one containing an address is the one AWS uses. Within a tie
+ * AWS leaves open, a target that is not a VPC endpoint comes first: the verdict must hold whichever
+ * way AWS chose.
+ */
+const byPriority = (a: RouteEntry, b: RouteEntry): number =>
+  b.prefix - a.prefix ||
+  CLASS_RANK[a.routeClass] - CLASS_RANK[b.routeClass] ||
+  Number(a.route.target.kind === 'vpc-endpoint') - Number(b.route.target.kind === 'vpc-endpoint') ||
+  a.route.target.id.localeCompare(b.route.target.id);
+
+const contains = (entry: RouteEntry, address: bigint): boolean =>
+  entry.first <= address && address <= entry.last;
+
+const sameTarget = (a: RouteEntry, b: RouteEntry): boolean =>
+  a.route.target.kind === b.route.target.kind && a.route.target.id === b.route.target.id;
+
+/**
+ * Splits `[first, last]` into the stretches that one route decides. Between two consecutive
+ * boundaries of any entry the set of matching entries cannot change, so deciding each stretch at
+ * its first address decides every address of it.
+ */
+const routePieces = (entries: readonly RouteEntry[], first: bigint, last: bigint): RoutePiece[] => {
+  const relevant = entries.filter((entry) => entry.last >= first && entry.first <= last);
+  const ordered = [...relevant].sort(byPriority);
+  const bounds = new Set<bigint>([first]);
+  for (const entry of relevant) {
+    if (entry.first > first) bounds.add(entry.first);
+    if (entry.last < last) bounds.add(entry.last + 1n);
+  }
+  const starts = [...bounds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const pieces: RoutePiece[] = [];
+  for (const [index, start] of starts.entries()) {
+    const end = (starts[index + 1] ?? last + 1n) - 1n;
+    const matching = ordered.filter((entry) => contains(entry, start));
+    const entry = matching[0];
+    const alsoPossible = entry
+      ? matching.filter(
+          (other) =>
+            other !== entry &&
+            other.prefix === entry.prefix &&
+            other.routeClass === entry.routeClass &&
+            !sameTarget(other, entry),
+        )
+      : [];
+    const previous = pieces.at(-1);
+    if (
+      previous &&
+      previous.entry?.route === entry?.route &&
+      previous.alsoPossible.length === 0 &&
+      alsoPossible.length === 0
+    ) {
+      previous.last = end;
+    } else {
+      pieces.push({ first: start, last: end, entry, alsoPossible });
+    }
+  }
+  return pieces;
+};
+
+/** The entry the router uses for one address (the first piece of a one-address range). */
+const routeForAddress = (entries: readonly RouteEntry[], address: bigint): RouteEntry | undefined =>
+  routePieces(entries, address, address)[0]?.entry;
+
+export type { ExpandedRoutes, PrefixListLookup, RouteClass, RouteEntry, RoutePiece };
+export { BITS, byPriority, CLASS_RANK, expandRoutes, routeClassOf, routeForAddress, routePieces };

@@ -1,0 +1,378 @@
+import type { PrefixList, Route, RouteTable, VpcEndpoint } from '../model/resources.js';
+import { type IpVersion, parseCidr } from './cidr.js';
+import { type Hop, type HopContext, hopOf, NAT64_PREFIX } from './hops.js';
+import { BITS, expandRoutes, type RouteEntry, routePieces } from './route-decision.js';
+import { matchesService, parseServiceName } from './service-name.js';
+
+/**
+ * Where one table sends one service's traffic of one address family. The service's addresses are
+ * the entries of its AWS-managed prefix list (`com.amazonaws.<region>.<service>`) when the source
+ * knows them; otherwise every public address is a candidate, and a specific public route that could
+ * outrank the endpoint's prefix-list route can only be reported as unverified.
+ */
+
+/** Outcome of one stretch of the service's addresses. */
+type LegKind =
+  | 'endpoint'
+  | 'egress'
+  | 'internet'
+  /** No route (or only blackholes): the traffic is dropped. */
+  | 'dropped'
+  | 'local'
+  /** A route that might carry part of the service; its addresses are not known. */
+  | 'unverified';
+
+interface Leg {
+  kind: LegKind;
+  route?: Route | undefined;
+  hop?: Hop | undefined;
+  /** The route's destination as written (CIDR or prefix list id). */
+  destination: string;
+  /** Routes AWS may use instead (same length and class, AWS picks one). */
+  alsoPossible: string[];
+}
+
+interface ServicePath {
+  service: string;
+  version: IpVersion;
+  /** The service's addresses came from its prefix list. */
+  addressesKnown: boolean;
+  legs: Leg[];
+  /** The usable Gateway endpoint of the service for this family, if any. */
+  endpoint?: VpcEndpoint | undefined;
+  /** An Interface endpoint accepted in place of a Gateway endpoint. */
+  interfaceEndpoint?: VpcEndpoint | undefined;
+}
+
+type PathOutcome = 'endpoint' | 'egress' | 'unverified' | 'internet' | 'none';
+
+interface ServicePathInput {
+  table: RouteTable;
+  service: string;
+  version: IpVersion;
+  region?: string | undefined;
+  endpoints: readonly VpcEndpoint[];
+  natGateways: HopContext['natGateways'];
+  prefixLists: readonly PrefixList[];
+  /** The served subnets resolve IPv4-only names to `64:ff9b::/96` (DNS64). */
+  nat64: boolean;
+  acceptInterfaceEndpoints: boolean;
+}
+
+/**
+ * A route no broader than this may outrank an entry of a service's prefix list; broader routes
+ * never can, since no AWS service range is that wide (the largest AWS allocations are /10s).
+ */
+const MIN_SERVICE_PREFIX: Record<IpVersion, number> = { 4: 8, 6: 16 };
+
+/** IPv4 ranges that are never a public service address (RFC 6890 special-purpose blocks). */
+const NON_PUBLIC_V4 = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/3',
+];
+
+interface Range {
+  first: bigint;
+  last: bigint;
+  known: boolean;
+  /** Traffic to these addresses can match the Gateway endpoint's route (not NAT64 addresses). */
+  endpointCarries: boolean;
+}
+
+const rangeOfCidr = (text: string): { first: bigint; last: bigint; prefix: number } | undefined => {
+  const cidr = parseCidr(text);
+  if (!cidr) return undefined;
+  const size = 1n << BigInt(BITS[cidr.version] - cidr.prefix);
+  return { first: cidr.network, last: cidr.network + size - 1n, prefix: cidr.prefix };
+};
+
+/** Public IPv4 space as ranges: everything between the special-purpose blocks. */
+const publicV4 = (): Range[] => {
+  const blocks = NON_PUBLIC_V4.flatMap((text) => rangeOfCidr(text) ?? []).sort((a, b) =>
+    a.first < b.first ? -1 : 1,
+  );
+  const ranges: Range[] = [];
+  let next = 0n;
+  for (const block of blocks) {
+    if (block.first > next) {
+      ranges.push({ first: next, last: block.first - 1n, known: false, endpointCarries: true });
+    }
+    if (block.last + 1n > next) next = block.last + 1n;
+  }
+  const end = (1n << 32n) - 1n;
+  if (next <= end) ranges.push({ first: next, last: end, known: false, endpointCarries: true });
+  return ranges;
+};
+
+const publicSpace = (version: IpVersion): Range[] => {
+  if (version === 4) return publicV4();
+  const unicast = rangeOfCidr('2000::/3');
+  return unicast ? [{ ...unicast, known: false, endpointCarries: true }] : [];
+};
+
+const carriesFamily = (endpoint: VpcEndpoint, version: IpVersion): boolean => {
+  const type = endpoint.ipAddressType ?? 'ipv4';
+  return version === 4 ? type !== 'ipv6' : type !== 'ipv4';
+};
+
+const isAvailable = (endpoint: VpcEndpoint): boolean =>
+  endpoint.state.toLowerCase() === 'available';
+
+/** The AWS-managed list named after the service in this region (`com.amazonaws.<region>.s3`). */
+const servicePrefixLists = (
+  prefixLists: readonly PrefixList[],
+  service: string,
+  region: string | undefined,
+): PrefixList[] =>
+  prefixLists.filter((list) => {
+    if (!list.name) return false;
+    const parsed = parseServiceName(list.name);
+    return (
+      parsed.origin === 'aws' &&
+      matchesService(list.name, service) &&
+      (region === undefined || parsed.region === region)
+    );
+  });
+
+const cidrsOfFamily = (list: PrefixList, version: IpVersion): string[] =>
+  list.cidrs.filter((cidr) => parseCidr(cidr)?.version === version);
+
+/** Whether a list may hold entries of the family (its declared family, or any entry). */
+const listCovers = (list: PrefixList, version: IpVersion): boolean =>
+  list.addressFamily
+    ? list.addressFamily === (version === 4 ? 'IPv4' : 'IPv6')
+    : cidrsOfFamily(list, version).length > 0;
+
+/** Maps an IPv4 CIDR into the NAT64 prefix (`64:ff9b::a.b.c.d/96+n`). */
+const nat64Range = (v4: string): Range | undefined => {
+  const inner = rangeOfCidr(v4);
+  const outer = rangeOfCidr(NAT64_PREFIX);
+  if (!inner || !outer || parseCidr(v4)?.version !== 4) return undefined;
+  return {
+    first: outer.first + inner.first,
+    last: outer.first + inner.last,
+    known: true,
+    endpointCarries: false,
+  };
+};
+
+const legOf = (
+  kind: LegKind,
+  entry: RouteEntry | undefined,
+  context: HopContext,
+  alsoPossible: readonly RouteEntry[] = [],
+): Leg => ({
+  kind,
+  route: entry?.route,
+  hop: entry ? hopOf(entry.route, context) : undefined,
+  destination: entry
+    ? (entry.route.destinationPrefixListId ??
+      entry.route.destinationCidr ??
+      entry.route.destinationIpv6Cidr ??
+      entry.cidr)
+    : '',
+  alsoPossible: alsoPossible.map(
+    (other) => `${other.route.destinationPrefixListId ?? other.cidr} → ${other.route.target.id}`,
+  ),
+});
+
+/** Collapses legs that name the same route and kind, keeping the first order. */
+const distinctLegs = (legs: readonly Leg[]): Leg[] => {
+  const seen = new Map<string, Leg>();
+  for (const leg of legs) {
+    const key = `${leg.kind}|${leg.destination}|${leg.route?.target.id ?? ''}`;
+    const known = seen.get(key);
+    if (known) known.alsoPossible = [...new Set([...known.alsoPossible, ...leg.alsoPossible])];
+    else seen.set(key, { ...leg, alsoPossible: [...leg.alsoPossible] });
+  }
+  return [...seen.values()];
+};
+
+/**
+ * The routes as the router sees them for this service: routes to Gateway endpoints that are not
+ * `available` or do not carry the family carry nothing; an endpoint that lists the table but whose
+ * route the source left out still counts (sources disagree on which of the two they record).
+ */
+const effectiveRoutes = (
+  table: RouteTable,
+  version: IpVersion,
+  endpoint: VpcEndpoint | undefined,
+  serviceListId: string | undefined,
+  gateways: readonly VpcEndpoint[],
+): Route[] => {
+  const routes = table.routes.filter((route) => {
+    if (route.target.kind !== 'vpc-endpoint') return true;
+    const gateway = gateways.find((candidate) => candidate.id === route.target.id);
+    return !gateway || (isAvailable(gateway) && carriesFamily(gateway, version));
+  });
+  if (endpoint && !routes.some((route) => route.target.id === endpoint.id)) {
+    routes.push({
+      destinationPrefixListId: serviceListId ?? `prefix list of ${endpoint.serviceName}`,
+      target: { kind: 'vpc-endpoint', id: endpoint.id },
+      state: 'active',
+      origin: 'CreateRoute',
+    });
+  }
+  return routes;
+};
+
+/** Decides the path of one service and family through one table. */
+const servicePath = (input: ServicePathInput): ServicePath => {
+  const { table, service, version, region, endpoints, prefixLists } = input;
+  const context: HopContext = { endpoints, natGateways: input.natGateways };
+  const ofService = endpoints.filter(
+    (endpoint) => endpoint.vpcId === table.vpcId && matchesService(endpoint.serviceName, service),
+  );
+  const gateways = endpoints.filter((endpoint) => endpoint.endpointType === 'Gateway');
+  const usable = ofService.filter(
+    (endpoint) =>
+      endpoint.endpointType === 'Gateway' &&
+      isAvailable(endpoint) &&
+      carriesFamily(endpoint, version),
+  );
+  const endpoint =
+    usable.find((candidate) => candidate.routeTableIds.includes(table.id)) ??
+    usable.find((candidate) =>
+      table.routes.some((route) => route.state === 'active' && route.target.id === candidate.id),
+    );
+  const interfaceEndpoint = input.acceptInterfaceEndpoints
+    ? ofService.find(
+        (candidate) =>
+          candidate.endpointType === 'Interface' &&
+          isAvailable(candidate) &&
+          candidate.privateDnsEnabled &&
+          carriesFamily(candidate, version),
+      )
+    : undefined;
+
+  const lists = servicePrefixLists(prefixLists, service, region);
+  const serviceList = lists.find((list) => listCovers(list, version)) ?? lists[0];
+  const serviceCidrs =
+    serviceList && listCovers(serviceList, version)
+      ? cidrsOfFamily(serviceList, version)
+      : undefined;
+  const v4List = lists.find((list) => listCovers(list, 4));
+  const lookup = (id: string): readonly string[] | undefined => {
+    const list = prefixLists.find((candidate) => candidate.id === id);
+    if (!list) return undefined;
+    if (listCovers(list, version)) return cidrsOfFamily(list, version);
+    // An endpoint that carries this family through a list recorded for the other one: the
+    // entries of this family are not known.
+    const toEndpoint = table.routes.some(
+      (route) => route.destinationPrefixListId === id && route.target.id === endpoint?.id,
+    );
+    return toEndpoint ? undefined : [];
+  };
+
+  const routes = effectiveRoutes(table, version, endpoint, serviceList?.id, gateways);
+  const { entries, unresolved } = expandRoutes(routes, version, lookup);
+
+  const ranges: Range[] = [];
+  const addressesKnown = serviceCidrs !== undefined && serviceCidrs.length > 0;
+  if (addressesKnown) {
+    for (const cidr of serviceCidrs) {
+      const range = rangeOfCidr(cidr);
+      if (range) ranges.push({ ...range, known: true, endpointCarries: true });
+    }
+  } else {
+    ranges.push(...publicSpace(version));
+  }
+  if (version === 6 && input.nat64) {
+    const v4 = v4List ? cidrsOfFamily(v4List, 4) : [];
+    const mapped = v4.flatMap((cidr) => nat64Range(cidr) ?? []);
+    const whole = rangeOfCidr(NAT64_PREFIX);
+    if (mapped.length > 0) ranges.push(...mapped);
+    else if (whole) ranges.push({ ...whole, known: false, endpointCarries: false });
+  }
+
+  // The service endpoint's own route when its entries are unknown: it outranks every route too
+  // broad to compete with a service range, wherever the endpoint can carry the traffic.
+  const endpointUnresolved =
+    endpoint !== undefined && unresolved.some((route) => route.target.id === endpoint.id);
+
+  const legs: Leg[] = [];
+  for (const range of ranges) {
+    for (const piece of routePieces(entries, range.first, range.last)) {
+      const { entry } = piece;
+      const hop = entry ? hopOf(entry.route, context) : undefined;
+      const broad = entry === undefined || entry.prefix < MIN_SERVICE_PREFIX[version];
+      if (!range.known && range.endpointCarries && endpointUnresolved && broad) {
+        const route = routes.find((candidate) => candidate.target.id === endpoint?.id);
+        legs.push({
+          kind: 'endpoint',
+          route,
+          hop: route ? hopOf(route, context) : undefined,
+          destination: route?.destinationPrefixListId ?? '',
+          alsoPossible: [],
+        });
+        continue;
+      }
+      if (!entry || !hop) {
+        legs.push(legOf('dropped', undefined, context));
+        continue;
+      }
+      const isServiceEndpoint =
+        hop.hopClass === 'gateway-endpoint' && entry.route.target.id === endpoint?.id;
+      if (isServiceEndpoint) {
+        legs.push(legOf('endpoint', entry, context, piece.alsoPossible));
+        continue;
+      }
+      if (hop.hopClass === 'local' || hop.hopClass === 'gateway-endpoint') {
+        // Another service's endpoint route cannot hold this service's addresses.
+        legs.push(legOf(hop.hopClass === 'local' ? 'local' : 'dropped', entry, context));
+        continue;
+      }
+      const definite = range.known || broad;
+      const kind: LegKind = !definite
+        ? 'unverified'
+        : hop.hopClass === 'internet-gateway'
+          ? 'internet'
+          : 'egress';
+      legs.push(legOf(kind, entry, context, piece.alsoPossible));
+    }
+  }
+  // Prefix-list routes of unknown entries out of the VPC may hold some of the service's addresses.
+  for (const route of unresolved) {
+    const hop = hopOf(route, context);
+    if (hop.hopClass === 'gateway-endpoint' || hop.hopClass === 'local') continue;
+    legs.push({
+      kind: 'unverified',
+      route,
+      hop,
+      destination: route.destinationPrefixListId ?? '',
+      alsoPossible: [],
+    });
+  }
+  return {
+    service,
+    version,
+    addressesKnown,
+    legs: distinctLegs(legs),
+    endpoint,
+    interfaceEndpoint,
+  };
+};
+
+/** The verdict-relevant summary of a path: the worst thing any of its legs does. */
+const pathOutcome = (path: ServicePath): PathOutcome => {
+  const kinds = new Set(path.legs.map((leg) => leg.kind));
+  if (path.interfaceEndpoint && !kinds.has('internet')) return 'endpoint';
+  if (kinds.has('egress')) return 'egress';
+  if (kinds.has('internet')) return 'internet';
+  if (kinds.has('unverified')) return 'unverified';
+  return kinds.has('endpoint') ? 'endpoint' : 'none';
+};
+
+export type { Leg, LegKind, PathOutcome, ServicePath, ServicePathInput };
+export { carriesFamily, isAvailable, MIN_SERVICE_PREFIX, pathOutcome, servicePath };
