@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Tests that spawn bin/vpce-guard.js need the compiled CLI current (see bin/build.js).
+    globalSetup: ['test/helpers/build-cli.ts'],
     projects: [
       {
         extends: true,
