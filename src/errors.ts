@@ -51,6 +51,22 @@ class EvaluationDeliveryError extends VpceGuardError {
 /** SNS did not accept an alert; the SQS messages behind it are retried, then dead-lettered. */
 class AlertDeliveryError extends VpceGuardError {}
 
+/**
+ * An invocation delivered what it judged but left resources without a verdict (reads that failed
+ * transiently after the retries, or the Lambda deadline); failing makes AWS Config retry them.
+ */
+class UnjudgedResourcesError extends VpceGuardError {
+  readonly resources: readonly { type: string; id: string }[];
+  constructor(
+    message: string,
+    resources: readonly { type: string; id: string }[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.resources = resources;
+  }
+}
+
 /** A snapshot file that is missing, not JSON, or not a Config snapshot. */
 class SnapshotError extends VpceGuardError {}
 
@@ -86,6 +102,9 @@ class SuppressionsError extends VpceGuardError {
   }
 }
 
+/** A compliance report cannot be built, read or written (bad input report, failed AWS read). */
+class ReportError extends VpceGuardError {}
+
 /** Deployment settings (stage parameters, derived names) that AWS would reject at deploy time. */
 class DeploymentConfigError extends VpceGuardError {}
 
@@ -98,8 +117,10 @@ export {
   InvalidEventError,
   InvalidParametersError,
   PolicyParseError,
+  ReportError,
   SnapshotError,
   SuppressionsError,
+  UnjudgedResourcesError,
   UsageError,
   VpceGuardError,
 };

@@ -1,0 +1,327 @@
+import { requirementTitle } from '../frameworks/requirements.js';
+import { RULES } from '../rules/index.js';
+import type { AnyRule } from '../rules/rule.js';
+import { diffReports, extendTrend, sinceOf } from './history.js';
+import {
+  type AccountSection,
+  type ComplianceReport,
+  type EvaluationStatus,
+  emptyStatusCounts,
+  evaluationKey,
+  REPORT_SCHEMA,
+  REPORT_SCHEMA_VERSION,
+  type ReportEvaluation,
+  type ReportedEvaluation,
+  type ReportSource,
+  type RequirementSection,
+  type ResourceSection,
+  type RollupStatus,
+  type RuleSection,
+  STATUS_ORDER,
+  type StatusCounts,
+  toSuppressionEntry,
+  worstOf,
+} from './model.js';
+import { type Suppression, SuppressionMatcher } from './suppressions.js';
+
+interface BuildOptions {
+  generatedAt: Date;
+  source: ReportSource;
+  /** The catalogue the report covers; every rule appears, evaluated or not. */
+  rules?: readonly AnyRule[];
+  /**
+   * Accepted risks, matched at `generatedAt`. Absent: suppression marks already on the
+   * evaluations (a scan's JSON) are kept as they are.
+   */
+  suppressions?: readonly Suppression[] | undefined;
+  previous?: ComplianceReport | undefined;
+}
+
+const statusOf = (evaluation: ReportEvaluation): EvaluationStatus =>
+  evaluation.complianceType === 'NON_COMPLIANT' && evaluation.suppressed
+    ? 'SUPPRESSED'
+    : evaluation.complianceType;
+
+/** A rule's (or an account's) status from its evaluation counts. */
+const rollup = (counts: StatusCounts, total: number): RollupStatus => {
+  if (total === 0) return 'INSUFFICIENT_DATA';
+  if (counts.NON_COMPLIANT > 0) return 'NON_COMPLIANT';
+  if (counts.SUPPRESSED > 0) return 'SUPPRESSED';
+  if (counts.COMPLIANT > 0) return 'COMPLIANT';
+  return 'NOT_APPLICABLE';
+};
+
+const requirementOrder = (id: string): (number | string)[] =>
+  id.split(/[.()]/).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+
+const compareRequirementIds = (a: string, b: string): number => {
+  const left = requirementOrder(a);
+  const right = requirementOrder(b);
+  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+    const x = left[index];
+    const y = right[index];
+    if (x === y) continue;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x).localeCompare(String(y));
+  }
+  return 0;
+};
+
+/** Keeps the newest result per key: aggregators and repeated pages can return one twice. */
+const dedupe = (evaluations: readonly ReportEvaluation[]): ReportEvaluation[] => {
+  const byKey = new Map<string, ReportEvaluation>();
+  for (const evaluation of evaluations) {
+    const key = evaluationKey(evaluation);
+    const seen = byKey.get(key);
+    if (!seen || (evaluation.evaluatedAt ?? '') >= (seen.evaluatedAt ?? '')) {
+      byKey.set(key, evaluation);
+    }
+  }
+  return [...byKey.values()];
+};
+
+const buildRules = (
+  rules: readonly AnyRule[],
+  evaluations: readonly ReportedEvaluation[],
+): RuleSection[] => {
+  const counts = new Map<string, StatusCounts>();
+  for (const evaluation of evaluations) {
+    const tally = counts.get(evaluation.ruleId) ?? emptyStatusCounts();
+    tally[evaluation.status] += 1;
+    counts.set(evaluation.ruleId, tally);
+  }
+  const known = rules.map((rule): RuleSection => {
+    const tally = counts.get(rule.id) ?? emptyStatusCounts();
+    const total = Object.values(tally).reduce((sum, count) => sum + count, 0);
+    return {
+      ruleId: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      resourceType: rule.resourceType,
+      remediation: rule.remediation,
+      status: rollup(tally, total),
+      counts: tally,
+      requirements: rule.frameworks.map(
+        (ref: AnyRule['frameworks'][number]) => `${ref.framework} ${ref.id}`,
+      ),
+    };
+  });
+  // Results of rules this version does not know (a newer deployment) are still reported.
+  const foreign = [...counts.entries()]
+    .filter(([ruleId]) => !rules.some((rule) => rule.id === ruleId))
+    .map(([ruleId, tally]): RuleSection => {
+      const first = evaluations.find((evaluation) => evaluation.ruleId === ruleId);
+      return {
+        ruleId,
+        title: ruleId,
+        severity: 'unknown',
+        resourceType: first?.resourceType ?? '',
+        remediation: '',
+        status: rollup(tally, 1),
+        counts: tally,
+        requirements: [],
+      };
+    });
+  return [...known, ...foreign];
+};
+
+const buildRequirements = (
+  rules: readonly AnyRule[],
+  sections: readonly RuleSection[],
+  evaluations: readonly ReportedEvaluation[],
+): RequirementSection[] => {
+  const byRequirement = new Map<string, RequirementSection>();
+  for (const rule of rules) {
+    const status = sections.find((section) => section.ruleId === rule.id)?.status;
+    for (const ref of rule.frameworks as AnyRule['frameworks']) {
+      const id = `${ref.framework} ${ref.id}`;
+      const section = byRequirement.get(id) ?? {
+        framework: ref.framework,
+        id: ref.id,
+        title: requirementTitle(ref.framework, ref.id) ?? ref.id,
+        status: 'INSUFFICIENT_DATA' as RollupStatus,
+        rules: [],
+        failing: [],
+      };
+      section.rules.push({
+        ruleId: rule.id,
+        strength: ref.strength,
+        status: status ?? 'INSUFFICIENT_DATA',
+      });
+      byRequirement.set(id, section);
+    }
+  }
+  const failingByRule = new Map<string, string[]>();
+  for (const evaluation of evaluations) {
+    if (evaluation.status !== 'NON_COMPLIANT') continue;
+    const keys = failingByRule.get(evaluation.ruleId) ?? [];
+    keys.push(evaluation.key);
+    failingByRule.set(evaluation.ruleId, keys);
+  }
+  const sectionsOut = [...byRequirement.values()];
+  for (const section of sectionsOut) {
+    section.status = worstOf(section.rules.map((rule) => rule.status)) ?? 'INSUFFICIENT_DATA';
+    section.failing = section.rules.flatMap((rule) => failingByRule.get(rule.ruleId) ?? []);
+  }
+  return sectionsOut.sort(
+    (a, b) => a.framework.localeCompare(b.framework) || compareRequirementIds(a.id, b.id),
+  );
+};
+
+const buildAccounts = (evaluations: readonly ReportedEvaluation[]): AccountSection[] => {
+  const byAccount = new Map<string, AccountSection>();
+  for (const evaluation of evaluations) {
+    const id = `${evaluation.accountId}/${evaluation.region}`;
+    const section = byAccount.get(id) ?? {
+      accountId: evaluation.accountId,
+      region: evaluation.region,
+      status: 'NOT_APPLICABLE' as RollupStatus,
+      counts: emptyStatusCounts(),
+    };
+    section.counts[evaluation.status] += 1;
+    byAccount.set(id, section);
+  }
+  return [...byAccount.values()]
+    .map((section) => ({ ...section, status: rollup(section.counts, 1) }))
+    .sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+};
+
+const buildResources = (evaluations: readonly ReportedEvaluation[]): ResourceSection[] => {
+  const byResource = new Map<string, { section: ResourceSection; statuses: RollupStatus[] }>();
+  for (const evaluation of evaluations) {
+    const id = [
+      evaluation.accountId,
+      evaluation.region,
+      evaluation.resourceType,
+      evaluation.resourceId,
+    ].join('/');
+    const entry = byResource.get(id) ?? {
+      section: {
+        accountId: evaluation.accountId,
+        region: evaluation.region,
+        resourceType: evaluation.resourceType,
+        resourceId: evaluation.resourceId,
+        status: 'NOT_APPLICABLE' as RollupStatus,
+        failingRules: [],
+        since: evaluation.since,
+      },
+      statuses: [],
+    };
+    entry.statuses.push(evaluation.status);
+    if (evaluation.status === 'NON_COMPLIANT') {
+      // Failing since the oldest open failure.
+      if (entry.section.failingRules.length === 0 || evaluation.since < entry.section.since) {
+        entry.section.since = evaluation.since;
+      }
+      entry.section.failingRules.push(evaluation.ruleId);
+    } else if (entry.section.failingRules.length === 0 && evaluation.since > entry.section.since) {
+      entry.section.since = evaluation.since;
+    }
+    byResource.set(id, entry);
+  }
+  return [...byResource.values()]
+    .map(({ section, statuses }) => ({ ...section, status: worstOf(statuses) ?? section.status }))
+    .sort(
+      (a, b) =>
+        STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+        a.accountId.localeCompare(b.accountId) ||
+        a.region.localeCompare(b.region) ||
+        a.resourceId.localeCompare(b.resourceId),
+    );
+};
+
+/**
+ * Builds the report model every format renders: evaluations (suppression applied, status since
+ * when), per rule, per requirement (worst of its mapped rules), per account/region, per resource,
+ * the diff against the previous report and the trend.
+ */
+const buildReport = (
+  input: readonly ReportEvaluation[],
+  options: BuildOptions,
+): ComplianceReport => {
+  const rules = options.rules ?? RULES;
+  const generatedAt = options.generatedAt.toISOString();
+  const matcher = options.suppressions
+    ? new SuppressionMatcher(options.suppressions, options.generatedAt)
+    : undefined;
+  const previous = new Map(
+    (options.previous?.evaluations ?? []).map((evaluation) => [evaluation.key, evaluation]),
+  );
+  const evaluations: ReportedEvaluation[] = dedupe(input).map((raw) => {
+    let evaluation: ReportEvaluation = raw;
+    if (matcher) {
+      const { suppressed: _ignored, ...rest } = raw;
+      // Only failures are matched: an entry that only covers passing resources is unused.
+      const mark =
+        raw.complianceType === 'NON_COMPLIANT'
+          ? matcher.match({
+              ruleId: raw.ruleId,
+              resourceId: raw.resourceId,
+              accountId: raw.accountId,
+              region: raw.region,
+            })
+          : undefined;
+      evaluation = mark ? { ...rest, suppressed: mark } : rest;
+    }
+    const key = evaluationKey(evaluation);
+    const status = statusOf(evaluation);
+    return {
+      ...evaluation,
+      key,
+      status,
+      since: sinceOf({ ...evaluation, key, status }, previous, generatedAt),
+    };
+  });
+  evaluations.sort(
+    (a, b) =>
+      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.key.localeCompare(b.key),
+  );
+  const ruleSections = buildRules(rules, evaluations);
+  const requirements = buildRequirements(rules, ruleSections, evaluations);
+  const accounts = buildAccounts(evaluations);
+  const resources = buildResources(evaluations);
+  const counts = emptyStatusCounts();
+  for (const evaluation of evaluations) counts[evaluation.status] += 1;
+  const usage = matcher?.usage();
+  return {
+    schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt,
+    source: options.source,
+    summary: {
+      evaluations: evaluations.length,
+      counts,
+      failing: counts.NON_COMPLIANT,
+      unverifiable: evaluations.filter((evaluation) => evaluation.unverifiable).length,
+      accounts: new Set(evaluations.map((evaluation) => evaluation.accountId)).size,
+      regions: new Set(evaluations.map((evaluation) => evaluation.region)).size,
+      resources: resources.length,
+      requirementsFailing: requirements.filter((section) => section.status === 'NON_COMPLIANT')
+        .length,
+      requirementsTotal: requirements.length,
+    },
+    rules: ruleSections,
+    requirements,
+    accounts,
+    resources,
+    evaluations,
+    ...(options.previous ? { diff: diffReports(options.previous, evaluations, generatedAt) } : {}),
+    trend: extendTrend(options.previous, {
+      generatedAt,
+      total: evaluations.length,
+      failing: counts.NON_COMPLIANT,
+      suppressed: counts.SUPPRESSED,
+      compliant: counts.COMPLIANT,
+    }),
+    suppressions: {
+      active: (usage?.active ?? []).map(toSuppressionEntry),
+      expired: (usage?.expired ?? []).map(toSuppressionEntry),
+      unused: (usage?.unused ?? []).map(toSuppressionEntry),
+    },
+  };
+};
+
+export type { BuildOptions };
+export { buildReport, compareRequirementIds };
