@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENGINE_IAM_ACTIONS } from './src/deploy/engine-actions.js';
 import { loadStageParamsFile } from './src/deploy/params.js';
@@ -14,6 +15,9 @@ const serverlessConfiguration = buildServerlessConfig({
   rules: RULES,
   engineActions: ENGINE_IAM_ACTIONS,
   stageParams: loadStageParamsFile(stageParamsPath, RULES),
+  version: (
+    JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string }
+  ).version,
 });
 
 module.exports = serverlessConfiguration;

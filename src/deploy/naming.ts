@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub syntax, not a mistaken template literal.
 import { DeploymentConfigError } from '../errors.js';
 import type { AnyRule } from '../rules/rule.js';
 import { LIMITS } from './config-spec.js';
@@ -13,6 +14,14 @@ const CONFIG_RULE_PREFIX = `${SERVICE}-`;
 const MAX_FUNCTION_NAME = 64;
 /** The member-account role organization rules assume (member-role.yaml creates it). */
 const DEFAULT_MEMBER_ROLE_NAME = 'vpce-guard-member';
+
+/**
+ * The member role's name in one region: `<name>-<region>` as a `Fn::Sub` text over the parameter
+ * holding `<name>`. IAM roles are global, so a StackSet creating one fixed name in two regions of an
+ * account fails in the second; member-role.yaml and the rule functions both derive this name.
+ */
+const regionalRoleNameSub = (nameParameter: string): string =>
+  `\${${nameParameter}}-\${AWS::Region}`;
 
 /** `vpce-guard-<rule id>`: the Config rule name, at most 64 characters so report APIs accept it. */
 const configRuleNameOf = (rule: Pick<AnyRule, 'id'>): string => {
@@ -87,6 +96,7 @@ export {
   MAX_FUNCTION_NAME,
   maxStageLength,
   pascalOf,
+  regionalRoleNameSub,
   ruleIdOfConfigRuleName,
   SERVICE,
 };

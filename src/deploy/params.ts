@@ -33,6 +33,15 @@ interface StageParams {
   memberRoleName?: string;
   /** Raw Config `InputParameters` per rule id. */
   ruleParameters?: Record<string, Record<string, string>>;
+  /** A role exempt from the report bucket's endpoint Deny (break-glass administration). */
+  reportAdminRoleArn?: string;
+  /** Days the rule functions' logs are kept (a CloudWatch Logs retention value). */
+  logRetentionDays?: number;
+  /**
+   * Bucket name patterns every bucket rule treats as NOT_APPLICABLE in addition to a rule's own
+   * `exemptBuckets`; defaults to this product's own deployment and Config delivery buckets.
+   */
+  defaultExemptBuckets?: string[];
 }
 
 type StageParamsFile = Record<string, StageParams>;
@@ -45,19 +54,46 @@ const OSLS_PARAM_DEFAULTS = {
   ruleSecurityGroupIds: '',
   schedule: 'TwentyFour_Hours',
   memberRoleName: '',
+  reportAdminRoleArn: '',
+  logRetentionDays: '30',
 } as const;
+
+/** The values CloudWatch Logs accepts for `RetentionInDays`. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/**
+ * Buckets this product itself creates outside the rule stack, which its own S3 rules would
+ * otherwise judge: the osls deployment bucket (CloudFormation names it
+ * `<stack>-serverlessdeploymentbucket-<suffix>`) and the Config delivery bucket of
+ * infra/config-bootstrap.yaml (named `vpce-guard-config-<account>-<region>`).
+ */
+const DEFAULT_EXEMPT_BUCKETS = [
+  'vpce-guard-*-serverlessdeploymentbucket-*',
+  'vpce-guard-config-*',
+] as const;
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const VPCE_ID = /^vpce-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/**
+ * The region is appended to the member role name (IAM roles are global, see member-role.yaml);
+ * 20 characters leave room for any region name.
+ */
+const MEMBER_ROLE_NAME_MAX = 64 - 20;
+const ROLE_NAME = new RegExp(`^[\\w+=,.@-]{1,${MEMBER_ROLE_NAME_MAX}}$`);
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const BUCKET_PATTERN = /^[a-z0-9.*?-]{1,63}$/;
 
 /** CloudFormation `AllowedPattern`s for the same values (empty is always allowed). */
 const PATTERNS = {
   alertEmail: `^$|${EMAIL.source}`,
   reportVpceId: `^$|${VPCE_ID.source}`,
   memberRoleName: `^$|${ROLE_NAME.source}`,
+  reportAdminRoleArn: `^$|${ROLE_ARN.source}`,
 } as const;
 
 const fail = (stage: string, message: string): never => {
@@ -122,7 +158,29 @@ const parseRuleParameters = (
   return result;
 };
 
-const KNOWN_KEYS = new Set([...Object.keys(OSLS_PARAM_DEFAULTS), 'ruleParameters']);
+const KNOWN_KEYS = new Set([
+  ...Object.keys(OSLS_PARAM_DEFAULTS),
+  'ruleParameters',
+  'defaultExemptBuckets',
+]);
+
+const optionalRetention = (stage: string, raw: Record<string, unknown>): number | undefined => {
+  const value = raw['logRetentionDays'];
+  if (value === undefined) return undefined;
+  const days = typeof value === 'string' ? Number(value) : value;
+  if (!(LOG_RETENTION_DAYS as readonly unknown[]).includes(days)) {
+    return fail(stage, `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  return days as number;
+};
+
+const optionalPatterns = (stage: string, raw: Record<string, unknown>): string[] | undefined => {
+  const value = raw['defaultExemptBuckets'];
+  if (value === undefined) return undefined;
+  // An explicit empty list turns the default exemptions off.
+  if (value === '') return [];
+  return optionalIds(stage, raw, 'defaultExemptBuckets', BUCKET_PATTERN) ?? [];
+};
 
 /** Validates one stage's parameters. */
 const parseStageParams = (stage: string, raw: unknown, rules: readonly AnyRule[]): StageParams => {
@@ -143,6 +201,9 @@ const parseStageParams = (stage: string, raw: unknown, rules: readonly AnyRule[]
     schedule: schedule as ExecutionFrequency | undefined,
     memberRoleName: optionalString(stage, raw, 'memberRoleName', ROLE_NAME),
     ruleParameters: parseRuleParameters(stage, raw['ruleParameters'], rules),
+    reportAdminRoleArn: optionalString(stage, raw, 'reportAdminRoleArn', ROLE_ARN),
+    logRetentionDays: optionalRetention(stage, raw),
+    defaultExemptBuckets: optionalPatterns(stage, raw),
   };
   if (Boolean(params.ruleSubnetIds) !== Boolean(params.ruleSecurityGroupIds)) {
     fail(stage, 'ruleSubnetIds and ruleSecurityGroupIds must be given together');
@@ -192,7 +253,18 @@ const inputParametersJson = (
   return json;
 };
 
-/** Flattens one stage's parameters into osls `params` values (strings only). */
+/** A rule's `InputParameters` values with the default bucket exemptions added to its own. */
+const withDefaultExemptions = (
+  rule: AnyRule,
+  values: Record<string, string> | undefined,
+  patterns: readonly string[],
+): Record<string, string> | undefined => {
+  if (patterns.length === 0 || !('exemptBuckets' in rule.parameters)) return values;
+  const own = (values?.['exemptBuckets'] ?? '').split(',').filter((name) => name !== '');
+  return { ...values, exemptBuckets: [...new Set([...own, ...patterns])].join(',') };
+};
+
+/** Flattens one stage's effective parameters into osls `params` values (strings only). */
 const oslsValuesOf = (params: StageParams, rules: readonly AnyRule[]): Record<string, string> => {
   const values: Record<string, string> = {};
   if (params.alertEmail !== undefined) values['alertEmail'] = params.alertEmail;
@@ -203,37 +275,54 @@ const oslsValuesOf = (params: StageParams, rules: readonly AnyRule[]): Record<st
   }
   if (params.schedule !== undefined) values['schedule'] = params.schedule;
   if (params.memberRoleName !== undefined) values['memberRoleName'] = params.memberRoleName;
+  if (params.reportAdminRoleArn !== undefined) {
+    values['reportAdminRoleArn'] = params.reportAdminRoleArn;
+  }
+  if (params.logRetentionDays !== undefined) {
+    values['logRetentionDays'] = String(params.logRetentionDays);
+  }
+  const patterns = params.defaultExemptBuckets ?? DEFAULT_EXEMPT_BUCKETS;
   for (const rule of rules) {
-    const ruleValues = params.ruleParameters?.[rule.id];
-    if (ruleValues) values[inputParametersParamOf(rule)] = inputParametersJson(rule, ruleValues);
+    const ruleValues = withDefaultExemptions(rule, params.ruleParameters?.[rule.id], patterns);
+    values[inputParametersParamOf(rule)] = inputParametersJson(rule, ruleValues);
   }
   return values;
 };
 
+/** A stage's parameters over the file's `default` ones; rule parameters replace per rule id. */
+const effectiveParams = (base: StageParams, stage: StageParams): StageParams => ({
+  ...base,
+  ...stage,
+  ruleParameters: { ...base.ruleParameters, ...stage.ruleParameters },
+});
+
 /**
- * The osls `params` block: empty defaults for every name the template references (an unresolved
- * `${param:…}` fails packaging), then the file's `default` and per-stage values.
+ * The osls `params` block: every name the template references (an unresolved `${param:…}` fails
+ * packaging) with its default, then each stage's full effective values, so a stage that changes
+ * the default exemptions also rewrites the rule parameters it did not name itself.
  */
 const oslsParamsOf = (
   file: StageParamsFile,
   rules: readonly AnyRule[],
 ): Record<string, Record<string, string>> => {
-  const defaults: Record<string, string> = { ...OSLS_PARAM_DEFAULTS };
-  for (const rule of rules) defaults[inputParametersParamOf(rule)] = '';
+  const base = file['default'] ?? {};
   const result: Record<string, Record<string, string>> = {
-    default: { ...defaults, ...oslsValuesOf(file['default'] ?? {}, rules) },
+    default: { ...OSLS_PARAM_DEFAULTS, ...oslsValuesOf(base, rules) },
   };
   for (const [stage, params] of Object.entries(file)) {
-    if (stage !== 'default') result[stage] = oslsValuesOf(params, rules);
+    if (stage !== 'default') result[stage] = oslsValuesOf(effectiveParams(base, params), rules);
   }
   return result;
 };
 
 export type { StageParams, StageParamsFile };
 export {
+  DEFAULT_EXEMPT_BUCKETS,
   inputParametersJson,
   inputParametersParamOf,
+  LOG_RETENTION_DAYS,
   loadStageParamsFile,
+  MEMBER_ROLE_NAME_MAX,
   OSLS_PARAM_DEFAULTS,
   oslsParamsOf,
   PATTERNS,

@@ -3,7 +3,8 @@ import { scopeTypesOf } from '../rules/index.js';
 import type { AnyRule } from '../rules/rule.js';
 import { type CfnResource, getAtt, ifThen, policyDocument, ref, sub, truncate } from './cfn.js';
 import { configRuleProblems, LIMITS } from './config-spec.js';
-import { configRuleNameOf, logicalIdsOf, SERVICE } from './naming.js';
+import { failureDestinationStatements } from './failure-resources.js';
+import { configRuleNameOf, logicalIdsOf, regionalRoleNameSub, SERVICE } from './naming.js';
 
 /** Stack-wide CloudFormation parameter and condition names the per-rule resources refer to. */
 const STACK = {
@@ -94,6 +95,7 @@ const roleOf = (rule: AnyRule, engineActions: readonly string[]): CfnResource =>
               // These Config/EC2/S3 read actions do not support resource-level permissions.
               Resource: '*',
             },
+            ...failureDestinationStatements(),
             ifThen(STACK.inVpcCondition, {
               Sid: 'LambdaVpcNetworkInterfaces',
               Effect: 'Allow',
@@ -104,7 +106,10 @@ const roleOf = (rule: AnyRule, engineActions: readonly string[]): CfnResource =>
               Sid: 'AssumeMemberAccountRole',
               Effect: 'Allow',
               Action: 'sts:AssumeRole',
-              Resource: sub(`arn:\${AWS::Partition}:iam::*:role/\${${STACK.memberRoleParameter}}`),
+              // The region-qualified name member-role.yaml gives the role in this region.
+              Resource: sub(
+                `arn:\${AWS::Partition}:iam::*:role/${regionalRoleNameSub(STACK.memberRoleParameter)}`,
+              ),
             }),
           ]),
         },

@@ -2,10 +2,31 @@
 import type { AWS } from '@serverless/typescript';
 import { DeploymentConfigError } from '../errors.js';
 import type { AnyRule } from '../rules/rule.js';
-import { type CfnParameter, type CfnResource, listNotEmpty, notEmpty, ref } from './cfn.js';
+import {
+  type CfnParameter,
+  type CfnResource,
+  getAtt,
+  listNotEmpty,
+  notEmpty,
+  ref,
+  sub,
+} from './cfn.js';
 import { EXECUTION_FREQUENCIES, LIMITS } from './config-spec.js';
-import { functionKeyOf, logicalIdsOf, maxStageLength, SERVICE } from './naming.js';
-import { inputParametersParamOf, oslsParamsOf, PATTERNS, type StageParamsFile } from './params.js';
+import { FAILURE, failureResourcesOf } from './failure-resources.js';
+import {
+  functionKeyOf,
+  logicalIdsOf,
+  maxStageLength,
+  regionalRoleNameSub,
+  SERVICE,
+} from './naming.js';
+import {
+  inputParametersParamOf,
+  LOG_RETENTION_DAYS,
+  oslsParamsOf,
+  PATTERNS,
+  type StageParamsFile,
+} from './params.js';
 import { ruleResourcesOf, STACK } from './rule-resources.js';
 import {
   alertResourcesOf,
@@ -24,10 +45,20 @@ interface BuildOptions {
   rules: readonly AnyRule[];
   engineActions: readonly string[];
   stageParams?: StageParamsFile;
+  /** The product version tagged on every resource (package.json). */
+  version?: string;
 }
 
 const RUNTIME = 'nodejs22.x';
-const LOG_RETENTION_DAYS = 90;
+const LOG_RETENTION_PARAMETER = 'LogRetentionDays';
+/** Relative to the service directory; serverless-esbuild require()s it. */
+const ESBUILD_PLUGINS_FILE = 'src/deploy/esbuild-plugins.cjs';
+/** Tag keys on every resource (stack tags reach every taggable resource of the stack). */
+const TAG_KEYS = {
+  product: 'vpce-guard:product',
+  stage: 'vpce-guard:stage',
+  version: 'vpce-guard:version',
+} as const;
 /** Shortest stage the naming must leave room for (`dev`, `prod`, `staging`). */
 const MIN_STAGE_ROOM = 8;
 
@@ -62,6 +93,21 @@ const stackParameters = (rules: readonly AnyRule[]): Record<string, CfnParameter
     'reportVpceId',
     { AllowedPattern: PATTERNS.reportVpceId, ConstraintDescription: 'vpce-… or empty' },
   ),
+  [SHARED.reportAdminParameter]: parameterOf(
+    'String',
+    "Role exempt from the report bucket's endpoint restriction (break-glass administration); empty for none.",
+    'reportAdminRoleArn',
+    {
+      AllowedPattern: PATTERNS.reportAdminRoleArn,
+      ConstraintDescription: 'an IAM role ARN or empty',
+    },
+  ),
+  [LOG_RETENTION_PARAMETER]: {
+    Type: 'Number',
+    Description: "Days the rule functions' logs are kept.",
+    Default: '${param:logRetentionDays}',
+    AllowedValues: LOG_RETENTION_DAYS.map(String),
+  },
   [STACK.subnetsParameter]: parameterOf(
     'CommaDelimitedList',
     'Subnets for the rule functions, so their S3 reads use the gateway endpoint; empty for none.',
@@ -74,7 +120,7 @@ const stackParameters = (rules: readonly AnyRule[]): Record<string, CfnParameter
   ),
   [STACK.memberRoleParameter]: parameterOf(
     'String',
-    'Organization mode: the role rule functions assume in member accounts (member-role.yaml); empty for single-account.',
+    'Organization mode: the RoleName of member-role.yaml; the functions assume <name>-<region> in member accounts. Empty for single-account.',
     'memberRoleName',
     { AllowedPattern: PATTERNS.memberRoleName, ConstraintDescription: 'an IAM role name or empty' },
   ),
@@ -127,7 +173,17 @@ const extensionsOf = (rules: readonly AnyRule[]) =>
           },
         ],
         // Logs go with the stack: a retained group would block the next deploy of the same name.
-        [ids.logGroup, { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }],
+        [
+          ids.logGroup,
+          {
+            DeletionPolicy: 'Delete',
+            UpdateReplacePolicy: 'Delete',
+            Properties: {
+              RetentionInDays: ref(LOG_RETENTION_PARAMETER),
+              KmsKeyId: getAtt(SHARED.key, 'Arn'),
+            },
+          },
+        ],
       ];
     }),
   );
@@ -144,7 +200,14 @@ const functionsOf = (rules: readonly AnyRule[]): AWS['functions'] =>
         role: { 'Fn::Sub': `\${${logicalIdsOf(rule).role}.Arn}` },
         environment: {
           VPCE_GUARD_RULE_ID: rule.id,
-          VPCE_GUARD_MEMBER_ROLE_NAME: ref(STACK.memberRoleParameter),
+          // The region-qualified name member-role.yaml creates in this region (naming.ts).
+          VPCE_GUARD_MEMBER_ROLE_NAME: {
+            'Fn::If': [
+              STACK.organizationCondition,
+              sub(regionalRoleNameSub(STACK.memberRoleParameter)),
+              '',
+            ],
+          },
         },
       },
     ]),
@@ -157,12 +220,21 @@ const outputsOf = () => ({
   },
   ReportBucketName: { Description: 'Bucket for compliance reports', Value: ref(SHARED.bucket) },
   EncryptionKeyArn: {
-    Description: 'KMS key of the alert topic and report bucket',
+    Description: 'KMS key of the alert topic, report bucket, queues and logs',
     Value: { 'Fn::GetAtt': [SHARED.key, 'Arn'] },
+  },
+  FailedEvaluationsQueueUrl: {
+    Description: 'Rule invocations that failed for good; replay them (docs/deploy.md)',
+    Value: ref(FAILURE.queue),
   },
 });
 
-const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: BuildOptions): AWS => {
+const buildServerlessConfig = ({
+  rules,
+  engineActions,
+  stageParams = {},
+  version = '0.0.0-unversioned',
+}: BuildOptions): AWS => {
   if (maxStageLength(rules) < MIN_STAGE_ROOM) {
     throw new DeploymentConfigError(
       `A rule id is too long: Lambda function names would leave room for a ${maxStageLength(rules)}-character stage only`,
@@ -186,11 +258,14 @@ const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: Build
       memorySize: 256,
       // A periodic sweep of a large account reads every bucket; change events finish in seconds.
       timeout: 300,
-      logRetentionInDays: LOG_RETENTION_DAYS,
       logs: { lambda: { logFormat: 'JSON', applicationLogLevel: 'INFO', systemLogLevel: 'WARN' } },
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE },
       deploymentBucket: { blockPublicAccess: true },
-      stackTags: { 'vpce-guard:stage': '${sls:stage}' },
+      stackTags: {
+        [TAG_KEYS.product]: SERVICE,
+        [TAG_KEYS.stage]: '${sls:stage}',
+        [TAG_KEYS.version]: version,
+      },
     },
     package: { individually: true },
     custom: {
@@ -201,8 +276,11 @@ const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: Build
         target: 'node20',
         format: 'cjs',
         platform: 'node',
-        // The Lambda runtime ships SDK v3; bundling it would multiply each zip by ~100.
-        exclude: ['@aws-sdk/*'],
+        // Every dependency is bundled, the AWS SDK clients too: the runtime's own SDK is a version
+        // AWS picks and changes, and an older one silently drops newer request fields.
+        exclude: [],
+        // Stubs the SDK clients a rule's role may not call anyway (sdk-clients.ts).
+        plugins: ESBUILD_PLUGINS_FILE,
         concurrency: 2,
       },
     },
@@ -214,6 +292,7 @@ const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: Build
         ...perRule,
         ...alertResourcesOf(),
         ...reportBucketResources(),
+        ...failureResourcesOf(rules),
       },
       Outputs: outputsOf(),
       extensions: extensionsOf(rules),
@@ -222,4 +301,4 @@ const buildServerlessConfig = ({ rules, engineActions, stageParams = {} }: Build
 };
 
 export type { BuildOptions };
-export { buildServerlessConfig, LOG_RETENTION_DAYS, RUNTIME };
+export { buildServerlessConfig, LOG_RETENTION_PARAMETER, RUNTIME, TAG_KEYS };
