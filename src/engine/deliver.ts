@@ -20,6 +20,8 @@ interface DeliveryOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   random?: () => number;
+  /** Aborted once the invocation has returned or failed: no batch may be sent after that. */
+  signal?: AbortSignal | undefined;
 }
 
 interface DeliveryResult {
@@ -35,6 +37,17 @@ const describe = (evaluation: Evaluation): Record<string, unknown> => ({
   resourceId: evaluation.ComplianceResourceId,
   complianceType: evaluation.ComplianceType,
 });
+
+/** A batch PutEvaluations refused for good; `deliverEvaluations` turns it into the full count. */
+class SendFailure extends Error {
+  readonly pending: number;
+  readonly accepted: number;
+  constructor(pending: number, accepted: number, cause: unknown) {
+    super('PutEvaluations failed', { cause });
+    this.pending = pending;
+    this.accepted = accepted;
+  }
+}
 
 /** Exponential backoff with full jitter, so concurrent rule Lambdas do not retry in lockstep. */
 const backoffDelay = (
@@ -59,6 +72,7 @@ const sendBatch = async (
   let accepted = 0;
   let lastError: unknown;
   for (let attempt = 1; attempt <= options.maxAttempts; attempt += 1) {
+    if (options.signal?.aborted) break;
     try {
       const response = await options.config.send(
         new PutEvaluationsCommand({
@@ -80,18 +94,7 @@ const sendBatch = async (
       pending = failed.map((evaluation) => originals.get(keyOf(evaluation)) ?? evaluation);
       lastError = undefined;
     } catch (error) {
-      if (!isRetryableAwsError(error)) {
-        options.logger.error('PutEvaluations failed', {
-          error,
-          errorName: errorName(error),
-          undelivered: pending.length,
-        });
-        throw new EvaluationDeliveryError(
-          `PutEvaluations failed for ${pending.length} evaluation(s): ${errorMessage(error)}`,
-          pending.length,
-          { cause: error },
-        );
-      }
+      if (!isRetryableAwsError(error)) throw new SendFailure(pending.length, accepted, error);
       options.logger.warn('PutEvaluations was throttled or failed transiently', {
         errorName: errorName(error),
         attempt,
@@ -128,10 +131,38 @@ const deliverEvaluations = async (
   let delivered = 0;
   const lost: Evaluation[] = [];
   let lastError: unknown;
-  for (const batch of batches) {
-    const result = await sendBatch(batch, testMode, settings, timing);
+  for (const [index, batch] of batches.entries()) {
+    if (options.signal?.aborted) {
+      // The invocation is over (returned, failed or timed out): Config no longer expects these.
+      const unsent = evaluations.length - delivered - lost.length;
+      options.logger.error('Delivery stopped: the invocation has already ended', { unsent });
+      throw new EvaluationDeliveryError(
+        `${unsent + lost.length} of ${evaluations.length} evaluation(s) not delivered: the invocation ended first`,
+        unsent + lost.length,
+      );
+    }
+    let result: Awaited<ReturnType<typeof sendBatch>>;
+    try {
+      result = await sendBatch(batch, testMode, settings, timing);
+    } catch (error) {
+      if (!(error instanceof SendFailure)) throw error;
+      // Everything not accepted counts: earlier losses, this batch's rest and the batches after it.
+      let later = 0;
+      for (const rest of batches.slice(index + 1)) later += rest.length;
+      const undelivered = lost.length + error.pending + later;
+      options.logger.error('PutEvaluations failed', {
+        error: error.cause,
+        errorName: errorName(error.cause),
+        undelivered,
+      });
+      throw new EvaluationDeliveryError(
+        `PutEvaluations failed; ${undelivered} of ${evaluations.length} evaluation(s) not delivered: ${errorMessage(error.cause)}`,
+        undelivered,
+        { cause: error.cause },
+      );
+    }
     delivered += result.accepted;
-    lost.push(...result.rejected);
+    for (const evaluation of result.rejected) lost.push(evaluation);
     lastError = result.lastError ?? lastError;
   }
   options.logger.info('Evaluations delivered to AWS Config', {

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { EvidenceSink } from '../model/evidence.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { AwsClients } from '../sources/aws/clients.js';
 import { createClients } from '../sources/aws/clients.js';
@@ -18,6 +19,7 @@ import {
 } from './member-account.js';
 import type { RunSummary } from './run-rule.js';
 import { runRule } from './run-rule.js';
+import { SWEEP_BUCKET_ENV, type SweepCursorStore, s3CursorStore } from './sweep-cursor.js';
 
 /** Builds the view one invocation reads through; the clients are the container's shared ones. */
 type ViewFactory = (
@@ -35,7 +37,26 @@ interface RuleHandlerOptions {
   memberRoleName?: string;
   /** Replaces the real delay between PutEvaluations retries (tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** Where paused sweeps keep their place; defaults to the bucket VPCE_GUARD_REPORT_BUCKET names. */
+  cursors?: SweepCursorStore;
+  /** Full evidence of each delivered evaluation (report bucket); none when unset. */
+  evidence?: EvidenceSink;
+  /** Time kept back from the Lambda deadline for delivery (ms); defaults to 20% within 5–30 s. */
+  deliveryMarginMs?: number;
 }
+
+/** The time left for reading and judging, and when delivery must be over. */
+const budgetOf = (
+  context: Context | undefined,
+  marginMs: number | undefined,
+): { deadline?: number; hardStop?: number } => {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (typeof remaining !== 'number' || !Number.isFinite(remaining)) return {};
+  const margin = marginMs ?? Math.min(30_000, Math.max(5_000, remaining * 0.2));
+  const now = Date.now();
+  // Past `hardStop` nothing is delivered any more: the runtime is about to end the invocation.
+  return { deadline: now + remaining - margin, hardStop: now + remaining - 1_000 };
+};
 
 const isScheduled = (event: ConfigRuleEvent): boolean => {
   try {
@@ -79,6 +100,22 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
   // and for organization rules one per member account through its assumed (auto-refreshed) role.
   const clientsByAccount = new Map<string, AwsClients>();
 
+  const ownClients = (): AwsClients => {
+    let clients = clientsByAccount.get('own');
+    if (!clients) {
+      clients = createClients();
+      clientsByAccount.set('own', clients);
+    }
+    return clients;
+  };
+  // Cursors live in the deploying account's report bucket, read with the function's own role.
+  const cursorBucket = process.env[SWEEP_BUCKET_ENV] || undefined;
+  let cursors = options.cursors;
+  const cursorStore = (): SweepCursorStore | undefined => {
+    if (!cursors && cursorBucket) cursors = s3CursorStore(ownClients().s3, cursorBucket);
+    return cursors;
+  };
+
   const clientsFor = (event: ConfigRuleEvent, context: Context | undefined): AwsClients => {
     const roleArn = memberRoleArn(
       memberRoleName,
@@ -107,21 +144,48 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
       logger.error(errorMessage(error), { errorName: errorName(error) });
       throw error;
     }
-    const shared = clientsFor(event, context);
+    let shared: AwsClients;
+    try {
+      shared = clientsFor(event, context);
+    } catch (error) {
+      logger.error(errorMessage(error), { errorName: errorName(error) });
+      throw error;
+    }
     if (isRecord(event) && typeof event.configRuleName === 'string') {
       logger.appendKeys({ configRuleName: event.configRuleName });
     }
-    const view = await viewFactory(event, shared);
-    const { result, calls } = await countCalls(shared.counter, () =>
-      runRule(rule, event, {
-        config: shared.config,
-        view,
-        logger,
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-      }),
-    );
-    logger.info('AWS API calls of this invocation', { apiCalls: calls });
-    return result;
+    const { deadline, hardStop } = budgetOf(context, options.deliveryMarginMs);
+    shared.retryBudget.reset(deadline);
+    // Aborted when this invocation ends, however it ends: a run abandoned by a timeout must not
+    // call PutEvaluations for an invocation Config already considers failed.
+    const ended = new AbortController();
+    const stopTimer =
+      hardStop === undefined
+        ? undefined
+        : setTimeout(() => ended.abort(), Math.max(0, hardStop - Date.now()));
+    try {
+      const view = await viewFactory(event, shared);
+      const { result, calls } = await countCalls(shared.counter, () =>
+        runRule(rule, event, {
+          config: shared.config,
+          view,
+          logger,
+          deadline,
+          signal: ended.signal,
+          cursors: cursorStore(),
+          evidence: options.evidence,
+          ...(options.sleep ? { sleep: options.sleep } : {}),
+        }),
+      );
+      logger.info('AWS API calls of this invocation', {
+        apiCalls: calls,
+        retries: shared.retryBudget.retries,
+      });
+      return result;
+    } finally {
+      if (stopTimer) clearTimeout(stopTimer);
+      ended.abort();
+    }
   };
 
   return middy<unknown, RunSummary>(evaluateEvent).use(

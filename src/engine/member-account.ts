@@ -1,4 +1,5 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { InvalidEventError } from '../errors.js';
 import type { CredentialsOption } from '../sources/aws/clients.js';
 
 /**
@@ -54,9 +55,13 @@ const accountOfArn = (arn: string | undefined): string | undefined =>
   arn?.split(':')[4] || undefined;
 const partitionOfArn = (arn: string | undefined): string => arn?.split(':')[1] || 'aws';
 
+/** What AWS account ids look like; anything else must never reach an ARN. */
+const ACCOUNT_ID = /^\d{12}$/;
+
 /**
  * The role to assume for an invocation, or undefined when the event is for the Lambda's own
- * account (or no member role is configured).
+ * account. An event for another account is refused when no member role is configured: reading
+ * the own account and reporting it under the other account's token would be a false verdict.
  */
 const memberRoleArn = (
   roleName: string | undefined,
@@ -64,8 +69,21 @@ const memberRoleArn = (
   functionArn: string | undefined,
   configRuleArn: string | undefined,
 ): string | undefined => {
-  if (!roleName || !eventAccountId) return undefined;
-  if (eventAccountId === accountOfArn(functionArn)) return undefined;
+  if (!eventAccountId) return undefined;
+  const ownAccount = accountOfArn(functionArn);
+  if (eventAccountId === ownAccount) return undefined;
+  if (!ACCOUNT_ID.test(eventAccountId)) {
+    throw new InvalidEventError(
+      `accountId ${JSON.stringify(eventAccountId.slice(0, 40))} is not a 12-digit AWS account id`,
+    );
+  }
+  if (!roleName) {
+    // Without the function's own account (a local run) there is nothing to compare against.
+    if (ownAccount === undefined) return undefined;
+    throw new InvalidEventError(
+      `The event is for account ${eventAccountId}, but this function runs in ${ownAccount} and no member role is configured (${MEMBER_ROLE_ENV}); refusing to evaluate one account's resources as another's`,
+    );
+  }
   return `arn:${partitionOfArn(configRuleArn ?? functionArn)}:iam::${eventAccountId}:role/${roleName}`;
 };
 

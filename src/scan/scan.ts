@@ -3,14 +3,14 @@ import {
   type Evaluation,
   nonCompliant,
   notApplicable,
+  unverifiable,
   type Verdict,
 } from '../model/compliance.js';
 import type { ResourceType } from '../model/resources.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { GoneItem, SkippedItem } from '../sources/snapshot.js';
 import type { AccountView } from '../sources/view.js';
-import { mapLimit } from '../util/concurrency.js';
-import { evaluateResource } from './evaluate.js';
+import { judgeAll } from './evaluate.js';
 
 interface ScanInput {
   rules: readonly AnyRule[];
@@ -47,45 +47,45 @@ const scan = async (input: ScanInput): Promise<Evaluation[]> => {
   for (const rule of input.rules) {
     const resources = await input.view.list(rule.resourceType as ResourceType);
     const params = input.params.get(rule.id);
-    const judged = await mapLimit(resources, input.concurrency ?? 8, (resource) =>
-      evaluateResource(rule, resource, input.view, params),
-    );
+    const { evaluations: judged, unjudged } = await judgeAll(rule, resources, input.view, params, {
+      concurrency: input.concurrency ?? 8,
+    });
+    // Reads that still failed after the retries: the resource is reported, never dropped.
+    for (const { resource, reason } of unjudged) {
+      judged.push({
+        ...unverifiable(`the resource could not be read after retries: ${reason}`),
+        ruleId: rule.id,
+        resource,
+      });
+    }
+    const seen = new Set(judged.map((evaluation) => evaluation.resource.id));
     // Resources the source could not show as readable and present still end with one verdict:
     // unreadable items NON_COMPLIANT with the reason, deleted ones NOT_APPLICABLE.
-    const unlisted: { id: string; verdict: Verdict }[] = [
-      ...(input.skipped ?? []).flatMap((item) =>
-        item.resourceType === rule.resourceType && item.resourceId
-          ? [
-              {
-                id: item.resourceId,
-                verdict: nonCompliant(
-                  `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
-                ),
-              },
-            ]
-          : [],
-      ),
-      ...(input.gone ?? []).flatMap((item) =>
-        item.resourceType === rule.resourceType
-          ? [
-              {
-                id: item.resourceId,
-                verdict: notApplicable(
-                  `The resource is ${item.status === 'ResourceNotRecorded' ? 'no longer recorded' : 'deleted'}${item.captureTime ? ` (recorded ${item.captureTime})` : ''}.`,
-                ),
-              },
-            ]
-          : [],
-      ),
-    ];
-    const seen = new Set(judged.map((evaluation) => evaluation.resource.id));
-    for (const { id, verdict } of unlisted) {
-      if (seen.has(id)) continue;
+    const addUnlisted = (id: string, verdict: Verdict): void => {
+      if (seen.has(id)) return;
       seen.add(id);
       judged.push({ ...verdict, ruleId: rule.id, resource: { type: rule.resourceType, id } });
+    };
+    for (const item of input.skipped ?? []) {
+      if (item.resourceType !== rule.resourceType || !item.resourceId) continue;
+      addUnlisted(
+        item.resourceId,
+        nonCompliant(
+          `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
+        ),
+      );
+    }
+    for (const item of input.gone ?? []) {
+      if (item.resourceType !== rule.resourceType) continue;
+      addUnlisted(
+        item.resourceId,
+        notApplicable(
+          `The resource is ${item.status === 'ResourceNotRecorded' ? 'no longer recorded' : 'deleted'}${item.captureTime ? ` (recorded ${item.captureTime})` : ''}.`,
+        ),
+      );
     }
     judged.sort((a, b) => a.resource.id.localeCompare(b.resource.id));
-    evaluations.push(...judged);
+    for (const evaluation of judged) evaluations.push(evaluation);
   }
   return evaluations;
 };

@@ -38,6 +38,11 @@ interface AccountView {
    */
   readFailures?(type: ResourceType): readonly ResourceReadFailure[];
   /**
+   * One slice of a periodic sweep (live views): the resources of a type whose id sorts at or after
+   * `fromId`, read until `deadline`. Views without it are read whole with `list`.
+   */
+  listFrom?<T extends ResourceType>(type: T, range: SweepRange): Promise<SweepSlice<T>>;
+  /**
    * Managed prefix lists by id or by name (`com.amazonaws.us-east-1.s3`), with their entries.
    * Lists the source does not know are missing from the result. Optional: a view without it knows
    * no list, and route analysis reports what it could not verify.
@@ -57,6 +62,22 @@ interface PrefixListSelector {
   names?: readonly string[] | undefined;
 }
 
+interface SweepRange {
+  /** Ids compared as plain strings (code units), the order a sweep cursor relies on. */
+  fromId?: string | undefined;
+  /** Epoch ms: no per-resource read starts after it. */
+  deadline?: number | undefined;
+}
+
+interface SweepSlice<T extends ResourceType> {
+  /** Read in time, ids ascending. */
+  resources: ResourceOf<T>[];
+  /** Every id of the type the listing showed, in or out of the slice (stale-result cleanup). */
+  ids: string[];
+  /** The first id at or after `fromId` not read before the deadline; absent when all were. */
+  nextId?: string | undefined;
+}
+
 /** One resource a view listed but could not read. */
 interface ResourceReadFailure {
   type: ResourceType;
@@ -67,4 +88,4 @@ interface ResourceReadFailure {
   transient: boolean;
 }
 
-export type { AccountView, PrefixListSelector, ResourceReadFailure };
+export type { AccountView, PrefixListSelector, ResourceReadFailure, SweepRange, SweepSlice };

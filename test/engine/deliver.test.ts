@@ -202,7 +202,9 @@ describe('deliverEvaluations', () => {
     const delivery = deliverEvaluations(evaluationsFor(2), options);
 
     // Assess
-    await expect(delivery).rejects.toThrow(/PutEvaluations failed for 2 evaluation\(s\)/);
+    await expect(delivery).rejects.toThrow(
+      /PutEvaluations failed; 2 of 2 evaluation\(s\) not delivered/,
+    );
     expect(configMock).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
     expect(sleep).not.toHaveBeenCalled();
   });

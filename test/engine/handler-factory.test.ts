@@ -115,8 +115,8 @@ describe('createRuleHandler', () => {
     expect(viewFactory).toHaveBeenCalledTimes(2);
     const [first, second] = viewFactory.mock.calls;
     expect(second?.[1]).toBe(first?.[1]);
-    const retryMode: unknown = first?.[1].config.config.retryMode;
-    expect(typeof retryMode === 'function' ? await retryMode() : retryMode).toBe('adaptive');
+    // Standard retries under the run's budget, never adaptive mode's client-side rate limiter.
+    expect((await first?.[1].config.config.retryStrategy())?.mode).toBe('standard');
   });
 
   it('rejects an invalid event so the invocation fails', async () => {

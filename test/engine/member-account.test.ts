@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { assumeRoleWithSts, memberRoleArn } from '../../src/engine/member-account.js';
+import { InvalidEventError } from '../../src/errors.js';
 
 const OWN_FUNCTION = 'arn:aws:lambda:us-east-1:111122223333:function:vpce-guard-prod-x';
 
@@ -24,12 +25,32 @@ describe('memberRoleArn', () => {
     ).toBe('arn:aws-cn:iam::444455556666:role/vpce-guard-member');
   });
 
+  it('refuses an event for another account when no member role is configured', () => {
+    expect(() => memberRoleArn(undefined, '444455556666', OWN_FUNCTION, undefined)).toThrow(
+      InvalidEventError,
+    );
+  });
+
+  it.each(['12345', '4444-5555-6666', '444455556666:role/x', '../444455556666'])(
+    'refuses the account id %j instead of pasting it into a role ARN',
+    (account) => {
+      expect(() => memberRoleArn('vpce-guard-member', account, OWN_FUNCTION, undefined)).toThrow(
+        /not a 12-digit AWS account id/,
+      );
+    },
+  );
+
   it.each([
-    ['no member role is configured', undefined, '444455556666'],
+    [
+      'no member role is configured and the function account is unknown (local run)',
+      undefined,
+      '444455556666',
+      '',
+    ],
     ['the event is for the Lambda its own account', 'vpce-guard-member', '111122223333'],
     ['the event names no account', 'vpce-guard-member', undefined],
-  ])('returns nothing when %s', (_case, roleName, account) => {
-    expect(memberRoleArn(roleName, account, OWN_FUNCTION, undefined)).toBeUndefined();
+  ])('returns nothing when %s', (_case, roleName, account, functionArn = OWN_FUNCTION) => {
+    expect(memberRoleArn(roleName, account, functionArn || undefined, undefined)).toBeUndefined();
   });
 });
 

@@ -15,6 +15,7 @@ import {
   EvaluationDeliveryError,
   InvalidEventError,
   InvalidParametersError,
+  UnjudgedResourcesError,
 } from '../../src/errors.js';
 import { compliant, nonCompliant } from '../../src/model/compliance.js';
 import type { ResourceRef, SecurityGroup, Subnet } from '../../src/model/resources.js';
@@ -555,7 +556,7 @@ describe('runRule', () => {
       expect(logger.at('error')).toHaveLength(1);
     });
 
-    it('fails the invocation instead of reporting a verdict when a read is throttled', async () => {
+    it('fails the invocation naming the resource, without a verdict, when a read stays throttled', async () => {
       // Prepare
       const throttled = awsError('RequestLimitExceeded', 503);
       const rule = {
@@ -570,7 +571,10 @@ describe('runRule', () => {
       const run = runRule(rule, changeEvent(sgItem('sg-1')), deps);
 
       // Assess
-      await expect(run).rejects.toBeInstanceOf(AwsReadError);
+      await expect(run).rejects.toBeInstanceOf(UnjudgedResourcesError);
+      await expect(run).rejects.toMatchObject({
+        resources: [{ type: 'AWS::EC2::SecurityGroup', id: 'sg-1' }],
+      });
       expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
     });
 

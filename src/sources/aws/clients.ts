@@ -2,6 +2,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ApiCallCounter } from './counter.js';
+import { BudgetedRetryStrategy, RetryBudget, type RetryBudgetOptions } from './retry.js';
 
 interface StaticCredentials {
   accessKeyId: string;
@@ -21,8 +22,14 @@ interface AwsClientOptions {
   profile?: string | undefined;
   /** moto, LocalStack or a VPC endpoint URL; defaults to `AWS_ENDPOINT_URL` when set. */
   endpointUrl?: string | undefined;
-  /** Attempts per call including the first; the SDK default is 3, tests against moto use 1. */
+  /** Attempts per call including the first (default 6, within the run's retry budget); moto tests use 1. */
   maxAttempts?: number | undefined;
+  /** Retry budget and backoff settings (tests); `maxAttempts` above wins over its own. */
+  retry?: RetryBudgetOptions | undefined;
+  /** Give up connecting after this long (ms, default 5 s). */
+  connectionTimeoutMs?: number | undefined;
+  /** Give up on a request that has not been answered after this long (ms, default 30 s). */
+  requestTimeoutMs?: number | undefined;
   /** Explicit credentials (tests, an assumed member-account role); otherwise the default chain. */
   credentials?: CredentialsOption | undefined;
   /** Share one counter across client sets; a new one is made otherwise. */
@@ -34,30 +41,55 @@ interface AwsClients {
   s3: S3Client;
   config: ConfigServiceClient;
   counter: ApiCallCounter;
+  /** Calls and retries of the current run, shared by the three clients. */
+  retryBudget: RetryBudget;
 }
 
+const CONNECTION_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
- * The three clients the live view reads through, built alike: adaptive retries (the scanner is a
- * bulk reader and should slow down on throttling rather than fail), the same endpoint, region and
+ * The three clients the live view reads through, built alike: standard retries with jittered
+ * backoff under one per-run budget (retry.ts), bounded connect and request timeouts (without them
+ * an endpoint that accepts and never answers hangs forever), the same endpoint, region and
  * profile, and the API-call counter on every stack.
  */
 const createClients = (options: AwsClientOptions = {}): AwsClients => {
   // An empty AWS_ENDPOINT_URL (a blanked CI variable) means unset, not "the empty URL".
   const endpoint = options.endpointUrl || process.env.AWS_ENDPOINT_URL || undefined;
+  const retryBudget = new RetryBudget({
+    ...options.retry,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
   const common = {
-    retryMode: 'adaptive',
+    retryStrategy: new BudgetedRetryStrategy(retryBudget),
+    maxAttempts: retryBudget.maxAttempts,
+    // NodeHttpHandler options; the SDK builds the handler from them.
+    requestHandler: {
+      connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
   const counter = options.counter ?? new ApiCallCounter();
-  return {
-    ec2: counter.attach(new EC2Client(common), 'ec2'),
-    // Path-style for custom endpoints (moto, LocalStack have no per-bucket DNS); region redirects so
-    // a bucket in another region is still read rather than failing with PermanentRedirect.
-    s3: counter.attach(
+  // Built on first use: a rule function constructs only the clients its rule reads through (its
+  // bundle may not even contain the others, see src/deploy/sdk-clients.ts).
+  const once = <T>(make: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => {
+      value ??= make();
+      return value;
+    };
+  };
+  const ec2 = once(() => counter.attach(new EC2Client(common), 'ec2'));
+  // Path-style for custom endpoints (moto, LocalStack have no per-bucket DNS); region redirects so
+  // a bucket in another region is still read rather than failing with PermanentRedirect.
+  const s3 = once(() =>
+    counter.attach(
       new S3Client({
         ...common,
         forcePathStyle: endpoint !== undefined,
@@ -65,13 +97,26 @@ const createClients = (options: AwsClientOptions = {}): AwsClients => {
       }),
       's3',
     ),
-    config: counter.attach(new ConfigServiceClient(common), 'config'),
+  );
+  const config = once(() => counter.attach(new ConfigServiceClient(common), 'config'));
+  return {
+    get ec2() {
+      return ec2();
+    },
+    get s3() {
+      return s3();
+    },
+    get config() {
+      return config();
+    },
     counter,
+    retryBudget,
   };
 };
 
 /** The region the clients resolved (option, environment or profile). */
-const resolvedRegion = async (clients: AwsClients): Promise<string> => clients.ec2.config.region();
+const resolvedRegion = async (clients: AwsClients): Promise<string> =>
+  clients.config.config.region();
 
 export type { AwsClientOptions, AwsClients, CredentialsOption, StaticCredentials };
 export { createClients, resolvedRegion };

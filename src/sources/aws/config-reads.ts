@@ -21,6 +21,7 @@ class ConfigBucketReader {
   private readonly context: ReadContext;
   private readonly enabled: boolean;
   private recordingPromise: Promise<boolean> | undefined;
+  private discoveredPromise: Promise<Set<string>> | undefined;
 
   constructor(context: ReadContext, enabled: boolean) {
     this.context = context;
@@ -64,15 +65,7 @@ class ConfigBucketReader {
     try {
       let keys = [...names];
       if (!alreadyDiscovered) {
-        const discovered = new Set<string>();
-        for await (const page of paginateListDiscoveredResources(
-          { client: config, pageSize: CONFIG_BATCH },
-          { resourceType: type },
-        )) {
-          for (const identifier of page.resourceIdentifiers ?? []) {
-            if (identifier.resourceId) discovered.add(identifier.resourceId);
-          }
-        }
+        const discovered = await this.discovered();
         keys = keys.filter((name) => discovered.has(name));
       }
       for (const batch of chunk(keys, CONFIG_BATCH)) {
@@ -99,6 +92,23 @@ class ConfigBucketReader {
       result.clear();
     }
     return result;
+  }
+
+  /** The buckets Config holds, listed once per view (a sweep asks in batches). */
+  private discovered(): Promise<Set<string>> {
+    this.discoveredPromise ??= (async () => {
+      const found = new Set<string>();
+      for await (const page of paginateListDiscoveredResources(
+        { client: this.context.clients.config, pageSize: CONFIG_BATCH },
+        { resourceType: 'AWS::S3::Bucket' },
+      )) {
+        for (const identifier of page.resourceIdentifiers ?? []) {
+          if (identifier.resourceId) found.add(identifier.resourceId);
+        }
+      }
+      return found;
+    })();
+    return this.discoveredPromise;
   }
 
   private bucketFromConfigItem(item: BaseConfigurationItem): Bucket | undefined {

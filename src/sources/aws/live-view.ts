@@ -11,14 +11,17 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '../../model/resources.js';
-import type { AccountView } from '../view.js';
+import type { AccountView, ResourceReadFailure, SweepRange, SweepSlice } from '../view.js';
 import { type AwsClientOptions, type AwsClients, createClients } from './clients.js';
 import { ConfigBucketReader } from './config-reads.js';
 import type { ApiCallCounter } from './counter.js';
 import { fetchAllEc2, fetchEc2ById, fetchSecurityGroups, fetchVpcScoped } from './ec2-reads.js';
 import type { NormaliseMeta } from './normalise.js';
 import type { ReadContext } from './read-context.js';
+import { resourceFailure } from './read-errors.js';
 import { type BucketReadOptions, fetchBucket, fetchBuckets } from './s3-reads.js';
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 interface LiveViewOptions extends AwsClientOptions {
   /** Reuse clients (and their counter); otherwise built from the other options. */
@@ -62,6 +65,7 @@ class LiveAccountView implements AccountView, ReadContext {
   private readonly perVpc = new Map<string, Promise<Resource[]>>();
   private readonly byId = new Map<string, Promise<Resource | undefined>>();
   private readonly known = new Map<string, Resource>();
+  private readonly failures = new Map<string, ResourceReadFailure>();
 
   constructor(clients: AwsClients, options: LiveViewOptions = {}) {
     this.clients = clients;
@@ -110,6 +114,22 @@ class LiveAccountView implements AccountView, ReadContext {
       this.whole.set(type, pending);
     }
     return [...(await pending)] as ResourceOf<T>[];
+  }
+
+  async listFrom<T extends ResourceType>(type: T, range: SweepRange): Promise<SweepSlice<T>> {
+    if (type === 'AWS::S3::Bucket' && !this.whole.has(type)) {
+      // Per-bucket reads are what a sweep spends its time on: read only the slice, in order.
+      const slice = await fetchBuckets(this, this.configBuckets, this.bucketOptions, range);
+      for (const bucket of slice.resources) this.remember(bucket);
+      return slice as unknown as SweepSlice<T>;
+    }
+    const all = await this.list(type);
+    const from = range.fromId;
+    const ids = all.map((resource) => resource.id).sort(byCodeUnits);
+    const resources = all
+      .filter((resource) => from === undefined || resource.id >= from)
+      .sort((a, b) => byCodeUnits(a.id, b.id));
+    return { resources, ids };
   }
 
   /** Loads whole-type lists up front, e.g. the scope of the rules a scan is about to run. */
@@ -179,10 +199,20 @@ class LiveAccountView implements AccountView, ReadContext {
     return this.get('AWS::S3::Bucket', name);
   }
 
+  readFailures(type: ResourceType): ResourceReadFailure[] {
+    const found: ResourceReadFailure[] = [];
+    for (const failure of this.failures.values()) if (failure.type === type) found.push(failure);
+    return found;
+  }
+
+  recordFailure(type: ResourceType, id: string, error: unknown): void {
+    this.failures.set(refKey({ type, id }), resourceFailure(type, id, error));
+  }
+
   region(): Promise<string> {
     this.regionPromise ??= this.options.region
       ? Promise.resolve(this.options.region)
-      : this.clients.ec2.config.region();
+      : this.clients.config.config.region();
     return this.regionPromise;
   }
 
@@ -220,7 +250,7 @@ class LiveAccountView implements AccountView, ReadContext {
 
   private fetchAll(type: ResourceType): Promise<Resource[]> {
     return type === 'AWS::S3::Bucket'
-      ? fetchBuckets(this, this.configBuckets, this.bucketOptions)
+      ? fetchBuckets(this, this.configBuckets, this.bucketOptions).then((slice) => slice.resources)
       : fetchAllEc2(this, type);
   }
 

@@ -1,3 +1,4 @@
+import type { ResourceType } from '../../model/resources.js';
 import type { AwsClients } from './clients.js';
 import type { NormaliseMeta } from './normalise.js';
 
@@ -10,6 +11,8 @@ interface ReadContext {
   readonly concurrency: number;
   /** Reads that were denied or skipped without failing the scan (tags, public access blocks, ...). */
   readonly warnings: string[];
+  /** One resource could not be read; the others go on (see `AccountView.readFailures`). */
+  recordFailure(type: ResourceType, id: string, error: unknown): void;
   region(): Promise<string>;
   meta(): Promise<NormaliseMeta>;
 }

@@ -1,4 +1,7 @@
+import { isRetryableAwsError } from '../../engine/aws-errors.js';
 import { AwsReadError } from '../../errors.js';
+import type { ResourceType } from '../../model/resources.js';
+import type { ResourceReadFailure } from '../view.js';
 
 /**
  * How the live view classifies a failed AWS read: denied (the resource cannot be verified),
@@ -47,4 +50,12 @@ const readFailure = (action: string, error: unknown): AwsReadError => {
     : new AwsReadError(`${action} failed (${detail})`, { cause: error });
 };
 
-export { errorCode, errorMessage, isDenied, isMissing, readFailure };
+/** A per-resource read failure as the view reports it; the error should name the action already. */
+const resourceFailure = (type: ResourceType, id: string, error: unknown): ResourceReadFailure => ({
+  type,
+  id,
+  reason: error instanceof Error ? error.message : String(error),
+  transient: isRetryableAwsError(error),
+});
+
+export { errorCode, errorMessage, isDenied, isMissing, readFailure, resourceFailure };

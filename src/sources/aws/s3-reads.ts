@@ -6,7 +6,8 @@ import {
   paginateListBuckets,
 } from '@aws-sdk/client-s3';
 import type { Bucket, PolicySource, PublicAccessBlock } from '../../model/resources.js';
-import { mapLimit } from '../../util/concurrency.js';
+import { chunk, mapLimit } from '../../util/concurrency.js';
+import type { SweepRange, SweepSlice } from '../view.js';
 import type { ConfigBucketReader } from './config-reads.js';
 import { bucketFromReads } from './normalise.js';
 import type { ReadContext } from './read-context.js';
@@ -143,13 +144,14 @@ const bucketFromS3 = async (
   });
 };
 
-/** Every bucket of the view's region: Config's items where it holds them, S3 reads otherwise. */
-const fetchBuckets = async (
+/** Buckets read per step of a sweep: one BatchGetResourceConfig's worth. */
+const SWEEP_BATCH = 100;
+
+/** Bucket names (ascending) and, where S3 says, their regions. */
+const listBucketNames = async (
   context: ReadContext,
-  config: ConfigBucketReader,
-  options: BucketReadOptions,
-): Promise<Bucket[]> => {
-  const region = await context.region();
+  region: string,
+): Promise<{ name: string; region: string | undefined }[]> => {
   const all: { name: string; region: string | undefined }[] = [];
   try {
     // The region filter runs in S3 and makes S3 name each bucket's region; S3 pages above
@@ -165,22 +167,67 @@ const fetchBuckets = async (
   } catch (error) {
     throw readFailure('s3:ListAllMyBuckets', error);
   }
-  // A regional view judges its own region's buckets, so a multi-region scan reports each bucket
-  // once. S3-compatible APIs (moto) may ignore the filter and leave the region out; then
-  // GetBucketLocation says where each bucket lives.
-  const located = await mapLimit(all, context.concurrency, async (bucket) => ({
-    name: bucket.name,
-    region: bucket.region ?? (await bucketLocation(context, bucket.name, region)),
-  }));
-  const listed = located.filter((bucket) => bucket.region === region);
-  const fromConfig = await config.buckets(listed.map((bucket) => bucket.name));
-  const buckets = await mapLimit(
-    listed,
-    context.concurrency,
-    async (bucket) =>
-      fromConfig.get(bucket.name) ?? bucketFromS3(context, bucket.name, bucket.region, options),
-  );
-  return buckets.filter((bucket): bucket is Bucket => bucket !== undefined);
+  return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+};
+
+/**
+ * The buckets of the view's region, Config's items where it holds them and S3 reads otherwise,
+ * from `range.fromId` on and only until `range.deadline` (a periodic sweep's slice).
+ */
+const fetchBuckets = async (
+  context: ReadContext,
+  config: ConfigBucketReader,
+  options: BucketReadOptions,
+  range: SweepRange = {},
+): Promise<SweepSlice<'AWS::S3::Bucket'>> => {
+  const region = await context.region();
+  const all = await listBucketNames(context, region);
+  const from = range.fromId;
+  const wanted = from === undefined ? all : all.filter((bucket) => bucket.name >= from);
+  // One bucket that cannot be read (a 400, a throttled call past the retries) must not cost the
+  // others their verdicts: it is recorded as a read failure and the sweep goes on.
+  const isolated = async <R>(name: string, read: () => Promise<R>): Promise<R | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      context.recordFailure('AWS::S3::Bucket', name, error);
+      return undefined;
+    }
+  };
+  const resources: Bucket[] = [];
+  let nextId: string | undefined;
+  for (const batch of chunk(wanted, SWEEP_BATCH)) {
+    if (range.deadline !== undefined && Date.now() >= range.deadline) {
+      nextId = batch[0]?.name;
+      break;
+    }
+    // A regional view judges its own region's buckets, so a multi-region scan reports each bucket
+    // once. S3-compatible APIs (moto) may ignore the filter and leave the region out; then
+    // GetBucketLocation says where each bucket lives.
+    const located = await mapLimit(batch, context.concurrency, (bucket) =>
+      isolated(bucket.name, async () => ({
+        name: bucket.name,
+        region: bucket.region ?? (await bucketLocation(context, bucket.name, region)),
+      })),
+    );
+    const listed: { name: string; region: string }[] = [];
+    for (const bucket of located) if (bucket?.region === region) listed.push(bucket);
+    const fromConfig = await config.buckets(listed.map((bucket) => bucket.name));
+    const read = await mapLimit(listed, context.concurrency, (bucket) =>
+      isolated(
+        bucket.name,
+        async () =>
+          fromConfig.get(bucket.name) ??
+          (await bucketFromS3(context, bucket.name, bucket.region, options)),
+      ),
+    );
+    for (const bucket of read) if (bucket) resources.push(bucket);
+  }
+  return {
+    resources,
+    ids: all.map((bucket) => bucket.name),
+    ...(nextId === undefined ? {} : { nextId }),
+  };
 };
 
 /** One bucket by name, from Config when it holds it. */

@@ -24,7 +24,7 @@ describe('createClients', () => {
       });
       expect(await client.config.region()).toBe('eu-west-1');
       expect(await client.config.maxAttempts()).toBe(1);
-      expect(client.config.retryMode).toBe('adaptive');
+      expect((await client.config.retryStrategy()).mode).toBe('standard');
     }
     expect(clients.s3.config.forcePathStyle).toBe(true);
   });

@@ -333,13 +333,13 @@ describe('LiveAccountView', () => {
       const buckets = await live.list('AWS::S3::Bucket');
 
       // Assess
-      expect(buckets.map((bucket) => bucket.policy)).toEqual([
-        {
+      expect(Object.fromEntries(buckets.map((bucket) => [bucket.name, bucket.policy]))).toEqual({
+        locked: {
           kind: 'unreadable',
           reason: 's3:GetBucketPolicy was denied (AccessDenied: Access Denied)',
         },
-        { kind: 'unreadable', reason: 's3:GetBucketPolicy was denied (Unknown)' },
-      ]);
+        'empty-403': { kind: 'unreadable', reason: 's3:GetBucketPolicy was denied (Unknown)' },
+      });
     });
 
     it('leaves tags and public access block unknown, with a warning, when those reads are denied', async () => {

@@ -1,0 +1,288 @@
+import type {
+  GetResourceConfigHistoryCommandInput,
+  ConfigurationItem as SdkConfigurationItem,
+} from '@aws-sdk/client-config-service';
+import { GetResourceConfigHistoryCommand } from '@aws-sdk/client-config-service';
+import { AwsReadError, ConfigItemParseError } from '../errors.js';
+import { nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
+import type { Resource, ResourceRef } from '../model/resources.js';
+import { refOf } from '../model/resources.js';
+import type { ChangeContext } from '../rules/rule.js';
+import type { ConfigItem, ItemStatus } from '../sources/config-item.js';
+import { parseConfigurationItem } from '../sources/config-item.js';
+import { errorMessage, errorName, isRetryableAwsError } from './aws-errors.js';
+import { type Context, evaluateAll, toDate } from './context.js';
+import type { ConfigurationItemSummary } from './event.js';
+
+/** Change-triggered invocations: the changed item, its dependents, oversized items, deletions. */
+
+const APPLICABLE_STATUSES: ReadonlySet<ItemStatus> = new Set(['OK', 'ResourceDiscovered']);
+
+const notApplicableReason = (status: ItemStatus, leftScope: boolean): string => {
+  if (leftScope) return 'The resource is no longer in the scope of this rule.';
+  switch (status) {
+    case 'ResourceDeleted':
+    case 'ResourceDeletedNotRecorded':
+      return 'The resource was deleted.';
+    case 'ResourceNotRecorded':
+      return 'AWS Config no longer records this resource.';
+    default:
+      return 'The resource is not applicable.';
+  }
+};
+
+const historyType = (type: string): GetResourceConfigHistoryCommandInput['resourceType'] =>
+  type as GetResourceConfigHistoryCommandInput['resourceType'];
+
+const newestFirst = (items: SdkConfigurationItem[]): SdkConfigurationItem[] =>
+  [...items].sort(
+    (a, b) =>
+      (b.configurationItemCaptureTime?.getTime() ?? 0) -
+      (a.configurationItemCaptureTime?.getTime() ?? 0),
+  );
+
+/** Pages GetResourceConfigHistory may return before the first item (each spans up to 7 days). */
+const MAX_HISTORY_PAGES = 5;
+
+/**
+ * Up to `limit` items of a resource's history, newest first. Config may answer with an empty page
+ * and a `nextToken` (aws-config-contract.md §8.3), so a few pages are followed before giving up.
+ */
+const configHistory = async (
+  ctx: Context,
+  input: GetResourceConfigHistoryCommandInput & { limit: number },
+): Promise<SdkConfigurationItem[]> => {
+  const items: SdkConfigurationItem[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
+    const response = await ctx.deps.config.send(
+      new GetResourceConfigHistoryCommand({ ...input, ...(nextToken ? { nextToken } : {}) }),
+    );
+    for (const item of response.configurationItems ?? []) items.push(item);
+    nextToken = response.nextToken;
+    if (items.length >= input.limit || !nextToken) break;
+  }
+  return items.slice(0, input.limit);
+};
+
+/**
+ * The last recorded configuration of a deleted resource, so a rule can still find the resources
+ * that depended on it (a deleted gateway endpoint leaves its subnets without a route).
+ */
+const lastKnownConfiguration = async (
+  ctx: Context,
+  item: ConfigItem,
+): Promise<Resource | undefined> => {
+  const { logger } = ctx.deps;
+  const laterTime = toDate(item.captureTime);
+  let history: SdkConfigurationItem[];
+  try {
+    history = await configHistory(ctx, {
+      resourceType: historyType(item.resourceType),
+      resourceId: item.resourceId,
+      ...(laterTime ? { laterTime } : {}),
+      limit: 2,
+    });
+  } catch (error) {
+    if (errorName(error) !== 'ResourceNotDiscoveredException') throw error;
+    history = [];
+  }
+  for (const raw of newestFirst(history)) {
+    if (!raw.configurationItemStatus || !APPLICABLE_STATUSES.has(raw.configurationItemStatus)) {
+      continue;
+    }
+    try {
+      const recovered = parseConfigurationItem(raw);
+      if (recovered.resource) return recovered.resource;
+    } catch (error) {
+      if (!(error instanceof ConfigItemParseError)) throw error;
+      logger.warn('Last known configuration could not be read', { error });
+    }
+  }
+  logger.warn('No earlier configuration of the changed resource; dependents not re-evaluated', {
+    resourceType: item.resourceType,
+    resourceId: item.resourceId,
+    status: item.status,
+  });
+  return undefined;
+};
+
+/** The resources of the rule's type that a change touches; always includes the resource itself. */
+const dependentsOf = async (
+  ctx: Context,
+  changed: Resource,
+  change: ChangeContext,
+): Promise<ResourceRef[]> => {
+  const { rule, deps } = ctx;
+  const self = changed.type === rule.resourceType ? [refOf(changed)] : [];
+  if (!rule.dependents) return self;
+  try {
+    const dependents = await rule.dependents(changed, deps.view, change);
+    const all = [...self];
+    for (const ref of dependents) all.push(ref);
+    return all;
+  } catch (error) {
+    // Without its dependents a trigger-type change has nothing to report: fail visibly instead.
+    if (self.length === 0 || isRetryableAwsError(error)) throw error;
+    deps.logger.error('Finding dependent resources failed; evaluating the changed resource only', {
+      resourceType: changed.type,
+      resourceId: changed.id,
+      error,
+    });
+    return self;
+  }
+};
+
+const evaluateChangedAndDependents = async (
+  ctx: Context,
+  changed: Resource,
+  at: Date,
+  change: ChangeContext,
+): Promise<void> => {
+  const { rule, deps } = ctx;
+  const seen = new Set<string>();
+  const resources: Resource[] = [];
+  for (const ref of await dependentsOf(ctx, changed, change)) {
+    if (ref.type !== rule.resourceType || seen.has(ref.id)) continue;
+    seen.add(ref.id);
+    // The event's copy is what Config recorded for this change; the view may lag behind it.
+    let resource: Resource | undefined;
+    try {
+      resource =
+        changed.type === rule.resourceType && changed.id === ref.id
+          ? changed
+          : await deps.view.get(rule.resourceType, ref.id);
+    } catch (error) {
+      // One dependent that cannot be read must not cost the others their verdicts.
+      if (isRetryableAwsError(error)) {
+        ctx.unjudged.push({
+          resource: { type: ref.type, id: ref.id },
+          reason: errorMessage(error),
+        });
+      } else {
+        const reason = `the resource could not be read: ${errorMessage(error)}`;
+        ctx.results.add(ref, unverifiable(reason), at);
+      }
+      continue;
+    }
+    if (resource) resources.push(resource);
+    else {
+      deps.logger.warn('Dependent resource not found in the account; skipped', {
+        resourceType: ref.type,
+        resourceId: ref.id,
+      });
+    }
+  }
+  deps.logger.info('Evaluating resources affected by the change', {
+    changedType: changed.type,
+    changedId: changed.id,
+    resources: resources.length,
+  });
+  await evaluateAll(ctx, resources, at);
+};
+
+const captureTimeOf = (raw: Record<string, unknown>): Date | undefined => {
+  const value = raw.configurationItemCaptureTime;
+  if (value instanceof Date) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    // The API serialises capture times as epoch seconds; event items carry ISO strings.
+    return new Date(value < 1e11 ? value * 1000 : value);
+  }
+  return typeof value === 'string' ? toDate(value) : undefined;
+};
+
+/**
+ * A configuration item changed. Deleted or out-of-scope resources of the rule's type get
+ * NOT_APPLICABLE; trigger-type changes re-evaluate the resources that depend on them. Stale-result
+ * cleanup never runs here: it would blank every resource but this one (rdklib #23).
+ */
+const handleChange = async (
+  ctx: Context,
+  rawItem: Record<string, unknown>,
+  fallbackTime: Date,
+  change: ChangeContext = {},
+): Promise<void> => {
+  const { rule, deps, event } = ctx;
+  const ruleType: string = rule.resourceType;
+  // A resource that left the rule's scope is NOT_APPLICABLE whatever its configuration says, so
+  // this needs nothing but the item's identity.
+  if (event.eventLeftScope === true && rawItem.resourceType === ruleType) {
+    const id = typeof rawItem.resourceId === 'string' ? rawItem.resourceId : undefined;
+    if (id) {
+      const at = captureTimeOf(rawItem) ?? fallbackTime;
+      ctx.results.add({ type: ruleType, id }, notApplicable(notApplicableReason('OK', true)), at);
+      return;
+    }
+  }
+  let item: ConfigItem;
+  try {
+    item = parseConfigurationItem(rawItem);
+  } catch (error) {
+    if (!(error instanceof ConfigItemParseError)) throw error;
+    deps.logger.error('Configuration item could not be read', {
+      resourceType: error.resourceType,
+      resourceId: error.resourceId,
+      error,
+    });
+    if (error.resourceType === ruleType && error.resourceId) {
+      ctx.results.add(
+        { type: ruleType, id: error.resourceId },
+        nonCompliant(`Not evaluated: the configuration item could not be read (${error.message}).`),
+        captureTimeOf(rawItem) ?? fallbackTime,
+      );
+      return;
+    }
+    // A trigger-type change whose item cannot be read would leave its dependents with stale
+    // verdicts: fail so AWS Config retries rather than report nothing.
+    if ((rule.triggerTypes as readonly string[]).includes(error.resourceType ?? '')) throw error;
+    return;
+  }
+  const at = toDate(item.captureTime) ?? fallbackTime;
+  const ownType = item.resourceType === rule.resourceType;
+  const triggerType = (rule.triggerTypes as readonly string[]).includes(item.resourceType);
+  if (!ownType && !triggerType) {
+    deps.logger.warn('Change of a resource type this rule does not watch; nothing to evaluate', {
+      resourceType: item.resourceType,
+      resourceId: item.resourceId,
+    });
+    return;
+  }
+  const leftScope = event.eventLeftScope === true;
+  const applicable = APPLICABLE_STATUSES.has(item.status) && !leftScope;
+  if (ownType && !applicable) {
+    const ref = { type: item.resourceType, id: item.resourceId };
+    ctx.results.add(ref, notApplicable(notApplicableReason(item.status, leftScope)), at);
+    return;
+  }
+  if (ownType && !item.resource) {
+    ctx.results.add(
+      { type: item.resourceType, id: item.resourceId },
+      nonCompliant('Not evaluated: the configuration item carries no configuration.'),
+      at,
+    );
+    return;
+  }
+  const changed = item.resource ?? (await lastKnownConfiguration(ctx, item));
+  if (changed) await evaluateChangedAndDependents(ctx, changed, at, change);
+};
+
+/** Oversized items are not in the event; Config's own history holds the item of this change. */
+const fetchOversizedItem = async (
+  ctx: Context,
+  summary: ConfigurationItemSummary,
+): Promise<Record<string, unknown>> => {
+  const [item] = await configHistory(ctx, {
+    resourceType: historyType(summary.resourceType),
+    resourceId: summary.resourceId,
+    laterTime: new Date(summary.configurationItemCaptureTime),
+    limit: 1,
+  });
+  if (!item) {
+    throw new AwsReadError(
+      `GetResourceConfigHistory returned no configuration item for ${summary.resourceType} ${summary.resourceId} at ${summary.configurationItemCaptureTime}; failing so AWS Config retries`,
+    );
+  }
+  return item as Record<string, unknown>;
+};
+
+export { fetchOversizedItem, handleChange };

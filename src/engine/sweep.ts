@@ -1,0 +1,177 @@
+import { GetComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-service';
+import { notApplicable } from '../model/compliance.js';
+import type { Resource, ResourceType } from '../model/resources.js';
+import type { SweepSlice } from '../sources/view.js';
+import { errorName, isRetryableAwsError } from './aws-errors.js';
+import { type Context, evaluateAll } from './context.js';
+import { cursorKey, type SweepCursor } from './sweep-cursor.js';
+
+/** A guard against a paginator that never ends (GetComplianceDetailsByConfigRule, 100 per page). */
+const MAX_COMPLIANCE_PAGES = 1_000;
+
+/** How a periodic sweep ended: complete, or paused at a saved cursor (a success, not an error). */
+interface SweepOutcome {
+  complete: boolean;
+  /** Resources from the cursor on, still to be judged by later invocations. */
+  remaining: number;
+  nextId?: string | undefined;
+}
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The slice of the sweep this invocation reads: the view's own when it has one, else all. */
+const sliceOf = async (
+  ctx: Context,
+  fromId: string | undefined,
+): Promise<SweepSlice<ResourceType>> => {
+  const { view, deadline } = ctx.deps;
+  const type = ctx.rule.resourceType as ResourceType;
+  if (view.listFrom) return view.listFrom(type, { fromId, deadline });
+  const all: Resource[] = await view.list(type);
+  const ids = all.map((resource) => resource.id).sort(byCodeUnits);
+  const resources = all
+    .filter((resource) => fromId === undefined || resource.id >= fromId)
+    .sort((a, b) => byCodeUnits(a.id, b.id));
+  return { resources, ids };
+};
+
+/**
+ * Periodic runs never hear about deleted resources, so results of resources that are gone would
+ * stay forever; overwrite them with NOT_APPLICABLE (rdklib `clean_up_old_evaluations`). Runs only
+ * when a sweep is complete: `current` holds every id the sweep's last listing showed.
+ */
+const cleanUpStaleResults = async (
+  ctx: Context,
+  current: ReadonlySet<string>,
+  at: Date,
+): Promise<void> => {
+  const { rule, deps, event } = ctx;
+  const ruleName = event.configRuleName;
+  if (!ruleName) {
+    deps.logger.warn('The event names no Config rule; stale results are not cleaned up');
+    return;
+  }
+  const ruleType: string = rule.resourceType;
+  let stale = 0;
+  let nextToken: string | undefined;
+  let pages = 0;
+  try {
+    do {
+      if (deps.deadline !== undefined && Date.now() >= deps.deadline) {
+        deps.logger.warn('Stale-result cleanup stopped at the time budget; the next sweep goes on');
+        break;
+      }
+      const response = await deps.config.send(
+        new GetComplianceDetailsByConfigRuleCommand({
+          ConfigRuleName: ruleName,
+          ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'],
+          Limit: 100,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+      );
+      for (const result of response.EvaluationResults ?? []) {
+        const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
+        const type = qualifier?.ResourceType;
+        const id = qualifier?.ResourceId;
+        if (type !== ruleType || !id || current.has(id) || ctx.results.has(type, id)) continue;
+        ctx.results.add(
+          { type, id },
+          notApplicable('The resource no longer exists or is no longer in scope.'),
+          at,
+        );
+        stale += 1;
+      }
+      nextToken = response.NextToken;
+      pages += 1;
+    } while (nextToken && pages < MAX_COMPLIANCE_PAGES);
+  } catch (error) {
+    if (isRetryableAwsError(error)) throw error;
+    // The fresh verdicts matter more than the housekeeping: deliver them, but say so loudly.
+    deps.logger.error('Stale-result cleanup failed; old results of deleted resources remain', {
+      error,
+      errorName: errorName(error),
+    });
+  }
+  if (nextToken && pages >= MAX_COMPLIANCE_PAGES) {
+    deps.logger.warn('Stale-result cleanup stopped at the page limit', { pages });
+  }
+  deps.logger.info('Stale results cleaned up', { stale });
+};
+
+const regionOfRuleArn = (arn: string | undefined): string | undefined =>
+  arn?.split(':')[3] || undefined;
+
+/**
+ * A periodic sweep over every resource of the rule's type, in id order, from the saved cursor on,
+ * until the time budget runs out. When it runs out with a cursor store, the first id not judged is
+ * saved and the next periodic invocation continues there; stale results are cleaned (and the
+ * cursor dropped) only when the sweep reaches the end with every resource judged.
+ */
+const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
+  const { deps, event, rule } = ctx;
+  const store = deps.cursors;
+  const region = regionOfRuleArn(event.configRuleArn) ?? process.env.AWS_REGION ?? 'unknown';
+  const key =
+    store && event.configRuleName
+      ? cursorKey(event.configRuleName, event.accountId ?? 'own', region)
+      : undefined;
+  let cursor: SweepCursor | undefined;
+  if (store && key) {
+    try {
+      cursor = await store.load(key);
+    } catch (error) {
+      // Without the cursor the sweep starts over: slower, never wrong.
+      deps.logger.warn('Sweep cursor could not be read; sweeping from the start', { error });
+    }
+  }
+  const slice = await sliceOf(ctx, cursor?.nextId);
+  deps.logger.info('Evaluating every resource of the rule type', {
+    resourceType: rule.resourceType,
+    resources: slice.ids.length,
+    ...(cursor ? { continuingFrom: cursor.nextId, sweepStartedAt: cursor.startedAt } : {}),
+  });
+  await evaluateAll(ctx, slice.resources, at);
+
+  // The first id this sweep still owes a verdict: unjudged, not reached, or not read in time.
+  let nextId = slice.nextId;
+  for (const { resource } of ctx.unjudged) {
+    if (nextId === undefined || resource.id < nextId) nextId = resource.id;
+  }
+  for (const ref of ctx.notReached) if (nextId === undefined || ref.id < nextId) nextId = ref.id;
+  if (nextId === undefined) {
+    await cleanUpStaleResults(ctx, new Set(slice.ids), at);
+    if (store && key && cursor) await store.clear(key);
+    return { complete: true, remaining: 0 };
+  }
+  const from = nextId;
+  const remaining = slice.ids.filter((id) => id >= from).length;
+  if (!store || !key) {
+    // Nowhere to keep the place: whatever the budget did not reach is lost and must be named.
+    if (slice.nextId !== undefined) {
+      const owed = new Set(ctx.notReached.map((ref) => ref.id));
+      const stoppedAt = slice.nextId;
+      for (const id of slice.ids) {
+        if (id >= stoppedAt && !owed.has(id) && !ctx.results.has(rule.resourceType, id)) {
+          ctx.notReached.push({ type: rule.resourceType as ResourceType, id });
+        }
+      }
+    }
+    return { complete: false, remaining, nextId };
+  }
+  await store.save(key, {
+    nextId,
+    startedAt: cursor?.startedAt ?? at.toISOString(),
+    invocations: (cursor?.invocations ?? 0) + 1,
+  });
+  // Saved: what the deadline did not reach is the next invocation's work, not a loss.
+  ctx.notReached.length = 0;
+  deps.logger.info('Sweep paused at the time budget; the next periodic run continues it', {
+    nextId,
+    remaining,
+    sweepStartedAt: cursor?.startedAt ?? at.toISOString(),
+  });
+  return { complete: false, remaining, nextId };
+};
+
+export type { SweepOutcome };
+export { sweep };
