@@ -83,9 +83,14 @@ const hopOf = (route: Route, context: HopContext): Hop => {
       if (endpoint?.endpointType === 'Gateway') {
         return { hopClass: 'gateway-endpoint', target, label: `Gateway endpoint ${target.id}` };
       }
-      const label =
-        endpoint?.endpointType === 'GatewayLoadBalancer' || !endpoint
-          ? `Gateway Load Balancer endpoint ${target.id}${endpoint ? '' : ' (not recorded)'}`
+      // A prefix-list route is how Gateway endpoints route; a CIDR route to an unknown `vpce-`
+      // can only be a Gateway Load Balancer endpoint.
+      const label = !endpoint
+        ? route.destinationPrefixListId
+          ? `VPC endpoint ${target.id} (not recorded)`
+          : `Gateway Load Balancer endpoint ${target.id} (not recorded)`
+        : endpoint.endpointType === 'GatewayLoadBalancer'
+          ? `Gateway Load Balancer endpoint ${target.id}`
           : `${endpoint.endpointType} endpoint ${target.id}`;
       return { hopClass: 'egress', target, label };
     }

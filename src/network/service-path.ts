@@ -1,5 +1,6 @@
 import type { PrefixList, Route, RouteTable, VpcEndpoint } from '../model/resources.js';
 import { type IpVersion, parseCidr } from './cidr.js';
+import { isAvailableEndpoint } from './gateway-endpoints.js';
 import { type Hop, type HopContext, hopOf, NAT64_PREFIX } from './hops.js';
 import { BITS, expandRoutes, type RouteEntry, routePieces } from './route-decision.js';
 import { matchesService, parseServiceName } from './service-name.js';
@@ -126,9 +127,6 @@ const carriesFamily = (endpoint: VpcEndpoint, version: IpVersion): boolean => {
   return version === 4 ? type !== 'ipv6' : type !== 'ipv4';
 };
 
-const isAvailable = (endpoint: VpcEndpoint): boolean =>
-  endpoint.state.toLowerCase() === 'available';
-
 /** The AWS-managed list named after the service in this region (`com.amazonaws.<region>.s3`). */
 const servicePrefixLists = (
   prefixLists: readonly PrefixList[],
@@ -214,7 +212,7 @@ const effectiveRoutes = (
   const routes = table.routes.filter((route) => {
     if (route.target.kind !== 'vpc-endpoint') return true;
     const gateway = gateways.find((candidate) => candidate.id === route.target.id);
-    return !gateway || (isAvailable(gateway) && carriesFamily(gateway, version));
+    return !gateway || (isAvailableEndpoint(gateway) && carriesFamily(gateway, version));
   });
   if (endpoint && !routes.some((route) => route.target.id === endpoint.id)) {
     routes.push({
@@ -238,7 +236,7 @@ const servicePath = (input: ServicePathInput): ServicePath => {
   const usable = ofService.filter(
     (endpoint) =>
       endpoint.endpointType === 'Gateway' &&
-      isAvailable(endpoint) &&
+      isAvailableEndpoint(endpoint) &&
       carriesFamily(endpoint, version),
   );
   const endpoint =
@@ -250,7 +248,7 @@ const servicePath = (input: ServicePathInput): ServicePath => {
     ? ofService.find(
         (candidate) =>
           candidate.endpointType === 'Interface' &&
-          isAvailable(candidate) &&
+          isAvailableEndpoint(candidate) &&
           candidate.privateDnsEnabled &&
           carriesFamily(candidate, version),
       )
@@ -375,4 +373,4 @@ const pathOutcome = (path: ServicePath): PathOutcome => {
 };
 
 export type { Leg, LegKind, PathOutcome, ServicePath, ServicePathInput };
-export { carriesFamily, isAvailable, MIN_SERVICE_PREFIX, pathOutcome, servicePath };
+export { carriesFamily, MIN_SERVICE_PREFIX, pathOutcome, servicePath };

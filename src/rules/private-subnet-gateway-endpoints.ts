@@ -1,80 +1,248 @@
-import { compliant, nonCompliant, notApplicable } from '../model/compliance.js';
+import { AwsReadError } from '../errors.js';
+import type { Verdict } from '../model/compliance.js';
 import {
+  type PrefixList,
   type Resource,
   type ResourceRef,
   type RouteTable,
   refOf,
-  type VpcEndpoint,
 } from '../model/resources.js';
+import { parseCidr } from '../network/cidr.js';
+import { hopOf } from '../network/hops.js';
 import {
-  endpointRoutesOf,
-  type GatewayReach,
-  gatewayEndpointReach,
-  isLiveEndpoint,
-} from '../network/gateway-endpoints.js';
-import { defaultRouteOf, type Hop, isMainTable, subnetsServedBy } from '../network/route-table.js';
+  describePath,
+  type FixContext,
+  familyLabel,
+  fixFor,
+  hopsText,
+  type JudgedPath,
+  legsOf,
+  legText,
+  routeText,
+} from '../network/path-text.js';
+import { isMainTable, subnetsServedBy } from '../network/route-table.js';
 import {
   expectedServiceName,
   matchesService,
   regionFromServiceNames,
 } from '../network/service-name.js';
+import { type TablePaths, tablePaths } from '../network/table-paths.js';
+import { firstThatFits, listSome } from '../network/text.js';
 import type { AccountView } from '../sources/view.js';
 import { type ChangeContext, defineRule } from './rule.js';
 
-const SUBNETS_NAMED = 3;
+const RULE_ID = 'private-subnet-gateway-endpoints';
 
-const listSubnets = (ids: readonly string[]): string => {
-  const named = ids.slice(0, SUBNETS_NAMED).join(', ');
-  return ids.length > SUBNETS_NAMED ? `${named} and ${ids.length - SUBNETS_NAMED} more` : named;
-};
+const COST_NOTE =
+  'A NAT gateway bills every GB it processes (one public report: about $149k of NAT charges in a month for same-region S3 traffic); Gateway endpoints for S3 and DynamoDB cost nothing.';
 
-/**
- * Names a private NAT gateway as such: it does not reach the internet itself, but the traffic still
- * leaves the VPC without passing an endpoint policy.
- */
-const describeHop = async (hop: Hop, table: RouteTable, view: AccountView): Promise<string> => {
-  if (hop.hopClass !== 'nat-gateway') return hop.label;
-  const nat = (await view.natGatewaysOfVpc(table.vpcId)).find((n) => n.id === hop.target.id);
-  return nat?.connectivityType === 'private' ? `private ${hop.label}` : hop.label;
-};
+interface Known {
+  prefixLists: PrefixList[];
+  /** Why prefix lists could not be read (denied), for the detail text. */
+  prefixListProblem?: string | undefined;
+}
 
-const describeReach = (service: string, reach: GatewayReach): string =>
-  reach.via === 'association'
-    ? `${service} through ${reach.endpoint.id}`
-    : `${service} through ${reach.endpoint.id} (route ${reach.prefixListId} → ${reach.endpoint.id})`;
-
-/** Why the service has no Gateway path: the usual causes, so the reader knows what to fix. */
-const missingHint = (
+/** The service prefix lists and the lists the table's routes name, as far as the view knows. */
+const readPrefixLists = async (
+  view: AccountView,
   table: RouteTable,
-  service: string,
-  endpoints: readonly VpcEndpoint[],
-  orphanRoutes: readonly string[],
-): string => {
-  const ofService = endpoints.filter(
-    (endpoint) => endpoint.vpcId === table.vpcId && matchesService(endpoint.serviceName, service),
+  names: readonly string[],
+): Promise<Known> => {
+  if (!view.prefixLists) return { prefixLists: [] };
+  const ids = table.routes.flatMap((route) =>
+    route.destinationPrefixListId ? [route.destinationPrefixListId] : [],
   );
-  const gateway = ofService.find((endpoint) => endpoint.endpointType === 'Gateway');
-  if (gateway) {
-    return isLiveEndpoint(gateway)
-      ? `${gateway.id} exists but is not associated with this table`
-      : `${gateway.id} exists but is ${gateway.state}`;
+  try {
+    return { prefixLists: await view.prefixLists({ ids, names }) };
+  } catch (error) {
+    if (error instanceof AwsReadError && error.denied) {
+      return { prefixLists: [], prefixListProblem: error.message };
+    }
+    throw error;
   }
-  const other = ofService[0];
-  if (other) {
-    return `${other.endpointType} endpoint ${other.id} exists, but only a Gateway endpoint takes the route off the NAT path`;
-  }
-  return orphanRoutes.length > 0
-    ? `route(s) ${orphanRoutes.join(', ')} point at endpoints not found in ${table.vpcId}`
-    : '';
+};
+
+interface Judgement {
+  table: RouteTable;
+  served: string[];
+  analysis: TablePaths;
+  fix: FixContext;
+  known: Known;
+  /** `NAT gateway nat-… (0.0.0.0/0)`: where the rest of the table's traffic goes. */
+  defaultHop?: string | undefined;
+}
+
+const subnetText = (judgement: Judgement): string => `subnets ${listSome(judgement.served, 2)}`;
+
+const detailOf = (judgement: Judgement, lead: string): string =>
+  [
+    lead,
+    `Serves ${listSome(judgement.served, 20)}.`,
+    ...judgement.analysis.paths.map((path) => `${describePath(path)}.`),
+    judgement.known.prefixListProblem
+      ? `Prefix lists not read: ${judgement.known.prefixListProblem}.`
+      : '',
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+
+const pathName = (path: JudgedPath, families: number): string =>
+  families > 1 ? `${path.service} ${familyLabel(path.version)}` : path.service;
+
+const nonCompliantVerdict = (judgement: Judgement, bad: JudgedPath[]): Verdict => {
+  const { table, analysis } = judgement;
+  const families = analysis.families.length;
+  const problems = bad.map((path) => {
+    const egress = legsOf(path, 'egress');
+    return {
+      name: pathName(path, families),
+      hops: hopsText(egress),
+      fix: fixFor(path, egress, judgement.fix),
+    };
+  });
+  const [first] = problems;
+  if (!first) throw new TypeError('no failing path');
+  const fixes = [...new Set(problems.map((problem) => problem.fix))];
+  const causeOf = (shownHops: number) =>
+    problems
+      .map((problem) => `${problem.name} leaves through ${listSome(problem.hops, shownHops)}`)
+      .join('; ');
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+  const annotation = firstThatFits([
+    `${table.id}: ${causeOf(2)}, not a Gateway endpoint, for ${subnetText(judgement)}. Fix: ${fixes.join('; ')}.`,
+    `${table.id}: ${causeOf(1)}, not a Gateway endpoint. Fix: ${fixes.join('; ')}.`,
+    `${table.id}: ${first.name} leaves through ${listSome(first.hops, 1)}${more}. Fix: ${first.fix}.`,
+    `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix}.`,
+  ]);
+  return {
+    compliance: 'NON_COMPLIANT',
+    annotation,
+    detail: detailOf(
+      judgement,
+      `${table.id} sends ${problems.map((p) => `${p.name} through ${p.hops.join(', ')}`).join('; ')} instead of a Gateway endpoint: requests bypass the endpoint policy and every aws:SourceVpce condition. Fix: ${fixes.join('; ')}. ${COST_NOTE}`,
+    ),
+  };
+};
+
+const unverifiedVerdict = (judgement: Judgement, unsure: JudgedPath[]): Verdict => {
+  const { table, analysis } = judgement;
+  const first = unsure[0];
+  const leg = first ? legsOf(first, 'unverified')[0] : undefined;
+  if (!first || !leg) throw new TypeError('no unverified path');
+  const name = pathName(first, analysis.families.length);
+  const around = first.endpoint ? ` around ${first.endpoint.id}` : '';
+  const list = first.endpoint
+    ? `the entries of the ${first.service} prefix list`
+    : `the addresses of ${first.service}`;
+  const more = unsure.length > 1 ? ` (+${unsure.length - 1} more)` : '';
+  const check = leg.route?.destinationPrefixListId
+    ? `compare ${leg.destination} with ${list}`
+    : `compare ${leg.destination} with ${list}, or scan live`;
+  const annotation = firstThatFits([
+    `Could not verify: ${table.id}: route ${routeText(leg)} may carry part of ${name}${around}; ${list} are not known${more}. Fix: ${check}.`,
+    `Could not verify: ${table.id}: route ${routeText(leg)} may carry ${name}${around}${more}. Fix: ${check}.`,
+  ]);
+  return {
+    compliance: 'NON_COMPLIANT',
+    unverifiable: true,
+    annotation,
+    detail: detailOf(
+      judgement,
+      `${table.id}: ${unsure
+        .flatMap((path) =>
+          legsOf(path, 'unverified').map(
+            (unverified) =>
+              `route ${routeText(unverified)} (${unverified.hop?.label ?? 'unknown hop'}) may carry part of ${pathName(path, analysis.families.length)}`,
+          ),
+        )
+        .join(
+          '; ',
+        )}. Without the service's prefix-list entries (AWS::EC2::PrefixList items, or a live scan that may call ec2:GetManagedPrefixListEntries) a route more specific than an entry cannot be ruled out.`,
+    ),
+  };
+};
+
+const compliantVerdict = (judgement: Judgement, good: JudgedPath[]): Verdict => {
+  const { table, analysis } = judgement;
+  const through = (withRoutes: boolean) => [
+    ...new Set(
+      good.map((path) => {
+        const via = path.endpoint ?? path.interfaceEndpoint;
+        const pl = path.legs.find((leg) => leg.kind === 'endpoint')?.route?.destinationPrefixListId;
+        const route =
+          withRoutes && pl?.startsWith('pl-') && !pl.includes(' ')
+            ? ` (route ${pl} → ${via?.id})`
+            : '';
+        return `${pathName(path, analysis.families.length)} through ${via?.id ?? 'an endpoint'}${route}`;
+      }),
+    ),
+  ];
+  const rest = judgement.defaultHop ? `; default route via ${judgement.defaultHop}` : '';
+  const full = through(true).join(', ');
+  const short = through(false).join(', ');
+  const annotation = firstThatFits([
+    `${table.id} sends ${full} for ${subnetText(judgement)}${rest}.`,
+    `${table.id} sends ${short} for ${subnetText(judgement)}${rest}.`,
+    `${table.id} sends ${short}${rest}.`,
+    `${table.id} sends ${short}.`,
+    `${table.id} sends ${listSome(through(false), 2)}.`,
+  ]);
+  return { compliance: 'COMPLIANT', annotation, detail: detailOf(judgement, annotation) };
+};
+
+const notApplicableVerdict = (judgement: Judgement): Verdict => {
+  const { table, analysis } = judgement;
+  const internet = analysis.paths.flatMap((path) => legsOf(path, 'internet'));
+  const blackholes = table.routes
+    .filter((route) => route.state === 'blackhole')
+    .map(
+      (route) =>
+        `${route.destinationCidr ?? route.destinationIpv6Cidr ?? route.destinationPrefixListId} → ${route.target.id}`,
+    );
+  const services = [...new Set(analysis.paths.map((path) => path.service))].join(' or ');
+  const annotation = internet[0]
+    ? `${table.id} is a public route table: ${services} traffic goes to ${legText(internet[0])}.`
+    : firstThatFits([
+        `${table.id} has no route out of the VPC for ${services} (no default route (0.0.0.0/0 or ::/0) or other route to their addresses)${blackholes.length > 0 ? `; blackhole routes carry nothing: ${listSome(blackholes, 2)}` : ''}.`,
+        `${table.id} has no route out of the VPC for ${services}${blackholes.length > 0 ? ' (its blackhole routes carry nothing)' : ''}.`,
+      ]);
+  return { compliance: 'NOT_APPLICABLE', annotation, detail: detailOf(judgement, annotation) };
+};
+
+const judge = (judgement: Judgement): Verdict => {
+  const { paths } = judgement.analysis;
+  const bad = paths.filter((path) => path.outcome === 'egress');
+  if (bad.length > 0) return nonCompliantVerdict(judgement, bad);
+  const unsure = paths.filter((path) => path.outcome === 'unverified');
+  if (unsure.length > 0) return unverifiedVerdict(judgement, unsure);
+  const good = paths.filter((path) => path.outcome === 'endpoint');
+  if (good.length > 0) return compliantVerdict(judgement, good);
+  return notApplicableVerdict(judgement);
+};
+
+const servesNothing = (table: RouteTable, hasSubnets: boolean): Verdict => {
+  const why = !isMainTable(table)
+    ? ' and is not the main table'
+    : hasSubnets
+      ? ` and every subnet of ${table.vpcId} has its own route table`
+      : ` and ${table.vpcId} has no subnets (where AWS Config does not record AWS::EC2::Subnet, record it, or the subnets this main table serves stay unknown)`;
+  return {
+    compliance: 'NOT_APPLICABLE',
+    annotation: firstThatFits([
+      `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
+      `${table.id} serves no subnet: it has no explicit subnet association.`,
+    ]),
+    detail: `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
+  };
 };
 
 const privateSubnetGatewayEndpoints = defineRule({
-  id: 'private-subnet-gateway-endpoints',
+  id: RULE_ID,
   title: 'Route tables of private subnets should send S3 and DynamoDB traffic to Gateway endpoints',
   description:
-    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC) and whose default route (0.0.0.0/0, or broader routes that together cover it, such as 0.0.0.0/1 + 128.0.0.0/1) leaves through a NAT gateway, a NAT instance, a transit gateway or another hop that is not an internet gateway. The table is compliant when, for every service in gatewayServices, it routes to a Gateway endpoint of that service in the same VPC, seen either as the endpoint associated with the table or as a pl-… → vpce-… route. Public tables (default route to an internet gateway), tables without a default route and tables serving no subnet are not applicable.',
+    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway), tables with no route out for the service and tables serving no subnet are not applicable.',
   rationale:
-    'Without a Gateway endpoint, S3 and DynamoDB requests from private subnets follow the default route through the NAT hop to the public service endpoints. They bypass the endpoint policy and every aws:SourceVpce condition, so data can be copied to buckets or tables in any account, and the path cannot be restricted to the organisation.',
+    'Without a Gateway endpoint, S3 and DynamoDB requests from private subnets follow the default route (or a more specific one) through a NAT hop to the public service endpoints. They bypass the endpoint policy and every aws:SourceVpce condition, so data can be copied to buckets or tables in any account, and the path cannot be restricted to the organisation. The NAT detour is also billed per GB.',
   severity: 'medium',
   resourceType: 'AWS::EC2::RouteTable',
   triggerTypes: ['AWS::EC2::VPCEndpoint', 'AWS::EC2::Subnet'],
@@ -97,94 +265,112 @@ const privateSubnetGatewayEndpoints = defineRule({
       default: ['s3'],
       pattern: /^[a-z0-9][a-z0-9.-]*$/,
     },
+    acceptInterfaceEndpoints: {
+      type: 'boolean',
+      description:
+        'Accept an available Interface endpoint of the service with private DNS in place of a Gateway endpoint. Traffic then stays in the VPC, but Interface endpoints bill per hour and per GB where Gateway endpoints are free, and clients that bypass private DNS still take the NAT path.',
+      default: false,
+    },
   },
   remediation:
-    'Create a Gateway endpoint for each listed service in the VPC and associate it with the route table (or add the route table to an existing endpoint). AWS then installs a pl-… → vpce-… route that takes precedence over the default route for that service.',
+    'Create a Gateway endpoint for each listed service in the VPC and associate it with the route table (or add the route table to an existing endpoint); AWS then installs a pl-… → vpce-… route that outranks the default route for the service. Use IP address type dualstack where subnets send IPv6, remove static routes that are more specific than (or equal to) an entry of the service prefix list, and have IPv6-only clients use the dualstack service names rather than NAT64. Cost as well as exposure: a NAT gateway bills every GB it processes (one public report: about $149k of NAT charges in a month for same-region S3 traffic), while Gateway endpoints for S3 and DynamoDB are free.',
   remediationExample:
     'aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0123456789abcdef0 --add-route-table-ids rtb-0123456789abcdef0\n' +
-    'aws ec2 create-vpc-endpoint --vpc-endpoint-type Gateway --vpc-id vpc-0123456789abcdef0 --service-name com.amazonaws.us-east-1.dynamodb --route-table-ids rtb-0123456789abcdef0',
+    'aws ec2 create-vpc-endpoint --vpc-endpoint-type Gateway --vpc-id vpc-0123456789abcdef0 --service-name com.amazonaws.us-east-1.dynamodb --ip-address-type dualstack --route-table-ids rtb-0123456789abcdef0\n' +
+    'aws ec2 delete-route --route-table-id rtb-0123456789abcdef0 --destination-cidr-block 52.216.0.0/15',
   iamActions: [
     'ec2:DescribeRouteTables',
     'ec2:DescribeSubnets',
     'ec2:DescribeVpcEndpoints',
     'ec2:DescribeNatGateways',
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
   ],
   async evaluate(table, view, params) {
-    // Only the main table needs the VPC's other tables and subnets (to find the subnets nobody
-    // claims); an explicitly associated table is judged from itself plus the VPC's endpoints.
-    const [tables, subnets] = isMainTable(table)
-      ? await Promise.all([view.routeTablesOfVpc(table.vpcId), view.subnetsOfVpc(table.vpcId)])
-      : [[], []];
+    const [tables, subnets] = await Promise.all([
+      isMainTable(table) ? view.routeTablesOfVpc(table.vpcId) : Promise.resolve([]),
+      view.subnetsOfVpc(table.vpcId),
+    ]);
     const served = subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
     if (served.length === 0) {
-      const why = !isMainTable(table)
-        ? ' and is not the main table'
-        : subnets.some((subnet) => subnet.vpcId === table.vpcId)
-          ? ` and every subnet of ${table.vpcId} has its own route table`
-          : ` and ${table.vpcId} has no subnets (where AWS Config does not record AWS::EC2::Subnet, record it, or the subnets this main table serves stay unknown)`;
-      return notApplicable(
-        `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
+      return servesNothing(
+        table,
+        subnets.some((subnet) => subnet.vpcId === table.vpcId),
       );
     }
-    const route = defaultRouteOf(table);
-    if (route.kind === 'none') {
-      return notApplicable(
-        `${table.id} has no default route (0.0.0.0/0), so traffic from ${listSubnets(served)} cannot reach S3 or DynamoDB through a NAT path.`,
-      );
-    }
-    if (route.kind === 'blackhole') {
-      return notApplicable(
-        `${table.id} has no usable default route: 0.0.0.0/0 → ${route.route.target.id} is a blackhole.`,
-      );
-    }
-    if (route.hop.hopClass === 'internet-gateway') {
-      return notApplicable(
-        `${table.id} is a public route table: its default route (${route.route.destinationCidr}) goes to ${route.hop.label}.`,
-      );
-    }
-
     const endpoints = (await view.endpointsOfVpc(table.vpcId)).filter(
       (endpoint) => endpoint.vpcId === table.vpcId,
     );
     const serviceNames = endpoints.map((endpoint) => endpoint.serviceName);
     const region = table.region ?? regionFromServiceNames(serviceNames);
-    const knownIds = new Set(endpoints.map((endpoint) => endpoint.id));
-    const orphanRoutes = endpointRoutesOf(table)
-      .filter((r) => !knownIds.has(r.endpointId))
-      .map((r) => `${r.prefixListId} → ${r.endpointId}`);
-
-    const reached: string[] = [];
-    const missing: string[] = [];
-    for (const service of params.gatewayServices) {
-      const reach = gatewayEndpointReach(table, service, endpoints);
-      if (reach) reached.push(describeReach(service, reach));
-      else missing.push(service);
-    }
-    if (missing.length > 0) {
-      // The key facts first (Config shows 256 characters): which services, which subnets, which hop.
-      // The NAT gateway lookup only sharpens this message, so compliant tables never pay for it.
-      const hop = await describeHop(route.hop, table, view);
-      const expected = missing.map((service) => expectedServiceName(service, region, serviceNames));
-      const hints = missing.flatMap((service) => {
-        const hint = missingHint(table, service, endpoints, orphanRoutes);
-        return hint ? [` ${service}: ${hint}.`] : [];
-      });
-      return nonCompliant(
-        `${table.id} has no Gateway endpoint for ${missing.join(', ')}: traffic from ${listSubnets(served)} to ${missing.length === 1 ? 'it' : 'them'} leaves through ${hop} (${route.route.destinationCidr}). Associate a Gateway endpoint (${expected.join(', ')}) with this table.${hints.join('')}`,
-      );
-    }
-    return compliant(
-      `${table.id} (default route via ${route.hop.label}) sends ${reached.join(', ')} for ${listSubnets(served)}.`,
+    const listNames = params.gatewayServices.map((service) =>
+      expectedServiceName(service, region, serviceNames),
     );
+    const needsNat = table.routes.some((route) => route.target.kind === 'nat-gateway');
+    const [natGateways, known] = await Promise.all([
+      needsNat ? view.natGatewaysOfVpc(table.vpcId) : Promise.resolve([]),
+      readPrefixLists(view, table, listNames),
+    ]);
+    const analysis = tablePaths({
+      table,
+      served,
+      subnets,
+      services: params.gatewayServices,
+      region,
+      endpoints,
+      natGateways,
+      prefixLists: known.prefixLists,
+      acceptInterfaceEndpoints: params.acceptInterfaceEndpoints,
+    });
+    const knownIds = new Set(endpoints.map((endpoint) => endpoint.id));
+    const fix: FixContext = {
+      table,
+      region,
+      serviceNames,
+      interfacesOf: (service) =>
+        params.acceptInterfaceEndpoints
+          ? []
+          : endpoints
+              .filter(
+                (endpoint) =>
+                  endpoint.endpointType === 'Interface' &&
+                  matchesService(endpoint.serviceName, service),
+              )
+              .map((endpoint) => endpoint.id),
+      orphanRoutes: table.routes.flatMap((route) =>
+        route.destinationPrefixListId &&
+        route.target.id.startsWith('vpce-') &&
+        !knownIds.has(route.target.id)
+          ? [`${route.destinationPrefixListId} → ${route.target.id}`]
+          : [],
+      ),
+      gatewaysOf: (service) =>
+        endpoints.filter(
+          (endpoint) =>
+            endpoint.endpointType === 'Gateway' && matchesService(endpoint.serviceName, service),
+        ),
+    };
+    const defaultRoute = table.routes.find(
+      (route) =>
+        route.state === 'active' &&
+        route.destinationCidr !== undefined &&
+        parseCidr(route.destinationCidr)?.prefix === 0,
+    );
+    const defaultHop = defaultRoute
+      ? `${hopOf(defaultRoute, { endpoints, natGateways }).label} (${defaultRoute.destinationCidr})`
+      : undefined;
+    return judge({ table, served, analysis, fix, known, defaultHop });
   },
   async dependents(
     changed: Resource,
     view: AccountView,
     change?: ChangeContext,
   ): Promise<ResourceRef[]> {
+    const refs = (tables: readonly { id: string }[]) =>
+      tables.map((t): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id: t.id }));
     const tablesOf = async (vpcId: string, extra: readonly string[] = []) => {
       const ids = new Set([...(await view.routeTablesOfVpc(vpcId)).map((t) => t.id), ...extra]);
-      return [...ids].map((id): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id }));
+      return refs([...ids].map((id) => ({ id })));
     };
     switch (changed.type) {
       case 'AWS::EC2::VPCEndpoint':
@@ -202,13 +388,20 @@ const privateSubnetGatewayEndpoints = defineRule({
         const main = (await view.routeTablesOfVpc(changed.vpcId)).filter(
           (t) => t.id !== changed.id && t.vpcId === changed.vpcId && isMainTable(t),
         );
-        return [changed, ...main].map(
-          (t): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id: t.id }),
-        );
+        return refs([changed, ...main]);
       }
       default:
         return [];
     }
+  },
+  /**
+   * A deleted endpoint (or NAT gateway) whose last configuration Config no longer has: the tables
+   * that still route to it are found by target id.
+   */
+  async dependentsOfGone(gone: ResourceRef, view: AccountView): Promise<ResourceRef[]> {
+    if (gone.type !== 'AWS::EC2::VPCEndpoint' && gone.type !== 'AWS::EC2::NatGateway') return [];
+    const tables = (await view.routeTablesRoutingTo?.(gone.id)) ?? [];
+    return tables.map((t): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id: t.id }));
   },
 });
 

@@ -45,6 +45,11 @@ interface Rule<T extends ResourceType = ResourceType, S extends ParamSchema = Pa
    * of `resourceType` must be evaluated again. Absent: only the resource itself.
    */
   dependents?(changed: Resource, view: AccountView, change?: ChangeContext): Promise<ResourceRef[]>;
+  /**
+   * Like `dependents`, for a deleted resource whose last configuration is unknown (empty Config
+   * history): only its identity is left to find what depended on it.
+   */
+  dependentsOfGone?(gone: ResourceRef, view: AccountView): Promise<ResourceRef[]>;
 }
 
 /** What AWS Config said about a change, when it said it (its `configurationItemDiff`). */

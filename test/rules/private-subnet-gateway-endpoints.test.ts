@@ -82,11 +82,8 @@ describe('private-subnet-gateway-endpoints', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain(
-        'rtb-main has no Gateway endpoint for s3: traffic from subnet-c to it leaves through NAT gateway nat-1 (0.0.0.0/0). Associate a Gateway endpoint (com.amazonaws.us-east-1.s3) with this table.',
-      );
-      expect(verdict.annotation).toContain(
-        's3: vpce-s3 exists but is not associated with this table.',
+      expect(verdict.annotation).toBe(
+        'rtb-main: s3 leaves through NAT gateway nat-1 (0.0.0.0/0), not a Gateway endpoint, for subnets subnet-c. Fix: associate vpce-s3 with rtb-main.',
       );
     });
 
@@ -116,10 +113,12 @@ describe('private-subnet-gateway-endpoints', () => {
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
       expect(verdict.annotation).toContain(
-        'rtb-private has no Gateway endpoint for dynamodb: traffic from subnet-a, subnet-b to it leaves through NAT gateway nat-1',
+        'rtb-private: dynamodb leaves through NAT gateway nat-1 (0.0.0.0/0), not a Gateway endpoint, for subnets subnet-a, subnet-b.',
       );
-      expect(verdict.annotation).toContain('com.amazonaws.us-east-1.dynamodb');
-      expect(verdict.annotation).not.toContain('s3 traffic');
+      expect(verdict.annotation).toContain(
+        'Fix: create a Gateway endpoint com.amazonaws.us-east-1.dynamodb associated with rtb-private',
+      );
+      expect(verdict.annotation).not.toContain('s3 leaves');
     });
 
     it('returns COMPLIANT when both services are routed, one of them only by a pl- route', async () => {
@@ -199,7 +198,7 @@ describe('private-subnet-gateway-endpoints', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('s3: vpce-s3 exists but is deleting.');
+      expect(verdict.annotation).toContain('Fix: vpce-s3 is deleting: replace it');
     });
 
     it('mentions a pl- route whose endpoint is not in the VPC', async () => {

@@ -1,0 +1,92 @@
+import type {
+  NatGateway,
+  PrefixList,
+  RouteTable,
+  Subnet,
+  VpcEndpoint,
+} from '../model/resources.js';
+import type { IpVersion } from './cidr.js';
+import { isNat64Route } from './hops.js';
+import { type PathOutcome, pathOutcome, type ServicePath, servicePath } from './service-path.js';
+
+/**
+ * Every service path of one route table: for each gateway service and each address family its
+ * subnets use, where the traffic goes. Pure: the rule reads the account and hands the data in.
+ */
+
+interface TablePathsInput {
+  table: RouteTable;
+  /** Ids of the subnets the table serves. */
+  served: readonly string[];
+  /** The VPC's subnets as far as the source knows them. */
+  subnets: readonly Subnet[];
+  services: readonly string[];
+  region?: string | undefined;
+  endpoints: readonly VpcEndpoint[];
+  natGateways: readonly NatGateway[];
+  prefixLists: readonly PrefixList[];
+  acceptInterfaceEndpoints: boolean;
+}
+
+interface TablePaths {
+  /** The families the served subnets use, IPv4 first. */
+  families: IpVersion[];
+  paths: (ServicePath & { outcome: PathOutcome })[];
+  /** Served subnets the source does not hold (their families are assumed from the routes). */
+  unknownSubnets: string[];
+}
+
+const hasIpv6Egress = (table: RouteTable): boolean =>
+  table.routes.some(
+    (route) => route.destinationIpv6Cidr !== undefined && route.target.kind !== 'local',
+  );
+
+/**
+ * The families of the served subnets. An IPv6-only subnet has no IPv4 traffic; a dual-stack one
+ * both. A subnet the source does not hold is assumed to use IPv4, and IPv6 when the table routes
+ * IPv6 anywhere but locally.
+ */
+const familiesOf = (
+  table: RouteTable,
+  served: readonly Subnet[],
+  unknown: number,
+): { families: IpVersion[]; nat64: boolean } => {
+  const v4 = unknown > 0 || served.some((subnet) => subnet.ipv6Native !== true);
+  const v6 =
+    served.some((subnet) => subnet.ipv6CidrBlocks.length > 0 || subnet.ipv6Native === true) ||
+    (unknown > 0 && hasIpv6Egress(table));
+  const nat64 =
+    served.some((subnet) => subnet.enableDns64 === true) ||
+    (unknown > 0 && table.routes.some(isNat64Route));
+  const families: IpVersion[] = [];
+  if (v4) families.push(4);
+  if (v6) families.push(6);
+  return { families, nat64 };
+};
+
+const tablePaths = (input: TablePathsInput): TablePaths => {
+  const byId = new Map(input.subnets.map((subnet) => [subnet.id, subnet]));
+  const served = input.served.flatMap((id) => byId.get(id) ?? []);
+  const unknownSubnets = input.served.filter((id) => !byId.has(id));
+  const { families, nat64 } = familiesOf(input.table, served, unknownSubnets.length);
+  const paths = input.services.flatMap((service) =>
+    families.map((version) => {
+      const path = servicePath({
+        table: input.table,
+        service,
+        version,
+        region: input.region,
+        endpoints: input.endpoints,
+        natGateways: input.natGateways,
+        prefixLists: input.prefixLists,
+        nat64: version === 6 && nat64,
+        acceptInterfaceEndpoints: input.acceptInterfaceEndpoints,
+      });
+      return { ...path, outcome: pathOutcome(path) };
+    }),
+  );
+  return { families, paths, unknownSubnets };
+};
+
+export type { TablePaths, TablePathsInput };
+export { tablePaths };
