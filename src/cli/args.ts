@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
+import { isReportFormat, type ReportFormat } from '../report/render/index.js';
+import { parseReportCommand, REPORT_USAGE, type ReportCommand } from './report.js';
 
-type OutputFormat = 'table' | 'json';
+type OutputFormat = 'table' | 'json' | ReportFormat;
 
 interface ScanOptions {
   command: 'scan';
@@ -14,27 +16,38 @@ interface ScanOptions {
   paramsFile?: string | undefined;
   ruleIds?: string[] | undefined;
   exitZero: boolean;
+  /** Report formats: write here instead of stdout. */
+  out?: string | undefined;
+  suppressionsFile?: string | undefined;
 }
 
 type Command =
   | ScanOptions
+  | ReportCommand
   | { command: 'rules'; format: OutputFormat }
   | { command: 'help' }
   | { command: 'version' };
 
 const USAGE = `Usage:
-  vpce-guard scan --snapshot FILE [--format table|json] [--params FILE] [--rules id,id] [--exit-zero]
-  vpce-guard scan --live [--region R ...] [--profile P] [--endpoint-url URL] [--format table|json]
-                  [--params FILE] [--rules id,id]
+  vpce-guard scan --snapshot FILE [--format FORMAT] [--out FILE] [--params FILE] [--rules id,id]
+                  [--suppressions FILE] [--exit-zero]
+  vpce-guard scan --live [--region R ...] [--profile P] [--endpoint-url URL] [--format FORMAT]
+                  [--out FILE] [--params FILE] [--rules id,id] [--suppressions FILE]
+${REPORT_USAGE}
   vpce-guard rules [--format table|json]
   vpce-guard --help | --version
 
 Exit codes: 0 nothing NON_COMPLIANT, 1 something NON_COMPLIANT, 2 usage or input error.
+FORMAT: table, json, or a report: html, csv, markdown, ocsf, asff (written to --out FILE or stdout).
+--suppressions FILE (JSON or YAML) lists accepted risks; suppressed evaluations do not count for the exit code.
 --params FILE is a JSON object keyed by rule id, e.g. {"vpc-required-endpoints":{"requiredServices":"s3,dynamodb"}}.`;
 
 const formatOf = (value: string | undefined): OutputFormat => {
   if (value === undefined || value === 'table' || value === 'json') return value ?? 'table';
-  throw new UsageError(`--format must be table or json, got ${value}`);
+  if (isReportFormat(value)) return value;
+  throw new UsageError(
+    `--format must be table or json, or a report format (html, csv, markdown, ocsf, asff), got ${value}`,
+  );
 };
 
 const parseCommandLine = (argv: readonly string[]): Command => {
@@ -54,6 +67,10 @@ const parseCommandLine = (argv: readonly string[]): Command => {
         params: { type: 'string' },
         rules: { type: 'string' },
         'exit-zero': { type: 'boolean', default: false },
+        out: { type: 'string' },
+        suppressions: { type: 'string' },
+        'from-scan': { type: 'string' },
+        previous: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -67,8 +84,13 @@ const parseCommandLine = (argv: readonly string[]): Command => {
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command');
   if (extra.length > 0) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
+  if (command === 'report') return parseReportCommand(values);
   const format = formatOf(values.format as string | undefined);
-  if (command === 'rules') return { command: 'rules', format };
+  if (command === 'rules') {
+    if (format !== 'table' && format !== 'json')
+      throw new UsageError('rules --format must be table or json');
+    return { command: 'rules', format };
+  }
   if (command !== 'scan') throw new UsageError(`unknown command ${command}`);
 
   const snapshot = values.snapshot as string | undefined;
@@ -104,6 +126,8 @@ const parseCommandLine = (argv: readonly string[]): Command => {
     paramsFile: values.params as string | undefined,
     ruleIds,
     exitZero: values['exit-zero'] as boolean,
+    out: values.out as string | undefined,
+    suppressionsFile: values.suppressions as string | undefined,
   };
 };
 

@@ -10,6 +10,7 @@ import { loadSnapshot } from '../sources/snapshot.js';
 import { isRecord } from '../util/json.js';
 import { type Command, parseCommandLine, type ScanOptions, USAGE } from './args.js';
 import { renderRules, renderTable, rulesAsJson, toJsonReport } from './render.js';
+import { noteSuppressions, runReport, runScanReport, suppressScan, writeOutput } from './report.js';
 
 interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -122,20 +123,42 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
     ? await (await import('./live.js')).scanLive(options, rules, params, io)
     : await scanSnapshot(options, rules, params);
   const summary = summarise(result.evaluations);
+  // Suppressed failures (accepted risks) are reported but do not fail the scan.
+  let failing = summary.byCompliance.NON_COMPLIANT;
+  const suppression =
+    options.suppressionsFile && (options.format === 'json' || options.format === 'table')
+      ? await suppressScan(result.evaluations, options.suppressionsFile, io)
+      : undefined;
+  if (suppression) failing = suppression.failing;
   if (options.format === 'json') {
     const report = toJsonReport(result.evaluations, summary, {
       skippedItems: result.skippedItems,
       ...(result.apiCalls ? { apiCalls: result.apiCalls } : {}),
     });
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    const color = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined;
-    io.stdout.write(
-      renderTable(rules, result.evaluations, summary, result.header, {
+    noteSuppressions(report.evaluations, suppression?.marks);
+    await writeOutput(`${JSON.stringify(report, null, 2)}\n`, 'json', options.out, io);
+  } else if (options.format === 'table') {
+    const color = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined && !options.out;
+    const shown = result.evaluations.map((evaluation, index) => {
+      const mark = suppression?.marks[index];
+      return mark
+        ? {
+            ...evaluation,
+            annotation: `[suppressed until ${mark.expires}: ${mark.reason}] ${evaluation.annotation}`,
+          }
+        : evaluation;
+    });
+    await writeOutput(
+      renderTable(rules, shown, summary, result.header, {
         color,
         width: io.stdout.columns ?? 120,
       }),
+      'table',
+      options.out,
+      io,
     );
+  } else {
+    failing = (await runScanReport(options, result, io)).failing;
   }
   for (const warning of result.warnings) io.stderr.write(`vpce-guard: warning: ${warning}\n`);
   if (result.unattributed) {
@@ -146,7 +169,7 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
     return 2;
   }
   if (options.exitZero) return 0;
-  return summary.byCompliance.NON_COMPLIANT > 0 ? 1 : 0;
+  return failing > 0 ? 1 : 0;
 };
 
 const run = async (command: Command, io: Io): Promise<number> => {
@@ -166,6 +189,8 @@ const run = async (command: Command, io: Io): Promise<number> => {
       return 0;
     case 'scan':
       return runScan(command, io);
+    case 'report':
+      return runReport(command, io);
   }
 };
 
