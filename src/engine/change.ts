@@ -6,7 +6,7 @@ import { GetResourceConfigHistoryCommand } from '@aws-sdk/client-config-service'
 import { AwsReadError, ConfigItemParseError } from '../errors.js';
 import { nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Resource, ResourceRef } from '../model/resources.js';
-import { refOf } from '../model/resources.js';
+import { isResourceType, refOf } from '../model/resources.js';
 import type { ChangeContext } from '../rules/rule.js';
 import type { ConfigItem, ItemStatus } from '../sources/config-item.js';
 import { parseConfigurationItem } from '../sources/config-item.js';
@@ -139,18 +139,37 @@ const evaluateChangedAndDependents = async (
   at: Date,
   change: ChangeContext,
 ): Promise<void> => {
+  await evaluateRefs(ctx, changed, await dependentsOf(ctx, changed, change), at, changed);
+};
+
+/** A deleted resource with no history left: the rule finds its dependents by identity alone. */
+const evaluateDependentsOfGone = async (ctx: Context, item: ConfigItem, at: Date) => {
+  const { rule, deps } = ctx;
+  if (!rule.dependentsOfGone || !isResourceType(item.resourceType)) return;
+  const gone: ResourceRef = { type: item.resourceType, id: item.resourceId };
+  await evaluateRefs(ctx, gone, await rule.dependentsOfGone(gone, deps.view), at);
+};
+
+/** Reads and evaluates the resources a change touched; `current` is used as it is, not re-read. */
+const evaluateRefs = async (
+  ctx: Context,
+  changed: ResourceRef,
+  refs: readonly ResourceRef[],
+  at: Date,
+  current?: Resource,
+): Promise<void> => {
   const { rule, deps } = ctx;
   const seen = new Set<string>();
   const resources: Resource[] = [];
-  for (const ref of await dependentsOf(ctx, changed, change)) {
+  for (const ref of refs) {
     if (ref.type !== rule.resourceType || seen.has(ref.id)) continue;
     seen.add(ref.id);
     // The event's copy is what Config recorded for this change; the view may lag behind it.
     let resource: Resource | undefined;
     try {
       resource =
-        changed.type === rule.resourceType && changed.id === ref.id
-          ? changed
+        current && current.type === rule.resourceType && current.id === ref.id
+          ? current
           : await deps.view.get(rule.resourceType, ref.id);
     } catch (error) {
       // One dependent that cannot be read must not cost the others their verdicts.
@@ -264,6 +283,7 @@ const handleChange = async (
   }
   const changed = item.resource ?? (await lastKnownConfiguration(ctx, item));
   if (changed) await evaluateChangedAndDependents(ctx, changed, at, change);
+  else await evaluateDependentsOfGone(ctx, item, at);
 };
 
 /** Oversized items are not in the event; Config's own history holds the item of this change. */
