@@ -1,21 +1,41 @@
 import { cidrContains, parseCidr } from '../network/cidr.js';
+import { matchText } from './automata.js';
 import type { BaseOperator, ConditionEntry } from './document.js';
-import { wildcardMatch } from './wildcard.js';
 
 /**
- * Evaluation of Condition blocks against a concrete request context, following the IAM rules:
- * - entries are ANDed, the values of one entry are ORed; a negated operator matches when the
- *   request value matches none of the values;
- * - a key missing from the request: `...IfExists` matches; a negated operator matches (there is no
- *   value to equal); a positive operator does not; `Null` tests exactly that;
- * - `ForAnyValue:` needs one request value to pass and fails on a missing or empty key;
- *   `ForAllValues:` needs every request value to pass and succeeds on a missing or empty key.
- * The analyser asks its questions by probing these functions with chosen contexts, so what the
- * rules conclude is what IAM would do, not what the policy text looks like.
+ * Condition entries evaluated on one key's concrete value, in three-valued logic: `undefined` means
+ * the analyser cannot know (a policy variable, an operator or key it does not model); callers count
+ * that as "the request escapes". The rules are the IAM reference's
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ * and ..._condition-single-vs-multi-valued-context-keys.html):
+ * - the values of one entry are ORed; a negated operator holds when the request value matches none;
+ * - a key missing from the request: `...IfExists` holds; a negated operator holds; a positive one
+ *   does not; `Null` tests exactly presence;
+ * - `ForAllValues:` holds when every request value passes, and on a missing or empty key;
+ *   `ForAnyValue:` needs one passing value and fails on a missing key.
  */
 
-/** Request context: lower-case key → one value or a multi-valued key's values. */
-type RequestContext = Readonly<Record<string, string | readonly string[]>>;
+type Tri = boolean | undefined;
+
+const or = (values: Iterable<Tri>): Tri => {
+  let unknown = false;
+  for (const value of values) {
+    if (value === true) return true;
+    if (value === undefined) unknown = true;
+  }
+  return unknown ? undefined : false;
+};
+
+const and = (values: Iterable<Tri>): Tri => {
+  let unknown = false;
+  for (const value of values) {
+    if (value === false) return false;
+    if (value === undefined) unknown = true;
+  }
+  return unknown ? undefined : true;
+};
+
+const not = (value: Tri): Tri => (value === undefined ? undefined : !value);
 
 const NEGATED: ReadonlySet<BaseOperator> = new Set<BaseOperator>([
   'StringNotEquals',
@@ -30,33 +50,17 @@ const NEGATED: ReadonlySet<BaseOperator> = new Set<BaseOperator>([
 
 const isNegated = (base: BaseOperator): boolean => NEGATED.has(base);
 
-const parseDate = (text: string): number => {
-  // IAM accepts ISO 8601 dates and epoch seconds.
-  if (/^\d+(\.\d+)?$/.test(text.trim())) return Number(text) * 1000;
-  return Date.parse(text);
-};
+/**
+ * Policy variables (`${aws:username}`) exist only under Version 2012-10-17; under 2008-10-17 or
+ * with no Version the text is literal
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+ */
+const VARIABLE = /\$\{(?![*?$]\})[^}]*\}/;
+const hasVariable = (text: string, variables: boolean): boolean => variables && VARIABLE.test(text);
 
-const compareNumbers = (
-  request: number,
-  policy: number,
-  kind: 'eq' | 'lt' | 'le' | 'gt' | 'ge',
-): boolean => {
-  if (Number.isNaN(request) || Number.isNaN(policy)) return false;
-  switch (kind) {
-    case 'eq':
-      return request === policy;
-    case 'lt':
-      return request < policy;
-    case 'le':
-      return request <= policy;
-    case 'gt':
-      return request > policy;
-    case 'ge':
-      return request >= policy;
-  }
-};
+/** A value the analyser stands for "some value it does not model" (a number, a date). */
+const OPAQUE = '\u0000opaque';
 
-/** Whether the address lies in the CIDR block (a bare address is a /32 or /128); malformed is not. */
 const ipInCidr = (ip: string, cidr: string): boolean => {
   if (ip.includes('/')) return false;
   const address = parseCidr(ip);
@@ -64,20 +68,9 @@ const ipInCidr = (ip: string, cidr: string): boolean => {
   return address !== undefined && block !== undefined && cidrContains(block, address);
 };
 
-/** ArnEquals and ArnLike both compare the six colon-separated parts one by one, with wildcards. */
-const arnMatches = (pattern: string, value: string): boolean => {
-  const split = (text: string): string[] => {
-    const parts = text.split(':');
-    return [...parts.slice(0, 5), parts.slice(5).join(':')];
-  };
-  const patternParts = split(pattern);
-  const valueParts = split(value);
-  if (pattern.split(':').length < 6 || value.split(':').length < 6) return false;
-  return patternParts.every((part, index) => wildcardMatch(part, valueParts[index] ?? ''));
-};
-
-/** The positive comparison behind an operator: does one request value match one policy value. */
-const positiveMatch = (base: BaseOperator, request: string, policy: string): boolean => {
+/** The positive comparison behind an operator, for one request value and one policy value. */
+const positiveMatch = (base: BaseOperator, request: string, policy: string): Tri => {
+  if (request === OPAQUE) return undefined;
   switch (base) {
     case 'StringEquals':
     case 'StringNotEquals':
@@ -87,29 +80,12 @@ const positiveMatch = (base: BaseOperator, request: string, policy: string): boo
       return request.toLowerCase() === policy.toLowerCase();
     case 'StringLike':
     case 'StringNotLike':
-      return wildcardMatch(policy, request);
-    case 'NumericEquals':
-    case 'NumericNotEquals':
-      return compareNumbers(Number(request), Number(policy), 'eq');
-    case 'NumericLessThan':
-      return compareNumbers(Number(request), Number(policy), 'lt');
-    case 'NumericLessThanEquals':
-      return compareNumbers(Number(request), Number(policy), 'le');
-    case 'NumericGreaterThan':
-      return compareNumbers(Number(request), Number(policy), 'gt');
-    case 'NumericGreaterThanEquals':
-      return compareNumbers(Number(request), Number(policy), 'ge');
-    case 'DateEquals':
-    case 'DateNotEquals':
-      return compareNumbers(parseDate(request), parseDate(policy), 'eq');
-    case 'DateLessThan':
-      return compareNumbers(parseDate(request), parseDate(policy), 'lt');
-    case 'DateLessThanEquals':
-      return compareNumbers(parseDate(request), parseDate(policy), 'le');
-    case 'DateGreaterThan':
-      return compareNumbers(parseDate(request), parseDate(policy), 'gt');
-    case 'DateGreaterThanEquals':
-      return compareNumbers(parseDate(request), parseDate(policy), 'ge');
+      return matchText(policy, request, 'glob');
+    case 'ArnEquals':
+    case 'ArnLike':
+    case 'ArnNotEquals':
+    case 'ArnNotLike':
+      return matchText(policy, request, 'arn');
     case 'Bool':
       return request.toLowerCase() === policy.toLowerCase();
     case 'BinaryEquals':
@@ -117,56 +93,45 @@ const positiveMatch = (base: BaseOperator, request: string, policy: string): boo
     case 'IpAddress':
     case 'NotIpAddress':
       return ipInCidr(request, policy);
-    case 'ArnEquals':
-    case 'ArnLike':
-    case 'ArnNotEquals':
-    case 'ArnNotLike':
-      return arnMatches(policy, request);
-    case 'Null':
-      return false;
+    default:
+      // Numeric and date comparisons: the analyser keeps no value space for them.
+      return undefined;
   }
 };
 
-/** One request value against all of an entry's values: ORed, or "none of them" when negated. */
-const singleValueMatches = (
-  base: BaseOperator,
-  request: string,
-  values: readonly string[],
-): boolean => {
-  const any = values.some((policy) => positiveMatch(base, request, policy));
-  return isNegated(base) ? !any : any;
-};
-
-const lookup = (context: RequestContext, keyLower: string): readonly string[] | undefined => {
-  const value = context[keyLower];
-  if (value === undefined) return undefined;
-  return typeof value === 'string' ? [value] : value;
-};
-
-/** Whether one condition entry matches a request context (see the module comment for the rules). */
-const conditionEntryMatches = (entry: ConditionEntry, context: RequestContext): boolean => {
+/** Whether one condition entry holds on a key's values (`null`: the key is absent). */
+const entryHolds = (
+  entry: ConditionEntry,
+  requestValues: readonly string[] | null,
+  variables: boolean,
+): Tri => {
   const { base } = entry;
-  // An operator IAM does not know never matches: a Deny that relies on it denies nothing.
-  if (base === undefined) return false;
-  const requestValues = lookup(context, entry.keyLower);
-  const absent = requestValues === undefined || requestValues.length === 0;
+  if (base === undefined) return undefined;
+  const absent = requestValues === null || requestValues.length === 0;
   if (base === 'Null') {
-    return entry.values.some((value) => (value.toLowerCase() === 'true') === absent);
+    return or(
+      entry.values.map((value) =>
+        value.toLowerCase() === 'true' ? absent : value.toLowerCase() === 'false' ? !absent : false,
+      ),
+    );
   }
-  if (entry.qualifier === 'ForAllValues') {
-    if (absent) return true;
-    return requestValues.every((value) => singleValueMatches(base, value, entry.values));
+  if (absent) {
+    if (entry.qualifier === 'ForAllValues') return true;
+    if (entry.qualifier === 'ForAnyValue') return entry.ifExists;
+    return entry.ifExists || isNegated(base);
   }
-  if (entry.qualifier === 'ForAnyValue') {
-    if (absent) return entry.ifExists;
-    return requestValues.some((value) => singleValueMatches(base, value, entry.values));
-  }
-  if (absent) return entry.ifExists || isNegated(base);
-  const any = requestValues.some((value) =>
-    entry.values.some((policy) => positiveMatch(base, value, policy)),
-  );
-  return isNegated(base) ? !any : any;
+  const matchOne = (value: string): Tri =>
+    or(
+      entry.values.map((policy) =>
+        hasVariable(policy, variables) ? undefined : positiveMatch(base, value, policy),
+      ),
+    );
+  const passes = (value: string): Tri => (isNegated(base) ? not(matchOne(value)) : matchOne(value));
+  if (entry.qualifier === 'ForAllValues') return and(requestValues.map(passes));
+  if (entry.qualifier === 'ForAnyValue') return or(requestValues.map(passes));
+  const any = or(requestValues.map(matchOne));
+  return isNegated(base) ? not(any) : any;
 };
 
-export type { RequestContext };
-export { conditionEntryMatches, ipInCidr, isNegated };
+export type { Tri };
+export { and, entryHolds, hasVariable, ipInCidr, isNegated, not, OPAQUE, or };

@@ -1,5 +1,6 @@
 import { PolicyParseError } from '../errors.js';
 import { isRecord } from '../util/json.js';
+import { LruCache } from './lru.js';
 
 /**
  * The normalised form of an IAM policy document. Every shape IAM accepts for one element (a string
@@ -311,15 +312,13 @@ const parseStatement = (raw: unknown, index: number, path: string): Statement =>
  */
 // Several rules judge the same bucket or endpoint policy text in one scan; parse each text once.
 // Parsed documents are never mutated, so sharing them is safe.
-const PARSED_CACHE_LIMIT = 2_000;
-const parsedCache = new Map<string, PolicyDocument>();
+const parsedCache = new LruCache<string, PolicyDocument>(2_000);
 
 const parsePolicy = (input: unknown): PolicyDocument => {
   if (typeof input !== 'string') return parsePolicyDocument(input);
   const cached = parsedCache.get(input);
   if (cached) return cached;
   const parsed = parsePolicyDocument(input);
-  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
   parsedCache.set(input, parsed);
   return parsed;
 };

@@ -1,3 +1,5 @@
+import { LruCache } from './lru.js';
+
 /**
  * IAM wildcard patterns (`*` any run of characters, `?` one character) as languages, so the analyser
  * can ask set questions of them: does a pattern match a value, does one pattern match everything
@@ -41,15 +43,13 @@ const tokenizeUncached = (pattern: string, ignoreCase: boolean): Token[] => {
 
 // Policies repeat the same handful of patterns (`s3:*`, bucket ARNs) across statements and
 // buckets; tokenising each once keeps a sweep over thousands of policies cheap.
-const TOKEN_CACHE_LIMIT = 10_000;
-const tokenCache = new Map<string, Token[]>();
+const tokenCache = new LruCache<string, Token[]>(10_000);
 
 const tokenize = (pattern: string, ignoreCase: boolean): Token[] => {
   const key = ignoreCase ? `i:${pattern}` : `s:${pattern}`;
   let tokens = tokenCache.get(key);
   if (!tokens) {
     tokens = tokenizeUncached(pattern, ignoreCase);
-    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
     tokenCache.set(key, tokens);
   }
   return tokens;

@@ -2,104 +2,145 @@ import { PolicyParseError } from '../errors.js';
 import type { Verdict } from '../model/compliance.js';
 import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Bucket } from '../model/resources.js';
-import type { ConditionEntry, PolicyDocument } from '../policy/document.js';
-import { parsePolicy } from '../policy/document.js';
-import {
-  describeExemptions,
-  describeGap,
-  describeGuards,
-  describeRejections,
-  type ExplainWords,
-} from '../policy/explain.js';
-import { analyseGuards, type GuardAnalysis } from '../policy/guard.js';
+import { analyseFenceCached } from '../policy/cache.js';
+import type { Miss } from '../policy/containment.js';
+import { parsePolicy, statementLabel } from '../policy/document.js';
+import { describeExemptions, resolveExemptions } from '../policy/exemptions.js';
+import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
+import type { Exemptions, Fence, FenceResult } from '../policy/fence.js';
 import { type BucketScope, bucketArn, bucketScopeOf } from './bucket-scope.js';
 
 /**
- * The shape both bucket-policy rules share: scope, read and parse the policy, run the guard
- * analysis on the bucket and its objects, and word the verdict. A rule supplies what its guard is
- * (keys, entry check) and the sentences that differ.
+ * The shape both bucket-policy rules share: scope, read and parse the policy, ask the fence
+ * question of it (src/policy/fence.ts) and word the verdict. A rule supplies its fence and the
+ * sentences that differ.
  */
 
 interface BucketGuardParams extends BucketScope {
-  exemptionConditionKeys: readonly string[];
+  exemptions: Record<string, string[]> | undefined;
 }
 
 interface BucketGuardSpec {
-  /** Lower-case condition keys that form the guard. */
-  guardKeys: readonly string[];
-  checkGuardEntry(entry: ConditionEntry): string | undefined;
-  words: ExplainWords;
-  /** What the bucket accepts when the guard is missing: "plain-HTTP requests". */
-  accepts: string;
-  /** Why nothing qualifies when no statement even tries. */
-  noGuard: string;
-  /** One sentence: how to add the guard. */
+  fence: Fence;
+  /** What must be denied, e.g. "requests from outside the approved VPC endpoints". */
+  outside: string;
+  /** One short sentence: how to add the fence. */
   fix: string;
   /** Advice when reading the policy was denied. */
   unreadableAdvice: string;
-  /** "deny plain-HTTP requests": what an unparseable policy cannot be shown to do. */
-  mustShow: string;
-  /** How the compliant annotation says when requests are denied: "over plain HTTP (...)". */
-  describeScope(analysis: GuardAnalysis): string;
-  /** Extra sentences for a compliant verdict (notes about wildcards, say). */
-  notes?(analysis: GuardAnalysis): string[];
+  /** Lower-case keys that form the fence itself (a failing entry on one is a broken fence). */
+  fenceKeys: readonly string[];
+  /** What to do when an entry on a fence key lets requests through. */
+  fenceAdvice: string;
+  /** How the compliant annotation names the fence: "outside vpce-0a1b…". */
+  describeFence(result: FenceResult): string;
 }
 
-const compliantVerdict = (
-  bucket: Bucket,
-  analysis: GuardAnalysis,
-  spec: BucketGuardSpec,
-): Verdict =>
-  compliant(
-    [
-      `Bucket ${bucket.name}: ${describeGuards(analysis)} every S3 action on the bucket and its objects ${spec.describeScope(analysis)}.`,
-      describeExemptions(analysis),
-      ...(spec.notes?.(analysis) ?? []),
-    ]
-      .filter((part) => part !== '')
-      .join(' '),
-  );
+/** What to do about one kind of miss, short enough for the annotation. */
+const adviceFor = (miss: Miss | undefined, spec: BucketGuardSpec): string => {
+  switch (miss?.kind) {
+    case 'action':
+      return 'Use Action "s3:*" in the Deny.';
+    case 'resource':
+      return 'Cover the bucket ARN and bucket/* in the Deny.';
+    case 'principal':
+      return 'Use Principal "*" in the Deny; carve exceptions out with conditions.';
+    case 'undecided':
+      return 'Use literal values and documented operators and keys in the Deny.';
+    case 'condition':
+      return miss.entry && spec.fenceKeys.includes(miss.entry.keyLower)
+        ? spec.fenceAdvice
+        : 'Remove the carve-out or accept it in the exemptions parameter.';
+    default:
+      return spec.fix;
+  }
+};
 
 const nonCompliantVerdict = (
   bucket: Bucket,
-  analysis: GuardAnalysis,
+  result: FenceResult,
   spec: BucketGuardSpec,
+  exemptions: Exemptions,
 ): Verdict => {
-  const rejections = describeRejections(analysis, spec.words);
-  if (analysis.guards.length === 0) {
-    const reason = rejections.length > 0 ? rejections.join('; ') : spec.noGuard;
-    return nonCompliant(`Bucket ${bucket.name} accepts ${spec.accepts}: ${reason}. ${spec.fix}`);
-  }
-  const gaps = analysis.gaps.map((gap) => describeGap(gap, spec.words));
-  const also = rejections.length > 0 ? ` Also: ${rejections.join('; ')}.` : '';
-  return nonCompliant(
-    `Bucket ${bucket.name} accepts some ${spec.accepts}: ${gaps.join('; ')}.${also}`,
+  const [first] = result.escapes;
+  const miss = first?.misses[0];
+  const advice = adviceFor(miss, spec);
+  const noDeny = result.denies.length === 0;
+  const what = result.allActionsEscape ? 'every S3 action' : listSome(result.escapingActions, 2);
+  const allowNote =
+    result.allows.length > 0
+      ? ` (${result.allows.map(statementLabel).join(', ')} ${result.allows.length === 1 ? 'is an Allow' : 'are Allows'}: an Allow grants, it never keeps requests out)`
+      : '';
+  const cause = noDeny
+    ? (miss?.text ?? `no Deny statement covers ${spec.outside}${allowNote}`)
+    : (miss?.text ?? `the Deny statements leave ${spec.outside} out`);
+  // Config shows the annotation next to the bucket, so shorter variants leave the name out.
+  const annotation = fitAnnotation(
+    `Bucket ${bucket.name} lets ${spec.outside} in (${what}): ${cause}. ${advice}`,
+    `Lets ${spec.outside} in (${what}): ${cause}. ${advice}`,
+    `Lets ${spec.outside} in: ${cause}. ${advice}`,
+    `Lets ${spec.outside} in: ${cause}.`,
+    `Lets ${spec.outside} in (${what}). ${advice} The detail names the request that gets through.`,
+    `Lets ${spec.outside} in. ${advice}`,
   );
+  const lines = [
+    `Bucket ${bucket.name} lets ${spec.outside} in.`,
+    result.allActionsEscape
+      ? 'Every S3 action on the bucket and its objects escapes.'
+      : `Escaping actions: ${listSome(result.escapingActions, 30)}.`,
+    ...result.escapes.flatMap((found) => [
+      describeCounterexample(found.counterexample),
+      ...(found.misses.length > 0
+        ? found.misses.map((m) => `  - ${m.text}.`)
+        : [
+            `  - ${noDeny ? `No Deny statement covers ${spec.outside}.` : 'No Deny statement applies.'}`,
+          ]),
+    ]),
+    ...result.undecided.map(
+      (reason) => `Could not decide: ${reason}; counted as letting requests in.`,
+    ),
+    describeExemptions(exemptions),
+    `Fix: ${advice === spec.fix ? spec.fix : `${advice} ${spec.fix}`}`,
+  ];
+  return {
+    ...nonCompliant(annotation),
+    detail: lines.filter((line) => line !== '').join('\n'),
+    counterexample: first?.counterexample,
+  };
 };
 
-const analyse = (
+const compliantVerdict = (
   bucket: Bucket,
-  policy: PolicyDocument,
-  params: BucketGuardParams,
+  result: FenceResult,
   spec: BucketGuardSpec,
+  exemptions: Exemptions,
 ): Verdict => {
-  const arn = bucketArn(bucket);
-  const analysis = analyseGuards(policy, {
-    guardKeys: spec.guardKeys,
-    checkGuardEntry: spec.checkGuardEntry,
-    exemptKeys: params.exemptionConditionKeys.map((key) => key.toLowerCase()),
-    actions: 's3:*',
-    targets: [
-      { label: 'the bucket', resource: arn },
-      { label: 'its objects', resource: `${arn}/*` },
-    ],
-  });
-  return analysis.complete
-    ? compliantVerdict(bucket, analysis, spec)
-    : nonCompliantVerdict(bucket, analysis, spec);
+  const labels = result.denies.map(statementLabel).join(', ');
+  const verb = result.denies.length === 1 ? 'denies' : 'deny';
+  const lockOut = result.lockOut
+    ? ' It also denies the approved requests: nobody gets in (the account root user can still replace the policy).'
+    : '';
+  const future = result.explicitActionsOnly
+    ? ' The Deny lists actions explicitly; actions AWS adds later are not covered (use s3:*).'
+    : '';
+  const annotation = fitAnnotation(
+    `Bucket ${bucket.name}: ${labels} ${verb} every S3 request ${spec.describeFence(result)}, except accepted exemptions.${lockOut}${future}`,
+    `Bucket ${bucket.name}: every S3 request ${spec.describeFence(result)} is denied, except accepted exemptions.${lockOut}${future}`,
+    `Bucket ${bucket.name}: every S3 request from outside is denied.${lockOut}${future}`,
+    `Bucket ${bucket.name}: every S3 request from outside is denied.`,
+  );
+  const detail = [
+    `Every request to ${bucket.name} and its objects ${spec.describeFence(result)} is denied by ${labels || 'the policy'}.`,
+    describeExemptions(exemptions),
+    lockOut.trim(),
+    future.trim(),
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+  return { ...compliant(annotation), detail };
 };
 
-/** The whole evaluation of a bucket-policy guard rule for one bucket. */
+/** The whole evaluation of a bucket-policy fence rule for one bucket. */
 const evaluateBucketGuard = (
   bucket: Bucket,
   params: BucketGuardParams,
@@ -114,21 +155,39 @@ const evaluateBucketGuard = (
       `Could not verify the bucket policy of ${bucket.name}: reading it was denied (${source.reason}). ${spec.unreadableAdvice}`,
     );
   }
+  const arn = bucketArn(bucket);
+  const partition = arn.split(':')[1] ?? 'aws';
+  const exemptions = resolveExemptions(params.exemptions, partition, bucket.accountId);
   if (source.kind === 'absent') {
-    return nonCompliant(
-      `Bucket ${bucket.name} has no bucket policy, so ${spec.accepts} are not denied. ${spec.fix}`,
-    );
+    return {
+      ...nonCompliant(
+        fitAnnotation(
+          `Bucket ${bucket.name} has no bucket policy, so ${spec.outside} are not denied. ${spec.fix}`,
+        ),
+      ),
+      detail: `Bucket ${bucket.name} has no bucket policy, so nothing denies ${spec.outside}. ${spec.fix}`,
+    };
   }
-  let policy: PolicyDocument;
   try {
-    policy = parsePolicy(source.text);
+    parsePolicy(source.text);
   } catch (error) {
     if (!(error instanceof PolicyParseError)) throw error;
-    return nonCompliant(
-      `The bucket policy of ${bucket.name} cannot be analysed (${error.message}), so it cannot be shown to ${spec.mustShow}.`,
-    );
+    const text = `The bucket policy of ${bucket.name} cannot be analysed (${error.message}), so it cannot be shown to deny ${spec.outside}.`;
+    return {
+      ...nonCompliant(
+        fitAnnotation(
+          text,
+          `The bucket policy of ${bucket.name} cannot be analysed (${error.message}).`,
+        ),
+      ),
+      detail: text,
+    };
   }
-  return analyse(bucket, policy, params, spec);
+  const facts = { name: bucket.name, arn, partition, account: bucket.accountId };
+  const result = analyseFenceCached(source.text, facts, spec.fence, exemptions);
+  return result.compliant
+    ? compliantVerdict(bucket, result, spec, exemptions)
+    : nonCompliantVerdict(bucket, result, spec, exemptions);
 };
 
 /**

@@ -21,8 +21,24 @@ const tlsOnlyStatement = (bucket: string): PolicyStatement => ({
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 });
 
-/** Deny every S3 action on the bucket and its objects unless it arrives through one of the endpoints. */
-const vpceOnlyStatement = (bucket: string, vpceIds: readonly string[]): PolicyStatement => ({
+/**
+ * The Deny carve-outs matching the default `exemptions`: AWS service principals, AWS services
+ * acting for a caller, and the account's service-linked roles (AWS Config reads the bucket so).
+ */
+const defaultCarveOuts = (account: string, partition = 'aws'): Record<string, unknown> => ({
+  BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'aws:ViaAWSService': 'false' },
+  ArnNotLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${account}:role/aws-service-role/*` },
+});
+
+/**
+ * Deny every S3 action on the bucket and its objects unless it arrives through one of the
+ * endpoints; with the bucket's account, the default exemptions are carved out too.
+ */
+const vpceOnlyStatement = (
+  bucket: string,
+  vpceIds: readonly string[],
+  account?: string,
+): PolicyStatement => ({
   Sid: 'DenyOutsideVpce',
   Effect: 'Deny',
   Principal: '*',
@@ -30,6 +46,7 @@ const vpceOnlyStatement = (bucket: string, vpceIds: readonly string[]): PolicySt
   Resource: bucketResources(bucket),
   Condition: {
     StringNotEquals: { 'aws:SourceVpce': vpceIds.length === 1 ? vpceIds[0] : [...vpceIds] },
+    ...(account === undefined ? {} : defaultCarveOuts(account)),
   },
 });
 
@@ -43,4 +60,11 @@ const policyText = (statements: readonly PolicyStatement[]): string =>
   JSON.stringify(policyDocument(statements));
 
 export type { PolicyStatement };
-export { bucketResources, policyDocument, policyText, tlsOnlyStatement, vpceOnlyStatement };
+export {
+  bucketResources,
+  defaultCarveOuts,
+  policyDocument,
+  policyText,
+  tlsOnlyStatement,
+  vpceOnlyStatement,
+};

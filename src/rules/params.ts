@@ -26,17 +26,33 @@ type ParamSpec =
       pattern?: RegExp;
       validate?: (value: string) => string | undefined;
     })
-  | (SpecCommon & { type: 'boolean'; default?: boolean });
+  | (SpecCommon & { type: 'boolean'; default?: boolean })
+  | (SpecCommon & {
+      /** A JSON object of string lists: as is in `--params`, as its JSON text in InputParameters. */
+      type: 'object';
+      /** Object parameters describe their default in words (it may depend on the resource). */
+      default?: never;
+      /** Checks the parsed object; returns what is wrong, or undefined. */
+      validate?: (value: Record<string, string[]>) => string | undefined;
+    });
 
 type ParamSchema = Record<string, ParamSpec>;
 
+/** Parameters that were renamed: the old name's error names the replacement. */
+const RENAMED: Record<string, string> = {
+  exemptionConditionKeys:
+    'exemptionConditionKeys was replaced by exemptions, an object from condition key to accepted values, e.g. {"aws:PrincipalArn": ["arn:aws:iam::111122223333:role/BreakGlass"]} (in InputParameters, its JSON text); see docs/rules.md',
+};
+
 type ParamValue<S extends ParamSpec> = S extends { type: 'list' }
   ? string[]
-  : S extends { type: 'boolean' }
-    ? boolean
-    : S extends { type: 'string'; default: string }
-      ? string
-      : string | undefined;
+  : S extends { type: 'object' }
+    ? Record<string, string[]> | undefined
+    : S extends { type: 'boolean' }
+      ? boolean
+      : S extends { type: 'string'; default: string }
+        ? string
+        : string | undefined;
 
 type ParamsOf<S extends ParamSchema> = { [K in keyof S]: ParamValue<S[K]> };
 
@@ -69,6 +85,38 @@ const parseBoolean = (raw: unknown, ruleId: string, name: string): boolean => {
 };
 
 /**
+ * An object of string lists, given as an object (`--params`) or as its JSON text (Config
+ * InputParameters carry strings only). A single string value stands for a one-item list.
+ */
+const parseObject = (raw: unknown, ruleId: string, name: string): Record<string, string[]> => {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new InvalidParametersError(ruleId, `${name} must be a JSON object, got ${raw}`, {
+        cause: error,
+      });
+    }
+  }
+  if (!isRecord(value)) {
+    throw new InvalidParametersError(ruleId, `${name} must be a JSON object of string lists`);
+  }
+  const result: Record<string, string[]> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    const items = Array.isArray(entry) ? entry : [entry];
+    if (items.length === 0 || items.some((item) => typeof item !== 'string' || item === '')) {
+      throw new InvalidParametersError(
+        ruleId,
+        `${name}.${key} must be a non-empty string or list of non-empty strings`,
+      );
+    }
+    result[key] = items as string[];
+  }
+  return result;
+};
+
+/**
  * Validates raw parameters against a schema. Unknown names are rejected (a typo in
  * `InputParameters` would otherwise silently widen a rule's scope), empty strings mean "unset".
  */
@@ -78,6 +126,8 @@ const parseParams = <S extends ParamSchema>(
   raw: Record<string, unknown> | undefined,
 ): ParamsOf<S> => {
   const input = raw ?? {};
+  const renamed = Object.keys(input).find((key) => !(key in schema) && key in RENAMED);
+  if (renamed !== undefined) throw new InvalidParametersError(ruleId, RENAMED[renamed] as string);
   const unknown = Object.keys(input).filter((key) => !(key in schema));
   if (unknown.length > 0) {
     const known = Object.keys(schema);
@@ -101,6 +151,11 @@ const parseParams = <S extends ParamSchema>(
         if (problem) throw new InvalidParametersError(ruleId, `${name} value ${item}: ${problem}`);
       }
       result[name] = items;
+    } else if (spec.type === 'object') {
+      const parsed = unset ? undefined : parseObject(value, ruleId, name);
+      const problem = parsed === undefined ? undefined : spec.validate?.(parsed);
+      if (problem) throw new InvalidParametersError(ruleId, `${name}: ${problem}`);
+      result[name] = parsed;
     } else if (spec.type === 'boolean') {
       result[name] = unset ? (spec.default ?? false) : parseBoolean(value, ruleId, name);
     } else {
@@ -119,7 +174,8 @@ const parseParams = <S extends ParamSchema>(
   for (const [name, spec] of Object.entries(schema)) {
     const isSet = (key: string) => {
       const value = result[key];
-      return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
+      if (Array.isArray(value)) return value.length > 0;
+      return value !== undefined && value !== false;
     };
     if (spec.requires && isSet(name) && !isSet(spec.requires)) {
       throw new InvalidParametersError(ruleId, `${name} needs ${spec.requires}`);

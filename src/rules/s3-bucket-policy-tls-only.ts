@@ -1,6 +1,4 @@
-import { conditionEntryMatches } from '../policy/condition.js';
-import type { ConditionEntry } from '../policy/document.js';
-import type { ExplainWords } from '../policy/explain.js';
+import { EXEMPTIONS_DESCRIPTION, validateExemptions } from '../policy/exemptions.js';
 import {
   BUCKET_READ_ACTIONS,
   type BucketGuardSpec,
@@ -11,26 +9,16 @@ import { policyDocument, tlsOnlyStatement } from './example-policies.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
 
-const SECURE_TRANSPORT = 'aws:securetransport';
-
 const parameters = {
-  exemptionConditionKeys: {
-    type: 'list',
-    description:
-      'Condition keys that may be ANDed into the TLS Deny as accepted exceptions (for example aws:PrincipalArn). Such an entry may only carve named principals out of the Deny (ArnNotLike aws:PrincipalArn); one that restricts the Deny to a few principals (StringEquals aws:PrincipalArn) is NON_COMPLIANT. aws:PrincipalArn also accepts NotPrincipal.',
-    pattern: /^[A-Za-z0-9-]+:[A-Za-z0-9/_.:-]+$/,
+  exemptions: {
+    type: 'object',
+    description: EXEMPTIONS_DESCRIPTION,
+    validate: validateExemptions,
   },
   ...bucketScopeParams,
 } as const;
 
 type Params = ParamsOf<typeof parameters>;
-
-const WORDS: ExplainWords = {
-  guard: 'TLS Deny',
-  actions: 'S3 actions',
-  allActions: 's3:*',
-  exemptionParam: 'exemptionConditionKeys',
-};
 
 const REMEDIATION_EXAMPLE = JSON.stringify(
   policyDocument([tlsOnlyStatement('amzn-s3-demo-bucket')]),
@@ -39,32 +27,24 @@ const REMEDIATION_EXAMPLE = JSON.stringify(
 );
 
 const FIX =
-  'Add a Deny for Principal "*", Action "s3:*" on the bucket and bucket/* ARNs with Bool {"aws:SecureTransport": "false"}.';
-
-/** The entry must match a plain-HTTP request, in which aws:SecureTransport is "false". */
-const checkTlsEntry = (entry: ConditionEntry): string | undefined =>
-  conditionEntryMatches(entry, { [SECURE_TRANSPORT]: 'false' })
-    ? undefined
-    : `${entry.operator} ${entry.key} ${JSON.stringify(entry.values)} does not match plain-HTTP requests (aws:SecureTransport "false"), so they are not denied; use Bool with "false"`;
+  'Add a Deny for Principal "*", Action "s3:*" on the bucket and bucket/* with Bool {"aws:SecureTransport": "false"}.';
 
 const GUARD_SPEC: BucketGuardSpec = {
-  guardKeys: [SECURE_TRANSPORT],
-  checkGuardEntry: checkTlsEntry,
-  words: WORDS,
-  accepts: 'plain-HTTP requests',
-  noGuard: 'no Deny statement is conditioned on aws:SecureTransport being false',
+  fence: { kind: 'tls' },
+  outside: 'plain-HTTP requests',
+  fenceKeys: ['aws:securetransport'],
+  fenceAdvice: 'Condition the Deny on Bool {"aws:SecureTransport": "false"}.',
   fix: FIX,
   unreadableAdvice:
-    "If the bucket policy limits access to VPC endpoints, run the scan inside the VPC through the allowed endpoint, or exempt the scanner's role in that Deny.",
-  mustShow: 'deny plain-HTTP requests',
-  describeScope: () => 'over plain HTTP (aws:SecureTransport false)',
+    "If the bucket policy limits access to VPC endpoints, run the scan inside the VPC through the allowed endpoint, or carve the scanner's role out of that Deny and list it in exemptions.",
+  describeFence: () => 'over plain HTTP (aws:SecureTransport false)',
 };
 
 const s3BucketPolicyTlsOnly = defineRule({
   id: 's3-bucket-policy-tls-only',
   title: 'S3 buckets should deny requests that do not use TLS',
   description:
-    'Checks that the bucket policy denies every S3 action on the bucket and its objects, for every principal, when aws:SecureTransport is false (Bool or BoolIfExists). Split statements count together; a Deny narrowed by another ANDed condition key does not count unless that key is listed in exemptionConditionKeys.',
+    'Checks that every plain-HTTP request (aws:SecureTransport false) to the bucket and its objects that is not an accepted exemption is denied by the bucket policy. The policy is analysed as sets of requests: split statements count together, NotAction/NotResource/NotPrincipal, every condition operator, IfExists and ANDed carve-outs are taken into account, and what cannot be decided counts as letting requests in. Every NON_COMPLIANT verdict carries one concrete request that gets through.',
   rationale:
     'Without an explicit Deny, S3 accepts plain-HTTP requests: object data and request signatures cross the network unencrypted and can be read or replayed by anyone on the path. Inside a VPC this is defence in depth; through a NAT gateway or the internet it is the only guarantee.',
   severity: 'medium',
@@ -85,7 +65,7 @@ const s3BucketPolicyTlsOnly = defineRule({
   ],
   parameters,
   remediation:
-    'Add a Deny statement for Principal "*" and Action "s3:*" on both the bucket ARN and its objects (bucket/*), conditioned with Bool {"aws:SecureTransport": "false"}. Keep other condition keys out of that statement.',
+    'Add a Deny statement for Principal "*" and Action "s3:*" on both the bucket ARN and its objects (bucket/*), conditioned with Bool {"aws:SecureTransport": "false"}. Carve out only what the exemptions parameter accepts. `vpce-guard fix --bucket NAME` prints the policy with the missing statement appended.',
   remediationExample: REMEDIATION_EXAMPLE,
   iamActions: BUCKET_READ_ACTIONS,
   async evaluate(bucket, _view, params: Params) {

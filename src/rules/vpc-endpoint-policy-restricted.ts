@@ -2,47 +2,14 @@ import { PolicyParseError } from '../errors.js';
 import type { Verdict } from '../model/compliance.js';
 import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { VpcEndpoint } from '../model/resources.js';
-import type { ConditionEntry, PolicyDocument, Statement } from '../policy/document.js';
-import { parsePolicy, statementLabel } from '../policy/document.js';
-import { describeGuards } from '../policy/explain.js';
-import {
-  analyseGuards,
-  matchesNoOutsideValue,
-  matchesOutsideValues,
-  matchesWhenAbsent,
-} from '../policy/guard.js';
-import { matchSetCovers, matchSetMatches, principalAccount } from '../policy/statement.js';
-import { hasWildcard } from '../policy/wildcard.js';
+import type { PolicyDocument } from '../policy/document.js';
+import { parsePolicy } from '../policy/document.js';
+import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
+import { LruCache } from '../policy/lru.js';
+import { analysePerimeter, type PerimeterResult, trustOf } from '../policy/perimeter.js';
 import { isInactiveEndpointState } from './endpoint-state.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
-
-const ACCOUNT_KEYS = ['aws:principalaccount', 'aws:resourceaccount'] as const;
-const ORG_KEYS = ['aws:principalorgid', 'aws:resourceorgid'] as const;
-const TRUST_KEYS: readonly string[] = [...ACCOUNT_KEYS, ...ORG_KEYS];
-
-const FOREIGN_ACCOUNT = '999999999999';
-const FOREIGN_ORG = 'o-zzzzzzzzzzzz';
-
-/**
- * Values any caller can present, whoever they are: a role in their own account, their own
- * organisation. A condition that matches all of them restricts nothing; a trust fence must refuse
- * them. Keys not listed get DEFAULT_OUTSIDER.
- */
-const OUTSIDER_VALUES: Readonly<Record<string, readonly string[]>> = {
-  'aws:principalaccount': [FOREIGN_ACCOUNT],
-  'aws:resourceaccount': [FOREIGN_ACCOUNT],
-  'aws:principalorgid': [FOREIGN_ORG],
-  'aws:resourceorgid': [FOREIGN_ORG],
-  'aws:principalarn': [`arn:aws:iam::${FOREIGN_ACCOUNT}:role/outsider`],
-  'aws:principalorgpaths': [`${FOREIGN_ORG}/r-zzzz/ou-zzzz-zzzzzzzz/`],
-  'aws:resourceorgpaths': [`${FOREIGN_ORG}/r-zzzz/ou-zzzz-zzzzzzzz/`],
-};
-
-const DEFAULT_OUTSIDER: readonly string[] = ['vpce-guard-outsider'];
-
-const outsiderValues = (entry: ConditionEntry): readonly string[] =>
-  OUTSIDER_VALUES[entry.keyLower] ?? DEFAULT_OUTSIDER;
 
 const parameters = {
   trustedAccountIds: {
@@ -101,186 +68,103 @@ const serviceLocationOf = (serviceName: string): ServiceLocation | undefined => 
 const actionPrefixOf = (serviceName: string): string | undefined =>
   serviceLocationOf(serviceName)?.prefix;
 
-/**
- * Resources of the service in another account, reachable through this endpoint. A statement whose
- * resources match all of them reaches every resource of the service as far as exfiltration goes
- * (`arn:aws:s3:::*`, `arn:aws:dynamodb:*:*:table/*`), even though it does not say `*`.
- */
-const foreignResources = (location: ServiceLocation | undefined): string[] => {
-  if (location === undefined) return [];
-  const { prefix, region, partition } = location;
-  switch (prefix) {
-    case 's3':
-      return [
-        `arn:${partition}:s3:::vpce-guard-foreign-bucket`,
-        `arn:${partition}:s3:::vpce-guard-foreign-bucket/data.csv`,
-      ];
-    case 'dynamodb':
-      return [`arn:${partition}:dynamodb:${region}:${FOREIGN_ACCOUNT}:table/vpce-guard-foreign`];
-    default:
-      return [`arn:${partition}:${prefix}:${region}:${FOREIGN_ACCOUNT}:vpce-guard-foreign`];
-  }
-};
-
-const reachesEveryResource = (statement: Statement, foreign: readonly string[]): boolean =>
-  matchSetCovers(statement.resources, '*', 'resource') ||
-  (foreign.length > 0 &&
-    foreign.every((arn) => matchSetMatches(statement.resources, arn, 'resource')));
-
-/** An entry every outsider satisfies (`StringLike aws:PrincipalArn "*"`) restricts nothing. */
-const restrictsNothing = (entry: ConditionEntry): boolean =>
-  matchesOutsideValues(entry, outsiderValues(entry));
-
 const isDynamoDb = (endpoint: VpcEndpoint): boolean => /\.dynamodb$/.test(endpoint.serviceName);
 
 const DYNAMODB_NOTE =
   ' DynamoDB has no resource policies, so this endpoint policy is the only control that stops data being copied through the endpoint to tables in other accounts.';
 
-const trustedOnly = (params: Params): boolean =>
-  params.trustedAccountIds.length > 0 || params.trustedOrgIds.length > 0;
-
-/** The parameter list that the values of an account or org key must come from. */
-const listFor = (key: string, params: Params): { name: string; ids: string[] } =>
-  (ACCOUNT_KEYS as readonly string[]).includes(key)
-    ? { name: 'trustedAccountIds', ids: params.trustedAccountIds }
-    : { name: 'trustedOrgIds', ids: params.trustedOrgIds };
-
-const valuesProblem = (entry: ConditionEntry, params: Params): string | undefined => {
-  if (!trustedOnly(params)) return undefined;
-  const list = listFor(entry.keyLower, params);
-  const bad = entry.values.find((value) => hasWildcard(value) || !list.ids.includes(value));
-  if (bad === undefined) return undefined;
-  return hasWildcard(bad)
-    ? `${entry.key} value "${bad}" is a wildcard`
-    : `${entry.key} value "${bad}" is not in ${list.name}`;
-};
-
-/**
- * Whether an ANDed entry limits an Allow to trusted accounts or orgs: it must fail for requests
- * without the key and for untrusted values, and name only trusted ids.
- */
-const limitsToTrusted = (entry: ConditionEntry, params: Params): boolean =>
-  TRUST_KEYS.includes(entry.keyLower) &&
-  !matchesWhenAbsent(entry) &&
-  matchesNoOutsideValue(entry, outsiderValues(entry)) &&
-  valuesProblem(entry, params) === undefined;
-
-/** An Allow whose principals are all ARNs or ids of trusted accounts. */
-const principalsTrusted = (statement: Statement, params: Params): boolean =>
-  statement.principal.kind === 'only' &&
-  statement.principal.principals.every((principal) => {
-    const account = principalAccount(principal);
-    return account !== undefined && params.trustedAccountIds.includes(account);
-  });
-
-const broadPrincipal = (statement: Statement): boolean => statement.principal.kind !== 'only';
-
-/**
- * The default policy's shape, or one that amounts to it: everyone, every action of the service,
- * every resource of the service, and no condition an outsider fails.
- */
-const isFullAccess = (
-  statement: Statement,
-  prefix: string | undefined,
-  foreign: readonly string[],
-): boolean => {
-  if (
-    statement.effect !== 'Allow' ||
-    !broadPrincipal(statement) ||
-    !statement.conditions.every(restrictsNothing)
-  ) {
-    return false;
-  }
-  if (!reachesEveryResource(statement, foreign)) return false;
-  const actions = statement.actions;
-  if (matchSetCovers(actions, '*', 'action')) return true;
-  if (prefix !== undefined && matchSetCovers(actions, `${prefix}:*`, 'action')) return true;
-  // Any whole-service wildcard (`kms:*` on an S3 endpoint is odd, but just as unrestricted).
-  return (
-    actions.kind === 'only' && actions.patterns.some((pattern) => /^[^:*?]+:\*$/.test(pattern))
-  );
-};
-
-/** Deny guards that refuse everything outside trusted accounts/orgs make any Allow safe. */
-const denyGuard = (policy: PolicyDocument, prefix: string | undefined, params: Params) =>
-  analyseGuards(policy, {
-    guardKeys: TRUST_KEYS,
-    checkGuardEntry: (entry) => {
-      if (!matchesWhenAbsent(entry)) {
-        return `${entry.operator} on ${entry.key} does not match requests without that key`;
-      }
-      if (!matchesOutsideValues(entry, outsiderValues(entry))) {
-        return `${entry.operator} on ${entry.key} does not match untrusted values`;
-      }
-      return valuesProblem(entry, params);
-    },
-    exemptKeys: [],
-    actions: prefix === undefined ? '*' : `${prefix}:*`,
-    targets: [{ label: 'every resource', resource: '*' }],
-  });
-
-const describeActions = (statement: Statement): string =>
-  statement.actions.kind === 'only'
-    ? `every action (${statement.actions.patterns.join(', ')})`
-    : `every action except ${statement.actions.patterns.join(', ')}`;
-
 const describeEndpoint = (endpoint: VpcEndpoint): string =>
   `Endpoint ${endpoint.id} (${endpoint.endpointType} ${endpoint.serviceName})`;
 
-const describeResources = (statement: Statement): string =>
-  matchSetCovers(statement.resources, '*', 'resource')
-    ? 'every resource'
-    : `every resource of the service (${statement.resources.kind === 'except' ? 'NotResource ' : ''}${statement.resources.patterns.join(', ')})`;
+/** What AWS applies when an endpoint has no policy of its own: full access. */
+const DEFAULT_POLICY = parsePolicy(
+  JSON.stringify({
+    Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],
+  }),
+);
 
-const describeConditions = (statement: Statement): string =>
-  statement.conditions.length === 0
-    ? 'with no condition'
-    : `with only conditions every outsider meets (${statement.conditions.map((entry) => `${entry.operator} ${entry.key} ${JSON.stringify(entry.values)}`).join(', ')})`;
+// Endpoints of one template share a policy text; judge each (text, endpoint shape, trust) once.
+const results = new LruCache<string, PerimeterResult>(2_000);
 
-const analyse = (endpoint: VpcEndpoint, policy: PolicyDocument, params: Params): Verdict => {
-  const note = isDynamoDb(endpoint) ? DYNAMODB_NOTE : '';
+const perimeterOf = (
+  endpoint: VpcEndpoint,
+  policy: PolicyDocument,
+  text: string,
+  params: Params,
+) => {
   const location = serviceLocationOf(endpoint.serviceName);
-  const prefix = location?.prefix;
-  const foreign = foreignResources(location);
-  const guard = denyGuard(policy, prefix, params);
-  const guarded = guard.complete && guard.guards.some((g) => g.statement.conditions.length > 0);
-  if (guarded) {
-    return compliant(
-      `${describeEndpoint(endpoint)}: ${describeGuards(guard)} every request for principals or resources outside the trusted accounts/organisations.`,
-    );
+  const trust = trustOf(policy, params.trustedAccountIds, params.trustedOrgIds);
+  const facts = {
+    id: endpoint.id,
+    vpcId: endpoint.vpcId,
+    account: endpoint.accountId,
+    partition: location?.partition ?? 'aws',
+    region: location?.region ?? endpoint.region ?? 'us-east-1',
+    prefix: location?.prefix,
+  };
+  const key = JSON.stringify([text, facts, trust]);
+  let result = results.get(key);
+  if (result === undefined) {
+    result = analysePerimeter(policy, facts, trust);
+    results.set(key, result);
   }
-  const allows = policy.statements.filter((statement) => statement.effect === 'Allow');
-  const fullAccess = allows.find((statement) => isFullAccess(statement, prefix, foreign));
-  if (fullAccess) {
-    return nonCompliant(
-      `${describeEndpoint(endpoint)} uses a full-access policy: ${statementLabel(fullAccess)} allows every principal ${describeActions(fullAccess)} on ${describeResources(fullAccess)} ${describeConditions(fullAccess)}, so any credentials can move data through it to any account.${note} Limit it to your principals and resources (aws:PrincipalOrgID, aws:ResourceAccount).`,
-    );
+  return { result, trust };
+};
+
+const analyse = (
+  endpoint: VpcEndpoint,
+  policy: PolicyDocument,
+  text: string,
+  params: Params,
+): Verdict => {
+  const note = isDynamoDb(endpoint) ? DYNAMODB_NOTE : '';
+  const { result, trust } = perimeterOf(endpoint, policy, text, params);
+  const bounds = [...trust.accounts, ...trust.orgs];
+  const boundText =
+    bounds.length > 0 || trust.resources.length > 0
+      ? `${params.trustedAccountIds.length + params.trustedOrgIds.length > 0 ? 'the trusted' : 'the named'} accounts/organizations (${listSome([...bounds, ...trust.resources], 4) || 'none'})`
+      : 'any named account, organization or resource';
+  if (result.compliant) {
+    const locked = result.allowsAnything
+      ? ''
+      : ' It allows nothing at all: the endpoint carries no requests.';
+    const textOk = `${describeEndpoint(endpoint)}: every request the policy allows is bounded to principals or resources of ${boundText}.${locked}`;
+    return {
+      ...compliant(
+        fitAnnotation(
+          textOk,
+          `Every request the endpoint policy allows is bounded to trusted principals or resources.${locked}`,
+        ),
+      ),
+      detail: textOk,
+    };
   }
-  if (!trustedOnly(params)) {
-    return compliant(
-      `${describeEndpoint(endpoint)}: the endpoint policy is not the full-access default (no statement allows every principal every action on every resource of the service without a condition that outsiders fail).`,
-    );
-  }
-  const unlimited = allows.filter(
-    (statement) =>
-      !principalsTrusted(statement, params) &&
-      !statement.conditions.some((entry) => limitsToTrusted(entry, params)),
+  const [first] = result.escapes;
+  const example = first?.counterexample;
+  const who = example
+    ? `${example.principal === '*' ? 'anonymous callers' : example.principal} can ${example.action} ${example.resource}`
+    : 'requests get through';
+  const by = first && first.allowedBy.length > 0 ? ` (${first.allowedBy.join(', ')})` : '';
+  const fix =
+    'Limit each Allow to your principals or resources (aws:PrincipalOrgID, aws:ResourceAccount).';
+  const annotation = fitAnnotation(
+    `Allows requests bounded neither by principal nor by resource to ${boundText}: ${who}${by}. ${fix}`,
+    `Allows requests bounded neither by principal nor by resource: ${who}${by}. ${fix}`,
+    `Allows requests bounded neither by principal nor by resource to trusted accounts${by}. ${fix}`,
   );
-  if (unlimited.length > 0) {
-    const trusted = [...params.trustedAccountIds, ...params.trustedOrgIds].join(', ');
-    const details = unlimited
-      .flatMap((statement) => statement.conditions)
-      .filter((entry) => TRUST_KEYS.includes(entry.keyLower))
-      .map((entry) => valuesProblem(entry, params))
-      .filter((problem): problem is string => problem !== undefined);
-    const why = details.length > 0 ? ` (${details.join('; ')})` : '';
-    return nonCompliant(
-      `${describeEndpoint(endpoint)}: ${unlimited.map(statementLabel).join(', ')} ${unlimited.length === 1 ? 'is' : 'are'} not limited to the trusted accounts/organisations (${trusted}) by principal or by an aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount condition${why}.${note}`,
-    );
-  }
-  return compliant(
-    `${describeEndpoint(endpoint)}: every Allow is limited to the trusted accounts/organisations.`,
-  );
+  const detail = [
+    `${describeEndpoint(endpoint)} lets requests through that are bounded neither by principal nor by resource to ${boundText}.${note}`,
+    ...result.escapes.flatMap((found) => [
+      describeCounterexample(found.counterexample),
+      `  - allowed by ${found.allowedBy.join(', ') || 'the policy'}`,
+      ...found.misses.map((miss) => `  - ${miss.text}.`),
+    ]),
+    ...result.undecided.map(
+      (reason) => `Could not decide: ${reason}; counted as allowing requests.`,
+    ),
+    `Fix: ${fix}`,
+  ].join('\n');
+  return { ...nonCompliant(annotation), detail, counterexample: example };
 };
 
 const REMEDIATION_EXAMPLE = JSON.stringify(
@@ -310,7 +194,7 @@ const vpcEndpointPolicyRestricted = defineRule({
   id: 'vpc-endpoint-policy-restricted',
   title: 'VPC endpoints should have a policy restricted to trusted principals and resources',
   description:
-    'Checks that gateway and interface VPC endpoints do not use the default full-access policy (every principal, every action, every resource, no condition), nor one that amounts to it: resources such as arn:aws:s3:::* or arn:aws:dynamodb:*:*:table/* cover every resource of the service, and conditions every outsider meets (StringLike aws:PrincipalArn "*") restrict nothing. With trustedAccountIds or trustedOrgIds, every Allow must be limited to those accounts or organisations by principal or by aws:PrincipalAccount, aws:PrincipalOrgID or aws:ResourceAccount conditions; a Deny that refuses everything outside them also counts.',
+    "Checks that every request a gateway or interface endpoint policy allows through the endpoint is bounded on the principal side or the resource side: a principal of a trusted account or organization (aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths, principal ARNs), or a resource of one (aws:ResourceAccount, aws:ResourceOrgID, resource ARNs naming the account, or for S3 a literal bucket name). Trusted means trustedAccountIds/trustedOrgIds when given, otherwise whatever accounts, organizations or resources the policy itself names. The policy is analysed as sets of requests: IfExists and ForAllValues (true when the key is absent), NotAction, NotResource, several Allows and Denies together; aws:SourceVpce is the endpoint's own id. Every NON_COMPLIANT verdict carries one concrete request that gets through.",
   rationale:
     "The default endpoint policy lets any credentials, including an attacker's own, reach any resource of the service through your private network: data can be copied out to a bucket or table in another account without touching the internet, bypassing egress controls. DynamoDB has no resource policies, so the endpoint policy is the only place to stop that for DynamoDB.",
   severity: 'medium',
@@ -353,20 +237,31 @@ const vpcEndpointPolicyRestricted = defineRule({
       );
     }
     if (source.kind === 'absent') {
-      return nonCompliant(
-        `${describeEndpoint(endpoint)} has no endpoint policy, so it allows full access to the service.${note}`,
-      );
+      const verdict = analyse(endpoint, DEFAULT_POLICY, '', params);
+      const text = `${describeEndpoint(endpoint)} has no endpoint policy, so it allows full access to the service.${note}`;
+      return {
+        ...verdict,
+        annotation: fitAnnotation(
+          text,
+          'No endpoint policy: full access to the service for any principal and resource.',
+        ),
+        detail: `${text}\n${verdict.detail ?? ''}`,
+      };
     }
     let policy: PolicyDocument;
     try {
       policy = parsePolicy(source.text);
     } catch (error) {
       if (!(error instanceof PolicyParseError)) throw error;
-      return nonCompliant(
-        `The policy of endpoint ${endpoint.id} cannot be analysed (${error.message}).${note}`,
-      );
+      const text = `The policy of endpoint ${endpoint.id} cannot be analysed (${error.message}).${note}`;
+      return {
+        ...nonCompliant(
+          fitAnnotation(text, `The endpoint policy cannot be analysed (${error.message}).`),
+        ),
+        detail: text,
+      };
     }
-    return analyse(endpoint, policy, params);
+    return analyse(endpoint, policy, source.text, params);
   },
 });
 

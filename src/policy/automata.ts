@@ -1,0 +1,306 @@
+/**
+ * String values as regular languages, so the analyser can split a key's infinite value space into
+ * finitely many classes ("atoms") on which every pattern of a policy answers the same way, and pick
+ * one concrete value per class. Matching rules follow the IAM condition-operator reference
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+ * - `StringEquals`/`StringNotEquals`: exact, case-sensitive, no wildcards;
+ * - `...IgnoreCase`: exact without case;
+ * - `StringLike`/`StringNotLike`: `*` any run, `?` one character, case-sensitive;
+ * - `ArnEquals`/`ArnLike` (and Not): "each of the six colon-delimited components of the ARN is
+ *   checked separately", wildcards allowed, case-sensitive — a `*` before the sixth component never
+ *   spans a colon, and a value needs all six components;
+ * - actions (`Action`/`NotAction`) compare without case, resources with case.
+ * The escapes `${*}`, `${?}`, `${$}` are literal characters.
+ */
+
+import { LruCache } from './lru.js';
+
+type MatchMode = 'literal' | 'glob' | 'arn';
+
+/** One pattern compiled to NFA tokens. `free` wildcards may not match a colon (ARN components). */
+type Token =
+  | { kind: 'star'; colonFree: boolean }
+  | { kind: 'one'; colonFree: boolean }
+  | { kind: 'char'; char: string };
+
+interface Pattern {
+  tokens: Token[];
+  ignoreCase: boolean;
+}
+
+const ESCAPES: Record<string, string> = { '${*}': '*', '${?}': '?', '${$}': '$' };
+
+const globTokens = (text: string, colonFree: boolean, wildcards: boolean): Token[] => {
+  const tokens: Token[] = [];
+  for (let index = 0; index < text.length; ) {
+    const escaped = wildcards ? ESCAPES[text.slice(index, index + 4)] : undefined;
+    if (escaped !== undefined) {
+      tokens.push({ kind: 'char', char: escaped });
+      index += 4;
+      continue;
+    }
+    const char = text.charAt(index);
+    if (wildcards && char === '*') tokens.push({ kind: 'star', colonFree });
+    else if (wildcards && char === '?') tokens.push({ kind: 'one', colonFree });
+    else tokens.push({ kind: 'char', char });
+    index += 1;
+  }
+  return tokens;
+};
+
+/** Compiles a pattern; `undefined` for an ARN pattern with fewer than six components (matches nothing). */
+const compile = (text: string, mode: MatchMode, ignoreCase = false): Pattern | undefined => {
+  if (mode !== 'arn') return { tokens: globTokens(text, false, mode === 'glob'), ignoreCase };
+  const parts = text.split(':');
+  if (parts.length < 6) return undefined;
+  const head = parts.slice(0, 5);
+  const tail = parts.slice(5).join(':');
+  const tokens: Token[] = [];
+  for (const part of head) {
+    tokens.push(...globTokens(part, true, true), { kind: 'char', char: ':' });
+  }
+  tokens.push(...globTokens(tail, false, true));
+  return { tokens, ignoreCase };
+};
+
+/** A glob pattern as a regular expression, for matching concrete values fast. */
+const toRegExp = (pattern: Pattern): RegExp => {
+  const source = pattern.tokens
+    .map((token) => {
+      if (token.kind === 'star') return token.colonFree ? '[^:]*' : '[\\s\\S]*';
+      if (token.kind === 'one') return token.colonFree ? '[^:]' : '[\\s\\S]';
+      return token.char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    })
+    .join('');
+  return new RegExp(`^${source}$`, pattern.ignoreCase ? 'iu' : 'u');
+};
+
+const regexps = new WeakMap<Pattern, RegExp>();
+
+/** Whether a concrete value matches a compiled pattern. */
+const matches = (pattern: Pattern | undefined, value: string): boolean => {
+  if (pattern === undefined) return false;
+  let regexp = regexps.get(pattern);
+  if (regexp === undefined) {
+    regexp = toRegExp(pattern);
+    regexps.set(pattern, regexp);
+  }
+  return regexp.test(value);
+};
+
+// Policies repeat the same patterns across statements and buckets; compile each once.
+const compiled = new LruCache<string, Pattern | null>(20_000);
+
+/** Convenience: does `value` match `text` read in `mode`. */
+const matchText = (text: string, value: string, mode: MatchMode, ignoreCase = false): boolean => {
+  const key = `${mode}${ignoreCase ? 'i' : 's'}${text}`;
+  let pattern = compiled.get(key);
+  if (pattern === undefined) {
+    pattern = compile(text, mode, ignoreCase) ?? null;
+    compiled.set(key, pattern);
+  }
+  return pattern !== null && matches(pattern, value);
+};
+
+/**
+ * A pattern's automaton on bitmasks of token positions: `accept[c]` holds the positions whose
+ * token reads `c` and moves on, `loop[c]` the star positions that read `c` and stay.
+ */
+interface Automaton {
+  accept: Map<string, bigint>;
+  loop: Map<string, bigint>;
+  stars: bigint;
+  final: bigint;
+}
+
+const automaton = (pattern: Pattern, letters: readonly string[]): Automaton => {
+  const accept = new Map<string, bigint>();
+  const loop = new Map<string, bigint>();
+  let stars = 0n;
+  pattern.tokens.forEach((token, index) => {
+    if (token.kind === 'star') stars |= 1n << BigInt(index);
+  });
+  for (const letter of letters) {
+    let a = 0n;
+    let l = 0n;
+    pattern.tokens.forEach((token, index) => {
+      const bit = 1n << BigInt(index);
+      if (token.kind === 'char') {
+        const same = pattern.ignoreCase
+          ? token.char.toLowerCase() === letter.toLowerCase()
+          : token.char === letter;
+        if (same) a |= bit;
+      } else if (!(token.colonFree && letter === ':')) {
+        if (token.kind === 'one') a |= bit;
+        else l |= bit;
+      }
+    });
+    accept.set(letter, a);
+    loop.set(letter, l);
+  }
+  return { accept, loop, stars, final: 1n << BigInt(pattern.tokens.length) };
+};
+
+/** Adds the positions reachable through stars without reading. */
+const close = (auto: Automaton, state: bigint): bigint => {
+  let current = state;
+  for (;;) {
+    const next = current | ((current & auto.stars) << 1n);
+    if (next === current) return current;
+    current = next;
+  }
+};
+
+const step = (auto: Automaton, state: bigint, letter: string): bigint =>
+  close(
+    auto,
+    ((state & (auto.accept.get(letter) ?? 0n)) << 1n) | (state & (auto.loop.get(letter) ?? 0n)),
+  );
+
+interface AtomResult {
+  /** One value per non-empty class, seeds first where a seed falls in the class. */
+  values: string[];
+  /** False when the search hit its bound: some classes may be missing. */
+  complete: boolean;
+}
+
+const STATE_LIMIT = 20_000;
+
+/**
+ * One representative per non-empty Boolean combination of the patterns' languages, restricted to
+ * strings accepted by at least one `domain` pattern (all strings when `domain` is empty). Exact:
+ * a breadth-first search over the product of the patterns' automata on an alphabet of every
+ * character they name (both cases where one ignores case) plus one character none names, which
+ * stands for every other character.
+ */
+const atoms = (
+  patterns: readonly Pattern[],
+  domain: readonly Pattern[],
+  seeds: readonly string[] = [],
+  /** Nicer values to try in place of a found one (same class): realistic ids for counterexamples. */
+  candidates?: (witness: string) => readonly string[],
+  /** Only lower-case values exist (AWS ids): upper-case letters are left out of the search. */
+  lowercase = false,
+): AtomResult => {
+  // Literal patterns (no wildcard) are followed as two tries, one per case rule, instead of one
+  // automaton each: from a state off every literal, only the wildcard patterns' letters matter.
+  const isLiteral = (pattern: Pattern) => pattern.tokens.every((token) => token.kind === 'char');
+  const text = (pattern: Pattern) =>
+    pattern.tokens.map((token) => (token.kind === 'char' ? token.char : '')).join('');
+  const wild = [...patterns.filter((p) => !isLiteral(p)), ...domain];
+  const wildCount = wild.length - domain.length;
+  const exact = new Set(patterns.filter((p) => isLiteral(p) && !p.ignoreCase).map(text));
+  const folded = new Set(
+    patterns.filter((p) => isLiteral(p) && p.ignoreCase).map((p) => text(p).toLowerCase()),
+  );
+  const nextOf = (words: Iterable<string>, both: boolean): Map<string, Set<string>> => {
+    const next = new Map<string, Set<string>>();
+    for (const word of words) {
+      for (let i = 0; i < word.length; i += 1) {
+        const prefix = word.slice(0, i);
+        const set = next.get(prefix) ?? new Set<string>();
+        const char = word.charAt(i);
+        set.add(char);
+        if (both) set.add(char.toUpperCase());
+        next.set(prefix, set);
+      }
+    }
+    return next;
+  };
+  const exactNext = nextOf(exact, false);
+  const foldedNext = nextOf(folded, true);
+  const base = new Set<string>([':']);
+  for (const pattern of wild) {
+    for (const token of pattern.tokens) {
+      if (token.kind !== 'char') continue;
+      base.add(token.char);
+      if (pattern.ignoreCase) {
+        base.add(token.char.toLowerCase());
+        base.add(token.char.toUpperCase());
+      }
+    }
+  }
+  const everything = new Set([
+    ...base,
+    ...[...exact, ...folded].join(''),
+    ...[...folded].join('').toUpperCase(),
+  ]);
+  const fresh = ['x', 'z', 'q', '0', '9', '#', '~', '\u00e9'].find((c) => !everything.has(c));
+  if (fresh !== undefined) base.add(fresh);
+  if (lowercase) {
+    for (const letter of [...base]) if (letter !== letter.toLowerCase()) base.delete(letter);
+  }
+  const letters = [...new Set([...base, ...everything])].sort();
+  const autos = wild.map((pattern) => automaton(pattern, letters));
+  const accepts = (states: readonly bigint[], index: number): boolean =>
+    ((states[index] as bigint) & (autos[index] as Automaton).final) !== 0n;
+  const literalPart = (value: string): string => {
+    const lower = value.toLowerCase();
+    return `${exact.has(value) ? value : ''}|${folded.has(lower) ? lower : ''}`;
+  };
+  const signatureOf = (states: readonly bigint[], value: string): string | undefined => {
+    const inDomain =
+      domain.length === 0 || domain.some((_, index) => accepts(states, wildCount + index));
+    if (!inDomain) return undefined;
+    let bits = '';
+    for (let index = 0; index < wildCount; index += 1) bits += accepts(states, index) ? '1' : '0';
+    return `${bits}|${literalPart(value)}`;
+  };
+  const signatureOfValue = (value: string): string | undefined => {
+    const inDomain = domain.length === 0 || domain.some((pattern) => matches(pattern, value));
+    if (!inDomain) return undefined;
+    let bits = '';
+    for (let index = 0; index < wildCount; index += 1)
+      bits += matches(wild[index], value) ? '1' : '0';
+    return `${bits}|${literalPart(value)}`;
+  };
+  const found = new Map<string, string>();
+  for (const seed of seeds) {
+    if (lowercase && seed !== seed.toLowerCase()) continue;
+    const signature = signatureOfValue(seed);
+    if (signature !== undefined && !found.has(signature)) found.set(signature, seed);
+  }
+  const keyOf = (states: readonly bigint[], value: string): string => {
+    const lower = value.toLowerCase();
+    const live = exactNext.has(value) || exact.has(value) ? value : '-';
+    const liveFolded = foldedNext.has(lower) || folded.has(lower) ? lower : '-';
+    return `${states.join(',')}|${live}|${liveFolded}`;
+  };
+  const start = autos.map((auto) => close(auto, 1n));
+  const seen = new Set<string>([keyOf(start, '')]);
+  const queue: { states: bigint[]; text: string }[] = [{ states: start, text: '' }];
+  let complete = true;
+  for (let head = 0; head < queue.length; head += 1) {
+    const { states, text: value } = queue[head] as { states: bigint[]; text: string };
+    const signature = signatureOf(states, value);
+    if (signature !== undefined && !found.has(signature)) {
+      const nicer = candidates?.(value).find(
+        (candidate) =>
+          (!lowercase || candidate === candidate.toLowerCase()) &&
+          signatureOfValue(candidate) === signature,
+      );
+      found.set(signature, nicer ?? value);
+    }
+    if (seen.size > STATE_LIMIT) {
+      complete = false;
+      break;
+    }
+    const options = new Set(base);
+    for (const char of exactNext.get(value) ?? []) options.add(char);
+    for (const char of foldedNext.get(value.toLowerCase()) ?? []) options.add(char);
+    if (lowercase)
+      for (const char of [...options]) if (char !== char.toLowerCase()) options.delete(char);
+    for (const letter of options) {
+      const next = autos.map((auto, index) => step(auto, states[index] as bigint, letter));
+      const key = keyOf(next, value + letter);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      queue.push({ states: next, text: value + letter });
+    }
+  }
+
+  return { values: [...found.values()], complete };
+};
+
+export type { AtomResult, MatchMode, Pattern };
+export { atoms, compile, matches, matchText };

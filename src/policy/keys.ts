@@ -1,0 +1,179 @@
+import { S3_CONDITION_KEYS } from './s3-actions.generated.js';
+
+/**
+ * What the analyser knows about condition keys, from the global condition key reference
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html) and the
+ * S3 service authorization reference (generated table). Key names are case-insensitive; values
+ * here are lower case.
+ */
+
+type KeyType = 'string' | 'arn' | 'ip' | 'bool' | 'numeric' | 'date';
+
+interface KeyFacts {
+  type: KeyType;
+  /** "Availability: this key is always included in the request context." */
+  alwaysPresent?: boolean;
+  /** Multivalued keys hold a set of values; set operators (ForAnyValue/ForAllValues) apply. */
+  multi?: boolean;
+  /** Present only on requests that arrive through a VPC endpoint ("network" keys). */
+  endpointOnly?: boolean;
+  /** Describes the principal: absent for anonymous callers and AWS service principals. */
+  principal?: boolean;
+  /** AWS issues these values in lower case only (resource ids, organization ids). */
+  lowercase?: boolean;
+}
+
+const GLOBAL_KEYS: Record<string, KeyFacts> = {
+  'aws:principalarn': { type: 'arn', principal: true },
+  'aws:principalaccount': { type: 'string', principal: true },
+  'aws:principalorgid': { type: 'string', principal: true, lowercase: true },
+  'aws:principalorgpaths': { type: 'string', principal: true, multi: true, lowercase: true },
+  'aws:principaltype': { type: 'string' },
+  'aws:principalisawsservice': { type: 'bool', alwaysPresent: true },
+  'aws:principalservicename': { type: 'string' },
+  'aws:principalservicenameslist': { type: 'string', multi: true },
+  'aws:userid': { type: 'string', principal: true },
+  'aws:username': { type: 'string', principal: true },
+  'aws:federatedprovider': { type: 'string', principal: true },
+  'aws:sourceidentity': { type: 'string', principal: true },
+  'aws:assumedroot': { type: 'bool', principal: true },
+  'aws:multifactorauthpresent': { type: 'bool' },
+  'aws:multifactorauthage': { type: 'numeric' },
+  'aws:tokenissuetime': { type: 'date' },
+  'aws:sourceip': { type: 'ip' },
+  'aws:vpcsourceip': { type: 'ip', endpointOnly: true },
+  'aws:sourcevpce': { type: 'string', endpointOnly: true, lowercase: true },
+  'aws:sourcevpc': { type: 'string', endpointOnly: true, lowercase: true },
+  'aws:sourcevpcarn': { type: 'arn', endpointOnly: true },
+  'aws:vpceaccount': { type: 'string', endpointOnly: true },
+  'aws:vpceorgid': { type: 'string', endpointOnly: true, lowercase: true },
+  'aws:vpceorgpaths': { type: 'string', endpointOnly: true, multi: true, lowercase: true },
+  'aws:securetransport': { type: 'bool', alwaysPresent: true },
+  'aws:viaawsservice': { type: 'bool', alwaysPresent: true },
+  'aws:calledvia': { type: 'string', multi: true },
+  'aws:calledviafirst': { type: 'string' },
+  'aws:calledvialast': { type: 'string' },
+  'aws:sourcearn': { type: 'arn' },
+  'aws:sourceaccount': { type: 'string' },
+  'aws:sourceorgid': { type: 'string' },
+  'aws:sourceorgpaths': { type: 'string', multi: true },
+  'aws:resourceaccount': { type: 'string' },
+  'aws:resourceorgid': { type: 'string', lowercase: true },
+  'aws:resourceorgpaths': { type: 'string', multi: true, lowercase: true },
+  'aws:requestedregion': { type: 'string', alwaysPresent: true },
+  'aws:currenttime': { type: 'date', alwaysPresent: true },
+  'aws:epochtime': { type: 'numeric', alwaysPresent: true },
+  'aws:referer': { type: 'string' },
+  'aws:useragent': { type: 'string' },
+  'aws:ec2instancesourcevpc': { type: 'string' },
+  'aws:ec2instancesourceprivateipv4': { type: 'ip' },
+  'aws:tagkeys': { type: 'string', multi: true },
+};
+
+const TAG_PREFIXES: Record<string, KeyFacts> = {
+  'aws:principaltag/': { type: 'string', principal: true },
+  'aws:requesttag/': { type: 'string' },
+  'aws:resourcetag/': { type: 'string' },
+  's3:existingobjecttag/': { type: 'string' },
+  's3:requestobjecttag/': { type: 'string' },
+  's3:buckettag/': { type: 'string' },
+  's3:accesspointtag/': { type: 'string' },
+};
+
+const S3_KEYS = new Set(
+  S3_CONDITION_KEYS.filter((key) => !/[<$]/.test(key)).map((key) => key.toLowerCase()),
+);
+
+const S3_NUMERIC = new Set([
+  's3:max-keys',
+  's3:signatureage',
+  's3:tlsversion',
+  's3:object-lock-remaining-retention-days',
+  's3:object-lock-event-hold-duration-days',
+  's3:existingjobpriority',
+  's3:requestjobpriority',
+  's3:max-annotation-results',
+]);
+
+/**
+ * Facts about a lower-case key; `undefined` for a key the analyser does not know (a typo, or a
+ * service key it has no data for): conditions on it cannot be decided. `extraPrefixes` admits the
+ * keys of an endpoint's own service (`dynamodb:`) as plain strings.
+ */
+const keyFacts = (key: string, extraPrefixes: readonly string[] = []): KeyFacts | undefined => {
+  const known = GLOBAL_KEYS[key];
+  if (known) return known;
+  for (const [prefix, facts] of Object.entries(TAG_PREFIXES)) {
+    if (key.startsWith(prefix) && key.length > prefix.length) return facts;
+  }
+  if (S3_KEYS.has(key)) {
+    if (S3_NUMERIC.has(key)) return { type: 'numeric' };
+    if (key === 's3:object-lock-retain-until-date') return { type: 'date' };
+    return { type: 'string' };
+  }
+  if (extraPrefixes.some((prefix) => key.startsWith(`${prefix}:`))) return { type: 'string' };
+  return undefined;
+};
+
+/** Principal-describing keys the analyser derives from the principal itself (not independent). */
+const DERIVED_PRINCIPAL_KEYS = new Set([
+  'aws:principalarn',
+  'aws:principalaccount',
+  'aws:principalisawsservice',
+  'aws:principalservicename',
+]);
+
+/** Keys that exist only on requests through a VPC endpoint (the endpoint's network identity). */
+const ENDPOINT_KEYS = Object.entries(GLOBAL_KEYS)
+  .filter(([, facts]) => facts.endpointOnly)
+  .map(([key]) => key);
+
+export type { KeyFacts, KeyType };
+export { DERIVED_PRINCIPAL_KEYS, ENDPOINT_KEYS, keyFacts };
+
+const CANONICAL = [
+  'aws:PrincipalArn',
+  'aws:PrincipalAccount',
+  'aws:PrincipalOrgID',
+  'aws:PrincipalOrgPaths',
+  'aws:PrincipalType',
+  'aws:PrincipalIsAWSService',
+  'aws:PrincipalServiceName',
+  'aws:userid',
+  'aws:username',
+  'aws:SourceIp',
+  'aws:VpcSourceIp',
+  'aws:SourceVpce',
+  'aws:SourceVpc',
+  'aws:SourceVpcArn',
+  'aws:VpceAccount',
+  'aws:VpceOrgID',
+  'aws:VpceOrgPaths',
+  'aws:SecureTransport',
+  'aws:ViaAWSService',
+  'aws:CalledVia',
+  'aws:ResourceAccount',
+  'aws:ResourceOrgID',
+  'aws:ResourceOrgPaths',
+  'aws:MultiFactorAuthPresent',
+];
+const CANONICAL_BY_LOWER = new Map(CANONICAL.map((key) => [key.toLowerCase(), key]));
+
+/** The documented spelling of a key, for messages and counterexamples. */
+const canonicalKey = (key: string): string => {
+  const lower = key.toLowerCase();
+  const known = CANONICAL_BY_LOWER.get(lower);
+  if (known) return known;
+  const tag = /^(aws:principaltag|aws:requesttag|aws:resourcetag)\/(.+)$/.exec(key);
+  if (tag?.[1] && tag[2]) {
+    const prefix = {
+      'aws:principaltag': 'aws:PrincipalTag',
+      'aws:requesttag': 'aws:RequestTag',
+      'aws:resourcetag': 'aws:ResourceTag',
+    }[tag[1].toLowerCase()];
+    return `${prefix}/${tag[2]}`;
+  }
+  return key;
+};
+
+export { canonicalKey };

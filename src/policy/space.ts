@@ -1,0 +1,295 @@
+import { atoms, compile, matchText, type Pattern } from './automata.js';
+import { and, entryHolds, hasVariable, type Tri } from './condition.js';
+import type { ConditionEntry, MatchSet, Statement } from './document.js';
+import { statementLabel } from './document.js';
+import { type KeyDomain, type KeyValue, keyDomain } from './domains.js';
+import { DERIVED_PRINCIPAL_KEYS, type KeyFacts, keyFacts } from './keys.js';
+import {
+  type Principal,
+  principalApplies,
+  principalDomain,
+  principalKey,
+  principalPatterns,
+} from './principals.js';
+import { S3_ACTIONS } from './s3-actions.generated.js';
+
+/**
+ * The request space a policy is judged on: its dimensions and their classes, built from every
+ * pattern the policy (and the question asked of it) names, and each statement as a box in it.
+ */
+
+interface ActionClass {
+  name: string;
+  /** Every known action of the class (they answer every pattern alike). */
+  members: string[];
+  /** Which resources the class applies to in a bucket policy: b bucket, o object. */
+  on: '' | 'b' | 'o';
+}
+
+type DimKind = 'principal' | 'action' | 'resource' | 'key';
+
+interface Dim {
+  kind: DimKind;
+  /** `principal`, `action`, `resource`, or the lower-case condition key. */
+  name: string;
+  values: readonly unknown[];
+  complete: boolean;
+  facts?: KeyFacts;
+}
+
+interface SpaceSpec {
+  partition: string;
+  /** Policy variables are live (Version 2012-10-17). */
+  variables: boolean;
+  statements: readonly Statement[];
+  /** Entries that define the question (approved networks, exemptions): their values split classes. */
+  questionEntries: readonly ConditionEntry[];
+  actions: { kind: 's3'; separate: readonly string[] } | { kind: 'service'; prefix: string };
+  resources: { kind: 'bucket'; arn: string } | { kind: 'any'; seeds: readonly string[] };
+  /** Keys the scenario fixes (the endpoint a policy sits on, the bucket's account). */
+  fixed: Readonly<Record<string, KeyValue>>;
+  /** Service prefixes whose keys are taken as plain strings (an endpoint's own service). */
+  keyPrefixes: readonly string[];
+  seeds: Readonly<Record<string, readonly string[]>>;
+  principalSeeds: readonly string[];
+  /** Keys the question reads even when the policy does not name them (for counterexamples). */
+  extraKeys: readonly string[];
+}
+
+interface Space {
+  dims: Dim[];
+  index: ReadonlyMap<string, number>;
+  spec: SpaceSpec;
+}
+
+interface StatementBoxes {
+  statement: Statement;
+  /** Requests the statement certainly matches. */
+  under: bigint[];
+  /** Requests it may match (unknown answers included). */
+  over: bigint[];
+  /** What the analyser could not decide in it, for the explanation. */
+  undecided: string[];
+}
+
+const ACTION_CASE = true;
+
+const actionClasses = (spec: SpaceSpec, patterns: readonly string[]): ActionClass[] => {
+  if (spec.actions.kind === 'service') {
+    const { prefix } = spec.actions;
+    const compiled = patterns.map((p) => compile(p, 'glob', ACTION_CASE) as Pattern);
+    const domain = [compile(`${prefix}:?*`, 'glob', ACTION_CASE) as Pattern];
+    const found = atoms(compiled, domain, [`${prefix}:GetItem`, `${prefix}:Get`]);
+    return found.values.map((name) => ({ name, members: [name], on: '' }));
+  }
+  const separate = new Set(spec.actions.separate.map((name) => name.toLowerCase()));
+  const groups = new Map<string, ActionClass>();
+  for (const [short, on] of S3_ACTIONS) {
+    const name = `s3:${short}`;
+    const signature = patterns
+      .map((p) => (matchText(p, name, 'glob', ACTION_CASE) ? '1' : '0'))
+      .join('');
+    for (const type of on === 'bo' ? (['b', 'o'] as const) : [on]) {
+      const key = separate.has(name.toLowerCase()) ? `${name}|${type}` : `${signature}|${type}`;
+      const group = groups.get(key);
+      if (group) group.members.push(name);
+      else groups.set(key, { name, members: [name], on: type === '' ? '' : type });
+    }
+  }
+  // Counterexamples read best with everyday actions: classes holding them come first.
+  const rank = (group: ActionClass) => {
+    const index = group.members.findIndex((name) => PREFERRED.includes(name));
+    return index < 0 ? PREFERRED.length : PREFERRED.indexOf(group.members[index] as string);
+  };
+  return [...groups.values()]
+    .map((group) => {
+      const preferred = group.members.find((name) => PREFERRED.includes(name));
+      return preferred ? { ...group, name: preferred } : group;
+    })
+    .sort((a, b) => rank(a) - rank(b));
+};
+
+const PREFERRED = [
+  's3:GetObject',
+  's3:PutObject',
+  's3:ListBucket',
+  's3:DeleteObject',
+  's3:GetBucketPolicy',
+];
+
+const resourceValues = (spec: SpaceSpec, patterns: readonly string[]): string[] => {
+  const compiled = patterns
+    .filter((p) => !hasVariable(p, spec.variables))
+    .map((p) => compile(p, 'glob') as Pattern);
+  if (spec.resources.kind === 'any') return atoms(compiled, [], spec.resources.seeds).values;
+  const { arn } = spec.resources;
+  const objects = compile(`${arn.replace(/[*?]/g, '')}/*`, 'glob') as Pattern;
+  return [arn, ...atoms(compiled, [objects], [`${arn}/key`]).values];
+};
+
+const matchSet = (set: MatchSet, value: string, ignoreCase: boolean, variables: boolean): Tri => {
+  let unknown = false;
+  for (const pattern of set.patterns) {
+    if (hasVariable(pattern, variables)) {
+      unknown = true;
+    } else if (matchText(pattern, value, 'glob', ignoreCase)) {
+      return set.kind === 'only';
+    }
+  }
+  if (unknown) return undefined;
+  return set.kind !== 'only';
+};
+
+const buildSpace = (spec: SpaceSpec): Space => {
+  const entries = [...spec.statements.flatMap((s) => s.conditions), ...spec.questionEntries];
+  const actionPatterns = spec.statements.flatMap((s) => s.actions.patterns);
+  const resourcePatterns = spec.statements.flatMap((s) => s.resources.patterns);
+  const principals = principalDomain(
+    spec.partition,
+    principalPatterns(
+      spec.statements.map((s) => s.principal),
+      entries,
+      spec.variables,
+    ),
+    spec.principalSeeds,
+  );
+  const dims: Dim[] = [
+    {
+      kind: 'principal',
+      name: 'principal',
+      values: principals.values,
+      complete: principals.complete,
+    },
+    { kind: 'action', name: 'action', values: actionClasses(spec, actionPatterns), complete: true },
+    {
+      kind: 'resource',
+      name: 'resource',
+      values: resourceValues(spec, resourcePatterns),
+      complete: true,
+    },
+  ];
+  const keys = new Set<string>([
+    ...entries.map((e) => e.keyLower),
+    ...Object.keys(spec.fixed),
+    ...spec.extraKeys,
+  ]);
+  for (const key of [...keys].sort()) {
+    if (DERIVED_PRINCIPAL_KEYS.has(key)) continue;
+    const fixed = spec.fixed[key];
+    if (fixed !== undefined) {
+      dims.push({
+        kind: 'key',
+        name: key,
+        values: [fixed],
+        complete: true,
+        facts: { type: 'string' },
+      });
+      continue;
+    }
+    const facts = keyFacts(key, spec.keyPrefixes);
+    if (facts === undefined) continue;
+    const domain: KeyDomain = keyDomain(
+      facts,
+      entries.filter((e) => e.keyLower === key),
+      spec.variables,
+      spec.seeds[key] ?? [],
+    );
+    dims.push({ kind: 'key', name: key, values: domain.values, complete: domain.complete, facts });
+  }
+  return { dims, index: new Map(dims.map((dim, i) => [dim.name, i])), spec };
+};
+
+/** Operators whose classes a key's domain keeps exact. */
+const exactFor = (dim: Dim, entry: ConditionEntry): boolean => {
+  if (entry.base === 'Null') return true;
+  if (!dim.complete) return false;
+  switch (dim.facts?.type) {
+    case 'ip':
+      return entry.base === 'IpAddress' || entry.base === 'NotIpAddress';
+    case 'numeric':
+    case 'date':
+      return false;
+    default:
+      return entry.base !== 'IpAddress' && entry.base !== 'NotIpAddress';
+  }
+};
+
+const describeEntry = (entry: ConditionEntry): string =>
+  `${entry.operator} ${entry.key} ${JSON.stringify(entry.values.length === 1 ? entry.values[0] : entry.values)}`;
+
+/** Why an entry cannot be decided, or undefined when it can. */
+const undecidedReason = (space: Space, entry: ConditionEntry): string | undefined => {
+  if (entry.base === undefined) {
+    return `${entry.operator} is not an IAM condition operator`;
+  }
+  if (entry.values.some((value) => hasVariable(value, space.spec.variables))) {
+    return `${describeEntry(entry)} uses a policy variable whose value the caller or request decides`;
+  }
+  if (DERIVED_PRINCIPAL_KEYS.has(entry.keyLower)) return undefined;
+  const dim = space.dims[space.index.get(entry.keyLower) ?? -1];
+  if (dim === undefined) return `${entry.key} is not a condition key vpce-guard knows`;
+  if (!exactFor(dim, entry))
+    return `${describeEntry(entry)} compares values vpce-guard does not model`;
+  return undefined;
+};
+
+const entryOn = (dim: Dim, entry: ConditionEntry, value: unknown, variables: boolean): Tri => {
+  if (dim.kind === 'principal')
+    return entryHolds(entry, principalKey(value as Principal, entry.keyLower), variables);
+  const result = entryHolds(entry, value as KeyValue, variables);
+  if (value === null || exactFor(dim, entry)) return result;
+  // Present values of a key whose classes this operator does not respect: unknown.
+  return undefined;
+};
+
+/** A statement as the boxes it surely and possibly matches. */
+const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
+  const { variables } = space.spec;
+  const undecided: string[] = [];
+  const under: bigint[] = [];
+  const over: bigint[] = [];
+  const byDim = new Map<string, ConditionEntry[]>();
+  let unknownKey = false;
+  for (const entry of statement.conditions) {
+    const reason = undecidedReason(space, entry);
+    if (reason !== undefined) undecided.push(`${statementLabel(statement)}: ${reason}`);
+    const dimName = DERIVED_PRINCIPAL_KEYS.has(entry.keyLower) ? 'principal' : entry.keyLower;
+    if (!space.index.has(dimName) || entry.base === undefined) {
+      unknownKey = true;
+      continue;
+    }
+    byDim.set(dimName, [...(byDim.get(dimName) ?? []), entry]);
+  }
+  for (const dim of space.dims) {
+    let u = 0n;
+    let o = 0n;
+    dim.values.forEach((value, index) => {
+      const parts: Tri[] = [];
+      if (dim.kind === 'principal')
+        parts.push(principalApplies(statement.principal, value as Principal));
+      if (dim.kind === 'action') {
+        parts.push(matchSet(statement.actions, (value as ActionClass).name, ACTION_CASE, false));
+      }
+      if (dim.kind === 'resource') {
+        parts.push(matchSet(statement.resources, value as string, false, variables));
+      }
+      for (const entry of byDim.get(dim.name) ?? [])
+        parts.push(entryOn(dim, entry, value, variables));
+      const result = and(parts);
+      if (result === true) u |= 1n << BigInt(index);
+      if (result !== false) o |= 1n << BigInt(index);
+    });
+    under.push(unknownKey ? 0n : u);
+    over.push(o);
+  }
+  if (statement.principal.kind === 'unspecified') {
+    undecided.push(`${statementLabel(statement)} names no Principal`);
+  }
+  if (statement.resources.patterns.some((p) => hasVariable(p, variables))) {
+    undecided.push(`${statementLabel(statement)}: its Resource uses a policy variable`);
+  }
+  return { statement, under, over, undecided };
+};
+
+export type { ActionClass, Dim, Space, SpaceSpec, StatementBoxes };
+export { buildSpace, describeEntry, entryOn, statementBoxes };
