@@ -2,7 +2,13 @@ import type { PrefixList, Route, RouteTable, VpcEndpoint } from '../model/resour
 import { type IpVersion, parseCidr } from './cidr.js';
 import { isAvailableEndpoint } from './gateway-endpoints.js';
 import { type Hop, type HopContext, hopOf, NAT64_PREFIX } from './hops.js';
-import { BITS, expandRoutes, type RouteEntry, routePieces } from './route-decision.js';
+import {
+  BITS,
+  expandRoutes,
+  type PrefixListLookup,
+  type RouteEntry,
+  routePieces,
+} from './route-decision.js';
 import { matchesService, parseServiceName } from './service-name.js';
 
 /**
@@ -208,13 +214,21 @@ const effectiveRoutes = (
   endpoint: VpcEndpoint | undefined,
   serviceListId: string | undefined,
   gateways: readonly VpcEndpoint[],
+  lookup: PrefixListLookup,
 ): Route[] => {
   const routes = table.routes.filter((route) => {
     if (route.target.kind !== 'vpc-endpoint') return true;
     const gateway = gateways.find((candidate) => candidate.id === route.target.id);
     return !gateway || (isAvailableEndpoint(gateway) && carriesFamily(gateway, version));
   });
-  if (endpoint && !routes.some((route) => route.target.id === endpoint.id)) {
+  // A dual-stack endpoint whose recorded route names only the other family's list still carries
+  // this family: AWS routes the service for every family the endpoint has.
+  const toEndpoint = routes.filter((route) => route.target.id === endpoint?.id);
+  const carriesHere = toEndpoint.some((route) => {
+    const cidrs = route.destinationPrefixListId ? lookup(route.destinationPrefixListId) : [];
+    return cidrs === undefined || cidrs.length > 0;
+  });
+  if (endpoint && !carriesHere) {
     routes.push({
       destinationPrefixListId: serviceListId ?? `prefix list of ${endpoint.serviceName}`,
       target: { kind: 'vpc-endpoint', id: endpoint.id },
@@ -261,19 +275,15 @@ const servicePath = (input: ServicePathInput): ServicePath => {
       ? cidrsOfFamily(serviceList, version)
       : undefined;
   const v4List = lists.find((list) => listCovers(list, 4));
+  // A list holds one family: for the other one it is known to hold nothing.
   const lookup = (id: string): readonly string[] | undefined => {
     const list = prefixLists.find((candidate) => candidate.id === id);
-    if (!list) return undefined;
-    if (listCovers(list, version)) return cidrsOfFamily(list, version);
-    // An endpoint that carries this family through a list recorded for the other one: the
-    // entries of this family are not known.
-    const toEndpoint = table.routes.some(
-      (route) => route.destinationPrefixListId === id && route.target.id === endpoint?.id,
-    );
-    return toEndpoint ? undefined : [];
+    return list && (listCovers(list, version) ? cidrsOfFamily(list, version) : []);
   };
 
-  const routes = effectiveRoutes(table, version, endpoint, serviceList?.id, gateways);
+  const serviceListId =
+    serviceList && listCovers(serviceList, version) ? serviceList.id : undefined;
+  const routes = effectiveRoutes(table, version, endpoint, serviceListId, gateways, lookup);
   const { entries, unresolved } = expandRoutes(routes, version, lookup);
 
   const ranges: Range[] = [];
