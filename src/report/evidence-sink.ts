@@ -59,7 +59,8 @@ const evidenceSinkFromEnv = (
   s3: S3Client,
   env: NodeJS.ProcessEnv = process.env,
 ): EvidenceSink | undefined => {
-  const bucket = env[REPORT_BUCKET_ENV];
+  // The alert pipeline names the same bucket VPCE_GUARD_REPORT_BUCKET.
+  const bucket = env[REPORT_BUCKET_ENV] || env.VPCE_GUARD_REPORT_BUCKET;
   if (!bucket) return undefined;
   return createS3EvidenceSink({ s3, bucket, kmsKeyId: env[REPORT_KMS_KEY_ENV] || undefined });
 };

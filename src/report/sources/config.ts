@@ -6,33 +6,12 @@ import {
   GetAggregateComplianceDetailsByConfigRuleCommand,
   GetComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
+import { ruleIdOfRuleName } from '../../alerts/rule-names.js';
 import type { ComplianceType } from '../../model/compliance.js';
 import type { ReportEvaluation } from '../model.js';
 import { PacedCaller, type PacingOptions } from './paging.js';
 
-const SERVICE_PREFIX = 'vpce-guard-';
 const VERDICTS = new Set<string>(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE']);
-
-/**
- * The rule id behind a Config rule name, in every form the product's rules take: `vpce-guard-<id>`
- * (single account), `OrgConfigRule-vpce-guard-<id>-<suffix>` (organization rule in a member
- * account) and `vpce-guard-<id>-conformance-pack-<suffix>` (conformance-pack copy). Matched against
- * the known ids, longest first, so a suffix is never read as part of the id.
- */
-const ruleIdOfRuleName = (name: string, ruleIds: readonly string[]): string | undefined => {
-  const bare = name.startsWith('OrgConfigRule-') ? name.slice('OrgConfigRule-'.length) : name;
-  if (!bare.startsWith(SERVICE_PREFIX)) return undefined;
-  const rest = bare.slice(SERVICE_PREFIX.length);
-  const organization = bare !== name;
-  for (const id of [...ruleIds].sort((a, b) => b.length - a.length)) {
-    if (rest === id && !organization) return id;
-    if (!rest.startsWith(`${id}-`)) continue;
-    const suffix = rest.slice(id.length + 1);
-    if (organization && /^[A-Za-z0-9]+$/.test(suffix)) return id;
-    if (/^conformance-pack-[A-Za-z0-9]+$/.test(suffix)) return id;
-  }
-  return undefined;
-};
 
 interface ConfigReadResult {
   evaluations: ReportEvaluation[];
@@ -194,4 +173,4 @@ const readAggregatorCompliance = async (
 };
 
 export type { ConfigReadOptions, ConfigReadResult };
-export { readAccountCompliance, readAggregatorCompliance, ruleIdOfRuleName };
+export { readAccountCompliance, readAggregatorCompliance };

@@ -1,0 +1,5 @@
+import { createReportHandler } from '../src/report/handler.js';
+
+const handler = createReportHandler();
+
+export { handler };
