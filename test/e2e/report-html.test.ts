@@ -150,7 +150,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('HTML report in headless Chrom
   });
 
   it('writes a screenshot under test-output/', async () => {
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('header').scrollIntoViewIfNeeded();
     const path = join(OUTPUT, 'report.png');
     await page.screenshot({ path, fullPage: false });
     expect(statSync(path).size).toBeGreaterThan(10_000);
