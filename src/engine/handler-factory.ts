@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { EvidenceSink } from '../model/evidence.js';
+import { evidenceSinkFromEnv } from '../report/evidence-sink.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { AwsClients } from '../sources/aws/clients.js';
 import { createClients } from '../sources/aws/clients.js';
@@ -116,6 +117,13 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
     return cursors;
   };
 
+  // Evidence goes to the deploying account's report bucket (REPORT_BUCKET), with the own role too.
+  let evidence = options.evidence;
+  const evidenceSink = (): EvidenceSink | undefined => {
+    evidence ??= evidenceSinkFromEnv(ownClients().s3);
+    return evidence;
+  };
+
   const clientsFor = (event: ConfigRuleEvent, context: Context | undefined): AwsClients => {
     const roleArn = memberRoleArn(
       memberRoleName,
@@ -173,7 +181,7 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
           deadline,
           signal: ended.signal,
           cursors: cursorStore(),
-          evidence: options.evidence,
+          evidence: evidenceSink(),
           ...(options.sleep ? { sleep: options.sleep } : {}),
         }),
       );
