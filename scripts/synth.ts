@@ -7,9 +7,9 @@
  *
  * Without --out the snapshot goes to stdout and the expectations to stderr.
  */
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Profile, synthesize } from './lib/synth.js';
+import { type Profile, writeSnapshot } from './lib/synth.js';
 
 const USAGE =
   'usage: npm run synth -- --resources N [--seed S] [--profile mixed|buckets] [--out FILE] [--expected FILE]';
@@ -42,20 +42,8 @@ const profile =
     ? (values.profile as Profile)
     : fail(`--profile must be mixed or buckets, got ${values.profile}`);
 
-// Items are written as they are made, so a 100k-item account never sits in memory as one string.
 const fd = values.out ? openSync(values.out, 'w') : 1;
-const FLUSH_AT = 1 << 20;
-let buffer = '{"fileVersion":"1.0","configurationItems":[';
-let first = true;
-const expected = synthesize({ resources, seed, profile }, (item) => {
-  buffer += (first ? '\n' : ',\n') + JSON.stringify(item);
-  first = false;
-  if (buffer.length >= FLUSH_AT) {
-    writeSync(fd, buffer);
-    buffer = '';
-  }
-});
-writeSync(fd, `${buffer}\n]}\n`);
+const expected = writeSnapshot(fd, { resources, seed, profile });
 if (values.out) closeSync(fd);
 
 const expectedText = `${JSON.stringify(expected, null, 2)}\n`;

@@ -3,6 +3,7 @@
  * rule must report on it (default parameters). The counts come from how each resource is built,
  * never from running the engine, so a benchmark of the engine also checks its answers.
  */
+import { writeSync } from 'node:fs';
 import { RULES } from '../../src/rules/index.js';
 import { ACCOUNT, bucket, type Item } from './config-items.js';
 import { BUCKET_SHAPES } from './synth-buckets.js';
@@ -138,6 +139,26 @@ const synthesize = (options: SynthOptions, emit: (item: Item) => void): Expectat
   return new Synthesizer({ profile: 'mixed', ...options }).run(emit);
 };
 
+/**
+ * Writes the snapshot to a file descriptor as it is made, so a 100k-item account never sits in
+ * memory as one string; returns the expectations.
+ */
+const writeSnapshot = (fd: number, options: SynthOptions): Expectations => {
+  const FLUSH_AT = 1 << 20;
+  let buffer = '{"fileVersion":"1.0","configurationItems":[';
+  let first = true;
+  const expected = synthesize(options, (item) => {
+    buffer += (first ? '\n' : ',\n') + JSON.stringify(item);
+    first = false;
+    if (buffer.length >= FLUSH_AT) {
+      writeSync(fd, buffer);
+      buffer = '';
+    }
+  });
+  writeSync(fd, `${buffer}\n]}\n`);
+  return expected;
+};
+
 /** The whole snapshot in memory, for tests and small benchmarks. */
 const synthesizeSnapshot = (
   options: SynthOptions,
@@ -148,4 +169,4 @@ const synthesizeSnapshot = (
 };
 
 export type { Expectations, Profile, SynthOptions };
-export { synthesize, synthesizeSnapshot };
+export { synthesize, synthesizeSnapshot, writeSnapshot };

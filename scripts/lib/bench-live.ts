@@ -1,0 +1,113 @@
+/**
+ * The live bucket sweep without AWS Config, against moto_server: API calls per bucket, and wall
+ * time against the naive loop a script would write (ListBuckets, then GetBucketPolicy per bucket)
+ * in the same run. The buckets and their policies come from the synthetic generator, so the
+ * sweep's NON_COMPLIANT counts are checked too.
+ */
+import {
+  CreateBucketCommand,
+  GetBucketPolicyCommand,
+  ListBucketsCommand,
+  PutBucketPolicyCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { RULES } from '../../src/rules/index.js';
+import { parseParams } from '../../src/rules/params.js';
+import { scan } from '../../src/scan/scan.js';
+import { createClients, createLiveView } from '../../src/sources/aws/index.js';
+import { motoClientOptions, startMoto } from '../../test/integration/moto.js';
+import { synthesizeSnapshot } from './synth.js';
+
+interface LiveFigure {
+  buckets: number;
+  /** Calls of the sweep as moto answers (no BucketRegion in ListBuckets). */
+  calls: number;
+  callsPerBucket: number;
+  byOperation: Record<string, number>;
+  sweepMs: number;
+  naiveMs: number;
+  /** Sweep wall time / naive loop wall time. */
+  ratio: number;
+}
+
+const BUCKET_RULES = RULES.filter((rule) => rule.resourceType === 'AWS::S3::Bucket');
+
+const measureLiveSweep = async (buckets: number, seed = 3): Promise<LiveFigure> => {
+  const moto = await startMoto();
+  try {
+    const options = motoClientOptions(moto.url);
+    const clients = createClients(options);
+    const { snapshot, expected } = synthesizeSnapshot({
+      resources: buckets,
+      seed,
+      profile: 'buckets',
+    });
+    for (const item of snapshot.configurationItems) {
+      const name = item.resourceId as string;
+      await clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+      const text = (
+        item.supplementaryConfiguration as { BucketPolicy: { policyText: string | null } }
+      ).BucketPolicy.policyText;
+      if (text) await clients.s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: text }));
+    }
+    const params = new Map(
+      BUCKET_RULES.map((rule) => [rule.id, parseParams(rule.id, rule.parameters, {})]),
+    );
+
+    const view = createLiveView({
+      clients: createClients(options),
+      wholeLists: true,
+      readPublicAccessBlock: false,
+      accountId: '123456789012',
+    });
+    const started = performance.now();
+    const evaluations = await scan({ rules: BUCKET_RULES, view, params });
+    const sweepMs = performance.now() - started;
+    for (const rule of BUCKET_RULES) {
+      const found = evaluations.filter(
+        (e) => e.ruleId === rule.id && e.compliance === 'NON_COMPLIANT',
+      ).length;
+      if (found !== expected.nonCompliant[rule.id]) {
+        throw new Error(
+          `live sweep: ${rule.id} found ${found} NON_COMPLIANT, expected ${expected.nonCompliant[rule.id]}`,
+        );
+      }
+    }
+    const calls = view.counter.toJSON();
+
+    const s3 = new S3Client({ ...clientConfig(options) });
+    const naiveStarted = performance.now();
+    const listed = await s3.send(new ListBucketsCommand({}));
+    for (const bucket of listed.Buckets ?? []) {
+      try {
+        await s3.send(new GetBucketPolicyCommand({ Bucket: bucket.Name }));
+      } catch {
+        // NoSuchBucketPolicy: the naive loop moves on, as the sweep does.
+      }
+    }
+    const naiveMs = performance.now() - naiveStarted;
+    return {
+      buckets,
+      calls: calls.total,
+      callsPerBucket: calls.total / buckets,
+      byOperation: calls.byOperation,
+      sweepMs,
+      naiveMs,
+      ratio: sweepMs / naiveMs,
+    };
+  } finally {
+    await moto.stop();
+  }
+};
+
+/** The S3 client settings the project's own clients use against moto. */
+const clientConfig = (options: ReturnType<typeof motoClientOptions>) => ({
+  endpoint: options.endpointUrl,
+  region: options.region,
+  credentials: options.credentials,
+  forcePathStyle: true,
+  maxAttempts: 1,
+});
+
+export type { LiveFigure };
+export { measureLiveSweep };
