@@ -30,6 +30,9 @@ interface LiveFigure {
   ratio: number;
 }
 
+// The SDK's Node-20 notice would interleave with the benchmark's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const BUCKET_RULES = RULES.filter((rule) => rule.resourceType === 'AWS::S3::Bucket');
 
 const measureLiveSweep = async (buckets: number, seed = 3): Promise<LiveFigure> => {
