@@ -3,6 +3,7 @@ import { DeploymentConfigError } from '../errors.js';
 import { RESOURCE_TYPES } from '../model/resources.js';
 import { scopeTypesOf } from '../rules/index.js';
 import type { AnyRule } from '../rules/rule.js';
+import { alertForwardingTemplate } from './alert-resources.js';
 import {
   type CfnParameter,
   type CfnResource,
@@ -433,6 +434,7 @@ const infraFiles = (rules: readonly AnyRule[], engineActions: readonly string[])
     { path: 'infra/organization.yaml', template: organizationTemplate(rules) },
     { path: 'infra/member-role.yaml', template: memberRoleTemplate(rules, engineActions) },
     { path: 'infra/conformance-pack.yaml', template: conformancePackTemplate(rules) },
+    { path: 'infra/alert-forwarding.yaml', template: alertForwardingTemplate() },
   ].map((file) => ({ ...file, text: toYaml(file.template, GENERATED_NOTE) }));
 
 export type { InfraFile };

@@ -3,6 +3,12 @@ import type { AWS } from '@serverless/typescript';
 import { DeploymentConfigError } from '../errors.js';
 import type { AnyRule } from '../rules/rule.js';
 import {
+  ALERTS,
+  alertOutputs,
+  alertPipelineResources,
+  notifierFunctionOf,
+} from './alert-resources.js';
+import {
   type CfnParameter,
   type CfnResource,
   getAtt,
@@ -284,18 +290,38 @@ const buildServerlessConfig = ({
         concurrency: 2,
       },
     },
-    functions: functionsOf(rules),
+    functions: {
+      ...functionsOf(rules),
+      ...notifierFunctionOf({ topicId: SHARED.topic, bucketId: SHARED.bucket }),
+    },
     resources: {
       Parameters: stackParameters(rules),
       Conditions: stackConditions(rules),
       Resources: {
         ...perRule,
         ...alertResourcesOf(),
+        ...alertPipelineResources({
+          keyId: SHARED.key,
+          topicId: SHARED.topic,
+          bucketId: SHARED.bucket,
+          complianceRuleId: SHARED.complianceRule,
+        }),
         ...reportBucketResources(),
         ...failureResourcesOf(rules),
       },
-      Outputs: outputsOf(),
-      extensions: extensionsOf(rules),
+      Outputs: { ...outputsOf(), ...alertOutputs() },
+      extensions: {
+        ...extensionsOf(rules),
+        // The notifier's logs are kept and encrypted like the rule functions'.
+        [ALERTS.logGroup]: {
+          DeletionPolicy: 'Delete',
+          UpdateReplacePolicy: 'Delete',
+          Properties: {
+            RetentionInDays: ref(LOG_RETENTION_PARAMETER),
+            KmsKeyId: getAtt(SHARED.key, 'Arn'),
+          },
+        },
+      },
     },
   } as AWS;
 };

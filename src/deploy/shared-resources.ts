@@ -1,4 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
+
+import { ALERTS, alertEventPattern } from './alert-resources.js';
 import {
   type CfnResource,
   getAtt,
@@ -9,12 +11,10 @@ import {
   ref,
   sub,
 } from './cfn.js';
-import { CONFIG_RULE_PREFIX } from './naming.js';
 
 /**
  * The stack's shared resources: the alert pipeline (KMS key, encrypted SNS topic, EventBridge rule
- * on compliance changes) and the report bucket. Functions for them come later; the resources
- * exist now so the rules' compliance changes are already delivered.
+ * on compliance changes, feeding the notifier of alert-resources.ts) and the report bucket.
  */
 
 const SHARED = {
@@ -82,6 +82,7 @@ const keyOf = (): CfnResource => ({
             'kms:ViaService': [
               sub('sns.${AWS::Region}.amazonaws.com'),
               sub('s3.${AWS::Region}.amazonaws.com'),
+              sub('dynamodb.${AWS::Region}.amazonaws.com'),
             ],
           },
         },
@@ -120,14 +121,6 @@ const alertResourcesOf = (): Record<string, CfnResource> => ({
       Topics: [ref(SHARED.topic)],
       PolicyDocument: policyDocument([
         {
-          Sid: 'ComplianceChangeRulePublishes',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: ref(SHARED.topic),
-          Condition: { ArnEquals: { 'aws:SourceArn': getAtt(SHARED.complianceRule, 'Arn') } },
-        },
-        {
           Sid: 'DenyInsecureTransport',
           Effect: 'Deny',
           Principal: '*',
@@ -152,16 +145,11 @@ const alertResourcesOf = (): Record<string, CfnResource> => ({
     Properties: {
       Description: "vpce-guard: compliance changes of this product's Config rules",
       State: 'ENABLED',
-      EventPattern: {
-        source: ['aws.config'],
-        'detail-type': ['Config Rules Compliance Change'],
-        // Every rule of this product: the stack's own, and conformance-pack copies, whose names
-        // Config extends with a suffix. (Organization rules raise their events in each member
-        // account, where an event bus rule of that account must forward them.)
-        detail: { configRuleName: [{ prefix: CONFIG_RULE_PREFIX }] },
-      },
-      // Until the notifier function exists, the raw event goes to the topic.
-      Targets: [{ Id: 'alert-topic', Arn: ref(SHARED.topic) }],
+      // Every rule of this product: the stack's own, conformance-pack copies and organization
+      // rules of this account (member accounts forward theirs: infra/alert-forwarding.yaml).
+      EventPattern: alertEventPattern(),
+      // The notifier turns changes into deduplicated alerts (src/deploy/alert-resources.ts).
+      Targets: [{ Id: 'alert-queue', Arn: getAtt(ALERTS.queue, 'Arn') }],
     },
   },
 });

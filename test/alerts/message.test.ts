@@ -5,6 +5,7 @@ import { resourceConsoleUrl } from '../../src/alerts/format.js';
 import { reasonOf, type Transition, transitionMessage } from '../../src/alerts/message.js';
 import { messageStructureOf, publishInputOf } from '../../src/alerts/publisher.js';
 import { requirementTitle } from '../../src/frameworks/requirements.js';
+import type { ComplianceType } from '../../src/model/compliance.js';
 import type { EvidenceRecord } from '../../src/model/evidence.js';
 import { findRule, RULES } from '../../src/rules/index.js';
 import { type ChangeInput, complianceEvent } from './events.js';
@@ -30,7 +31,7 @@ const evidenceFor = (transition: Transition, overrides: Partial<EvidenceRecord> 
     ruleId: transition.change.ruleId,
     resourceType: transition.change.resourceType,
     resourceId: transition.change.resourceId,
-    complianceType: transition.change.newState,
+    complianceType: transition.change.newState as ComplianceType,
     annotation: transition.change.annotation ?? '',
     detail: FULL_REASON,
     counterexample: {

@@ -140,10 +140,11 @@ describe('npm run package', () => {
     );
 
     // Assess
-    expect(zips).toHaveLength(RULES.length);
+    // One per rule, plus the alert notifier.
+    expect(zips).toHaveLength(RULES.length + 1);
     for (const bundle of sizes) {
       expect(bundle.listing).toHaveLength(1);
-      expect(bundle.listing[0]).toMatch(/^handlers\/rules\/[a-z0-9-]+\.js$/);
+      expect(bundle.listing[0]).toMatch(/^handlers\/(rules\/[a-z0-9-]+|notifier)\.js$/);
       expect(bundle.code).toMatch(/require\("@aws-sdk\/client-config-service"\)/);
       expect(bundle.code).not.toMatch(/^export /m);
       expect(bundle.zipped).toBeLessThan(512 * 1024);
@@ -373,34 +374,33 @@ describe('packaged alert pipeline', () => {
     expect(key?.Properties['EnableKeyRotation']).toBe(true);
   });
 
-  it("sends compliance changes of this product's rules (and their pack copies) to the topic", () => {
+  it("sends compliance changes of this product's rules (organization rules and pack copies too) to the alert queue", () => {
     // Act
-    const [ruleId, eventRule] = resourcesOfType(template, 'AWS::Events::Rule')[0] ?? [];
+    const [, eventRule] = resourcesOfType(template, 'AWS::Events::Rule')[0] ?? [];
     const pattern = eventRule?.Properties['EventPattern'] as {
       source: string[];
       'detail-type': string[];
       detail: { configRuleName: { prefix: string }[] };
     };
     const targets = eventRule?.Properties['Targets'] as { Arn: unknown }[];
-    const [topicId] = resourcesOfType(template, 'AWS::SNS::Topic')[0] ?? [];
     const [, topicPolicy] = resourcesOfType(template, 'AWS::SNS::TopicPolicy')[0] ?? [];
-    const publish = resolverFor(template)<{ Statement: Statement[] }>(
+    const allows = resolverFor(template)<{ Statement: Statement[] }>(
       topicPolicy?.Properties['PolicyDocument'],
-    ).Statement.find((s) => s.Effect === 'Allow');
+    ).Statement.filter((s) => s.Effect === 'Allow');
 
     // Assess
     expect(pattern.source).toEqual(['aws.config']);
     expect(pattern['detail-type']).toEqual(['Config Rules Compliance Change']);
-    expect(pattern.detail.configRuleName).toEqual([{ prefix: 'vpce-guard-' }]);
+    expect(pattern.detail.configRuleName).toEqual([
+      { prefix: 'vpce-guard-' },
+      { prefix: 'OrgConfigRule-vpce-guard-' },
+    ]);
     for (const rule of RULES) expect(configRuleNameOf(rule).startsWith('vpce-guard-')).toBe(true);
-    expect(targets).toEqual([expect.objectContaining({ Arn: { Ref: topicId } })]);
-    expect(publish).toMatchObject({
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: 'sns:Publish',
-      Condition: {
-        ArnEquals: { 'aws:SourceArn': `arn:aws:test:us-east-1:111122223333:${ruleId}` },
-      },
-    });
+    expect(targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': ['AlertQueue', 'Arn'] } }),
+    ]);
+    // The notifier publishes; EventBridge no longer writes raw events to the topic.
+    expect(JSON.stringify(allows)).not.toContain('events.amazonaws.com');
   });
 
   it('subscribes the alert address only when one is given', () => {

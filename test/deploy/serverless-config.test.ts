@@ -47,6 +47,11 @@ describe('buildServerlessConfig', () => {
         handler: 'handlers/rules/fake-two.handler',
         name: 'vpce-guard-${sls:stage}-fake-two',
       }),
+      // The alert notifier (src/deploy/alert-resources.ts).
+      expect.objectContaining({
+        handler: 'handlers/notifier.handler',
+        name: 'vpce-guard-${sls:stage}-notifier',
+      }),
     ]);
     expect(config.custom?.['esbuild']).toMatchObject({
       format: 'cjs',
