@@ -51,10 +51,8 @@ const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 const alertEventPattern = () => ({
   source: ['aws.config'],
   'detail-type': ['Config Rules Compliance Change'],
-  detail: {
-    messageType: ['ComplianceChangeNotification'],
-    configRuleName: CONFIG_RULE_NAME_PREFIXES.map((prefix) => ({ prefix })),
-  },
+  // Only the rule name: a filter on a field an event lacks drops the event silently.
+  detail: { configRuleName: CONFIG_RULE_NAME_PREFIXES.map((prefix) => ({ prefix })) },
 });
 
 const queueArn = getAtt(ALERTS.queue, 'Arn');
