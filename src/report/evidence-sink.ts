@@ -3,11 +3,7 @@ import { errorMessage } from '../engine/aws-errors.js';
 import { ReportError } from '../errors.js';
 import { type EvidenceRecord, type EvidenceSink, evidenceKey } from '../model/evidence.js';
 import { mapLimit } from '../util/concurrency.js';
-
-/** Environment variable naming the report bucket; evidence is written only when it is set. */
-const REPORT_BUCKET_ENV = 'REPORT_BUCKET';
-/** Optional KMS key for the evidence objects; the bucket's default key applies otherwise. */
-const REPORT_KMS_KEY_ENV = 'REPORT_KMS_KEY_ARN';
+import { REPORT_ENV } from './env.js';
 
 interface S3EvidenceSinkOptions {
   s3: S3Client;
@@ -60,10 +56,10 @@ const evidenceSinkFromEnv = (
   env: NodeJS.ProcessEnv = process.env,
 ): EvidenceSink | undefined => {
   // The alert pipeline names the same bucket VPCE_GUARD_REPORT_BUCKET.
-  const bucket = env[REPORT_BUCKET_ENV] || env.VPCE_GUARD_REPORT_BUCKET;
+  const bucket = env[REPORT_ENV.bucket] || env.VPCE_GUARD_REPORT_BUCKET;
   if (!bucket) return undefined;
-  return createS3EvidenceSink({ s3, bucket, kmsKeyId: env[REPORT_KMS_KEY_ENV] || undefined });
+  return createS3EvidenceSink({ s3, bucket, kmsKeyId: env[REPORT_ENV.kmsKey] || undefined });
 };
 
 export type { S3EvidenceSinkOptions };
-export { createS3EvidenceSink, evidenceSinkFromEnv, REPORT_BUCKET_ENV, REPORT_KMS_KEY_ENV };
+export { createS3EvidenceSink, evidenceSinkFromEnv };

@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { ReportError } from '../errors.js';
 import { RULES } from '../rules/index.js';
 import { buildReport } from './build.js';
-import { REPORT_BUCKET_ENV, REPORT_KMS_KEY_ENV } from './evidence-sink.js';
+import { REPORT_ENV } from './env.js';
 import {
   importFindings,
   publishSummary,
@@ -20,17 +20,6 @@ import {
 import { readAccountCompliance, readAggregatorCompliance } from './sources/config.js';
 import { joinEvidence } from './sources/evidence.js';
 import { loadSuppressionsFromBucket } from './suppressions-store.js';
-
-/** Environment of the report function (set by src/deploy/report-resources.ts). */
-const REPORT_ENV = {
-  bucket: REPORT_BUCKET_ENV,
-  kmsKey: REPORT_KMS_KEY_ENV,
-  topic: 'REPORT_TOPIC_ARN',
-  /** Config aggregator name: organization-wide when set, this account and region otherwise. */
-  aggregator: 'REPORT_AGGREGATOR_NAME',
-  /** `true` imports the findings into Security Hub (stage parameter, off by default). */
-  securityHub: 'REPORT_SECURITY_HUB_IMPORT',
-} as const;
 
 interface ReportRunSummary {
   generatedAt: string;
@@ -184,4 +173,4 @@ const createReportHandler = (options: ReportHandlerOptions = {}) => {
 };
 
 export type { ReportHandlerOptions, ReportRunSummary };
-export { createReportHandler, REPORT_ENV };
+export { createReportHandler };
