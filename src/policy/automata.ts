@@ -26,6 +26,8 @@ type Token =
 interface Pattern {
   tokens: Token[];
   ignoreCase: boolean;
+  /** Mode, case rule and text: equal sources compile to equal patterns. */
+  source: string;
 }
 
 const ESCAPES: Record<string, string> = { '${*}': '*', '${?}': '?', '${$}': '$' };
@@ -50,7 +52,9 @@ const globTokens = (text: string, colonFree: boolean, wildcards: boolean): Token
 
 /** Compiles a pattern; `undefined` for an ARN pattern with fewer than six components (matches nothing). */
 const compile = (text: string, mode: MatchMode, ignoreCase = false): Pattern | undefined => {
-  if (mode !== 'arn') return { tokens: globTokens(text, false, mode === 'glob'), ignoreCase };
+  const source = `${mode}:${ignoreCase ? 'i' : 's'}:${text}`;
+  if (mode !== 'arn')
+    return { tokens: globTokens(text, false, mode === 'glob'), ignoreCase, source };
   const parts = text.split(':');
   if (parts.length < 6) return undefined;
   const head = parts.slice(0, 5);
@@ -60,7 +64,7 @@ const compile = (text: string, mode: MatchMode, ignoreCase = false): Pattern | u
     tokens.push(...globTokens(part, true, true), { kind: 'char', char: ':' });
   }
   tokens.push(...globTokens(tail, false, true));
-  return { tokens, ignoreCase };
+  return { tokens, ignoreCase, source };
 };
 
 /** A glob pattern as a regular expression, for matching concrete values fast. */
@@ -103,59 +107,56 @@ const matchText = (text: string, value: string, mode: MatchMode, ignoreCase = fa
 };
 
 /**
- * A pattern's automaton on bitmasks of token positions: `accept[c]` holds the positions whose
- * token reads `c` and moves on, `loop[c]` the star positions that read `c` and stay.
+ * A pattern's automaton: a state is the sorted list of token positions reached (few at a time for
+ * IAM patterns), position `tokens.length` accepting.
  */
 interface Automaton {
-  accept: Map<string, bigint>;
-  loop: Map<string, bigint>;
-  stars: bigint;
-  final: bigint;
+  tokens: readonly Token[];
+  /** Per position, the character to compare with (lower case when the pattern ignores case). */
+  chars: readonly (string | undefined)[];
+  ignoreCase: boolean;
 }
 
-const automaton = (pattern: Pattern, letters: readonly string[]): Automaton => {
-  const accept = new Map<string, bigint>();
-  const loop = new Map<string, bigint>();
-  let stars = 0n;
-  pattern.tokens.forEach((token, index) => {
-    if (token.kind === 'star') stars |= 1n << BigInt(index);
-  });
-  for (const letter of letters) {
-    let a = 0n;
-    let l = 0n;
-    pattern.tokens.forEach((token, index) => {
-      const bit = 1n << BigInt(index);
-      if (token.kind === 'char') {
-        const same = pattern.ignoreCase
-          ? token.char.toLowerCase() === letter.toLowerCase()
-          : token.char === letter;
-        if (same) a |= bit;
-      } else if (!(token.colonFree && letter === ':')) {
-        if (token.kind === 'one') a |= bit;
-        else l |= bit;
-      }
-    });
-    accept.set(letter, a);
-    loop.set(letter, l);
+type State = readonly number[];
+
+const automaton = (pattern: Pattern): Automaton => ({
+  tokens: pattern.tokens,
+  chars: pattern.tokens.map((token) =>
+    token.kind === 'char'
+      ? pattern.ignoreCase
+        ? token.char.toLowerCase()
+        : token.char
+      : undefined,
+  ),
+  ignoreCase: pattern.ignoreCase,
+});
+
+/** Adds the positions reachable through stars without reading, sorted and unique. */
+const close = (auto: Automaton, positions: number[]): State => {
+  for (let i = 0; i < positions.length; i += 1) {
+    const position = positions[i] as number;
+    if (auto.tokens[position]?.kind === 'star' && !positions.includes(position + 1)) {
+      positions.push(position + 1);
+    }
   }
-  return { accept, loop, stars, final: 1n << BigInt(pattern.tokens.length) };
+  return [...new Set(positions)].sort((a, b) => a - b);
 };
 
-/** Adds the positions reachable through stars without reading. */
-const close = (auto: Automaton, state: bigint): bigint => {
-  let current = state;
-  for (;;) {
-    const next = current | ((current & auto.stars) << 1n);
-    if (next === current) return current;
-    current = next;
+const step = (auto: Automaton, state: State, letter: string, lower: string): State => {
+  if (state.length === 0) return state;
+  const next: number[] = [];
+  const char = auto.ignoreCase ? lower : letter;
+  for (const position of state) {
+    const token = auto.tokens[position];
+    if (token === undefined) continue;
+    if (token.kind === 'char') {
+      if (auto.chars[position] === char) next.push(position + 1);
+    } else if (!(token.colonFree && letter === ':')) {
+      next.push(token.kind === 'one' ? position + 1 : position);
+    }
   }
+  return next.length === 0 ? next : close(auto, next);
 };
-
-const step = (auto: Automaton, state: bigint, letter: string): bigint =>
-  close(
-    auto,
-    ((state & (auto.accept.get(letter) ?? 0n)) << 1n) | (state & (auto.loop.get(letter) ?? 0n)),
-  );
 
 interface AtomResult {
   /** One value per non-empty class, seeds first where a seed falls in the class. */
@@ -173,7 +174,33 @@ const STATE_LIMIT = 20_000;
  * character they name (both cases where one ignores case) plus one character none names, which
  * stands for every other character.
  */
+// A sweep meets the same pattern sets again and again (the account's root, its exemptions, the
+// same endpoint ids); the class search is pure, so its answers are kept.
+const atomCache = new LruCache<string, AtomResult>(5_000);
+
 const atoms = (
+  patterns: readonly Pattern[],
+  domain: readonly Pattern[],
+  seeds: readonly string[] = [],
+  candidates?: (witness: string) => readonly string[],
+  lowercase = false,
+): AtomResult => {
+  const key = JSON.stringify([
+    patterns.map((p) => p.source),
+    domain.map((p) => p.source),
+    seeds,
+    candidates?.('') ?? null,
+    lowercase,
+  ]);
+  let result = atomCache.get(key);
+  if (result === undefined) {
+    result = searchAtoms(patterns, domain, seeds, candidates, lowercase);
+    atomCache.set(key, result);
+  }
+  return result;
+};
+
+const searchAtoms = (
   patterns: readonly Pattern[],
   domain: readonly Pattern[],
   seeds: readonly string[] = [],
@@ -230,15 +257,14 @@ const atoms = (
   if (lowercase) {
     for (const letter of [...base]) if (letter !== letter.toLowerCase()) base.delete(letter);
   }
-  const letters = [...new Set([...base, ...everything])].sort();
-  const autos = wild.map((pattern) => automaton(pattern, letters));
-  const accepts = (states: readonly bigint[], index: number): boolean =>
-    ((states[index] as bigint) & (autos[index] as Automaton).final) !== 0n;
+  const autos = wild.map((pattern) => automaton(pattern));
+  const accepts = (states: readonly State[], index: number): boolean =>
+    (states[index] as State).includes((autos[index] as Automaton).tokens.length);
   const literalPart = (value: string): string => {
     const lower = value.toLowerCase();
     return `${exact.has(value) ? value : ''}|${folded.has(lower) ? lower : ''}`;
   };
-  const signatureOf = (states: readonly bigint[], value: string): string | undefined => {
+  const signatureOf = (states: readonly State[], value: string): string | undefined => {
     const inDomain =
       domain.length === 0 || domain.some((_, index) => accepts(states, wildCount + index));
     if (!inDomain) return undefined;
@@ -260,18 +286,18 @@ const atoms = (
     const signature = signatureOfValue(seed);
     if (signature !== undefined && !found.has(signature)) found.set(signature, seed);
   }
-  const keyOf = (states: readonly bigint[], value: string): string => {
+  const keyOf = (states: readonly State[], value: string): string => {
     const lower = value.toLowerCase();
     const live = exactNext.has(value) || exact.has(value) ? value : '-';
     const liveFolded = foldedNext.has(lower) || folded.has(lower) ? lower : '-';
-    return `${states.join(',')}|${live}|${liveFolded}`;
+    return `${states.map((state) => state.join('.')).join(',')}|${live}|${liveFolded}`;
   };
-  const start = autos.map((auto) => close(auto, 1n));
+  const start = autos.map((auto) => close(auto, [0]));
   const seen = new Set<string>([keyOf(start, '')]);
-  const queue: { states: bigint[]; text: string }[] = [{ states: start, text: '' }];
+  const queue: { states: State[]; text: string }[] = [{ states: start, text: '' }];
   let complete = true;
   for (let head = 0; head < queue.length; head += 1) {
-    const { states, text: value } = queue[head] as { states: bigint[]; text: string };
+    const { states, text: value } = queue[head] as { states: State[]; text: string };
     const signature = signatureOf(states, value);
     if (signature !== undefined && !found.has(signature)) {
       const nicer = candidates?.(value).find(
@@ -285,13 +311,40 @@ const atoms = (
       complete = false;
       break;
     }
-    const options = new Set(base);
+    // Nothing in the domain starts this way: no extension can be a value of the key.
+    if (domain.length > 0 && domain.every((_, index) => states[wildCount + index]?.length === 0)) {
+      continue;
+    }
+    // Off every literal and every wildcard pattern: extensions only repeat this signature.
+    const lower = value.toLowerCase();
+    const onTrie = exactNext.has(value) || foldedNext.has(lower);
+    if (
+      !onTrie &&
+      states.slice(0, wildCount).every((state) => state.length === 0) &&
+      found.has(signature ?? '')
+    ) {
+      continue;
+    }
+    // Only letters some automaton expects next can tell classes apart; every other letter acts
+    // like the fresh one (or like ':' where a wildcard may not span a colon).
+    const options = new Set<string>([':', ...(fresh === undefined ? [] : [fresh])]);
+    autos.forEach((auto, index) => {
+      for (const position of states[index] as State) {
+        const char = auto.chars[position];
+        if (char === undefined) continue;
+        options.add(char);
+        if (auto.ignoreCase) options.add(char.toUpperCase());
+      }
+    });
     for (const char of exactNext.get(value) ?? []) options.add(char);
     for (const char of foldedNext.get(value.toLowerCase()) ?? []) options.add(char);
     if (lowercase)
       for (const char of [...options]) if (char !== char.toLowerCase()) options.delete(char);
     for (const letter of options) {
-      const next = autos.map((auto, index) => step(auto, states[index] as bigint, letter));
+      const lowerLetter = letter.toLowerCase();
+      const next = autos.map((auto, index) =>
+        step(auto, states[index] as State, letter, lowerLetter),
+      );
       const key = keyOf(next, value + letter);
       if (seen.has(key)) continue;
       seen.add(key);

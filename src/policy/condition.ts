@@ -109,9 +109,14 @@ const entryHolds = (
   if (base === undefined) return undefined;
   const absent = requestValues === null || requestValues.length === 0;
   if (base === 'Null') {
+    // Null takes "true" (the key is absent) or "false" (present); AWS rejects other values.
     return or(
       entry.values.map((value) =>
-        value.toLowerCase() === 'true' ? absent : value.toLowerCase() === 'false' ? !absent : false,
+        value.toLowerCase() === 'true'
+          ? absent
+          : value.toLowerCase() === 'false'
+            ? !absent
+            : undefined,
       ),
     );
   }

@@ -1,9 +1,10 @@
-import { atoms, compile, matchText, type Pattern } from './automata.js';
+import { atoms, compile, matches, matchText, type Pattern } from './automata.js';
 import { and, entryHolds, hasVariable, type Tri } from './condition.js';
 import type { ConditionEntry, MatchSet, Statement } from './document.js';
 import { statementLabel } from './document.js';
 import { type KeyDomain, type KeyValue, keyDomain } from './domains.js';
 import { DERIVED_PRINCIPAL_KEYS, type KeyFacts, keyFacts } from './keys.js';
+import { LruCache } from './lru.js';
 import {
   type Principal,
   principalApplies,
@@ -74,7 +75,20 @@ interface StatementBoxes {
 
 const ACTION_CASE = true;
 
+// Sweeps repeat the same Action lists; grouping the 180 S3 actions by them is pure, so keep it.
+const actionCache = new LruCache<string, ActionClass[]>(2_000);
+
 const actionClasses = (spec: SpaceSpec, patterns: readonly string[]): ActionClass[] => {
+  const key = JSON.stringify([spec.actions, patterns]);
+  let classes = actionCache.get(key);
+  if (classes === undefined) {
+    classes = groupActions(spec, patterns);
+    actionCache.set(key, classes);
+  }
+  return classes;
+};
+
+const groupActions = (spec: SpaceSpec, patterns: readonly string[]): ActionClass[] => {
   if (spec.actions.kind === 'service') {
     const { prefix } = spec.actions;
     const compiled = patterns.map((p) => compile(p, 'glob', ACTION_CASE) as Pattern);
@@ -83,12 +97,11 @@ const actionClasses = (spec: SpaceSpec, patterns: readonly string[]): ActionClas
     return found.values.map((name) => ({ name, members: [name], on: '' }));
   }
   const separate = new Set(spec.actions.separate.map((name) => name.toLowerCase()));
+  const compiledActions = patterns.map((p) => compile(p, 'glob', ACTION_CASE) as Pattern);
   const groups = new Map<string, ActionClass>();
   for (const [short, on] of S3_ACTIONS) {
     const name = `s3:${short}`;
-    const signature = patterns
-      .map((p) => (matchText(p, name, 'glob', ACTION_CASE) ? '1' : '0'))
-      .join('');
+    const signature = compiledActions.map((p) => (matches(p, name) ? '1' : '0')).join('');
     for (const type of on === 'bo' ? (['b', 'o'] as const) : [on]) {
       const key = separate.has(name.toLowerCase()) ? `${name}|${type}` : `${signature}|${type}`;
       const group = groups.get(key);
@@ -160,7 +173,12 @@ const buildSpace = (spec: SpaceSpec): Space => {
       values: principals.values,
       complete: principals.complete,
     },
-    { kind: 'action', name: 'action', values: actionClasses(spec, actionPatterns), complete: true },
+    {
+      kind: 'action',
+      name: 'action',
+      values: actionClasses(spec, actionPatterns),
+      complete: true,
+    },
     {
       kind: 'resource',
       name: 'resource',
