@@ -42,6 +42,10 @@ interface StageParams {
    * `exemptBuckets`; defaults to this product's own deployment and Config delivery buckets.
    */
   defaultExemptBuckets?: string[];
+  /** The report reads the organization through this Config aggregator; empty: this account. */
+  reportAggregatorName?: string;
+  /** `true` imports the report's findings into Security Hub; off by default. */
+  securityHubImport?: 'true' | 'false';
 }
 
 type StageParamsFile = Record<string, StageParams>;
@@ -56,6 +60,8 @@ const OSLS_PARAM_DEFAULTS = {
   memberRoleName: '',
   reportAdminRoleArn: '',
   logRetentionDays: '30',
+  reportAggregatorName: '',
+  securityHubImport: 'false',
 } as const;
 
 /** The values CloudWatch Logs accepts for `RetentionInDays`. */
@@ -204,6 +210,11 @@ const parseStageParams = (stage: string, raw: unknown, rules: readonly AnyRule[]
     reportAdminRoleArn: optionalString(stage, raw, 'reportAdminRoleArn', ROLE_ARN),
     logRetentionDays: optionalRetention(stage, raw),
     defaultExemptBuckets: optionalPatterns(stage, raw),
+    reportAggregatorName: optionalString(stage, raw, 'reportAggregatorName', /^[\w-]{1,256}$/),
+    securityHubImport: optionalString(stage, raw, 'securityHubImport', /^(true|false)$/) as
+      | 'true'
+      | 'false'
+      | undefined,
   };
   if (Boolean(params.ruleSubnetIds) !== Boolean(params.ruleSecurityGroupIds)) {
     fail(stage, 'ruleSubnetIds and ruleSecurityGroupIds must be given together');
@@ -281,6 +292,12 @@ const oslsValuesOf = (params: StageParams, rules: readonly AnyRule[]): Record<st
   if (params.logRetentionDays !== undefined) {
     values['logRetentionDays'] = String(params.logRetentionDays);
   }
+  if (params.reportAggregatorName !== undefined) {
+    values['reportAggregatorName'] = params.reportAggregatorName;
+  }
+  if (params.securityHubImport !== undefined) {
+    values['securityHubImport'] = params.securityHubImport;
+  }
   const patterns = params.defaultExemptBuckets ?? DEFAULT_EXEMPT_BUCKETS;
   for (const rule of rules) {
     const ruleValues = withDefaultExemptions(rule, params.ruleParameters?.[rule.id], patterns);
@@ -328,4 +345,5 @@ export {
   PATTERNS,
   parseStageParams,
   parseStageParamsFile,
+  withDefaultExemptions,
 };

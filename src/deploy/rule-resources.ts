@@ -1,6 +1,10 @@
 import { DeploymentConfigError } from '../errors.js';
 import { scopeTypesOf } from '../rules/index.js';
 import type { AnyRule } from '../rules/rule.js';
+
+/** Logical id of the report bucket (shared-resources.ts `SHARED.bucket`), where sweep cursors live. */
+const SHARED_BUCKET = 'ReportBucket';
+
 import { type CfnResource, getAtt, ifThen, policyDocument, ref, sub, truncate } from './cfn.js';
 import { configRuleProblems, LIMITS } from './config-spec.js';
 import { failureDestinationStatements } from './failure-resources.js';
@@ -94,6 +98,21 @@ const roleOf = (rule: AnyRule, engineActions: readonly string[]): CfnResource =>
               Action: ruleActionsOf(rule, engineActions),
               // These Config/EC2/S3 read actions do not support resource-level permissions.
               Resource: '*',
+            },
+            {
+              // Periodic sweeps too large for one invocation keep their place here (engine/sweep.ts);
+              // ListBucket makes a missing cursor a 404 rather than a 403.
+              Sid: 'SweepCursors',
+              Effect: 'Allow',
+              Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+              Resource: sub(`arn:\${AWS::Partition}:s3:::\${${SHARED_BUCKET}}/sweeps/*`),
+            },
+            {
+              Sid: 'SweepCursorLookup',
+              Effect: 'Allow',
+              Action: 's3:ListBucket',
+              Resource: sub(`arn:\${AWS::Partition}:s3:::\${${SHARED_BUCKET}}`),
+              Condition: { StringLike: { 's3:prefix': 'sweeps/*' } },
             },
             ...failureDestinationStatements(),
             ifThen(STACK.inVpcCondition, {

@@ -33,6 +33,7 @@ import {
   PATTERNS,
   type StageParamsFile,
 } from './params.js';
+import { withReportFunction } from './report-resources.js';
 import { ruleResourcesOf, STACK } from './rule-resources.js';
 import {
   alertResourcesOf,
@@ -214,6 +215,8 @@ const functionsOf = (rules: readonly AnyRule[]): AWS['functions'] =>
               '',
             ],
           },
+          // Where a periodic sweep too large for one invocation keeps its cursor (sweeps/).
+          VPCE_GUARD_REPORT_BUCKET: ref(SHARED.bucket),
         },
       },
     ]),
@@ -235,7 +238,7 @@ const outputsOf = () => ({
   },
 });
 
-const buildServerlessConfig = ({
+const buildBaseConfig = ({
   rules,
   engineActions,
   stageParams = {},
@@ -325,6 +328,10 @@ const buildServerlessConfig = ({
     },
   } as AWS;
 };
+
+/** The stack plus the scheduled report function (report-resources.ts). */
+const buildServerlessConfig = (options: BuildOptions): AWS =>
+  withReportFunction(buildBaseConfig(options), options.rules);
 
 export type { BuildOptions };
 export { buildServerlessConfig, LOG_RETENTION_PARAMETER, RUNTIME, TAG_KEYS };

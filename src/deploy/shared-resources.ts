@@ -28,8 +28,10 @@ const SHARED = {
   bucketPolicy: 'ReportBucketPolicy',
   alertEmailParameter: 'AlertEmail',
   reportVpceParameter: 'ReportVpceId',
+  reportAdminParameter: 'ReportAdminRoleArn',
   hasAlertEmail: 'HasAlertEmail',
   reportVpceOnly: 'ReportBucketVpceOnly',
+  hasReportAdmin: 'HasReportAdminRole',
 } as const;
 
 /** Report objects are evidence: keep them a year, old versions 90 days. */
@@ -70,8 +72,9 @@ const keyOf = (): CfnResource => ({
         Resource: '*',
       },
       {
-        // The account's functions publish alerts and write reports through SNS and S3 only.
-        Sid: 'AccountFunctionsUseKeyViaSnsAndS3',
+        // The account's functions publish alerts, write reports and hand failed invocations on
+        // through SNS, S3 and SQS only.
+        Sid: 'AccountFunctionsUseKeyViaSnsS3AndSqs',
         Effect: 'Allow',
         Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
@@ -83,6 +86,7 @@ const keyOf = (): CfnResource => ({
               sub('sns.${AWS::Region}.amazonaws.com'),
               sub('s3.${AWS::Region}.amazonaws.com'),
               sub('dynamodb.${AWS::Region}.amazonaws.com'),
+              sub('sqs.${AWS::Region}.amazonaws.com'),
             ],
           },
         },
@@ -94,6 +98,35 @@ const keyOf = (): CfnResource => ({
         Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
+      },
+      {
+        // CloudWatch alarms publish to the encrypted topic as well.
+        Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+      },
+      {
+        // The rule functions' log groups (and only this stack's) are encrypted with the key.
+        Sid: 'CloudWatchLogsEncryptsOwnLogGroups',
+        Effect: 'Allow',
+        Principal: { Service: sub('logs.${AWS::Region}.amazonaws.com') },
+        Action: [
+          'kms:Decrypt*',
+          'kms:Describe*',
+          'kms:Encrypt*',
+          'kms:GenerateDataKey*',
+          'kms:ReEncrypt*',
+        ],
+        Resource: '*',
+        Condition: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': sub(
+              'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${AWS::StackName}-*',
+            ),
+          },
+        },
       },
     ]),
   },
@@ -120,6 +153,22 @@ const alertResourcesOf = (): Record<string, CfnResource> => ({
     Properties: {
       Topics: [ref(SHARED.topic)],
       PolicyDocument: policyDocument([
+        {
+          // The operational alarms (failed, throttled or dropped evaluations) of this stack.
+          Sid: 'OwnAlarmsPublish',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: ref(SHARED.topic),
+          Condition: {
+            ArnLike: {
+              'aws:SourceArn': sub(
+                'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-*',
+              ),
+            },
+            StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+          },
+        },
         {
           Sid: 'DenyInsecureTransport',
           Effect: 'Deny',
@@ -153,6 +202,9 @@ const alertResourcesOf = (): Record<string, CfnResource> => ({
     },
   },
 });
+
+/** The account's service-linked roles (AWS Config reads buckets through one). */
+const SERVICE_LINKED_ROLES = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*';
 
 const bucketArn = getAtt(SHARED.bucket, 'Arn');
 const objectsArn = sub(`\${${SHARED.bucket}.Arn}/*`);
@@ -193,12 +245,25 @@ const reportBucketResources = (): Record<string, CfnResource> => ({
         },
         ifThen(SHARED.reportVpceOnly, {
           // Reports describe the network's weak spots: readable only through the chosen endpoint.
+          // The carve-outs keep the bucket operable: CloudFormation and AWS Config never come
+          // through an endpoint (they act through AWS services and service-linked roles), and
+          // the admin role is the break-glass way in. All of them are conditions ANDed into the
+          // Deny, so every other request from outside the endpoint stays denied.
           Sid: 'DenyOutsideReportVpce',
           Effect: 'Deny',
           Principal: '*',
           Action: 's3:*',
           Resource: [bucketArn, objectsArn],
-          Condition: { StringNotEquals: { 'aws:SourceVpce': ref(SHARED.reportVpceParameter) } },
+          Condition: {
+            StringNotEquals: { 'aws:SourceVpce': ref(SHARED.reportVpceParameter) },
+            BoolIfExists: { 'aws:ViaAWSService': 'false', 'aws:PrincipalIsAWSService': 'false' },
+            ArnNotLike: {
+              'aws:PrincipalArn': [
+                sub(SERVICE_LINKED_ROLES),
+                ifThen(SHARED.hasReportAdmin, ref(SHARED.reportAdminParameter)),
+              ],
+            },
+          },
         }),
       ]),
     },
@@ -208,6 +273,7 @@ const reportBucketResources = (): Record<string, CfnResource> => ({
 const sharedConditions = () => ({
   [SHARED.hasAlertEmail]: notEmpty(SHARED.alertEmailParameter),
   [SHARED.reportVpceOnly]: notEmpty(SHARED.reportVpceParameter),
+  [SHARED.hasReportAdmin]: notEmpty(SHARED.reportAdminParameter),
 });
 
 export {

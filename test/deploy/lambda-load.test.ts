@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateVpcCommand, CreateVpcEndpointCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import type { AnyRule } from '../../src/rules/rule.js';
 import { changeEvent, configurationItem, loadEventFixture } from '../helpers/events.js';
 import { describeWithMoto } from '../integration/moto.js';
 import { invokeUnpacked, resolutionLeaks, unpack } from './lambda-runtime.js';
-import { packageService, ROOT } from './packaging.js';
+import { ROOT, sharedPackage } from './packaging.js';
 
 /**
  * The packaged functions as Lambda loads them: unzipped away from the repository, required with
@@ -55,8 +54,7 @@ const motoEnv = (url: string): Record<string, string> => ({
 });
 
 beforeAll(() => {
-  out = packageService({ outDir: mkdtempSync(join(tmpdir(), 'vpce-guard-package-')) });
-  scratch.push(out);
+  out = sharedPackage();
 }, 300_000);
 
 afterAll(() => {

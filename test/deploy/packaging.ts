@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Runs the real `npm run package` (offline, no AWS credentials) the way an operator would. */
@@ -51,5 +53,33 @@ const packageService = (options: PackageOptions = {}): string => {
   return outDir;
 };
 
+const SHARED_PREFIX = 'vpce-guard-package-run-';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The default package (every stage value empty), built once per test run and shared by the deploy
+ * test files: vitest runs them one after another in workers of one parent process, whose pid names
+ * the directory. Directories of finished runs are removed.
+ */
+const sharedPackage = (): string => {
+  const outDir = join(tmpdir(), `${SHARED_PREFIX}${process.ppid}`);
+  if (existsSync(join(outDir, TEMPLATE_FILE))) return outDir;
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(name.slice(SHARED_PREFIX.length));
+    if (name.startsWith(SHARED_PREFIX) && !alive(pid)) {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+  return packageService({ outDir });
+};
+
 export type { PackageOptions };
-export { DEFAULT_OUT, packageService, ROOT, run, TEMPLATE_FILE };
+export { DEFAULT_OUT, packageService, ROOT, run, sharedPackage, TEMPLATE_FILE };
