@@ -203,3 +203,24 @@ describe('vpce-guard report --from-scan', () => {
     expect(bad.err()).toContain('is not valid JSON');
   });
 });
+
+describe('npm run demo', () => {
+  it("writes the demo account's HTML report and says where", async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'));
+    const commands = String(pkg.scripts.demo).split('&&');
+    const reportCommand = commands.find((command) => command.includes('--format html'));
+    expect(reportCommand).toBeDefined();
+    const argv = (reportCommand ?? '').trim().split(/\s+/).slice(2);
+    const out = join(dir, 'demo', 'report.html');
+    argv[argv.indexOf('--out') + 1] = out;
+    const run = capture();
+
+    const code = await main(argv, run.io);
+
+    expect(code, run.err()).toBe(0);
+    expect(run.err()).toContain(`wrote the html report to ${out}`);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('Requirements (PCI DSS 4.0, HIPAA Security Rule)');
+    expect(page).toMatch(/data-status="NON_COMPLIANT"/);
+  });
+});
