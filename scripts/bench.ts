@@ -90,7 +90,7 @@ const render = (
   const sorted = [...handlers].sort((a, b) => a.ratio - b.ratio);
   const fastest = sorted[0];
   const slowest = sorted[sorted.length - 1];
-  const projection = project(bucketsEngine.msPerEvaluation);
+  const projection = project(bucketsEngine.msPerEvaluation, buckets.cliRss / buckets.items);
   const lines = [
     BEGIN,
     '<!-- Written by `npm run bench` (scripts/bench.ts); edit the script, not this block. -->',

@@ -15,6 +15,8 @@ const ASSUMPTIONS = {
   lambdaMemoryMb: 256,
   fullVcpuMb: 1769,
   lambdaTimeoutS: 300,
+  /** Memory the runtime, the SDK and the code take before the first bucket. */
+  runtimeBaselineMb: 80,
   /** Keep this share of the timeout for delivery and retries before handing over to the cursor. */
   usableTimeoutShare: 0.8,
   /** S3 GetBucketPolicy latency from Lambda in the same region, and the reader's concurrency. */
@@ -62,8 +64,9 @@ const fmt = (n: number, digits = 0): string =>
 
 /**
  * @param msPerEvaluation engine CPU time per bucket evaluation on the benchmark machine (measured)
+ * @param bytesPerBucket peak memory per bucket of a whole-account scan (measured CLI peak RSS / buckets)
  */
-const project = (msPerEvaluation: number): Projection => {
+const project = (msPerEvaluation: number, bytesPerBucket: number): Projection => {
   const a = ASSUMPTIONS;
   const accountRegions = ORG.accounts * ORG.regions;
   const buckets = accountRegions * ORG.bucketsPerRegion;
@@ -81,9 +84,10 @@ const project = (msPerEvaluation: number): Projection => {
   const gbSecondsConfig = (evaluations * perBucketConfigMs * a.lambdaMemoryMb) / 1024 / 1000;
 
   const invocations = accountRegions * a.bucketRules + changes;
-  const s3Calls = accountRegions * a.bucketRules * (1 + ORG.bucketsPerRegion) + changes;
+  // Change events carry the configuration item: only the sweeps read.
+  const s3Calls = accountRegions * a.bucketRules * (1 + ORG.bucketsPerRegion);
   const configCalls =
-    accountRegions * a.bucketRules * (1 + 2 * Math.ceil(ORG.bucketsPerRegion / 100)) + changes;
+    accountRegions * a.bucketRules * (1 + 2 * Math.ceil(ORG.bucketsPerRegion / 100));
   const putCalls =
     accountRegions * a.bucketRules * Math.ceil(ORG.bucketsPerRegion / a.evaluationsPerPut) +
     changes;
@@ -92,11 +96,15 @@ const project = (msPerEvaluation: number): Projection => {
   const configPerDay = (configMonthlyCost(perAccountRegionMonth) * accountRegions) / 30;
   const lambdaPerDay = (gb: number) =>
     gb * PRICES.lambdaArmGbSecond + invocations * PRICES.lambdaRequest;
-  const s3RequestsPerDay = ((s3Calls - changes) / 1000) * PRICES.s3GetPer1000;
+  const s3RequestsPerDay = (s3Calls / 1000) * PRICES.s3GetPer1000;
 
   const budgetMs = a.lambdaTimeoutS * 1000 * a.usableTimeoutShare;
-  const largestAccountS3 = Math.floor(budgetMs / perBucketS3Ms);
-  const largestAccountConfig = Math.floor(budgetMs / perBucketConfigMs);
+  // Whichever runs out first: the time budget, or the function's memory holding the account.
+  const memoryBound = Math.floor(
+    ((a.lambdaMemoryMb - a.runtimeBaselineMb) * 1024 * 1024) / bytesPerBucket,
+  );
+  const largestAccountS3 = Math.min(memoryBound, Math.floor(budgetMs / perBucketS3Ms));
+  const largestAccountConfig = Math.min(memoryBound, Math.floor(budgetMs / perBucketConfigMs));
 
   const rows: [string, string][] = [
     ['buckets (500 accounts × 4 regions × 2,000)', fmt(buckets)],
@@ -139,8 +147,8 @@ const project = (msPerEvaluation: number): Projection => {
       `$${fmt(configPerDay, 0)}`,
     ],
     [
-      `largest account-region one invocation sweeps (${a.lambdaTimeoutS} s × ${a.usableTimeoutShare}), S3 / Config reads`,
-      `${fmt(largestAccountS3)} / ${fmt(largestAccountConfig)} buckets`,
+      `largest account-region one invocation sweeps: ${a.lambdaTimeoutS} s × ${a.usableTimeoutShare}, or ${a.lambdaMemoryMb - a.runtimeBaselineMb} MB at ${fmt(bytesPerBucket / 1024, 1)} KiB a bucket (CLI scan peak RSS, an upper bound), S3 / Config reads`,
+      `${fmt(largestAccountS3)} / ${fmt(largestAccountConfig)} buckets${memoryBound <= Math.min(largestAccountS3, largestAccountConfig) ? ' (memory-bound)' : ''}`,
     ],
   ];
   return { rows, largestAccountS3, largestAccountConfig };
