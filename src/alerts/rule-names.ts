@@ -3,9 +3,10 @@ import { CONFIG_RULE_PREFIX } from '../deploy/naming.js';
 /**
  * AWS Config names this product's rules differently depending on how they were deployed:
  * - the stack's own rule: `vpce-guard-<id>`;
- * - an organization rule, in each member account: `OrgConfigRule-vpce-guard-<id>-<suffix>`;
- * - a conformance-pack copy: `vpce-guard-<id>-conformance-pack-<suffix>` (Config appends the
- *   suffix so several packs can hold the same rule).
+ * - an organization rule, in each member account: `OrgConfigRule-vpce-guard-<id>-<suffix>` (AWS's
+ *   example: `OrgConfigRule-s3-bucket-versioning-enabled-dbgzf8ba`);
+ * - a conformance-pack copy: `vpce-guard-<id>-conformance-pack-<suffix>` (AWS's example:
+ *   `CustomRuleForAccount-conformance-pack-szsm1uv0w`), organization packs included.
  * Alerts and the EventBridge patterns must recognise all three.
  */
 

@@ -3,7 +3,7 @@ import { DeploymentConfigError } from '../errors.js';
 import { RESOURCE_TYPES } from '../model/resources.js';
 import { scopeTypesOf } from '../rules/index.js';
 import type { AnyRule } from '../rules/rule.js';
-import { alertForwardingTemplate } from './alert-resources.js';
+import { alertForwardingTemplate } from './alert-forwarding.js';
 import {
   type CfnParameter,
   type CfnResource,

@@ -1,10 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub syntax.
 import { describe, expect, it } from 'vitest';
 import { ruleIdOfRuleName } from '../../src/alerts/rule-names.js';
+import { alertForwardingTemplate } from '../../src/deploy/alert-forwarding.js';
 import {
   ALERTS,
   alertEventPattern,
-  alertForwardingTemplate,
   BATCH_SIZE,
   MAX_RECEIVE_COUNT,
   VISIBILITY_TIMEOUT_SECONDS,

@@ -10,8 +10,10 @@ describe('ruleIdOfRuleName', () => {
       // Prepare
       const names = [
         `vpce-guard-${id}`,
-        `OrgConfigRule-vpce-guard-${id}-k2vq8x1p`,
-        `vpce-guard-${id}-conformance-pack-ab12cd34`,
+        // The forms AWS documents: OrgConfigRule-s3-bucket-versioning-enabled-dbgzf8ba and
+        // CustomRuleForAccount-conformance-pack-szsm1uv0w.
+        `OrgConfigRule-vpce-guard-${id}-dbgzf8ba`,
+        `vpce-guard-${id}-conformance-pack-szsm1uv0w`,
       ];
       // Act
       const resolved = names.map((name) => ruleIdOfRuleName(name, IDS));
