@@ -43,6 +43,9 @@ const REPORT_SCHEDULE = 'cron(0 6 * * ? *)';
 const CONFIG_READ_ACTIONS = [
   'config:DescribeComplianceByConfigRule',
   'config:GetComplianceDetailsByConfigRule',
+] as const;
+/** Organization mode only: the aggregator's views of every account and region. */
+const AGGREGATE_READ_ACTIONS = [
   'config:DescribeAggregateComplianceByConfigRules',
   'config:GetAggregateComplianceDetailsByConfigRule',
 ] as const;
@@ -96,6 +99,15 @@ const reportRole = (): CfnResource => ({
             Action: [...CONFIG_READ_ACTIONS],
             Resource: '*',
           },
+          ifThen(REPORT.readsAggregator, {
+            Sid: 'ConfigAggregatorReads',
+            Effect: 'Allow',
+            Action: [...AGGREGATE_READ_ACTIONS],
+            // Aggregate reads are authorised on the aggregator itself.
+            Resource: sub(
+              `arn:\${AWS::Partition}:config:\${AWS::Region}:\${AWS::AccountId}:config-aggregator/*`,
+            ),
+          }),
           {
             Sid: 'ReadEvidenceSuppressionsAndLastReport',
             Effect: 'Allow',
@@ -251,4 +263,4 @@ const withReportFunction = (config: AWS, rules: readonly AnyRule[]): AWS => {
   } as unknown as AWS;
 };
 
-export { CONFIG_READ_ACTIONS, REPORT, REPORT_SCHEDULE, withReportFunction };
+export { AGGREGATE_READ_ACTIONS, CONFIG_READ_ACTIONS, REPORT, REPORT_SCHEDULE, withReportFunction };
