@@ -52,6 +52,11 @@ describe('buildServerlessConfig', () => {
         handler: 'handlers/notifier.handler',
         name: 'vpce-guard-${sls:stage}-notifier',
       }),
+      // The scheduled report (src/deploy/report-resources.ts).
+      expect.objectContaining({
+        handler: 'handlers/report.handler',
+        name: 'vpce-guard-${sls:stage}-report',
+      }),
     ]);
     expect(config.custom?.['esbuild']).toMatchObject({
       format: 'cjs',
