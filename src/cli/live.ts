@@ -105,11 +105,15 @@ const scanLive = async (
       const evaluations: Evaluation[] = [];
       for (const rule of rules) {
         const found = await scan({ rules: [rule], view, params });
-        evaluations.push(...found.map((evaluation) => ({ ...evaluation, region })));
+        for (const evaluation of found) evaluations.push({ ...evaluation, region });
         progress.step(`${region} ${rule.id}`);
       }
-      warnings.push(...view.warnings.map((warning) => `${region}: ${warning}`));
-      return { evaluations, calls: view.counter.toJSON() };
+      for (const warning of view.warnings) warnings.push(`${region}: ${warning}`);
+      return {
+        evaluations,
+        calls: view.counter.toJSON(),
+        retries: view.clients.retryBudget.retries,
+      };
     });
     progress.finish();
     return {
@@ -118,6 +122,7 @@ const scanLive = async (
       skippedItems: 0,
       warnings,
       apiCalls: addTallies(perRegion.map((result) => result.calls)),
+      retries: perRegion.reduce((sum, result) => sum + result.retries, 0),
     };
   } catch (error) {
     progress.finish();

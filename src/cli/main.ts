@@ -91,6 +91,8 @@ interface ScanResult {
   /** Unreadable items without a resource type or id: nothing can be reported for them. */
   unattributed?: number;
   apiCalls?: ApiCallTally | undefined;
+  /** AWS calls retried during a live scan. */
+  retries?: number | undefined;
 }
 
 const scanSnapshot = async (
@@ -101,6 +103,13 @@ const scanSnapshot = async (
   const view = await loadSnapshot(options.snapshot as string);
   const evaluations = await scan({ rules, view, params, skipped: view.skipped, gone: view.gone });
   const total = view.items.length + view.skipped.length;
+  if (evaluations.length === 0) {
+    // A CI gate must not pass on an empty or wrong file.
+    const types = [...new Set(rules.map((rule) => rule.resourceType))].join(', ');
+    throw new SnapshotError(
+      `${options.snapshot} holds no resource the selected rules evaluate (${types}); ${total} configuration item(s) read. Is it the right snapshot?`,
+    );
+  }
   const shown = view.skipped.slice(0, MAX_SKIPPED_SHOWN).map(
     // Items of a rule's type also appear as NON_COMPLIANT evaluations; the rest only here.
     (item) =>
@@ -134,6 +143,7 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
     const report = toJsonReport(result.evaluations, summary, {
       skippedItems: result.skippedItems,
       ...(result.apiCalls ? { apiCalls: result.apiCalls } : {}),
+      ...(result.retries === undefined ? {} : { retries: result.retries }),
     });
     noteSuppressions(report.evaluations, suppression?.marks);
     await writeOutput(`${JSON.stringify(report, null, 2)}\n`, 'json', options.out, io);

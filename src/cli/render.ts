@@ -1,4 +1,5 @@
 import { configRuleNameOf } from '../deploy/naming.js';
+import { fitAnnotation } from '../engine/annotation.js';
 import type { ComplianceType, Evaluation } from '../model/compliance.js';
 import { scopeTypesOf } from '../rules/index.js';
 import type { ParamSpec } from '../rules/params.js';
@@ -18,11 +19,14 @@ interface JsonReport {
     resourceType: string;
     resourceId: string;
     complianceType: ComplianceType;
+    /** What AWS Config would receive (at most 256 characters). */
     annotation: string;
+    /** The full reason. */
+    detail: string;
     region?: string;
     unverifiable?: true;
   }[];
-  summary: ScanSummary & { skippedItems: number; apiCalls?: ApiCallTally };
+  summary: ScanSummary & { skippedItems: number; apiCalls?: ApiCallTally; retries?: number };
 }
 
 const LABELS: Record<ComplianceType, { text: string; mark: string; color: string }> = {
@@ -61,6 +65,24 @@ const wrap = (text: string, width: number): string[] => {
   return lines.length > 0 ? lines : [''];
 };
 
+/**
+ * Resource ids and annotations are data from the account: control characters (terminal escape
+ * sequences included) are shown escaped, never sent to the terminal.
+ */
+const isControl = (code: number): boolean => code < 0x20 || (code >= 0x7f && code <= 0x9f);
+const printable = (text: string): string => {
+  let out = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    out += isControl(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return out;
+};
+
+/** Exactly what AWS Config would receive: the rule's annotation, fitted as the engine fits it. */
+const configAnnotation = (evaluation: Evaluation): string =>
+  fitAnnotation(evaluation.annotation) ?? '';
+
 const ORDER: ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
 
 const renderTable = (
@@ -71,10 +93,12 @@ const renderTable = (
   options: RenderOptions,
 ): string => {
   const out: string[] = [paint(options, BOLD, header), ''];
-  const idWidth = Math.min(
-    40,
-    Math.max(12, ...evaluations.map((evaluation) => evaluation.resource.id.length)),
-  );
+  // A loop, not Math.max(...ids): spreading ~125k arguments overflows the stack.
+  let longestId = 12;
+  for (const evaluation of evaluations) {
+    longestId = Math.max(longestId, printable(evaluation.resource.id).length);
+  }
+  const idWidth = Math.min(40, longestId);
   const labelWidth = 16;
   const indent = 2 + labelWidth + 1 + idWidth + 2;
   const textWidth = Math.max(30, options.width - indent);
@@ -96,11 +120,9 @@ const renderTable = (
     for (const evaluation of mine) {
       const label = LABELS[evaluation.compliance];
       const status = `${label.mark} ${evaluation.unverifiable ? 'UNVERIFIED' : label.text}`;
-      const id =
-        evaluation.resource.id.length > idWidth
-          ? `${evaluation.resource.id.slice(0, idWidth - 1)}…`
-          : evaluation.resource.id;
-      const [first, ...rest] = wrap(evaluation.annotation, textWidth);
+      const shownId = printable(evaluation.resource.id);
+      const id = shownId.length > idWidth ? `${shownId.slice(0, idWidth - 1)}…` : shownId;
+      const [first, ...rest] = wrap(printable(configAnnotation(evaluation)), textWidth);
       out.push(
         `  ${paint(options, label.color, status.padEnd(labelWidth))} ${id.padEnd(idWidth)}  ${first}`,
       );
@@ -126,7 +148,7 @@ const renderTable = (
 const toJsonReport = (
   evaluations: readonly Evaluation[],
   summary: ScanSummary,
-  extra: { skippedItems: number; apiCalls?: ApiCallTally },
+  extra: { skippedItems: number; apiCalls?: ApiCallTally; retries?: number },
 ): JsonReport => ({
   schemaVersion: 1,
   evaluations: evaluations.map((evaluation) => ({
@@ -134,7 +156,8 @@ const toJsonReport = (
     resourceType: evaluation.resource.type,
     resourceId: evaluation.resource.id,
     complianceType: evaluation.compliance,
-    annotation: evaluation.annotation,
+    annotation: configAnnotation(evaluation),
+    detail: evaluation.detail ?? evaluation.annotation,
     ...(evaluation.region ? { region: evaluation.region } : {}),
     ...(evaluation.unverifiable ? { unverifiable: true as const } : {}),
   })),

@@ -10,6 +10,7 @@ import { isResourceType, refOf } from '../model/resources.js';
 import type { ChangeContext } from '../rules/rule.js';
 import type { ConfigItem, ItemStatus } from '../sources/config-item.js';
 import { parseConfigurationItem } from '../sources/config-item.js';
+import { captureTimeMillis } from '../util/time.js';
 import { errorMessage, errorName, isRetryableAwsError } from './aws-errors.js';
 import { type Context, evaluateAll, toDate } from './context.js';
 import type { ConfigurationItemSummary } from './event.js';
@@ -202,12 +203,8 @@ const evaluateRefs = async (
 
 const captureTimeOf = (raw: Record<string, unknown>): Date | undefined => {
   const value = raw.configurationItemCaptureTime;
-  if (value instanceof Date) return value;
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    // The API serialises capture times as epoch seconds; event items carry ISO strings.
-    return new Date(value < 1e11 ? value * 1000 : value);
-  }
-  return typeof value === 'string' ? toDate(value) : undefined;
+  const millis = captureTimeMillis(value);
+  return millis === undefined ? undefined : new Date(millis);
 };
 
 /**

@@ -145,7 +145,22 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
   }
   const from = nextId;
   const remaining = slice.ids.filter((id) => id >= from).length;
-  if (!store || !key) {
+  let saved = false;
+  if (store && key) {
+    try {
+      await store.save(key, {
+        nextId,
+        startedAt: cursor?.startedAt ?? at.toISOString(),
+        invocations: (cursor?.invocations ?? 0) + 1,
+      });
+      saved = true;
+    } catch (error) {
+      deps.logger.error('Sweep cursor could not be saved; what remains is named as lost', {
+        error,
+      });
+    }
+  }
+  if (!saved) {
     // Nowhere to keep the place: whatever the budget did not reach is lost and must be named.
     if (slice.nextId !== undefined) {
       const owed = new Set(ctx.notReached.map((ref) => ref.id));
@@ -158,11 +173,6 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
     }
     return { complete: false, remaining, nextId };
   }
-  await store.save(key, {
-    nextId,
-    startedAt: cursor?.startedAt ?? at.toISOString(),
-    invocations: (cursor?.invocations ?? 0) + 1,
-  });
   // Saved: what the deadline did not reach is the next invocation's work, not a loss.
   ctx.notReached.length = 0;
   deps.logger.info('Sweep paused at the time budget; the next periodic run continues it', {

@@ -41,7 +41,8 @@ const tagScopeReason = (
   tagKey: string,
   tagValue: string | undefined,
 ): string | undefined => {
-  const value = bucket.tags[tagKey];
+  // Own properties only: a tag key such as `constructor` must not read the object prototype.
+  const value = Object.hasOwn(bucket.tags, tagKey) ? bucket.tags[tagKey] : undefined;
   if (value === undefined) {
     return `Bucket ${bucket.name} has no tag ${tagKey}, so it is out of this rule's scope.`;
   }
@@ -71,17 +72,29 @@ const bucketScopeOf = (bucket: Bucket, scope: BucketScope): ScopeDecision => {
   return reason === undefined ? { kind: 'in-scope' } : { kind: 'out-of-scope', reason };
 };
 
-/** The bucket ARN in the bucket's partition (aws, aws-cn, aws-us-gov). */
+/** The partition a region belongs to, when the region says (cn-, us-gov- and the ISO regions). */
+const partitionOfRegion = (region: string | undefined): string | undefined => {
+  if (region === undefined || region === '') return undefined;
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+};
+
+/**
+ * The bucket ARN in the bucket's partition (aws, aws-cn, aws-us-gov). The region decides: an item
+ * recorded without an ARN gets a commercial-partition default from the adapter, which would judge
+ * a GovCloud bucket against arn:aws: resources.
+ */
 const bucketArn = (bucket: Bucket): string => {
-  if (bucket.arn?.startsWith('arn:')) return bucket.arn;
-  const region = bucket.region ?? '';
-  const partition = region.startsWith('cn-')
-    ? 'aws-cn'
-    : region.startsWith('us-gov-')
-      ? 'aws-us-gov'
-      : 'aws';
-  return `arn:${partition}:s3:::${bucket.name}`;
+  const partition = partitionOfRegion(bucket.region);
+  const recorded = bucket.arn?.startsWith('arn:') ? bucket.arn : undefined;
+  if (recorded !== undefined && (partition === undefined || recorded.split(':')[1] === partition)) {
+    return recorded;
+  }
+  return `arn:${partition ?? 'aws'}:s3:::${bucket.name}`;
 };
 
 export type { BucketScope, ScopeDecision };
-export { bucketArn, bucketScopeOf, bucketScopeParams };
+export { bucketArn, bucketScopeOf, bucketScopeParams, partitionOfRegion };

@@ -51,7 +51,8 @@ const vpcRequiredEndpoints = defineRule({
   async evaluate(vpc, view, params) {
     const { requiredServices, vpcTagKey, vpcTagValue } = params;
     if (vpcTagKey !== undefined) {
-      const value = vpc.tags[vpcTagKey];
+      // Own properties only: a tag key such as `constructor` must not read the object prototype.
+      const value = Object.hasOwn(vpc.tags, vpcTagKey) ? vpc.tags[vpcTagKey] : undefined;
       if (value === undefined || (vpcTagValue !== undefined && value !== vpcTagValue)) {
         return notApplicable(
           `${vpc.id} is out of scope: it has no tag ${vpcTagKey}${vpcTagValue !== undefined ? `=${vpcTagValue}` : ''}.`,

@@ -14,6 +14,7 @@ import {
   type VpcEndpointType,
 } from '../model/resources.js';
 import { isRecord } from '../util/json.js';
+import { captureTimeMillis } from '../util/time.js';
 
 /**
  * AWS Config configuration items arrive in two serialisations (aws-config-contract.md §3.1): the
@@ -512,11 +513,10 @@ const prefixListFromConfiguration = (id: string, configuration: Json, ctx: Parse
 };
 
 const timeString = (value: unknown): string | undefined => {
-  if (typeof value === 'string' && value.length > 0) return value;
-  const date =
-    value instanceof Date ? value : typeof value === 'number' ? new Date(value) : undefined;
-  // An out-of-range time is no time at all, not a crash.
-  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+  if (typeof value === 'string' && value.length > 0 && Number.isNaN(Number(value))) return value;
+  // Epoch seconds (the API's JSON) and milliseconds alike; out of range is no time, not a crash.
+  const millis = captureTimeMillis(value);
+  return millis === undefined ? undefined : new Date(millis).toISOString();
 };
 
 const decodeSupplementary = (value: unknown, ctx: ParseContext): Json => {

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath } from 'node:fs/promises';
 import { ConfigItemParseError, SnapshotError } from '../errors.js';
 import {
   type Bucket,
@@ -14,6 +15,7 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '../model/resources.js';
+import { captureTimeMillis } from '../util/time.js';
 import { type ConfigItem, parseConfigurationItem } from './config-item.js';
 import type { AccountView, PrefixListSelector } from './view.js';
 
@@ -35,10 +37,11 @@ const byVpc = <T extends { vpcId?: string | undefined }>(items: T[]): Map<string
   return index;
 };
 
-const captureMillis = (captureTime: string | undefined): number => {
-  const millis = captureTime ? Date.parse(captureTime) : Number.NaN;
-  return Number.isNaN(millis) ? Number.NEGATIVE_INFINITY : millis;
-};
+/** The raw item's capture time, ISO or epoch alike; items without one rank oldest. */
+const captureMillis = (raw: unknown): number =>
+  (typeof raw === 'object' && raw !== null
+    ? captureTimeMillis((raw as Record<string, unknown>).configurationItemCaptureTime)
+    : undefined) ?? Number.NEGATIVE_INFINITY;
 
 /** A resource the snapshot shows as deleted or no longer recorded (its newest item). */
 interface GoneItem {
@@ -112,7 +115,7 @@ class SnapshotView implements AccountView {
       try {
         const item = parseConfigurationItem(raw);
         items.push(item);
-        consider(`${item.resourceType}|${item.resourceId}`, captureMillis(item.captureTime), item);
+        consider(`${item.resourceType}|${item.resourceId}`, captureMillis(raw), item);
       } catch (error) {
         if (!(error instanceof ConfigItemParseError)) throw error;
         skipped.push({
@@ -121,11 +124,7 @@ class SnapshotView implements AccountView {
           reason: error.message,
         });
         if (error.resourceType && error.resourceId) {
-          const time = (raw as Record<string, unknown>).configurationItemCaptureTime;
-          consider(
-            `${error.resourceType}|${error.resourceId}`,
-            captureMillis(typeof time === 'string' ? time : undefined),
-          );
+          consider(`${error.resourceType}|${error.resourceId}`, captureMillis(raw));
         }
       }
     }
@@ -252,25 +251,64 @@ const parseItemString = (text: string): unknown => {
   }
 };
 
-const loadSnapshot = async (path: string): Promise<SnapshotView> => {
-  let text: string;
+/** Pseudo-filesystems whose "files" are process or kernel state, never a snapshot. */
+const SYSTEM_ROOTS = ['/proc/', '/sys/', '/dev/'];
+
+/**
+ * Reads a snapshot file's text without ever blocking or echoing what is not a snapshot: FIFOs,
+ * devices and sockets are refused before reading (a FIFO would block forever), and so is any path
+ * that resolves into /proc, /sys or /dev (their entries pass for regular files).
+ */
+const readSnapshotText = async (path: string): Promise<string> => {
+  let resolved: string;
   try {
-    text = await readFile(path, 'utf8');
+    resolved = await realpath(path);
   } catch (error) {
     throw new SnapshotError(`cannot read snapshot file ${path}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+  if (SYSTEM_ROOTS.some((root) => `${resolved}/`.startsWith(root))) {
+    throw new SnapshotError(
+      `snapshot file ${path} is not a regular file (it resolves into a system directory)`,
+    );
+  }
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever.
+    handle = await open(resolved, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new SnapshotError(`snapshot file ${path} is not a regular file`);
+    }
+    return await handle.readFile('utf8');
+  } catch (error) {
+    if (error instanceof SnapshotError) throw error;
+    throw new SnapshotError(`cannot read snapshot file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await handle?.close();
+  }
+};
+
+/** JSON.parse's message quotes the text it choked on; only the position is repeated. */
+const jsonErrorWhere = (error: unknown): string => {
+  const position = /position (\d+)/.exec((error as Error)?.message ?? '')?.[1];
+  return position === undefined
+    ? 'not valid JSON'
+    : `not valid JSON (error at position ${position})`;
+};
+
+const loadSnapshot = async (path: string): Promise<SnapshotView> => {
+  let text = await readSnapshotText(path);
+  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse rejects it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotError(
-      `snapshot file ${path} is not valid JSON: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    throw new SnapshotError(`snapshot file ${path} is ${jsonErrorWhere(error)}`, { cause: error });
   }
   return SnapshotView.fromItems(snapshotItemsOf(document, path));
 };

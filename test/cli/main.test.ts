@@ -242,7 +242,8 @@ describe('CLI: vpce-guard scan', () => {
     expect(failing.stdout).toMatch(/Summary: .* non-compliant/);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/--snapshot FILE or --live/);
-  });
+    // Two npx child processes on a busy machine: bounded by vitest's 60 s here, not its 5 s default.
+  }, 60_000);
 });
 
 describe('CLI: vpce-guard scan --live', () => {
@@ -269,7 +270,8 @@ describe('CLI: vpce-guard scan --live', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/no usable AWS credentials.*set AWS_PROFILE or --profile/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+    // A child process on a busy machine: the spawn's own timeout is the bound, not vitest's 5 s.
+  }, 60_000);
 
   it('refuses an empty --rules instead of scanning nothing', async () => {
     const out = capture();

@@ -116,7 +116,10 @@ describe('createRuleHandler', () => {
     const [first, second] = viewFactory.mock.calls;
     expect(second?.[1]).toBe(first?.[1]);
     // Standard retries under the run's budget, never adaptive mode's client-side rate limiter.
-    expect((await first?.[1].config.config.retryStrategy())?.mode).toBe('standard');
+    const strategy = (await first?.[1].config.config.retryStrategy()) as
+      | { mode?: string }
+      | undefined;
+    expect(strategy?.mode).toBe('standard');
   });
 
   it('rejects an invalid event so the invocation fails', async () => {

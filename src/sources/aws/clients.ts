@@ -28,7 +28,7 @@ interface AwsClientOptions {
   retry?: RetryBudgetOptions | undefined;
   /** Give up connecting after this long (ms, default 5 s). */
   connectionTimeoutMs?: number | undefined;
-  /** Give up on a request that has not been answered after this long (ms, default 30 s). */
+  /** Give up on a request that has not been answered after this long (ms, default 15 s). */
   requestTimeoutMs?: number | undefined;
   /** Explicit credentials (tests, an assumed member-account role); otherwise the default chain. */
   credentials?: CredentialsOption | undefined;
@@ -46,7 +46,7 @@ interface AwsClients {
 }
 
 const CONNECTION_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
  * The three clients the live view reads through, built alike: standard retries with jittered

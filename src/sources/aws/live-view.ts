@@ -1,6 +1,8 @@
 import {
   type Bucket,
+  type EndpointServiceDetails,
   type NatGateway,
+  type PrefixList,
   type Resource,
   type ResourceOf,
   type ResourceType,
@@ -11,14 +13,22 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '../../model/resources.js';
-import type { AccountView, ResourceReadFailure, SweepRange, SweepSlice } from '../view.js';
+import type {
+  AccountView,
+  PrefixListSelector,
+  ResourceReadFailure,
+  SweepRange,
+  SweepSlice,
+} from '../view.js';
 import { type AwsClientOptions, type AwsClients, createClients } from './clients.js';
 import { ConfigBucketReader } from './config-reads.js';
 import type { ApiCallCounter } from './counter.js';
 import { fetchAllEc2, fetchEc2ById, fetchSecurityGroups, fetchVpcScoped } from './ec2-reads.js';
 import type { NormaliseMeta } from './normalise.js';
+import { PrefixListReader } from './prefix-lists.js';
 import type { ReadContext } from './read-context.js';
 import { resourceFailure } from './read-errors.js';
+import { EndpointServiceReader, routeTablesRoutingTo } from './route-target-reads.js';
 import { type BucketReadOptions, fetchBucket, fetchBuckets } from './s3-reads.js';
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -59,6 +69,8 @@ class LiveAccountView implements AccountView, ReadContext {
   readonly concurrency: number;
   private readonly options: LiveViewOptions;
   private readonly configBuckets: ConfigBucketReader;
+  private readonly prefixListReader: PrefixListReader;
+  private readonly endpointServiceReader: EndpointServiceReader;
   private readonly bucketOptions: BucketReadOptions;
   private regionPromise: Promise<string> | undefined;
   private readonly whole = new Map<ResourceType, Promise<Resource[]>>();
@@ -72,6 +84,8 @@ class LiveAccountView implements AccountView, ReadContext {
     this.options = options;
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     this.configBuckets = new ConfigBucketReader(this, options.bucketSource !== 's3');
+    this.prefixListReader = new PrefixListReader(this);
+    this.endpointServiceReader = new EndpointServiceReader(this);
     this.bucketOptions = { readPublicAccessBlock: options.readPublicAccessBlock !== false };
   }
 
@@ -197,6 +211,18 @@ class LiveAccountView implements AccountView, ReadContext {
 
   async bucket(name: string): Promise<Bucket | undefined> {
     return this.get('AWS::S3::Bucket', name);
+  }
+
+  prefixLists(selector: PrefixListSelector): Promise<PrefixList[]> {
+    return this.prefixListReader.read(selector);
+  }
+
+  routeTablesRoutingTo(targetId: string): Promise<RouteTable[]> {
+    return routeTablesRoutingTo(this, targetId);
+  }
+
+  endpointServiceDetails(serviceName: string): Promise<EndpointServiceDetails | undefined> {
+    return this.endpointServiceReader.read(serviceName);
   }
 
   readFailures(type: ResourceType): ResourceReadFailure[] {

@@ -1,5 +1,8 @@
 import type {
+  ServiceDetail as SdkEndpointServiceDetail,
+  ManagedPrefixList as SdkManagedPrefixList,
   NatGateway as SdkNatGateway,
+  PrefixListEntry as SdkPrefixListEntry,
   RouteTable as SdkRouteTable,
   SecurityGroup as SdkSecurityGroup,
   ServiceConfiguration as SdkServiceConfiguration,
@@ -9,8 +12,10 @@ import type {
 } from '@aws-sdk/client-ec2';
 import type {
   Bucket,
+  EndpointServiceDetails,
   NatGateway,
   PolicySource,
+  PrefixList,
   PublicAccessBlock,
   ResourceOf,
   ResourceType,
@@ -21,7 +26,7 @@ import type {
   VpcEndpoint,
   VpcEndpointService,
 } from '../../model/resources.js';
-import { resourceFromConfiguration } from '../config-item.js';
+import { prefixListFromConfiguration, resourceFromConfiguration } from '../config-item.js';
 
 /**
  * EC2/S3 describe output → the model. AWS Config records EC2 resources as the camelCased Describe
@@ -140,6 +145,27 @@ const endpointServiceFromSdk = (
     supplementary: allowedPrincipals ? { allowedPrincipals } : {},
   });
 
+/** A managed prefix list with the entries GetManagedPrefixListEntries returned. */
+const prefixListFromSdk = (
+  list: SdkManagedPrefixList,
+  entries: readonly SdkPrefixListEntry[],
+): PrefixList => {
+  if (!list.PrefixListId) throw new TypeError('a managed prefix list has no id');
+  return prefixListFromConfiguration(
+    list.PrefixListId,
+    camelCased({ ...list, Entries: entries }) as Json,
+    { resourceType: 'AWS::EC2::PrefixList', resourceId: list.PrefixListId },
+  );
+};
+
+const endpointServiceDetailsFromSdk = (
+  detail: SdkEndpointServiceDetail,
+): EndpointServiceDetails => ({
+  serviceName: detail.ServiceName ?? '',
+  policySupported: detail.VpcEndpointPolicySupported,
+  owner: detail.Owner,
+});
+
 interface BucketReads {
   name: string;
   region: string;
@@ -182,9 +208,11 @@ export {
   bucketFromReads,
   camelCased,
   ec2Arn,
+  endpointServiceDetailsFromSdk,
   endpointServiceFromSdk,
   natGatewayFromSdk,
   partitionOf,
+  prefixListFromSdk,
   routeTableFromSdk,
   securityGroupFromSdk,
   subnetFromSdk,

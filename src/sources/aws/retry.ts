@@ -29,6 +29,7 @@ interface RetryBudgetOptions {
 }
 
 const DEFAULT_MAX_ATTEMPTS = 6;
+const MAX_TRANSIENT_RETRIES = 2;
 
 /**
  * Counts the calls and retries of one run and decides whether one more retry is affordable. `reset`
@@ -72,6 +73,9 @@ class RetryBudget {
   /** The delay before the next attempt, or `undefined` when the call must fail now. */
   nextDelay(retryCount: number, errorType: RetryErrorType): number | undefined {
     if (errorType === 'CLIENT_ERROR' || retryCount + 1 >= this.maxAttempts) return undefined;
+    // Timeouts and dropped connections cost a whole request timeout each: two retries at most, so
+    // an endpoint that never answers fails a call within about three request timeouts.
+    if (errorType === 'TRANSIENT' && retryCount >= MAX_TRANSIENT_RETRIES) return undefined;
     const allowed =
       (this.options.baseRetries ?? 50) + (this.options.retriesPerCall ?? 0.5) * this.calls;
     if (this.used >= allowed) {

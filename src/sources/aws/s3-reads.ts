@@ -94,7 +94,17 @@ const bucketFromS3 = async (
       async () => {
         const { TagSet } = await s3.send(new GetBucketTaggingCommand({ Bucket: name }));
         const tags: Record<string, string> = {};
-        for (const tag of TagSet ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+        for (const tag of TagSet ?? []) {
+          // defineProperty: a tag named `__proto__` is a tag, not the object's prototype.
+          if (tag.Key) {
+            Object.defineProperty(tags, tag.Key, {
+              value: tag.Value ?? '',
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          }
+        }
         return { tags };
       },
       (error) => {

@@ -24,7 +24,8 @@ describe('createClients', () => {
       });
       expect(await client.config.region()).toBe('eu-west-1');
       expect(await client.config.maxAttempts()).toBe(1);
-      expect((await client.config.retryStrategy()).mode).toBe('standard');
+      const strategy = (await client.config.retryStrategy()) as { mode?: string };
+      expect(strategy.mode).toBe('standard');
     }
     expect(clients.s3.config.forcePathStyle).toBe(true);
   });
