@@ -133,7 +133,7 @@ const carriesFamily = (endpoint: VpcEndpoint, version: IpVersion): boolean => {
   return version === 4 ? type !== 'ipv6' : type !== 'ipv4';
 };
 
-/** The AWS-managed list named after the service in this region (`com.amazonaws.<region>.s3`). */
+/** The AWS-managed lists named after the service in this region (`com.amazonaws.<region>.s3`). */
 const servicePrefixLists = (
   prefixLists: readonly PrefixList[],
   service: string,
@@ -142,9 +142,11 @@ const servicePrefixLists = (
   prefixLists.filter((list) => {
     if (!list.name) return false;
     const parsed = parseServiceName(list.name);
+    // IPv6 lists are named `com.amazonaws.<region>.ipv6.<service>`.
+    const base = parsed.origin === 'aws' ? parsed.service.replace(/^ipv6\./, '') : '';
     return (
       parsed.origin === 'aws' &&
-      matchesService(list.name, service) &&
+      (matchesService(list.name, service) || base === service.trim().toLowerCase()) &&
       (region === undefined || parsed.region === region)
     );
   });
@@ -383,4 +385,4 @@ const pathOutcome = (path: ServicePath): PathOutcome => {
 };
 
 export type { Leg, LegKind, PathOutcome, ServicePath, ServicePathInput };
-export { carriesFamily, MIN_SERVICE_PREFIX, pathOutcome, servicePath };
+export { carriesFamily, MIN_SERVICE_PREFIX, pathOutcome, publicSpace, servicePath };

@@ -1,13 +1,22 @@
 import type {
   NatGateway,
   PrefixList,
+  Route,
   RouteTable,
   Subnet,
   VpcEndpoint,
 } from '../model/resources.js';
 import type { IpVersion } from './cidr.js';
 import { isNat64Route } from './hops.js';
-import { type PathOutcome, pathOutcome, type ServicePath, servicePath } from './service-path.js';
+import { expandRoutes, routePieces } from './route-decision.js';
+import {
+  MIN_SERVICE_PREFIX,
+  type PathOutcome,
+  pathOutcome,
+  publicSpace,
+  type ServicePath,
+  servicePath,
+} from './service-path.js';
 
 /**
  * Every service path of one route table: for each gateway service and each address family its
@@ -34,6 +43,13 @@ interface TablePaths {
   paths: (ServicePath & { outcome: PathOutcome })[];
   /** Served subnets the source does not hold (their families are assumed from the routes). */
   unknownSubnets: string[];
+  /**
+   * Every family's default path (the routes too broad to be about one service) goes to an internet
+   * gateway: a public subnet's table, outside the rule's scope whatever its endpoints do.
+   */
+  isPublic: boolean;
+  /** The default-path routes to an internet gateway, for the annotation. */
+  internetRoutes: Route[];
 }
 
 const hasIpv6Egress = (table: RouteTable): boolean =>
@@ -64,6 +80,19 @@ const familiesOf = (
   return { families, nat64 };
 };
 
+/** The routes that decide the family's public addresses and are too broad to be about a service. */
+const defaultPath = (table: RouteTable, version: IpVersion): Route[] => {
+  const { entries } = expandRoutes(table.routes, version, () => []);
+  const routes = new Set<Route>();
+  for (const range of publicSpace(version)) {
+    for (const piece of routePieces(entries, range.first, range.last)) {
+      if (piece.entry && piece.entry.prefix < MIN_SERVICE_PREFIX[version])
+        routes.add(piece.entry.route);
+    }
+  }
+  return [...routes];
+};
+
 const tablePaths = (input: TablePathsInput): TablePaths => {
   const byId = new Map(input.subnets.map((subnet) => [subnet.id, subnet]));
   const served = input.served.flatMap((id) => byId.get(id) ?? []);
@@ -85,7 +114,14 @@ const tablePaths = (input: TablePathsInput): TablePaths => {
       return { ...path, outcome: pathOutcome(path) };
     }),
   );
-  return { families, paths, unknownSubnets };
+  const defaults = families.map((version) => defaultPath(input.table, version));
+  const isPublic =
+    defaults.length > 0 &&
+    defaults.every(
+      (routes) =>
+        routes.length > 0 && routes.every((route) => route.target.kind === 'internet-gateway'),
+    );
+  return { families, paths, unknownSubnets, isPublic, internetRoutes: defaults.flat() };
 };
 
 export type { TablePaths, TablePathsInput };

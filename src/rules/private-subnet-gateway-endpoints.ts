@@ -17,7 +17,6 @@ import {
   hopsText,
   type JudgedPath,
   legsOf,
-  legText,
   routeText,
 } from '../network/path-text.js';
 import { isMainTable, subnetsServedBy } from '../network/route-table.js';
@@ -68,6 +67,8 @@ interface Judgement {
   analysis: TablePaths;
   fix: FixContext;
   known: Known;
+  /** Every Gateway endpoint of the VPC (their routes do not leave the AWS network). */
+  gatewayIds: ReadonlySet<string>;
   /** `NAT gateway nat-… (0.0.0.0/0)`: where the rest of the table's traffic goes. */
   defaultHop?: string | undefined;
 }
@@ -192,7 +193,12 @@ const compliantVerdict = (judgement: Judgement, good: JudgedPath[]): Verdict => 
 
 const notApplicableVerdict = (judgement: Judgement): Verdict => {
   const { table, analysis } = judgement;
-  const internet = analysis.paths.flatMap((path) => legsOf(path, 'internet'));
+  const internet = analysis.isPublic
+    ? analysis.internetRoutes.map((route) => ({
+        label: `internet gateway ${route.target.id}`,
+        destination: route.destinationCidr ?? route.destinationIpv6Cidr ?? '',
+      }))
+    : [];
   const blackholes = table.routes
     .filter((route) => route.state === 'blackhole')
     .map(
@@ -200,8 +206,9 @@ const notApplicableVerdict = (judgement: Judgement): Verdict => {
         `${route.destinationCidr ?? route.destinationIpv6Cidr ?? route.destinationPrefixListId} → ${route.target.id}`,
     );
   const services = [...new Set(analysis.paths.map((path) => path.service))].join(' or ');
-  const annotation = internet[0]
-    ? `${table.id} is a public route table: ${services} traffic goes to ${legText(internet[0])}.`
+  const [first] = internet;
+  const annotation = first
+    ? `${table.id} is a public route table: ${services} traffic goes to ${first.label} (${first.destination}).`
     : firstThatFits([
         `${table.id} has no route out of the VPC for ${services} (no default route (0.0.0.0/0 or ::/0) or other route to their addresses)${blackholes.length > 0 ? `; blackhole routes carry nothing: ${listSome(blackholes, 2)}` : ''}.`,
         `${table.id} has no route out of the VPC for ${services}${blackholes.length > 0 ? ' (its blackhole routes carry nothing)' : ''}.`,
@@ -209,8 +216,19 @@ const notApplicableVerdict = (judgement: Judgement): Verdict => {
   return { compliance: 'NOT_APPLICABLE', annotation, detail: detailOf(judgement, annotation) };
 };
 
+/**
+ * Whether anything can leave through the table other than through a Gateway endpoint. An isolated
+ * subnet has no detour to close, whatever endpoints it has.
+ */
+const leavesTheVpc = ({ table, gatewayIds }: Judgement): boolean =>
+  table.routes.some(
+    (route) =>
+      route.state === 'active' && route.target.kind !== 'local' && !gatewayIds.has(route.target.id),
+  );
+
 const judge = (judgement: Judgement): Verdict => {
-  const { paths } = judgement.analysis;
+  const { paths, isPublic } = judgement.analysis;
+  if (isPublic || !leavesTheVpc(judgement)) return notApplicableVerdict(judgement);
   const bad = paths.filter((path) => path.outcome === 'egress');
   if (bad.length > 0) return nonCompliantVerdict(judgement, bad);
   const unsure = paths.filter((path) => path.outcome === 'unverified');
@@ -219,6 +237,11 @@ const judge = (judgement: Judgement): Verdict => {
   if (good.length > 0) return compliantVerdict(judgement, good);
   return notApplicableVerdict(judgement);
 };
+
+const routesIpv6 = (table: RouteTable): boolean =>
+  table.routes.some(
+    (route) => route.destinationIpv6Cidr !== undefined && route.target.kind !== 'local',
+  );
 
 const servesNothing = (table: RouteTable, hasSubnets: boolean): Verdict => {
   const why = !isMainTable(table)
@@ -287,9 +310,12 @@ const privateSubnetGatewayEndpoints = defineRule({
     'ec2:GetManagedPrefixListEntries',
   ],
   async evaluate(table, view, params) {
+    // The main table needs the VPC's tables and subnets (to find the subnets nobody claims); an
+    // explicit table needs its subnets only when it routes IPv6, to tell their address families.
+    const main = isMainTable(table);
     const [tables, subnets] = await Promise.all([
-      isMainTable(table) ? view.routeTablesOfVpc(table.vpcId) : Promise.resolve([]),
-      view.subnetsOfVpc(table.vpcId),
+      main ? view.routeTablesOfVpc(table.vpcId) : Promise.resolve([]),
+      main || routesIpv6(table) ? view.subnetsOfVpc(table.vpcId) : Promise.resolve([]),
     ]);
     const served = subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
     if (served.length === 0) {
@@ -303,25 +329,31 @@ const privateSubnetGatewayEndpoints = defineRule({
     );
     const serviceNames = endpoints.map((endpoint) => endpoint.serviceName);
     const region = table.region ?? regionFromServiceNames(serviceNames);
-    const listNames = params.gatewayServices.map((service) =>
+    const listNames = params.gatewayServices.flatMap((service) => [
       expectedServiceName(service, region, serviceNames),
-    );
-    const needsNat = table.routes.some((route) => route.target.kind === 'nat-gateway');
-    const [natGateways, known] = await Promise.all([
-      needsNat ? view.natGatewaysOfVpc(table.vpcId) : Promise.resolve([]),
-      readPrefixLists(view, table, listNames),
+      expectedServiceName(`ipv6.${service}`, region, serviceNames),
     ]);
-    const analysis = tablePaths({
-      table,
-      served,
-      subnets,
-      services: params.gatewayServices,
-      region,
-      endpoints,
-      natGateways,
-      prefixLists: known.prefixLists,
-      acceptInterfaceEndpoints: params.acceptInterfaceEndpoints,
-    });
+    const needsNat = table.routes.some((route) => route.target.kind === 'nat-gateway');
+    const natGateways = needsNat ? await view.natGatewaysOfVpc(table.vpcId) : [];
+    const analyse = (prefixLists: readonly PrefixList[]) =>
+      tablePaths({
+        table,
+        served,
+        subnets,
+        services: params.gatewayServices,
+        region,
+        endpoints,
+        natGateways,
+        prefixLists,
+        acceptInterfaceEndpoints: params.acceptInterfaceEndpoints,
+      });
+    // Prefix-list entries can only settle what is unverified without them: read them then only.
+    let analysis = analyse([]);
+    let known: Known = { prefixLists: [] };
+    if (analysis.paths.some((path) => path.legs.some((leg) => leg.kind === 'unverified'))) {
+      known = await readPrefixLists(view, table, listNames);
+      if (known.prefixLists.length > 0) analysis = analyse(known.prefixLists);
+    }
     const knownIds = new Set(endpoints.map((endpoint) => endpoint.id));
     const fix: FixContext = {
       table,
@@ -359,7 +391,10 @@ const privateSubnetGatewayEndpoints = defineRule({
     const defaultHop = defaultRoute
       ? `${hopOf(defaultRoute, { endpoints, natGateways }).label} (${defaultRoute.destinationCidr})`
       : undefined;
-    return judge({ table, served, analysis, fix, known, defaultHop });
+    const gatewayIds = new Set(
+      endpoints.filter((e) => e.endpointType === 'Gateway').map((e) => e.id),
+    );
+    return judge({ table, served, analysis, fix, known, defaultHop, gatewayIds });
   },
   async dependents(
     changed: Resource,
