@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_IAM_ACTIONS } from '../../src/deploy/engine-actions.js';
 import { configRuleNameOf, functionNameOf } from '../../src/deploy/naming.js';
-import { oslsParamsOf, parseStageParamsFile } from '../../src/deploy/params.js';
+import {
+  DEFAULT_EXEMPT_BUCKETS,
+  oslsParamsOf,
+  parseStageParamsFile,
+} from '../../src/deploy/params.js';
 import { buildServerlessConfig } from '../../src/deploy/serverless-config.js';
 import { DeploymentConfigError } from '../../src/errors.js';
 import { notApplicable } from '../../src/model/compliance.js';
@@ -60,7 +64,9 @@ describe('buildServerlessConfig', () => {
     ]);
     expect(config.custom?.['esbuild']).toMatchObject({
       format: 'cjs',
-      exclude: ['@aws-sdk/*'],
+      // The SDK clients are bundled; the plugin file stubs those a rule never calls.
+      exclude: [],
+      plugins: 'src/deploy/esbuild-plugins.cjs',
       minify: true,
     });
   });
@@ -137,6 +143,14 @@ describe('stage parameters', () => {
       /invalid id/,
     ],
     [{ prod: { alertEmial: 'x@example.com' } }, /unknown key\(s\) alertEmial/],
+    [{ prod: { logRetentionDays: 31 } }, /logRetentionDays must be one of/],
+    [
+      { prod: { reportAdminRoleArn: 'arn:aws:iam::111122223333:user/admin' } },
+      /reportAdminRoleArn/,
+    ],
+    // The region is appended to the member role name, which IAM limits to 64 characters.
+    [{ prod: { memberRoleName: 'r'.repeat(45) } }, /memberRoleName/],
+    [{ prod: { defaultExemptBuckets: ['Logs-*'] } }, /defaultExemptBuckets/],
   ])('reject %j at package time', (raw, message) => {
     expect(() => parseStageParamsFile(raw, rules)).toThrow(message);
   });
@@ -149,5 +163,88 @@ describe('stage parameters', () => {
     );
 
     expect(() => oslsParamsOf(file, rules)).toThrow(/1024/);
+  });
+});
+
+describe('default bucket exemptions', () => {
+  const bucketRule = defineRule({
+    id: 'fake-bucket',
+    title: 'Buckets should be fake',
+    description: 'A test rule.',
+    rationale: 'Tests need a rule they control.',
+    severity: 'low',
+    resourceType: 'AWS::S3::Bucket',
+    triggerTypes: [],
+    frameworks: [],
+    parameters: { exemptBuckets: { type: 'list', description: 'names' } },
+    remediation: 'None.',
+    iamActions: ['s3:GetBucketPolicy'],
+    async evaluate() {
+      return notApplicable('fake');
+    },
+  });
+  const rules = [bucketRule, fakeRule('fake-one')];
+  const inputsOf = (file: unknown, stage: string) =>
+    oslsParamsOf(parseStageParamsFile(file, rules), rules)[stage]?.['fakeBucketInputParameters'];
+
+  it("exempt the product's own deployment and Config buckets in every bucket rule", () => {
+    expect(JSON.parse(inputsOf({}, 'default') ?? '')).toEqual({
+      exemptBuckets: DEFAULT_EXEMPT_BUCKETS.join(','),
+    });
+    expect(oslsParamsOf({}, rules)['default']?.['fakeOneInputParameters']).toBe('');
+  });
+
+  it("add to a stage's own exemptions, also when the stage inherits them from default", () => {
+    const file = {
+      default: { ruleParameters: { 'fake-bucket': { exemptBuckets: ['logs-*'] } } },
+      prod: { alertEmail: 'secops@example.com' },
+    };
+
+    expect(JSON.parse(inputsOf(file, 'prod') ?? '')).toEqual({
+      exemptBuckets: ['logs-*', ...DEFAULT_EXEMPT_BUCKETS].join(','),
+    });
+  });
+
+  it('can be replaced or turned off per stage', () => {
+    const file = {
+      prod: { defaultExemptBuckets: ['cdk-*'] },
+      dev: { defaultExemptBuckets: [] },
+    };
+
+    expect(JSON.parse(inputsOf(file, 'prod') ?? '')).toEqual({ exemptBuckets: 'cdk-*' });
+    expect(inputsOf(file, 'dev')).toBe('');
+  });
+});
+
+describe('operability of the stack', () => {
+  const config = build([fakeRule('fake-one')]);
+
+  it('tags every resource with product, stage and version', () => {
+    expect(
+      buildServerlessConfig({
+        rules: [fakeRule('fake-one')],
+        engineActions: ENGINE_IAM_ACTIONS,
+        version: '1.2.3',
+      }).provider.stackTags,
+    ).toEqual({
+      'vpce-guard:product': 'vpce-guard',
+      'vpce-guard:stage': '${sls:stage}',
+      'vpce-guard:version': '1.2.3',
+    });
+  });
+
+  it('keeps logs for the LogRetentionDays parameter (30 days unless the stage says otherwise)', () => {
+    const extensions = (config.resources as { extensions: Record<string, unknown> }).extensions;
+
+    expect(extensions['FakeOneLogGroup']).toMatchObject({
+      Properties: {
+        RetentionInDays: { Ref: 'LogRetentionDays' },
+        KmsKeyId: { 'Fn::GetAtt': ['VpceGuardKey', 'Arn'] },
+      },
+    });
+    expect(config.params?.['default']?.['logRetentionDays']).toBe('30');
+    expect(
+      oslsParamsOf(parseStageParamsFile({ prod: { logRetentionDays: 365 } }, []), [])['prod'],
+    ).toMatchObject({ logRetentionDays: '365' });
   });
 });
