@@ -145,13 +145,19 @@ const counterexampleOf = (
 /** Why a statement misses a request: which element fails, in words, and what kind it is. */
 interface Miss {
   kind: 'principal' | 'action' | 'resource' | 'condition' | 'undecided';
+  statement: Statement;
   text: string;
   /** The condition entry that fails, for a condition or undecided miss. */
   entry?: ConditionEntry;
 }
 
 /** The first element of a statement that does not apply to the witness. */
-const whyNotMatched = (space: Space, boxes: StatementBoxes, witness: Witness): Miss => {
+const whyNotMatched = (space: Space, boxes: StatementBoxes, witness: Witness): Miss => ({
+  statement: boxes.statement,
+  ...missOf(space, boxes, witness),
+});
+
+const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Miss, 'statement'> => {
   const { statement } = boxes;
   const label = statementLabel(statement);
   const dims = space.dims;
@@ -223,6 +229,15 @@ const conditionFailsOnPrincipal = (statement: Statement, space: Space, witness: 
       .map((entry) => conditionTri(space, entry, witness)),
   ) !== true;
 
+/**
+ * Escaping boxes, plainest first: a box whose preferred values (seeded: an outside user, the
+ * internet, a foreign endpoint) are all in it shows the escape that needs the least explaining.
+ */
+const plainestFirst = (boxes: readonly Box[]): Box[] => {
+  const score = (box: Box) => box.reduce((sum, set) => sum + first(set), 0);
+  return [...boxes].sort((a, b) => score(a) - score(b));
+};
+
 /** Requests of `targets` that no statement of `covers` surely matches. */
 const uncovered = (targets: readonly Box[], covers: readonly StatementBoxes[]): Box[] =>
   subtract(
@@ -245,6 +260,7 @@ export {
   counterexampleOf,
   entryFilter,
   noneOf,
+  plainestFirst,
   uncovered,
   wholeSpace,
   whyNotMatched,

@@ -7,6 +7,7 @@ import {
   entryFilter,
   type Filter,
   type Miss,
+  plainestFirst,
   uncovered,
   whyNotMatched,
   witnessOf,
@@ -82,6 +83,8 @@ const SEEDS: Record<string, string[]> = {
   'aws:sourceip': ['198.51.100.7', '2001:db8::7'],
   'aws:sourcevpce': ['vpce-1a2b3c4d5e6f70000'],
   'aws:sourcevpc': ['vpc-1a2b3c4d5e6f70000'],
+  'aws:sourcevpcarn': ['arn:aws:ec2:us-east-1:999999999999:vpc/vpc-1a2b3c4d5e6f70000'],
+  'aws:vpcsourceip': ['10.0.0.7'],
   'aws:vpceaccount': ['999999999999'],
   'aws:vpceorgid': ['o-zzzzzzzzzz'],
   'aws:vpceorgpaths': ['o-zzzzzzzzzz/r-zzzz/ou-zzzz-zzzzzzzz/'],
@@ -288,7 +291,7 @@ const pickEscapes = (
 ): Escape[] => {
   const seen = new Set<string>();
   const result: Escape[] = [];
-  for (const box of boxes) {
+  for (const box of plainestFirst(boxes)) {
     const witness = witnessOf(space, box);
     const misses = reaching.map((d) => whyNotMatched(space, d, witness));
     const key = misses.map((miss) => miss.text).join('|');

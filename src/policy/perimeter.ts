@@ -9,6 +9,7 @@ import {
   entryFilter,
   type Filter,
   type Miss,
+  plainestFirst,
   uncovered,
   type Witness,
   whyNotMatched,
@@ -260,7 +261,7 @@ const pick = (
 ): PerimeterEscape[] => {
   const seen = new Set<string>();
   const result: PerimeterEscape[] = [];
-  for (const box of boxes) {
+  for (const box of plainestFirst(boxes)) {
     const witness = witnessOf(space, box);
     const allowedBy = allows
       .filter((a) => contains(space, a.over, witness))

@@ -63,7 +63,11 @@ const nonCompliantVerdict = (
   exemptions: Exemptions,
 ): Verdict => {
   const [first] = result.escapes;
-  const miss = first?.misses[0];
+  // The statement meant as the fence (it tests a fence key) explains best why requests get in.
+  const misses = first?.misses ?? [];
+  const miss =
+    misses.find((m) => m.statement.conditions.some((c) => spec.fenceKeys.includes(c.keyLower))) ??
+    misses[0];
   const advice = adviceFor(miss, spec);
   const noDeny = result.denies.length === 0;
   const what = result.allActionsEscape ? 'every S3 action' : listSome(result.escapingActions, 2);

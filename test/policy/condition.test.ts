@@ -1,10 +1,23 @@
+/* biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables and escapes are the subject here. */
 import { describe, expect, it } from 'vitest';
-import {
-  conditionEntryMatches,
-  ipInCidr,
-  type RequestContext,
-} from '../../src/policy/condition.js';
-import { parsePolicy } from '../../src/policy/document.js';
+import { entryHolds, ipInCidr, type Tri } from '../../src/policy/condition.js';
+import { type ConditionEntry, parsePolicy } from '../../src/policy/document.js';
+
+/** Request context: lower-case key → one value or a multivalued key's values. */
+type RequestContext = Readonly<Record<string, string | readonly string[]>>;
+
+/** The entry on a concrete context, variables live (Version 2012-10-17). */
+const holds = (entry: ConditionEntry, context: RequestContext): Tri => {
+  const value = context[entry.keyLower];
+  return entryHolds(
+    entry,
+    value === undefined ? null : typeof value === 'string' ? [value] : value,
+    true,
+  );
+};
+
+const conditionEntryMatches = (entry: ConditionEntry, context: RequestContext): boolean =>
+  holds(entry, context) === true;
 
 /** Parses a Condition block through the real parser, so tests exercise the normalised form. */
 const conditionOf = (condition: Record<string, unknown>) =>
@@ -19,7 +32,7 @@ const matches = (condition: Record<string, unknown>, context: RequestContext): b
 const VPCE = 'vpce-0a1b2c3d4e5f67890';
 const OTHER = 'vpce-0fedcba9876543210';
 
-describe('conditionEntryMatches', () => {
+describe('entryHolds', () => {
   describe('negated string operators over a list', () => {
     const condition = { StringNotEquals: { 'aws:SourceVpce': [VPCE, 'vpce-0b1b2c3d4e5f67890'] } };
 
@@ -163,33 +176,31 @@ describe('conditionEntryMatches', () => {
     });
   });
 
-  it('compares numbers and dates', () => {
+  it('leaves numbers and dates undecided on present keys, decided on absent ones', () => {
+    // Prepare
+    const [numeric] = conditionOf({ NumericLessThan: { 's3:TlsVersion': 1.2 } });
+    const [ifExists] = conditionOf({ DateLessThanIfExists: { 'aws:CurrentTime': '2026-01-01' } });
+
+    // Act & Assess: the analyser keeps no value space for them, so it never claims an answer.
+    expect(numeric && holds(numeric, { 's3:tlsversion': '1.1' })).toBeUndefined();
+    expect(numeric && holds(numeric, {})).toBe(false);
+    expect(ifExists && holds(ifExists, {})).toBe(true);
+  });
+
+  it('leaves policy variables undecided under 2012-10-17 and reads them literally otherwise', () => {
+    // Prepare
+    const [entry] = conditionOf({ StringNotEquals: { 'aws:SourceVpce': '${aws:SourceVpce}' } });
+    if (!entry) throw new Error('no entry');
+
     // Act & Assess
-    expect(matches({ NumericLessThan: { 's3:TlsVersion': 1.2 } }, { 's3:tlsversion': '1.1' })).toBe(
-      true,
-    );
-    expect(
-      matches({ NumericLessThan: { 's3:TlsVersion': '1.2' } }, { 's3:tlsversion': '1.3' }),
-    ).toBe(false);
-    expect(
-      matches(
-        { NumericGreaterThanEquals: { 'aws:MultiFactorAuthAge': '3600' } },
-        { 'aws:multifactorauthage': '3600' },
-      ),
-    ).toBe(true);
-    expect(matches({ NumericEquals: { k: 'abc' } }, { k: 'abc' })).toBe(false);
-    expect(
-      matches(
-        { DateLessThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } },
-        { 'aws:currenttime': '2025-06-01T00:00:00Z' },
-      ),
-    ).toBe(true);
-    expect(
-      matches(
-        { DateGreaterThan: { 'aws:EpochTime': '1700000000' } },
-        { 'aws:epochtime': '1600000000' },
-      ),
-    ).toBe(false);
+    expect(entryHolds(entry, [VPCE], true)).toBeUndefined();
+    expect(entryHolds(entry, [VPCE], false)).toBe(true);
+    expect(entryHolds(entry, ['${aws:SourceVpce}'], false)).toBe(false);
+  });
+
+  it('leaves Null with a value other than true or false undecided', () => {
+    const [entry] = conditionOf({ Null: { 'aws:SourceVpce': 'vpce-0a*' } });
+    expect(entry && holds(entry, {})).toBeUndefined();
   });
 
   it('matches IP addresses against CIDRs, v4 and v6', () => {
@@ -245,13 +256,13 @@ describe('conditionEntryMatches', () => {
     ).toBe(false);
   });
 
-  it('never matches an operator IAM does not define', () => {
+  it('never decides an operator IAM does not define', () => {
     // Prepare
     const [entry] = conditionOf({ StringSortOf: { 'aws:SourceVpce': VPCE } });
 
     // Act & Assess
-    expect(entry && conditionEntryMatches(entry, {})).toBe(false);
-    expect(entry && conditionEntryMatches(entry, { 'aws:sourcevpce': OTHER })).toBe(false);
+    expect(entry && holds(entry, {})).toBeUndefined();
+    expect(entry && holds(entry, { 'aws:sourcevpce': OTHER })).toBeUndefined();
   });
 });
 

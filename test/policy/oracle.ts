@@ -1,3 +1,4 @@
+/* biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables and escapes are the subject here. */
 /**
  * A plain concrete evaluator: IAM's decision for ONE request against ONE policy document, written
  * straight from the IAM documentation (policy evaluation logic, condition operators, single- vs

@@ -76,6 +76,51 @@ describe('parseParams', () => {
   });
 });
 
+describe('object parameters', () => {
+  const objectSchema = {
+    exemptions: {
+      type: 'object',
+      description: 'key to values',
+      validate: (value: Record<string, string[]>) =>
+        'bad:key' in value ? 'bad:key is not allowed' : undefined,
+    },
+  } as const;
+
+  it('reads a JSON object (--params) and its JSON text (InputParameters) alike', () => {
+    const value = { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/BreakGlass'] };
+    expect(parseParams('r', objectSchema, { exemptions: value }).exemptions).toEqual(value);
+    expect(
+      parseParams('r', objectSchema, { exemptions: JSON.stringify(value) }).exemptions,
+    ).toEqual(value);
+  });
+
+  it('takes a single string value as a one-item list, and unset as undefined', () => {
+    expect(
+      parseParams('r', objectSchema, { exemptions: { 'aws:ViaAWSService': 'true' } }).exemptions,
+    ).toEqual({
+      'aws:ViaAWSService': ['true'],
+    });
+    expect(parseParams('r', objectSchema, {}).exemptions).toBeUndefined();
+    expect(parseParams('r', objectSchema, { exemptions: '' }).exemptions).toBeUndefined();
+  });
+
+  it.each([
+    ['text that is not JSON', '{"a":'],
+    ['a JSON list', '["aws:PrincipalArn"]'],
+    ['a list value with a number', { k: [1] }],
+    ['an empty list', { k: [] }],
+    ['a value the schema rejects', { 'bad:key': ['x'] }],
+  ])('rejects %s', (_case, exemptions) => {
+    expect(() => parseParams('r', objectSchema, { exemptions })).toThrow(InvalidParametersError);
+  });
+
+  it('names the replacement of a renamed parameter', () => {
+    expect(() =>
+      parseParams('r', objectSchema, { exemptionConditionKeys: 'aws:PrincipalArn' }),
+    ).toThrow(/exemptionConditionKeys was replaced by exemptions/);
+  });
+});
+
 describe('parseRuleParametersJson', () => {
   it('treats a missing or blank ruleParameters as no parameters', () => {
     expect(parseRuleParametersJson('r', undefined)).toEqual({});

@@ -91,7 +91,8 @@ describe('s3-bucket-policy-tls-only', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('does not match plain-HTTP requests');
+      expect(verdict.annotation).toContain('Bool aws:SecureTransport "true" is false');
+      expect(verdict.counterexample?.context['aws:SecureTransport']).toBe('false');
     });
 
     it('returns NON_COMPLIANT naming the escaping actions when the Deny lists a few', async () => {
@@ -103,10 +104,12 @@ describe('s3-bucket-policy-tls-only', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('covers only s3:GetObject');
+      expect(verdict.annotation).toContain('Use Action "s3:*"');
+      expect(verdict.counterexample?.action).not.toBe('s3:GetObject');
+      expect(verdict.detail).toContain('Escaping actions');
     });
 
-    it('accepts an ANDed key listed in exemptionConditionKeys', async () => {
+    it('accepts a carve-out only when the exemptions contain it', async () => {
       // Prepare
       const bucket = bucketWith(
         present([
@@ -121,13 +124,17 @@ describe('s3-bucket-policy-tls-only', () => {
 
       // Act
       const strict = await evaluate(bucket);
-      const exempted = await evaluate(bucket, { exemptionConditionKeys: 'aws:PrincipalArn' });
+      const exempted = await evaluate(bucket, {
+        exemptions: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/LegacyHttpReader'] },
+      });
 
       // Assess
       expect(strict.compliance).toBe('NON_COMPLIANT');
-      expect(strict.annotation).toContain('ANDs ArnNotLike on aws:PrincipalArn');
+      expect(strict.counterexample?.principal).toBe(
+        'arn:aws:iam::111122223333:role/LegacyHttpReader',
+      );
       expect(exempted.compliance).toBe('COMPLIANT');
-      expect(exempted.annotation).toContain('Accepted exceptions: aws:PrincipalArn');
+      expect(exempted.detail).toContain('Accepted exemptions: aws:PrincipalArn');
     });
 
     it('returns NON_COMPLIANT when the Deny spares some principals', async () => {
@@ -141,7 +148,8 @@ describe('s3-bucket-policy-tls-only', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('not to every principal');
+      expect(verdict.annotation).toContain('its Principal');
+      expect(verdict.counterexample?.context['aws:PrincipalAccount']).not.toBe('111122223333');
     });
 
     it.each([
@@ -149,7 +157,7 @@ describe('s3-bucket-policy-tls-only', () => {
       ['StringNotLike', 'aws:PrincipalArn', '*'],
       ['Bool', 'aws:ViaAWSService', 'true'],
     ])(
-      'returns NON_COMPLIANT when exempted %s %s %s restricts the Deny to a few principals',
+      'returns NON_COMPLIANT when %s %s %s restricts the Deny to a few principals',
       async (op, key, value) => {
         // Prepare
         const bucket = bucketWith(
@@ -162,17 +170,20 @@ describe('s3-bucket-policy-tls-only', () => {
 
         // Act
         const verdict = await evaluate(bucket, {
-          exemptionConditionKeys: 'aws:PrincipalArn,aws:ViaAWSService',
+          exemptions: {
+            'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/One'],
+            'aws:ViaAWSService': ['true'],
+          },
         });
 
         // Assess
         expect(verdict.compliance).toBe('NON_COMPLIANT');
-        expect(verdict.annotation).toContain('restricts the Deny to a few principals');
-        expect(verdict.annotation).toContain('instead of excepting them');
+        expect(verdict.annotation).toContain(`${op} ${key}`);
+        expect(verdict.counterexample).toBeDefined();
       },
     );
 
-    it('returns COMPLIANT when an exempted ArnNotLike aws:PrincipalArn carves out break-glass roles', async () => {
+    it('returns COMPLIANT when the exemptions contain the break-glass roles an ArnNotLike carves out', async () => {
       // Prepare
       const bucket = bucketWith(
         present([
@@ -186,11 +197,13 @@ describe('s3-bucket-policy-tls-only', () => {
       );
 
       // Act
-      const verdict = await evaluate(bucket, { exemptionConditionKeys: 'aws:PrincipalArn' });
+      const verdict = await evaluate(bucket, {
+        exemptions: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/break-glass-*'] },
+      });
 
       // Assess
       expect(verdict.compliance).toBe('COMPLIANT');
-      expect(verdict.annotation).toContain('Accepted exceptions: aws:PrincipalArn');
+      expect(verdict.detail).toContain('Accepted exemptions: aws:PrincipalArn');
     });
 
     it('returns NON_COMPLIANT when there is no bucket policy', async () => {

@@ -107,7 +107,7 @@ describe('vpc-endpoint-policy-restricted', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('every action except ec2:*');
+      expect(verdict.counterexample?.action).toMatch(/^s3:/);
     });
 
     it('returns COMPLIANT for an Allow limited by a condition when no trusted lists are set', async () => {
@@ -136,8 +136,8 @@ describe('vpc-endpoint-policy-restricted', () => {
 
       // Assess: allowing everyone outside the org is the full-access default in disguise.
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('full-access policy: statement "AllowAll"');
-      expect(verdict.annotation).toContain('only conditions every outsider meets');
+      expect(verdict.annotation).toContain('statement "AllowAll"');
+      expect(verdict.counterexample).toBeDefined();
     });
 
     describe('effective full access', () => {
@@ -161,8 +161,8 @@ describe('vpc-endpoint-policy-restricted', () => {
 
           // Assess
           expect(verdict.compliance).toBe('NON_COMPLIANT');
-          expect(verdict.annotation).toContain('full-access policy');
-          expect(verdict.annotation).toContain('every resource of the service');
+          expect(verdict.annotation).toContain('bounded neither by principal nor by resource');
+          expect(verdict.counterexample?.resource).toBeDefined();
         },
       );
 
@@ -195,7 +195,7 @@ describe('vpc-endpoint-policy-restricted', () => {
 
           // Assess
           expect(verdict.compliance).toBe('NON_COMPLIANT');
-          expect(verdict.annotation).toContain('only conditions every outsider meets');
+          expect(verdict.counterexample).toBeDefined();
         },
       );
 
@@ -219,7 +219,7 @@ describe('vpc-endpoint-policy-restricted', () => {
 
         // Assess
         expect(verdict.compliance).toBe('NON_COMPLIANT');
-        expect(verdict.annotation).toContain('full-access policy');
+        expect(verdict.annotation).toContain('bounded neither by principal nor by resource');
       });
 
       it('still counts a Deny outside the trusted organisation as a trust fence', async () => {
@@ -280,7 +280,7 @@ describe('vpc-endpoint-policy-restricted', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('is a wildcard');
+      expect(verdict.counterexample?.context['aws:PrincipalAccount']).not.toBe('111122223333');
     });
 
     it('rejects an Allow for principals of an untrusted account', async () => {
@@ -311,7 +311,7 @@ describe('vpc-endpoint-policy-restricted', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.annotation).toContain('DynamoDB has no resource policies');
+      expect(verdict.detail).toContain('DynamoDB has no resource policies');
     });
 
     it('returns an unverifiable NON_COMPLIANT when the policy could not be read', async () => {
