@@ -5,7 +5,7 @@
  *   node bin/run-ts.js scripts/bench-report.ts [--evaluations N] [--accounts N] [--no-write]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport } from '../src/report/build.js';
@@ -70,7 +70,7 @@ const rows = [
 ];
 
 const table = [
-  `${count.toLocaleString('en')} evaluations, ${accounts} accounts, 2 regions, ${report.summary.failing} failing; ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}. Median of ${ROUNDS} runs; ratio to \`JSON.stringify\` of the same evaluations (${baseline.toFixed(1)} ms) in the same process.`,
+  `${count.toLocaleString('en')} evaluations, ${accounts} accounts, 2 regions, ${report.summary.failing} failing; ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end. Median of ${ROUNDS} runs; ratio to \`JSON.stringify\` of the same evaluations (${baseline.toFixed(1)} ms) in the same process.`,
   '',
   '| Step | Time | × JSON.stringify | Output |',
   '| --- | ---: | ---: | ---: |',

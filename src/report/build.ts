@@ -5,6 +5,7 @@ import { diffReports, extendTrend, sinceOf } from './history.js';
 import {
   type AccountSection,
   type ComplianceReport,
+  compareText,
   type EvaluationStatus,
   emptyStatusCounts,
   evaluationKey,
@@ -64,7 +65,7 @@ const compareRequirementIds = (a: string, b: string): number => {
     if (x === undefined) return -1;
     if (y === undefined) return 1;
     if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return String(x).localeCompare(String(y));
+    return compareText(String(x), String(y));
   }
   return 0;
 };
@@ -166,7 +167,7 @@ const buildRequirements = (
     section.failing = section.rules.flatMap((rule) => failingByRule.get(rule.ruleId) ?? []);
   }
   return sectionsOut.sort(
-    (a, b) => a.framework.localeCompare(b.framework) || compareRequirementIds(a.id, b.id),
+    (a, b) => compareText(a.framework, b.framework) || compareRequirementIds(a.id, b.id),
   );
 };
 
@@ -185,7 +186,7 @@ const buildAccounts = (evaluations: readonly ReportedEvaluation[]): AccountSecti
   }
   return [...byAccount.values()]
     .map((section) => ({ ...section, status: rollup(section.counts, 1) }))
-    .sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+    .sort((a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region));
 };
 
 const buildResources = (evaluations: readonly ReportedEvaluation[]): ResourceSection[] => {
@@ -226,9 +227,9 @@ const buildResources = (evaluations: readonly ReportedEvaluation[]): ResourceSec
     .sort(
       (a, b) =>
         STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
-        a.accountId.localeCompare(b.accountId) ||
-        a.region.localeCompare(b.region) ||
-        a.resourceId.localeCompare(b.resourceId),
+        compareText(a.accountId, b.accountId) ||
+        compareText(a.region, b.region) ||
+        compareText(a.resourceId, b.resourceId),
     );
 };
 
@@ -276,7 +277,7 @@ const buildReport = (
   });
   evaluations.sort(
     (a, b) =>
-      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.key.localeCompare(b.key),
+      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || compareText(a.key, b.key),
   );
   const ruleSections = buildRules(rules, evaluations);
   const requirements = buildRequirements(rules, ruleSections, evaluations);

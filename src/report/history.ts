@@ -2,6 +2,7 @@ import { ReportError } from '../errors.js';
 import { isRecord } from '../util/json.js';
 import {
   type ComplianceReport,
+  compareText,
   type EvaluationStatus,
   REPORT_SCHEMA,
   REPORT_SCHEMA_VERSION,
@@ -82,7 +83,7 @@ const diffReports = (
     const status = now.get(evaluation.key)?.status;
     if (!isFailing(status)) diff.resolved.push({ key: evaluation.key, now: status ?? 'GONE' });
   }
-  diff.stillOpen.sort((a, b) => b.ageDays - a.ageDays || a.key.localeCompare(b.key));
+  diff.stillOpen.sort((a, b) => b.ageDays - a.ageDays || compareText(a.key, b.key));
   return diff;
 };
 
