@@ -57,9 +57,12 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const createClients = (options: AwsClientOptions = {}): AwsClients => {
   // An empty AWS_ENDPOINT_URL (a blanked CI variable) means unset, not "the empty URL".
   const endpoint = options.endpointUrl || process.env.AWS_ENDPOINT_URL || undefined;
+  // The SDK's own AWS_MAX_ATTEMPTS still applies when no attempts are given (moto tests, users).
+  const fromEnv = Number.parseInt(process.env.AWS_MAX_ATTEMPTS ?? '', 10);
+  const maxAttempts = options.maxAttempts ?? (fromEnv > 0 ? fromEnv : undefined);
   const retryBudget = new RetryBudget({
     ...options.retry,
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
   });
   const common = {
     retryStrategy: new BudgetedRetryStrategy(retryBudget),
