@@ -249,3 +249,11 @@ describe('renderReport', () => {
     expect(json).toMatchObject({ schema: 'vpce-guard/compliance-report', schemaVersion: 1 });
   });
 });
+
+describe('docs/report.md', () => {
+  it('documents every CSV column', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/report.md', import.meta.url), 'utf8');
+    for (const column of CSV_COLUMNS) expect(doc).toContain(`\`${column}\``);
+  });
+});
