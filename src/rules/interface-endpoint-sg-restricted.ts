@@ -3,6 +3,7 @@ import type {
   Resource,
   ResourceRef,
   SecurityGroup,
+  SecurityGroupRef,
   SecurityGroupRule,
   Vpc,
 } from '../model/resources.js';
@@ -13,11 +14,19 @@ import {
   type PortRange,
   parsePortRange,
 } from '../network/ports.js';
+import { firstThatFits } from '../network/text.js';
 import type { AccountView } from '../sources/view.js';
 import { isInactiveEndpointState } from './endpoint-state.js';
-import { defineRule } from './rule.js';
+import { type ChangeContext, defineRule } from './rule.js';
 
 const RULE_ID = 'interface-endpoint-sg-restricted';
+
+/** Endpoint types whose network interfaces carry security groups (VPC Lattice ones included). */
+const GROUP_ENDPOINT_TYPES: ReadonlySet<string> = new Set([
+  'Interface',
+  'Resource',
+  'ServiceNetwork',
+]);
 
 const ALL_PORTS: PortRange = { from: 0, to: 65535 };
 
@@ -82,26 +91,55 @@ const checkCidr = (
   };
 };
 
+/** What a group reference is judged against: the endpoint's VPC and account, known groups. */
+interface RefContext {
+  vpcId: string;
+  accountId?: string | undefined;
+  /** Referenced groups the view could read (to see which VPC they are in). */
+  known: ReadonlyMap<string, SecurityGroup>;
+}
+
 /**
- * A reference to a group of the same account admits only hosts the account controls; one in another
- * account (through a peering connection or a shared VPC) admits hosts someone else launches.
+ * A reference admits the hosts that carry the group. Only a group of the same account and the same
+ * VPC keeps that inside the VPC: a group in a peered VPC (the pair names the peering connection or
+ * the other VPC, as for transit-gateway referencing) or in another account admits hosts outside it.
  */
 const checkGroupRef = (
-  ref: { groupId: string; userId?: string | undefined },
+  ref: SecurityGroupRef,
   group: SecurityGroup,
+  context: RefContext,
 ): SourceCheck => {
-  const owner = group.accountId;
-  if (!ref.userId || !owner || ref.userId === owner) return { ok: true };
-  return { ok: false, reason: `security group of another account (${ref.userId})` };
+  const owner = group.accountId ?? context.accountId;
+  if (ref.userId && owner && ref.userId !== owner) {
+    return { ok: false, reason: `security group of another account (${ref.userId})` };
+  }
+  if (ref.vpcPeeringConnectionId) {
+    return {
+      ok: false,
+      reason: `security group in a peered VPC (${ref.vpcId ?? 'peer'} via ${ref.vpcPeeringConnectionId})`,
+    };
+  }
+  const referencedVpc = ref.vpcId ?? context.known.get(ref.groupId)?.vpcId;
+  if (referencedVpc && referencedVpc !== context.vpcId) {
+    return { ok: false, reason: `security group in another VPC (${referencedVpc})` };
+  }
+  return { ok: true };
+};
+
+const refLabel = (ref: SecurityGroupRef, group: SecurityGroup): string => {
+  const where = ref.vpcPeeringConnectionId ?? ref.vpcId;
+  const account = ref.userId && ref.userId !== group.accountId ? `${ref.userId}/` : '';
+  return `${account}${ref.groupId}${where ? ` (${where})` : ''}`;
 };
 
 const findingsOfGroup = (
   group: SecurityGroup,
   vpc: Vpc | undefined,
-  vpcId: string,
+  refs: RefContext,
   allowedPorts: readonly PortRange[],
   allowedPrefixLists: ReadonlySet<string>,
 ): Finding[] => {
+  const { vpcId } = refs;
   const findings: Finding[] = [];
   const groupLabel = group.groupName ? `${group.id} (${group.groupName})` : group.id;
   for (const rule of group.ingress) {
@@ -123,8 +161,8 @@ const findingsOfGroup = (
           : { ok: false, reason: 'prefix list not in allowedPrefixListIds' },
       ]),
       ...rule.groupRefs.map((ref): [string, SourceCheck] => [
-        ref.userId && ref.userId !== group.accountId ? `${ref.userId}/${ref.groupId}` : ref.groupId,
-        checkGroupRef(ref, group),
+        refLabel(ref, group),
+        checkGroupRef(ref, group, refs),
       ]),
     ];
     if (sources.length === 0 && general.length > 0) {
@@ -148,12 +186,12 @@ const interfaceEndpointSgRestricted = defineRule({
   id: RULE_ID,
   title: 'Security groups of Interface endpoints should allow only TCP 443 from inside the VPC',
   description:
-    'Evaluates each Interface endpoint and every ingress rule of its security groups. A rule passes when it is TCP on ports within allowedPorts and its sources are CIDRs inside the VPC CIDR blocks (IPv4 or IPv6) or security-group references. 0.0.0.0/0, ::/0, CIDRs outside the VPC, all-protocol rules, other protocols and port ranges wider than allowedPorts fail. Prefix-list sources fail unless listed in allowedPrefixListIds, because their entries are not recorded with the group and can change without the group changing. A group that cannot be found fails. Non-Interface and deleted endpoints are not applicable.',
+    'Evaluates each Interface endpoint, and each Resource and ServiceNetwork (VPC Lattice) endpoint, and every ingress rule of its security groups. A rule passes when it is TCP on ports within allowedPorts and its sources are CIDRs inside the VPC CIDR blocks (IPv4 or IPv6) or security groups of the same account and VPC. 0.0.0.0/0, ::/0, CIDRs outside the VPC, security groups in another VPC (peering or transit-gateway references, whose pair names vpcId or vpcPeeringConnectionId) or another account, all-protocol rules, other protocols and port ranges wider than allowedPorts fail. Prefix-list sources fail unless listed in allowedPrefixListIds, because their entries are not recorded with the group and can change without the group changing. A group that cannot be found fails. A change of the VPC CIDR blocks re-evaluates its endpoints. Gateway, Gateway Load Balancer and deleted endpoints are not applicable.',
   rationale:
     "The endpoint network interfaces accept any traffic their security groups allow. An open group lets hosts outside the VPC (peered networks, on-premises ranges, the internet through a misrouted path) use the VPC's endpoint and its credentials-free network position, and any non-HTTPS port widens the attack surface of the interfaces.",
   severity: 'high',
   resourceType: 'AWS::EC2::VPCEndpoint',
-  triggerTypes: ['AWS::EC2::SecurityGroup'],
+  triggerTypes: ['AWS::EC2::SecurityGroup', 'AWS::EC2::VPC'],
   frameworks: [
     { framework: 'PCI-DSS-4.0', id: '1.2.5', strength: 'evidence' },
     { framework: 'PCI-DSS-4.0', id: '1.3.1', strength: 'evidence' },
@@ -192,9 +230,9 @@ const interfaceEndpointSgRestricted = defineRule({
     'aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0123456789abcdef0 --add-security-group-ids sg-0123456789abcdef0 --remove-security-group-ids sg-0fedcba9876543210',
   iamActions: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
   async evaluate(endpoint, view, params) {
-    if (endpoint.endpointType !== 'Interface') {
+    if (!GROUP_ENDPOINT_TYPES.has(endpoint.endpointType)) {
       return notApplicable(
-        `${endpoint.id} is a ${endpoint.endpointType} endpoint; only Interface endpoints have security groups to check.`,
+        `${endpoint.id} is a ${endpoint.endpointType} endpoint; only Interface, Resource and ServiceNetwork endpoints have security groups to check.`,
       );
     }
     const state = endpoint.state.toLowerCase();
@@ -212,11 +250,32 @@ const interfaceEndpointSgRestricted = defineRule({
       view.vpc(endpoint.vpcId),
     ]);
     const byId = new Map(groups.map((group) => [group.id, group]));
+    // Referenced groups without a VPC on the pair: the group itself says which VPC it is in.
+    const referenced = [
+      ...new Set(
+        groups.flatMap((group) =>
+          group.ingress.flatMap((rule) =>
+            rule.groupRefs.flatMap((ref) =>
+              ref.vpcId || ref.vpcPeeringConnectionId || byId.has(ref.groupId) ? [] : [ref.groupId],
+            ),
+          ),
+        ),
+      ),
+    ];
+    const known = new Map(byId);
+    if (referenced.length > 0) {
+      for (const group of await view.securityGroups(referenced)) known.set(group.id, group);
+    }
+    const refs: RefContext = {
+      vpcId: endpoint.vpcId,
+      accountId: endpoint.ownerId ?? endpoint.accountId,
+      known,
+    };
     const missing = endpoint.securityGroupIds.filter((id) => !byId.has(id));
     const prefixLists = new Set(params.allowedPrefixListIds);
     const findings = endpoint.securityGroupIds.flatMap((id) => {
       const group = byId.get(id);
-      return group ? findingsOfGroup(group, vpc, endpoint.vpcId, allowedPorts, prefixLists) : [];
+      return group ? findingsOfGroup(group, vpc, refs, allowedPorts, prefixLists) : [];
     });
 
     const violations = findings
@@ -224,17 +283,31 @@ const interfaceEndpointSgRestricted = defineRule({
       .map((f) => `${f.where} (${f.reasons.join('; ')})`);
     const unverified = findings.filter((f) => f.unverified).map((f) => f.where);
     const portsText = `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
+    const fix = `Fix: allow only ${portsText} from ${endpoint.vpcId} CIDRs or its own security groups.`;
     if (violations.length > 0 || missing.length > 0) {
       const parts = [
         ...violations,
         ...(missing.length > 0
           ? [`security group ${missing.join(', ')} not found, so its ingress cannot be checked`]
           : []),
-        ...(unverified.length > 0 ? [`also unverified: ${unverified.join(', ')}`] : []),
       ];
-      return nonCompliant(
-        `${endpoint.id}: ${parts.join('; ')}. Allowed: ${portsText} from inside ${endpoint.vpcId} or from security groups of the account.`,
-      );
+      const detail = `${endpoint.id}: ${[
+        ...parts,
+        ...(unverified.length > 0 ? [`also unverified: ${unverified.join(', ')}`] : []),
+      ].join(
+        '; ',
+      )}. Allowed: ${portsText} from inside ${endpoint.vpcId} or from security groups of the same account and VPC.`;
+      const more = parts.length > 1 ? ` (+${parts.length - 1} more)` : '';
+      return {
+        compliance: 'NON_COMPLIANT',
+        annotation: firstThatFits([
+          `${endpoint.id}: ${parts.join('; ')}. ${fix}`,
+          `${endpoint.id}: ${parts[0]}${more}. ${fix}`,
+          `${endpoint.id}: ${findings.find((f) => !f.unverified)?.where ?? parts[0]}${more}. ${fix}`,
+          `${endpoint.id}: a security group admits traffic beyond ${portsText} from ${endpoint.vpcId}${more}. ${fix}`,
+        ]),
+        detail,
+      };
     }
     if (unverified.length > 0) {
       return unverifiable(
@@ -248,7 +321,22 @@ const interfaceEndpointSgRestricted = defineRule({
         : `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} allow only ${portsText} from inside ${endpoint.vpcId} or from security groups (${ruleCount} ingress rule(s)).`,
     );
   },
-  async dependents(changed: Resource, view: AccountView): Promise<ResourceRef[]> {
+  async dependents(
+    changed: Resource,
+    view: AccountView,
+    change?: ChangeContext,
+  ): Promise<ResourceRef[]> {
+    if (changed.type === 'AWS::EC2::VPC') {
+      // A new secondary block or a disassociated one moves the line between inside and outside.
+      const cidrsMayHaveChanged =
+        change?.changedProperties === undefined ||
+        change.changedProperties.some((path) => /cidr/i.test(path));
+      if (!cidrsMayHaveChanged) return [];
+      const endpoints = await view.endpointsOfVpc(changed.id);
+      return endpoints
+        .filter((e) => e.vpcId === changed.id && GROUP_ENDPOINT_TYPES.has(e.endpointType))
+        .map((e): ResourceRef => ({ type: 'AWS::EC2::VPCEndpoint', id: e.id }));
+    }
     if (changed.type === 'AWS::EC2::SecurityGroup') {
       const endpoints = await view.endpointsUsingSecurityGroup(changed.id);
       return endpoints.map((e): ResourceRef => ({ type: 'AWS::EC2::VPCEndpoint', id: e.id }));

@@ -94,9 +94,90 @@ describe('interface-endpoint-sg-restricted', () => {
       expect(verdict.annotation).toContain(
         'from 10.0.0.0/8 (outside vpc-1 (10.0.0.0/16, 100.64.0.0/20))',
       );
-      expect(verdict.annotation).toContain(
+      expect(verdict.detail).toContain(
         'from 2600:1f18:aa:cc00::/64 (outside vpc-1 (2600:1f18:aa:bb00::/56))',
       );
+      expect(verdict.annotation.length).toBeLessThanOrEqual(256);
+      expect(verdict.annotation).toContain('(+1 more). Fix: allow only TCP 443 from vpc-1');
+    });
+
+    it.each([
+      [
+        { groupId: 'sg-peer', vpcPeeringConnectionId: 'pcx-1', vpcId: 'vpc-9' },
+        'peered VPC (vpc-9 via pcx-1)',
+      ],
+      [{ groupId: 'sg-tgw', vpcId: 'vpc-9' }, 'security group in another VPC (vpc-9)'],
+      [{ groupId: 'sg-ext', userId: '999999999999' }, 'another account (999999999999)'],
+    ])('returns NON_COMPLIANT for a source group outside the VPC: %o', async (ref, reason) => {
+      // Prepare
+      const resources = [
+        VPC,
+        securityGroup('sg-1', [ingress({ groupRefs: [ref] })], { accountId: '111122223333' }),
+      ];
+
+      // Act
+      const verdict = await evaluate(iface(['sg-1']), resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain(reason);
+    });
+
+    it('returns NON_COMPLIANT for a bare reference to a group the view places in another VPC', async () => {
+      // Prepare: the pair names no VPC, but the referenced group lives in vpc-2.
+      const resources = [
+        VPC,
+        securityGroup('sg-1', [ingress({ groupRefs: [{ groupId: 'sg-other' }] })]),
+        securityGroup('sg-other', [], { vpcId: 'vpc-2' }),
+      ];
+
+      // Act
+      const verdict = await evaluate(iface(['sg-1']), resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('security group in another VPC (vpc-2)');
+    });
+
+    it.each(['Resource', 'ServiceNetwork'] as const)(
+      'judges the security groups of a %s endpoint',
+      async (endpointType) => {
+        // Prepare
+        const lattice = iface(['sg-1'], {
+          endpointType,
+          serviceName: 'arn:aws:vpc-lattice:us-east-1:111122223333:servicenetwork/sn-1',
+        });
+
+        // Act
+        const verdict = await evaluate(
+          lattice,
+          withRule([ingress({ ipv4Ranges: [{ cidr: '0.0.0.0/0' }] })]),
+        );
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+        expect(verdict.annotation).toContain('from 0.0.0.0/0');
+      },
+    );
+
+    it('re-evaluates the endpoints of a VPC whose CIDR blocks change, only then', async () => {
+      // Prepare
+      const view = SnapshotView.fromResources([
+        VPC,
+        iface(['sg-1']),
+        endpoint('vpce-gw', 'vpc-1', 'com.amazonaws.us-east-1.s3'),
+      ]);
+
+      // Act
+      const onCidr = await rule.dependents?.(VPC, view, {
+        changedProperties: ['Configuration.CidrBlockAssociationSet.1'],
+      });
+      const onTags = await rule.dependents?.(VPC, view, { changedProperties: ['Tags.0'] });
+
+      // Assess
+      expect(onCidr).toEqual([{ type: 'AWS::EC2::VPCEndpoint', id: 'vpce-1' }]);
+      expect(onTags).toEqual([]);
+      expect(rule.triggerTypes).toContain('AWS::EC2::VPC');
     });
 
     it('returns NON_COMPLIANT for an IPv6 source when the VPC has no IPv6 block', async () => {
