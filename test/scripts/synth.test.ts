@@ -88,8 +88,8 @@ describe('synthetic Config snapshots (npm run synth)', () => {
   });
 
   it.each([
-    ['mixed', 1500, 21],
-    ['buckets', 400, 9],
+    ['mixed', 1000, 21],
+    ['buckets', 240, 9],
   ] as const)(
     'a scan of a %s account of %i items finds exactly the constructed findings (seed %i)',
     async (profile, resources, seed) => {
@@ -100,5 +100,7 @@ describe('synthetic Config snapshots (npm run synth)', () => {
       expect(found.evaluated).toEqual(expected.evaluations);
       expect(found.nonCompliant).toEqual(expected.nonCompliant);
     },
+    // A whole-account scan with every rule: seconds on a busy shared machine.
+    60_000,
   );
 });
