@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { isReportFormat, type ReportFormat } from '../report/render/index.js';
+import { FIX_USAGE, type FixCommand, parseFixCommand } from './fix.js';
 import { parseReportCommand, REPORT_USAGE, type ReportCommand } from './report.js';
 
 type OutputFormat = 'table' | 'json' | ReportFormat;
@@ -24,6 +25,7 @@ interface ScanOptions {
 type Command =
   | ScanOptions
   | ReportCommand
+  | FixCommand
   | { command: 'rules'; format: OutputFormat }
   | { command: 'help' }
   | { command: 'version' };
@@ -34,6 +36,7 @@ const USAGE = `Usage:
   vpce-guard scan --live [--region R ...] [--profile P] [--endpoint-url URL] [--format FORMAT]
                   [--out FILE] [--params FILE] [--rules id,id] [--suppressions FILE]
 ${REPORT_USAGE}
+${FIX_USAGE}
   vpce-guard rules [--format table|json]
   vpce-guard --help | --version
 
@@ -71,6 +74,8 @@ const parseCommandLine = (argv: readonly string[]): Command => {
         suppressions: { type: 'string' },
         'from-scan': { type: 'string' },
         previous: { type: 'string' },
+        bucket: { type: 'string' },
+        endpoint: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -85,6 +90,7 @@ const parseCommandLine = (argv: readonly string[]): Command => {
   if (command === undefined) throw new UsageError('missing command');
   if (extra.length > 0) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
   if (command === 'report') return parseReportCommand(values);
+  if (command === 'fix') return parseFixCommand(values);
   const format = formatOf(values.format as string | undefined);
   if (command === 'rules') {
     if (format !== 'table' && format !== 'json')

@@ -9,6 +9,7 @@ import type { ApiCallTally } from '../sources/aws/counter.js';
 import { loadSnapshot } from '../sources/snapshot.js';
 import { isRecord } from '../util/json.js';
 import { type Command, parseCommandLine, type ScanOptions, USAGE } from './args.js';
+import { runFix } from './fix.js';
 import { renderRules, renderTable, rulesAsJson, toJsonReport } from './render.js';
 import { noteSuppressions, runReport, runScanReport, suppressScan, writeOutput } from './report.js';
 
@@ -136,7 +137,7 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
   let failing = summary.byCompliance.NON_COMPLIANT;
   const suppression =
     options.suppressionsFile && (options.format === 'json' || options.format === 'table')
-      ? await suppressScan(result.evaluations, options.suppressionsFile, io)
+      ? await suppressScan(result.evaluations, options, io)
       : undefined;
   if (suppression) failing = suppression.failing;
   if (options.format === 'json') {
@@ -201,6 +202,8 @@ const run = async (command: Command, io: Io): Promise<number> => {
       return runScan(command, io);
     case 'report':
       return runReport(command, io);
+    case 'fix':
+      return runFix(command, io, (path) => loadParams(path, RULES));
   }
 };
 
