@@ -201,21 +201,29 @@ const runScanReport = async (
  */
 const suppressScan = async (
   evaluations: readonly Evaluation[],
-  path: string,
+  options: ScanOptions & { suppressionsFile?: string | undefined },
   io: Io,
   now = new Date(),
 ): Promise<{ marks: (SuppressionMark | undefined)[]; failing: number }> => {
+  const path = options.suppressionsFile as string;
   const suppressions = (await readSuppressions(path)) ?? [];
   const matcher = new SuppressionMatcher(suppressions, now);
-  const marks = evaluations.map((evaluation) =>
-    evaluation.compliance === 'NON_COMPLIANT'
-      ? matcher.match({
-          ruleId: evaluation.ruleId,
-          resourceId: evaluation.resource.id,
-          region: evaluation.region,
-        })
-      : undefined,
-  );
+  // The account is looked up (snapshot items, or STS for a live scan) only when an entry names one.
+  const where: Awaited<ReturnType<typeof locator>> = suppressions.some(
+    (entry) => entry.account !== undefined,
+  )
+    ? await locator(options)
+    : () => ({});
+  const marks = evaluations.map((evaluation) => {
+    if (evaluation.compliance !== 'NON_COMPLIANT') return undefined;
+    const location = where(evaluation);
+    return matcher.match({
+      ruleId: evaluation.ruleId,
+      resourceId: evaluation.resource.id,
+      accountId: location.accountId,
+      region: evaluation.region ?? location.region,
+    });
+  });
   const usage = matcher.usage();
   warnAboutSuppressions(
     {

@@ -143,6 +143,36 @@ describe('vpce-guard scan with report formats and suppressions', () => {
     expect(run.out()).toContain('[suppressed until 2099-12-31: Public dataset, approved by CISO]');
   });
 
+  it('matches account-scoped entries against the account of the snapshot items', async () => {
+    const scoped = join(dir, 'scoped.yaml');
+    writeFileSync(
+      scoped,
+      `- {ruleId: '*', resource: no-policy-*, account: '111122223333', reason: ours, expires: 2099-01-01}
+- {ruleId: '*', resource: accepted-*, account: '999999999999', reason: theirs, expires: 2099-01-01}
+`,
+    );
+    const run = capture();
+    const code = await main(
+      [
+        ...scanArgs,
+        '--rules',
+        's3-bucket-policy-vpce-only',
+        '--format',
+        'json',
+        '--suppressions',
+        scoped,
+      ],
+      run.io,
+    );
+    const report = JSON.parse(run.out());
+    const marked = report.evaluations
+      .filter((evaluation: { suppressed?: unknown }) => evaluation.suppressed)
+      .map((evaluation: { resourceId: string }) => evaluation.resourceId);
+    expect(marked).toEqual(['no-policy-bucket']);
+    expect(code).toBe(1);
+    expect(run.err()).toMatch(/suppression 2 .* matched nothing/);
+  });
+
   it('refuses an invalid suppressions file with exit code 2 and every problem listed', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify([{ ruleId: 'no-such-rule', resource: '*', reason: 'x' }]));
