@@ -4,7 +4,7 @@ import type { Resource } from '../../src/model/resources.js';
 import { parseParams } from '../../src/rules/params.js';
 import { vpcRequiredEndpoints as rule } from '../../src/rules/vpc-required-endpoints.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
-import { endpoint, securityGroup, vpc } from '../network/model-builders.js';
+import { endpoint, route, routeTable, securityGroup, vpc } from '../network/model-builders.js';
 
 const evaluate = async (
   vpcId: string,
@@ -23,7 +23,7 @@ describe('vpc-required-endpoints', () => {
       // Prepare
       const resources = [
         vpc('vpc-1', ['10.0.0.0/16']),
-        endpoint('vpce-s3', 'vpc-1', 'com.amazonaws.us-east-1.s3'),
+        endpoint('vpce-s3', 'vpc-1', 'com.amazonaws.us-east-1.s3', { routeTableIds: ['rtb-1'] }),
         endpoint('vpce-sts', 'vpc-1', 'com.amazonaws.us-east-1.sts', {
           endpointType: 'Interface',
           state: 'pending',
@@ -42,7 +42,7 @@ describe('vpc-required-endpoints', () => {
       // Prepare
       const resources = [
         vpc('vpc-1', ['10.0.0.0/16']),
-        endpoint('vpce-s3', 'vpc-1', 'com.amazonaws.us-east-1.s3'),
+        endpoint('vpce-s3', 'vpc-1', 'com.amazonaws.us-east-1.s3', { routeTableIds: ['rtb-1'] }),
         endpoint('vpce-ecr', 'vpc-1', 'com.amazonaws.us-east-1.ecr.dkr', { state: 'rejected' }),
       ];
 
@@ -57,6 +57,81 @@ describe('vpc-required-endpoints', () => {
         'no usable endpoint for ecr.dkr (vpce-ecr is rejected), logs',
       );
       expect(verdict.annotation).toContain('present: s3 (vpce-s3)');
+    });
+
+    it('does not count a Gateway endpoint associated with no route table', async () => {
+      // Prepare
+      const resources = [
+        vpc('vpc-1', ['10.0.0.0/16']),
+        endpoint('vpce-s3', 'vpc-1', 'com.amazonaws.us-east-1.s3'),
+      ];
+
+      // Act
+      const verdict = await evaluate('vpc-1', resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toBe(
+        "vpc-1 has no usable endpoint for s3 (vpce-s3 is a Gateway endpoint associated with no route table). Fix: associate vpce-s3 with the VPC's private route tables.",
+      );
+    });
+
+    it('counts an unlisted Gateway endpoint that a route table of the VPC routes to', async () => {
+      // Prepare: the endpoint item lists no table, but the table holds its pl- route.
+      const resources = [
+        vpc('vpc-1', ['10.0.0.0/16']),
+        endpoint('vpce-s3', 'vpc-1', 'com.amazonaws.us-east-1.s3'),
+        routeTable('rtb-1', 'vpc-1', [route('pl-63a5400a', 'vpc-endpoint', 'vpce-s3')], []),
+      ];
+
+      // Act
+      const verdict = await evaluate('vpc-1', resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+    });
+
+    it('does not count an endpoint for the service of another region', async () => {
+      // Prepare
+      const resources = [
+        vpc('vpc-1', ['10.0.0.0/16'], { region: 'us-east-1' }),
+        endpoint('vpce-sts', 'vpc-1', 'com.amazonaws.us-west-2.sts', { endpointType: 'Interface' }),
+      ];
+
+      // Act
+      const verdict = await evaluate('vpc-1', resources, { requiredServices: 'sts' });
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain('vpce-sts is for us-west-2, not us-east-1');
+    });
+
+    it('accepts FIPS variants and a|b alternatives', async () => {
+      // Prepare
+      const resources = [
+        vpc('vpc-1', ['10.0.0.0/16']),
+        endpoint('vpce-sts', 'vpc-1', 'com.amazonaws.us-east-1.sts-fips', {
+          endpointType: 'Interface',
+        }),
+        endpoint('vpce-ddb', 'vpc-1', 'com.amazonaws.us-east-1.dynamodb-fips', {
+          endpointType: 'Interface',
+        }),
+        endpoint('vpce-ecr', 'vpc-1', 'com.amazonaws.us-east-1.ecr-fips.api', {
+          endpointType: 'Interface',
+        }),
+      ];
+
+      // Act
+      const verdict = await evaluate('vpc-1', resources, {
+        requiredServices: 'sts,dynamodb|dynamodb-fips,ecr.api',
+      });
+      const strict = await evaluate('vpc-1', resources, { requiredServices: 'dynamodb-fips|s3' });
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+      expect(verdict.annotation).toContain('dynamodb|dynamodb-fips (vpce-ddb)');
+      expect(verdict.annotation).toContain('ecr.api (vpce-ecr)');
+      expect(strict.compliance).toBe('COMPLIANT');
     });
 
     it('does not count an endpoint of another VPC', async () => {
@@ -78,7 +153,7 @@ describe('vpc-required-endpoints', () => {
       // Prepare
       const resources = [
         vpc('vpc-1', ['10.0.0.0/16']),
-        endpoint('vpce-s3', 'vpc-1', 'com.amazonaws.us-east-1.s3'),
+        endpoint('vpce-s3', 'vpc-1', 'com.amazonaws.us-east-1.s3', { routeTableIds: ['rtb-1'] }),
       ];
 
       // Act
