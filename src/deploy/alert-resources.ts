@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
 import { CONFIG_RULE_NAME_PREFIXES } from '../alerts/rule-names.js';
-import { type CfnResource, getAtt, policyDocument, ref, sub } from './cfn.js';
+import { type CfnResource, getAtt, ifThen, policyDocument, ref, sub } from './cfn.js';
 import { SERVICE } from './naming.js';
+import { STACK, VPC_ACCESS_ACTIONS } from './rule-resources.js';
 
 /**
  * The alert pipeline behind the topic: EventBridge rule → SQS queue (batching window, dead-letter
@@ -18,6 +19,7 @@ const ALERTS = {
   role: 'NotifierRole',
   /** osls derives `NotifierLambdaFunction` and `NotifierLogGroup` from the function key. */
   functionKey: 'notifier',
+  function: 'NotifierLambdaFunction',
   logGroup: 'NotifierLogGroup',
 } as const;
 
@@ -207,6 +209,13 @@ const notifierRole = (ids: { keyId: string; topicId: string; bucketId: string })
             Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
             Resource: getAtt(ids.keyId, 'Arn'),
           },
+          ifThen(STACK.inVpcCondition, {
+            Sid: 'LambdaVpcNetworkInterfaces',
+            Effect: 'Allow',
+            Action: [...VPC_ACCESS_ACTIONS],
+            // ENI actions do not support resource-level permissions.
+            Resource: '*',
+          }),
         ]),
       },
     ],
@@ -240,6 +249,30 @@ const notifierFunctionOf = (ids: { topicId: string; bucketId: string }) => ({
   },
 });
 
+/**
+ * Properties merged into what osls generates for the notifier: it runs where the rule functions
+ * run (their subnets, so a report bucket limited to the VPC endpoint still serves it evidence and
+ * suppressions), and its logs are kept and encrypted like theirs.
+ */
+const notifierExtensionsOf = (ids: { keyId: string; logRetentionParameter: string }) => ({
+  [ALERTS.function]: {
+    Properties: {
+      VpcConfig: ifThen(STACK.inVpcCondition, {
+        SubnetIds: ref(STACK.subnetsParameter),
+        SecurityGroupIds: ref(STACK.securityGroupsParameter),
+      }),
+    },
+  },
+  [ALERTS.logGroup]: {
+    DeletionPolicy: 'Delete',
+    UpdateReplacePolicy: 'Delete',
+    Properties: {
+      RetentionInDays: ref(ids.logRetentionParameter),
+      KmsKeyId: getAtt(ids.keyId, 'Arn'),
+    },
+  },
+});
+
 const alertOutputs = () => ({
   AlertQueueArn: {
     Description: 'Queue of compliance changes; AlertQueueArn of alert-forwarding.yaml',
@@ -261,6 +294,7 @@ export {
   CENTRAL_BUS_NAME,
   DEAD_LETTER_RETENTION_SECONDS,
   MAX_RECEIVE_COUNT,
+  notifierExtensionsOf,
   notifierFunctionOf,
   VISIBILITY_TIMEOUT_SECONDS,
 };

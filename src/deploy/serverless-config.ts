@@ -3,9 +3,9 @@ import type { AWS } from '@serverless/typescript';
 import { DeploymentConfigError } from '../errors.js';
 import type { AnyRule } from '../rules/rule.js';
 import {
-  ALERTS,
   alertOutputs,
   alertPipelineResources,
+  notifierExtensionsOf,
   notifierFunctionOf,
 } from './alert-resources.js';
 import {
@@ -315,15 +315,10 @@ const buildBaseConfig = ({
       Outputs: { ...outputsOf(), ...alertOutputs() },
       extensions: {
         ...extensionsOf(rules),
-        // The notifier's logs are kept and encrypted like the rule functions'.
-        [ALERTS.logGroup]: {
-          DeletionPolicy: 'Delete',
-          UpdateReplacePolicy: 'Delete',
-          Properties: {
-            RetentionInDays: ref(LOG_RETENTION_PARAMETER),
-            KmsKeyId: getAtt(SHARED.key, 'Arn'),
-          },
-        },
+        ...notifierExtensionsOf({
+          keyId: SHARED.key,
+          logRetentionParameter: LOG_RETENTION_PARAMETER,
+        }),
       },
     },
   } as AWS;

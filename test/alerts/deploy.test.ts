@@ -108,7 +108,9 @@ describe('alert pipeline resources', () => {
     // Act
     const role = resources[ALERTS.role];
     const [policy] = (role?.Properties.Policies ?? []) as { PolicyDocument: unknown }[];
-    const statements = statementsOf(policy?.PolicyDocument);
+    const all = statementsOf(policy?.PolicyDocument) as (Statement | { 'Fn::If': unknown[] })[];
+    const statements = all.filter((statement): statement is Statement => 'Effect' in statement);
+    const inVpc = all.find((statement) => 'Fn::If' in statement) as { 'Fn::If': unknown[] };
     // Assess
     expect(statements.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(
       [
@@ -130,6 +132,25 @@ describe('alert pipeline resources', () => {
       ].sort(),
     );
     for (const statement of statements) expect(statement.Resource).not.toBe('*');
+    // Network interfaces only when the functions run in subnets.
+    expect(inVpc['Fn::If'][0]).toBe('RulesInVpc');
+    expect(inVpc['Fn::If'][1]).toMatchObject({ Sid: 'LambdaVpcNetworkInterfaces' });
+  });
+
+  it("runs the notifier in the rule functions' subnets when they have any, with their log settings", () => {
+    // Act
+    const extensions = config.resources?.extensions as Record<string, Resource>;
+    // Assess
+    expect(extensions[ALERTS.function]?.Properties.VpcConfig).toEqual({
+      'Fn::If': [
+        'RulesInVpc',
+        { SubnetIds: { Ref: 'RuleSubnetIds' }, SecurityGroupIds: { Ref: 'RuleSecurityGroupIds' } },
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+    expect(extensions[ALERTS.logGroup]?.Properties).toMatchObject({
+      KmsKeyId: { 'Fn::GetAtt': [SHARED.key, 'Arn'] },
+    });
   });
 
   it('runs the notifier from the queue with partial batch failures and a batching window', () => {

@@ -331,7 +331,8 @@ describe('packaged alert pipeline', () => {
 
   it("sends compliance changes of this product's rules (organization rules and pack copies too) to the alert queue", () => {
     // Act
-    const [, eventRule] = resourcesOfType(template, 'AWS::Events::Rule')[0] ?? [];
+    // Other rules (schedules) may exist: this is the compliance-change rule of shared-resources.ts.
+    const eventRule = template.Resources['ComplianceChangeRule'];
     const pattern = eventRule?.Properties['EventPattern'] as {
       source: string[];
       'detail-type': string[];
