@@ -235,7 +235,8 @@ describeWithMoto(
 
       // Assess: the table itself comes from the event and needs only its VPC's endpoints. The
       // invocation also re-judges the VPC's main table (a changed association can move subnets onto
-      // it), which costs that VPC's route tables and subnets: one call per type, never per resource.
+      // it), which costs that VPC's route tables and subnets, and its NAT gateways to name the
+      // default route's hop: one call per type, never per resource.
       expect(verdictsById(delivered())).toEqual({
         [tableId]: 'COMPLIANT',
         [seeded.prod.mainTableId]: 'NOT_APPLICABLE',
@@ -246,6 +247,7 @@ describeWithMoto(
         'ec2:DescribeVpcEndpoints': 1,
         'ec2:DescribeRouteTables': 1,
         'ec2:DescribeSubnets': 1,
+        'ec2:DescribeNatGateways': 1,
       });
     });
 

@@ -47,6 +47,13 @@ interface AwsClients {
 
 const CONNECTION_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/** Overrides the request timeout (ms) for slow links or emulators; unset means 15 s. */
+const REQUEST_TIMEOUT_ENV = 'VPCE_GUARD_REQUEST_TIMEOUT_MS';
+
+const positiveEnv = (name: string): number | undefined => {
+  const value = Number.parseInt(process.env[name] ?? '', 10);
+  return value > 0 ? value : undefined;
+};
 
 /**
  * The three clients the live view reads through, built alike: standard retries with jittered
@@ -58,8 +65,7 @@ const createClients = (options: AwsClientOptions = {}): AwsClients => {
   // An empty AWS_ENDPOINT_URL (a blanked CI variable) means unset, not "the empty URL".
   const endpoint = options.endpointUrl || process.env.AWS_ENDPOINT_URL || undefined;
   // The SDK's own AWS_MAX_ATTEMPTS still applies when no attempts are given (moto tests, users).
-  const fromEnv = Number.parseInt(process.env.AWS_MAX_ATTEMPTS ?? '', 10);
-  const maxAttempts = options.maxAttempts ?? (fromEnv > 0 ? fromEnv : undefined);
+  const maxAttempts = options.maxAttempts ?? positiveEnv('AWS_MAX_ATTEMPTS');
   const retryBudget = new RetryBudget({
     ...options.retry,
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
@@ -70,7 +76,8 @@ const createClients = (options: AwsClientOptions = {}): AwsClients => {
     // NodeHttpHandler options; the SDK builds the handler from them.
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
-      requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      requestTimeout:
+        options.requestTimeoutMs ?? positiveEnv(REQUEST_TIMEOUT_ENV) ?? REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true,
     },
     ...(options.region ? { region: options.region } : {}),
