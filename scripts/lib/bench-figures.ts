@@ -7,40 +7,21 @@
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import type { Evaluation } from '../../src/model/compliance.js';
 import { RULES } from '../../src/rules/index.js';
-import { parseParams } from '../../src/rules/params.js';
 import { scan } from '../../src/scan/scan.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
 import { comparePair, expectSuccess, median, ROOT, runNode, workDir } from './bench-measure.js';
 import { type Expectations, type Profile, synthesizeSnapshot, writeSnapshot } from './synth.js';
-
-const defaultParams = () =>
-  new Map(RULES.map((rule) => [rule.id, parseParams(rule.id, rule.parameters, {})]));
+import { countMismatches, defaultParams, nonCompliantByRule } from './synth-check.js';
 
 const checkCounts = (
   found: Record<string, number>,
   expected: Expectations,
   where: string,
 ): void => {
-  const wrong = Object.entries(expected.nonCompliant).filter(
-    ([rule, count]) => (found[rule] ?? 0) !== count,
-  );
-  if (wrong.length > 0) {
-    throw new Error(
-      `${where}: wrong NON_COMPLIANT counts: ${wrong.map(([rule, count]) => `${rule} ${found[rule] ?? 0} (expected ${count})`).join(', ')}`,
-    );
-  }
-};
-
-const nonCompliantByRule = (evaluations: readonly Evaluation[]): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const evaluation of evaluations) {
-    if (evaluation.compliance === 'NON_COMPLIANT') {
-      counts[evaluation.ruleId] = (counts[evaluation.ruleId] ?? 0) + 1;
-    }
-  }
-  return counts;
+  const wrong = countMismatches(found, expected);
+  if (wrong.length > 0)
+    throw new Error(`${where}: wrong NON_COMPLIANT counts: ${wrong.join(', ')}`);
 };
 
 interface CliFigure {

@@ -12,11 +12,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { RULES } from '../../src/rules/index.js';
-import { parseParams } from '../../src/rules/params.js';
 import { scan } from '../../src/scan/scan.js';
 import { createClients, createLiveView } from '../../src/sources/aws/index.js';
 import { motoClientOptions, startMoto } from '../../test/integration/moto.js';
 import { synthesizeSnapshot } from './synth.js';
+import { countMismatches, defaultParams, nonCompliantByRule } from './synth-check.js';
 
 interface LiveFigure {
   buckets: number;
@@ -53,9 +53,7 @@ const measureLiveSweep = async (buckets: number, seed = 3): Promise<LiveFigure> 
       ).BucketPolicy.policyText;
       if (text) await clients.s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: text }));
     }
-    const params = new Map(
-      BUCKET_RULES.map((rule) => [rule.id, parseParams(rule.id, rule.parameters, {})]),
-    );
+    const params = defaultParams();
 
     const view = createLiveView({
       clients: createClients(options),
@@ -66,16 +64,13 @@ const measureLiveSweep = async (buckets: number, seed = 3): Promise<LiveFigure> 
     const started = performance.now();
     const evaluations = await scan({ rules: BUCKET_RULES, view, params });
     const sweepMs = performance.now() - started;
-    for (const rule of BUCKET_RULES) {
-      const found = evaluations.filter(
-        (e) => e.ruleId === rule.id && e.compliance === 'NON_COMPLIANT',
-      ).length;
-      if (found !== expected.nonCompliant[rule.id]) {
-        throw new Error(
-          `live sweep: ${rule.id} found ${found} NON_COMPLIANT, expected ${expected.nonCompliant[rule.id]}`,
-        );
-      }
-    }
+    const wrong = countMismatches(
+      nonCompliantByRule(evaluations),
+      expected,
+      BUCKET_RULES.map((rule) => rule.id),
+    );
+    if (wrong.length > 0)
+      throw new Error(`live sweep: wrong NON_COMPLIANT counts: ${wrong.join(', ')}`);
     const calls = view.counter.toJSON();
 
     const s3 = new S3Client({ ...clientConfig(options) });

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeSnapshot } from '../../scripts/lib/synth.js';
+import { countByRule, defaultParams, nonCompliantByRule } from '../../scripts/lib/synth-check.js';
 import { RULES } from '../../src/rules/index.js';
-import { parseParams } from '../../src/rules/params.js';
 import { scan } from '../../src/scan/scan.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
-
-const defaultParams = () =>
-  new Map(RULES.map((rule) => [rule.id, parseParams(rule.id, rule.parameters, {})]));
 
 const countsByRule = async (items: readonly unknown[]) => {
   const evaluations = await scan({
@@ -14,19 +11,7 @@ const countsByRule = async (items: readonly unknown[]) => {
     view: SnapshotView.fromItems(items),
     params: defaultParams(),
   });
-  const evaluated: Record<string, number> = {};
-  const nonCompliant: Record<string, number> = {};
-  for (const rule of RULES) {
-    evaluated[rule.id] = 0;
-    nonCompliant[rule.id] = 0;
-  }
-  for (const evaluation of evaluations) {
-    evaluated[evaluation.ruleId] = (evaluated[evaluation.ruleId] ?? 0) + 1;
-    if (evaluation.compliance === 'NON_COMPLIANT') {
-      nonCompliant[evaluation.ruleId] = (nonCompliant[evaluation.ruleId] ?? 0) + 1;
-    }
-  }
-  return { evaluated, nonCompliant };
+  return { evaluated: countByRule(evaluations), nonCompliant: nonCompliantByRule(evaluations) };
 };
 
 describe('synthetic Config snapshots (npm run synth)', () => {
