@@ -121,6 +121,8 @@ const toFinding = (
       : {}),
   };
   const url = consoleUrl(evaluation);
+  // Security Hub refuses a finding created after its last update.
+  const created = [evaluation.since, report.generatedAt].sort()[0] as string;
   const severity =
     status === 'FAILED' ? (SEVERITY[rule?.severity ?? ''] ?? 'MEDIUM') : 'INFORMATIONAL';
   const types = [
@@ -142,9 +144,9 @@ const toFinding = (
     AwsAccountId: accountId,
     Region: region,
     Types: types,
-    FirstObservedAt: evaluation.since,
+    FirstObservedAt: created,
     LastObservedAt: evaluation.evaluatedAt ?? report.generatedAt,
-    CreatedAt: evaluation.since,
+    CreatedAt: created,
     UpdatedAt: report.generatedAt,
     Severity: { Label: severity },
     FindingProviderFields: { Severity: { Label: severity }, Types: types },

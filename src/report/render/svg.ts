@@ -53,7 +53,7 @@ const statusChart = (overall: StatusCounts, rules: readonly RuleSection[]): stri
     .join('');
   const legend = SEGMENTS.map(
     (status, index) =>
-      `<rect x="${labelWidth + index * 110}" y="${height - 18}" width="10" height="10" fill="${COLORS[status]}"/><text x="${labelWidth + index * 110 + 14}" y="${height - 9}" font-size="11">${status}</text>`,
+      `<rect x="${index * 150}" y="${height - 18}" width="10" height="10" fill="${COLORS[status]}"/><text x="${index * 150 + 14}" y="${height - 9}" font-size="11">${status}</text>`,
   ).join('');
   return `<svg class="chart" role="img" aria-label="Evaluations by status, overall and per rule" viewBox="0 0 ${labelWidth + barWidth + 10} ${height}" width="${labelWidth + barWidth + 10}" height="${height}" xmlns="http://www.w3.org/2000/svg">${bars}${legend}</svg>`;
 };
