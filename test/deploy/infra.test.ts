@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub syntax, not a mistaken template literal.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,9 @@ import {
   organizationTemplate,
 } from '../../src/deploy/infra.js';
 import { configRuleNameOf, logicalIdsOf } from '../../src/deploy/naming.js';
+import { DEFAULT_EXEMPT_BUCKETS, MEMBER_ROLE_NAME_MAX } from '../../src/deploy/params.js';
 import { RESOURCE_TYPES } from '../../src/model/resources.js';
+import { wildcardMatch } from '../../src/policy/wildcard.js';
 import { RULES, scopeTypesOf } from '../../src/rules/index.js';
 import {
   actionsOf,
@@ -104,7 +107,14 @@ describe('organization.yaml', () => {
       ]);
       expect(metadata['ResourceTypesScope']).toEqual(scopeTypesOf(rule));
       expect(metadata['MaximumExecutionFrequency']).toBe('TwentyFour_Hours');
-      expect(metadata).not.toHaveProperty('InputParameters');
+      // Only the bucket rules have defaults: the product's own Config delivery buckets are exempt.
+      if ('exemptBuckets' in rule.parameters) {
+        expect(JSON.parse(String(metadata['InputParameters']))).toEqual({
+          exemptBuckets: DEFAULT_EXEMPT_BUCKETS.join(','),
+        });
+      } else {
+        expect(metadata).not.toHaveProperty('InputParameters');
+      }
       expect(properties).not.toHaveProperty('ExcludedAccounts');
     }
   });
@@ -159,6 +169,23 @@ describe('member-role.yaml', () => {
   const template = memberRoleTemplate(RULES, ENGINE_IAM_ACTIONS) as unknown as Template;
   const resolve = resolverFor(template, { AdministratorAccountId: '999988887777' });
   const role = template.Resources['MemberRole'];
+
+  it('is named per region (IAM roles are global), the name the rule functions derive', () => {
+    const base = template.Parameters?.['RoleName'];
+    const longest = `${'r'.repeat(MEMBER_ROLE_NAME_MAX)}-ap-southeast-5`;
+
+    // Assess
+    expect(resolve(role?.Properties['RoleName'])).toBe('vpce-guard-member-us-east-1');
+    // The region is part of the name, so each region's stack instance creates its own role.
+    expect(role?.Properties['RoleName']).toEqual({ 'Fn::Sub': '${RoleName}-${AWS::Region}' });
+    expect(new RegExp(base?.AllowedPattern ?? '').test('r'.repeat(MEMBER_ROLE_NAME_MAX))).toBe(
+      true,
+    );
+    expect(new RegExp(base?.AllowedPattern ?? '').test('r'.repeat(MEMBER_ROLE_NAME_MAX + 1))).toBe(
+      false,
+    );
+    expect(longest.length).toBeLessThanOrEqual(64);
+  });
 
   it('trusts only the rule roles of the administrator account', () => {
     const trust = resolve<{ Statement: Statement[] }>(
@@ -221,6 +248,18 @@ describe('conformance-pack.yaml', () => {
 
 describe('config-bootstrap.yaml', () => {
   const template = configBootstrapTemplate() as unknown as Template;
+
+  it("names its delivery bucket so vpce-guard's bucket rules exempt it by default", () => {
+    const bucket = template.Resources['ConfigBucket'];
+    const byDefault = resolverFor(template)<string>(bucket?.Properties['BucketName']);
+    const chosen = resolverFor(template, { ConfigBucketName: 'org-config-history' })<string>(
+      bucket?.Properties['BucketName'],
+    );
+
+    expect(byDefault).toBe('vpce-guard-config-111122223333-us-east-1');
+    expect(DEFAULT_EXEMPT_BUCKETS.some((pattern) => wildcardMatch(pattern, byDefault))).toBe(true);
+    expect(chosen).toBe('org-config-history');
+  });
 
   it('records exactly the resource types vpce-guard reads, all recordable', () => {
     const [, recorder] = resourcesOfType(template, 'AWS::Config::ConfigurationRecorder')[0] ?? [];

@@ -10,7 +10,10 @@ interface Resource {
 }
 
 interface Template {
-  Parameters?: Record<string, { Type?: string; Default?: string; AllowedValues?: string[] }>;
+  Parameters?: Record<
+    string,
+    { Type?: string; Default?: string; AllowedValues?: string[]; AllowedPattern?: string }
+  >;
   Conditions?: Record<string, unknown>;
   Resources: Record<string, Resource>;
   Outputs?: Record<string, unknown>;
