@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRuleHandler, type ViewFactory } from '../../src/engine/handler-factory.js';
+import { memoryCursorStore } from '../../src/engine/sweep-cursor.js';
 import { InvalidEventError } from '../../src/errors.js';
 import { compliant, nonCompliant } from '../../src/model/compliance.js';
 import { defineRule } from '../../src/rules/rule.js';
@@ -265,5 +266,43 @@ describe('createRuleHandler', () => {
         }),
       ],
     });
+  });
+  it('pauses a sweep the Lambda deadline cuts short at a saved cursor and returns success', async () => {
+    // Prepare: 5 s left, all of it the delivery margin: nothing may be read, so nothing is judged.
+    const cursors = memoryCursorStore();
+    const groups = ['sg-a', 'sg-b'].map((id) => sgItem(id, false));
+    const handler = createRuleHandler(noOpenIngress, {
+      viewFactory: () => SnapshotView.fromItems(groups),
+      logger: silentLogger(),
+      cursors,
+      deliveryMarginMs: 5_000,
+    });
+    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => 5_000 };
+
+    // Act
+    const summary = await handler(scheduledEvent(), context);
+
+    // Assess
+    expect(summary.sweep).toMatchObject({ complete: false, nextId: 'sg-a', remaining: 2 });
+    expect([...cursors.entries.values()]).toEqual([expect.objectContaining({ nextId: 'sg-a' })]);
+  });
+
+  it('refuses an event for another account when no member role is configured', async () => {
+    // Prepare
+    const viewFactory = vi.fn<ViewFactory>(() => SnapshotView.fromResources([]));
+    const handler = createRuleHandler(noOpenIngress, {
+      viewFactory,
+      logger: silentLogger(),
+      memberRoleName: '',
+    });
+    const event = { ...scheduledEvent(), accountId: '444455556666' };
+
+    // Act
+    const run = handler(event, lambdaContext());
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(InvalidEventError);
+    expect(viewFactory).not.toHaveBeenCalled();
+    expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 });
