@@ -7,7 +7,7 @@ import { parsePolicy } from '../policy/document.js';
 import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
 import { LruCache } from '../policy/lru.js';
 import { analysePerimeter, type PerimeterResult, trustOf } from '../policy/perimeter.js';
-import { isInactiveEndpointState } from './endpoint-state.js';
+import { endpointPolicyNotApplicable, isInactiveEndpointState } from './endpoint-state.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
 
@@ -214,7 +214,7 @@ const vpcEndpointPolicyRestricted = defineRule({
   remediation:
     'Replace the default policy with one that allows only the actions you need, for principals in your organisation (aws:PrincipalOrgID) and on resources in your accounts (aws:ResourceAccount), or add a Deny for everything outside them. For S3 gateway endpoints remember AWS-owned buckets you rely on (package repositories, ECR layers).',
   remediationExample: REMEDIATION_EXAMPLE,
-  iamActions: ['ec2:DescribeVpcEndpoints'],
+  iamActions: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeVpcEndpointServices'],
   async evaluate(endpoint, view, params) {
     if (endpoint.endpointType !== 'Gateway' && endpoint.endpointType !== 'Interface') {
       return notApplicable(
@@ -224,6 +224,8 @@ const vpcEndpointPolicyRestricted = defineRule({
     if (isInactiveEndpointState(endpoint.state)) {
       return notApplicable(`Endpoint ${endpoint.id} is ${endpoint.state} and carries no traffic.`);
     }
+    const noPolicy = await endpointPolicyNotApplicable(endpoint, view);
+    if (noPolicy) return noPolicy;
     const note = isDynamoDb(endpoint) ? DYNAMODB_NOTE : '';
     // A configuration item may leave the policy out; EC2 always names it (the default when none
     // was set), so ask the view before calling the endpoint wide open.

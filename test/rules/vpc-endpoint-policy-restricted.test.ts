@@ -43,10 +43,13 @@ const allowAll = { Sid: 'AllowAll', Effect: 'Allow', Principal: '*', Action: '*'
 
 describe('vpc-endpoint-policy-restricted', () => {
   describe('metadata', () => {
-    it('needs only ec2:DescribeVpcEndpoints and carries a valid example', () => {
+    it('needs only the two endpoint reads and carries a valid example', () => {
       // Assess
       expect(rule.title).toMatch(/^VPC endpoints should /);
-      expect(rule.iamActions).toEqual(['ec2:DescribeVpcEndpoints']);
+      expect(rule.iamActions).toEqual([
+        'ec2:DescribeVpcEndpoints',
+        'ec2:DescribeVpcEndpointServices',
+      ]);
       expect(() => parsePolicy(rule.remediationExample)).not.toThrow();
     });
   });
