@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
 import { CONFIG_RULE_NAME_PREFIXES } from '../alerts/rule-names.js';
 import { type CfnResource, getAtt, ifThen, policyDocument, ref, sub } from './cfn.js';
+import { lambdaRoleOf } from './lambda-role.js';
 import { SERVICE } from './naming.js';
 import { STACK, VPC_ACCESS_ACTIONS } from './rule-resources.js';
 
@@ -136,91 +137,72 @@ const alertPipelineResources = (ids: {
   };
 };
 
-const notifierRole = (ids: { keyId: string; topicId: string; bucketId: string }): CfnResource => ({
-  Type: 'AWS::IAM::Role',
-  Properties: {
-    Path: `/${SERVICE}-notifier/`,
-    Description: `${SERVICE} notifier: reads the alert queue, publishes alerts, remembers them`,
-    AssumeRolePolicyDocument: policyDocument([
+const notifierRole = (ids: { keyId: string; topicId: string; bucketId: string }): CfnResource =>
+  lambdaRoleOf({
+    path: `/${SERVICE}-notifier/`,
+    description: `${SERVICE} notifier: reads the alert queue, publishes alerts, remembers them`,
+    logGroupId: ALERTS.logGroup,
+    statements: [
       {
+        Sid: 'ConsumeAlertQueue',
         Effect: 'Allow',
-        Principal: { Service: 'lambda.amazonaws.com' },
-        Action: 'sts:AssumeRole',
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+        ],
+        Resource: queueArn,
       },
-    ]),
-    Policies: [
       {
-        PolicyName: 'least-privilege',
-        PolicyDocument: policyDocument([
-          {
-            Sid: 'OwnLogGroup',
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: getAtt(ALERTS.logGroup, 'Arn'),
-          },
-          {
-            Sid: 'ConsumeAlertQueue',
-            Effect: 'Allow',
-            Action: [
-              'sqs:ChangeMessageVisibility',
-              'sqs:DeleteMessage',
-              'sqs:GetQueueAttributes',
-              'sqs:ReceiveMessage',
-            ],
-            Resource: queueArn,
-          },
-          {
-            Sid: 'PublishAlerts',
-            Effect: 'Allow',
-            Action: 'sns:Publish',
-            Resource: ref(ids.topicId),
-          },
-          {
-            // What Powertools Idempotency calls.
-            Sid: 'RememberAlertedTransitions',
-            Effect: 'Allow',
-            Action: [
-              'dynamodb:DeleteItem',
-              'dynamodb:GetItem',
-              'dynamodb:PutItem',
-              'dynamodb:UpdateItem',
-            ],
-            Resource: getAtt(ALERTS.table, 'Arn'),
-          },
-          {
-            Sid: 'ReadEvidenceAndSuppressions',
-            Effect: 'Allow',
-            Action: 's3:GetObject',
-            Resource: [
-              sub(`\${${ids.bucketId}.Arn}/evidence/*`),
-              sub(`\${${ids.bucketId}.Arn}/suppressions.*`),
-            ],
-          },
-          {
-            // Without it a missing object reads as AccessDenied rather than NoSuchKey.
-            Sid: 'TellMissingObjectsApart',
-            Effect: 'Allow',
-            Action: 's3:ListBucket',
-            Resource: getAtt(ids.bucketId, 'Arn'),
-          },
-          {
-            Sid: 'StackKeyForQueueTopicTableAndBucket',
-            Effect: 'Allow',
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: getAtt(ids.keyId, 'Arn'),
-          },
-          ifThen(STACK.inVpcCondition, {
-            Sid: 'LambdaVpcNetworkInterfaces',
-            Effect: 'Allow',
-            Action: [...VPC_ACCESS_ACTIONS],
-            // ENI actions do not support resource-level permissions.
-            Resource: '*',
-          }),
-        ]),
+        Sid: 'PublishAlerts',
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Resource: ref(ids.topicId),
       },
+      {
+        // What Powertools Idempotency calls.
+        Sid: 'RememberAlertedTransitions',
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
+        Resource: getAtt(ALERTS.table, 'Arn'),
+      },
+      {
+        Sid: 'ReadEvidenceAndSuppressions',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [
+          sub(`\${${ids.bucketId}.Arn}/evidence/*`),
+          sub(`\${${ids.bucketId}.Arn}/suppressions.*`),
+        ],
+      },
+      {
+        // Without it a missing object reads as AccessDenied rather than NoSuchKey.
+        Sid: 'TellMissingObjectsApart',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: getAtt(ids.bucketId, 'Arn'),
+      },
+      {
+        Sid: 'StackKeyForQueueTopicTableAndBucket',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: getAtt(ids.keyId, 'Arn'),
+      },
+      ifThen(STACK.inVpcCondition, {
+        Sid: 'LambdaVpcNetworkInterfaces',
+        Effect: 'Allow',
+        Action: [...VPC_ACCESS_ACTIONS],
+        // ENI actions do not support resource-level permissions.
+        Resource: '*',
+      }),
     ],
-  },
-});
+  });
 
 /** The osls function entry: the handler, its environment and the SQS event source. */
 const notifierFunctionOf = (ids: { topicId: string; bucketId: string }) => ({
