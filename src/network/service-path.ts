@@ -316,7 +316,11 @@ const servicePath = (input: ServicePathInput): ServicePath => {
     for (const piece of routePieces(entries, range.first, range.last)) {
       const { entry } = piece;
       const hop = entry ? hopOf(entry.route, context) : undefined;
-      const broad = entry === undefined || entry.prefix < MIN_SERVICE_PREFIX[version];
+      // Too broad to be about one service, or covering the whole range (all of NAT64's prefix).
+      const broad =
+        entry === undefined ||
+        entry.prefix < MIN_SERVICE_PREFIX[version] ||
+        (entry.first <= range.first && entry.last >= range.last);
       if (!range.known && range.endpointCarries && endpointUnresolved && broad) {
         const route = routes.find((candidate) => candidate.target.id === endpoint?.id);
         legs.push({
