@@ -223,6 +223,10 @@ const vpcBlock = (index: number, rng: Rng, newId: (prefix: string) => string): B
   // The main table: on the NAT path when subnets rely on it, otherwise sometimes left local-only.
   const mainOnNat = implicitSubnets.length > 0 || rng.chance(0.5);
   const mainWithS3 = hasS3 && rng.chance(0.5);
+  const privateWithS3 = privateSubnets.map(() => hasS3 && rng.chance(0.7));
+  // An S3 endpoint on no table at all carries no traffic: whether the VPC "has" it is a matter of
+  // definition, so the generator never builds one. It serves at least one private table.
+  if (hasS3 && !privateWithS3.includes(true)) privateWithS3[0] = true;
   table('main', mainOnNat ? [natRoute] : [], [{ main: true }], {
     s3: mainWithS3,
     dynamo: hasDynamo,
@@ -251,7 +255,7 @@ const vpcBlock = (index: number, rng: Rng, newId: (prefix: string) => string): B
   block.shape('rtb:public');
 
   for (const [i, subnetId] of privateSubnets.entries()) {
-    const withS3 = hasS3 && rng.chance(0.7);
+    const withS3 = privateWithS3[i] === true;
     table(`private-${i}`, [natRoute], [{ subnetId }], { s3: withS3, dynamo: hasDynamo });
     block.shape(withS3 ? 'rtb:private-with-s3' : 'rtb:private-without-s3');
     if (!withS3) block.fail(GATEWAY_ROUTES);
