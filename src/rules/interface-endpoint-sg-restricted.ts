@@ -126,11 +126,8 @@ const checkGroupRef = (
   return { ok: true };
 };
 
-const refLabel = (ref: SecurityGroupRef, group: SecurityGroup): string => {
-  const where = ref.vpcPeeringConnectionId ?? ref.vpcId;
-  const account = ref.userId && ref.userId !== group.accountId ? `${ref.userId}/` : '';
-  return `${account}${ref.groupId}${where ? ` (${where})` : ''}`;
-};
+const refLabel = (ref: SecurityGroupRef, group: SecurityGroup): string =>
+  ref.userId && ref.userId !== group.accountId ? `${ref.userId}/${ref.groupId}` : ref.groupId;
 
 const findingsOfGroup = (
   group: SecurityGroup,
@@ -283,7 +280,7 @@ const interfaceEndpointSgRestricted = defineRule({
       .map((f) => `${f.where} (${f.reasons.join('; ')})`);
     const unverified = findings.filter((f) => f.unverified).map((f) => f.where);
     const portsText = `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
-    const fix = `Fix: allow only ${portsText} from ${endpoint.vpcId} CIDRs or its own security groups.`;
+    const fix = `Fix: allow only ${portsText} from inside ${endpoint.vpcId}.`;
     if (violations.length > 0 || missing.length > 0) {
       const parts = [
         ...violations,

@@ -98,7 +98,7 @@ describe('interface-endpoint-sg-restricted', () => {
         'from 2600:1f18:aa:cc00::/64 (outside vpc-1 (2600:1f18:aa:bb00::/56))',
       );
       expect(verdict.annotation.length).toBeLessThanOrEqual(256);
-      expect(verdict.annotation).toContain('(+1 more). Fix: allow only TCP 443 from vpc-1');
+      expect(verdict.annotation).toContain('Fix: allow only TCP 443 from inside vpc-1.');
     });
 
     it.each([
