@@ -98,6 +98,9 @@ const parseCommandLine = (argv: readonly string[]): Command => {
     return { command: 'rules', format };
   }
   if (command !== 'scan') throw new UsageError(`unknown command ${command}`);
+  if (values['from-scan'] !== undefined || values.previous !== undefined) {
+    throw new UsageError('--from-scan and --previous only apply to report');
+  }
 
   const snapshot = values.snapshot as string | undefined;
   const live = values.live as boolean;

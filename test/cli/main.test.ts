@@ -292,7 +292,8 @@ describe('npm run demo', () => {
     expect(result.stdout).toMatch(/✓ COMPLIANT/);
     expect(result.stdout).toMatch(/✗ NON_COMPLIANT/);
     expect(result.stdout).not.toMatch(/Evaluation failed/);
-  });
+    // Two CLI processes (the table, then the HTML report) under npm: more than the default 5 s.
+  }, 60_000);
 
   it('is built by scripts/build-demo-snapshot.ts and is current', () => {
     const result = spawnSync(

@@ -231,6 +231,14 @@ describe('vpce-guard report --from-scan', () => {
     const bad = capture();
     expect(await main(['report', '--from-scan', notJson], bad.io)).toBe(2);
     expect(bad.err()).toContain('is not valid JSON');
+    const scanOnly = capture();
+    expect(
+      await main(['report', '--from-scan', notJson, '--snapshot', 'x.json'], scanOnly.io),
+    ).toBe(2);
+    expect(scanOnly.err()).toContain('--snapshot only apply to scan');
+    const reportOnly = capture();
+    expect(await main([...scanArgs, '--previous', 'old.json'], reportOnly.io)).toBe(2);
+    expect(reportOnly.err()).toContain('only apply to report');
   });
 });
 

@@ -76,7 +76,6 @@ const toOcsf = (
       types: ['Network isolation'],
       first_seen_time: Date.parse(evaluation.since),
       last_seen_time: time,
-      ...(evaluation.evidenceKey ? { src_url: evaluation.evidenceKey } : {}),
     },
     compliance: {
       control: evaluation.ruleId,
@@ -119,6 +118,7 @@ const toOcsf = (
     },
     unmapped: {
       unverifiable: evaluation.unverifiable === true,
+      ...(evaluation.evidenceKey ? { evidence_key: evaluation.evidenceKey } : {}),
       ...(evaluation.suppressed ? { suppression: evaluation.suppressed } : {}),
     },
   };
