@@ -1,6 +1,8 @@
 import {
   ConfigServiceClient,
+  DescribeAggregateComplianceByConfigRulesCommand,
   DescribeComplianceByConfigRuleCommand,
+  GetAggregateComplianceDetailsByConfigRuleCommand,
   GetComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -175,5 +177,38 @@ describe('report function', () => {
     expect(findings).toHaveLength(3);
     expect(findings.every((finding) => finding.AwsAccountId === ACCOUNT)).toBe(true);
     expect(summary.securityHub).toEqual({ imported: 3, failed: 0, skipped: 0 });
+  });
+
+  it('reads the organization through the aggregator when the stage names one', async () => {
+    const org = 'OrgConfigRule-vpce-guard-s3-bucket-policy-vpce-only-x1y2';
+    config.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({
+      AggregateComplianceByConfigRules: [
+        { ConfigRuleName: org, AccountId: '444455556666', AwsRegion: 'us-east-1' },
+      ],
+    });
+    config.on(GetAggregateComplianceDetailsByConfigRuleCommand).resolves({
+      AggregateEvaluationResults: [
+        {
+          ...result('member-bucket', 'NON_COMPLIANT'),
+          AccountId: '444455556666',
+          AwsRegion: 'us-east-1',
+        },
+      ],
+    });
+
+    const summary = await handlerWith({ REPORT_AGGREGATOR_NAME: 'org-aggregator' })({}, context);
+
+    expect(summary).toMatchObject({ evaluations: 1, failing: 1 });
+    expect(config.commandCalls(DescribeComplianceByConfigRuleCommand)).toHaveLength(0);
+    const json = JSON.parse(
+      String(
+        s3
+          .commandCalls(PutObjectCommand)
+          .map((call) => call.args[0].input)
+          .find((put) => put.Key === 'reports/latest.json')?.Body,
+      ),
+    );
+    expect(json.source).toEqual({ kind: 'aggregator', name: 'org-aggregator' });
+    expect(json.evaluations[0]).toMatchObject({ accountId: '444455556666', region: 'us-east-1' });
   });
 });
