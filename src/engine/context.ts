@@ -54,6 +54,12 @@ const toDate = (value: string | undefined): Date | undefined => {
   return Number.isNaN(time) ? undefined : new Date(time);
 };
 
+/** The region an invocation is about: its Config rule's ARN, else the function's own region. */
+const regionOfEvent = (event: ConfigRuleEvent): string =>
+  (typeof event.configRuleArn === 'string' ? event.configRuleArn.split(':')[3] : undefined) ||
+  process.env.AWS_REGION ||
+  'unknown';
+
 /**
  * Judges resources, each isolated from the others' failures, until the deadline: verdicts go to
  * the result set, transient failures and resources not reached are recorded on the context.
@@ -84,4 +90,4 @@ const evaluateAll = async (
 };
 
 export type { Context, EngineDeps, RuleParams };
-export { evaluateAll, toDate };
+export { evaluateAll, regionOfEvent, toDate };

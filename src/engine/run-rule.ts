@@ -5,7 +5,13 @@ import { parseParams, parseRuleParametersJson } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
 import { errorMessage, errorName } from './aws-errors.js';
 import { fetchOversizedItem, handleChange } from './change.js';
-import { type Context, type EngineDeps, type RuleParams, toDate } from './context.js';
+import {
+  type Context,
+  type EngineDeps,
+  type RuleParams,
+  regionOfEvent,
+  toDate,
+} from './context.js';
 import { deliverEvaluations } from './deliver.js';
 import { EvaluationSet } from './evaluation-set.js';
 import type { ConfigRuleEvent, InvokingEvent } from './event.js';
@@ -73,11 +79,6 @@ const parseInvocation = (
   return { event, invoking, params: parseParams(rule.id, rule.parameters, raw) };
 };
 
-const regionOf = (event: ConfigRuleEvent): string =>
-  (typeof event.configRuleArn === 'string' ? event.configRuleArn.split(':')[3] : undefined) ||
-  process.env.AWS_REGION ||
-  'unknown';
-
 /** Evidence is a copy for people; Config holds the verdict, so a failure here is only logged. */
 const putEvidence = async (ctx: Context): Promise<void> => {
   const { evidence, logger } = ctx.deps;
@@ -86,7 +87,7 @@ const putEvidence = async (ctx: Context): Promise<void> => {
     await evidence.put(
       ctx.results.toEvidence({
         accountId: ctx.event.accountId ?? 'unknown',
-        region: regionOf(ctx.event),
+        region: regionOfEvent(ctx.event),
         ruleId: ctx.rule.id,
         remediation: ctx.rule.remediation,
       }),

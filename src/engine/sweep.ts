@@ -2,8 +2,9 @@ import { GetComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-
 import { notApplicable } from '../model/compliance.js';
 import type { Resource, ResourceType } from '../model/resources.js';
 import type { SweepSlice } from '../sources/view.js';
+import { byCodeUnits } from '../util/order.js';
 import { errorName, isRetryableAwsError } from './aws-errors.js';
-import { type Context, evaluateAll } from './context.js';
+import { type Context, evaluateAll, regionOfEvent } from './context.js';
 import { cursorKey, type SweepCursor } from './sweep-cursor.js';
 
 /** A guard against a paginator that never ends (GetComplianceDetailsByConfigRule, 100 per page). */
@@ -16,8 +17,6 @@ interface SweepOutcome {
   remaining: number;
   nextId?: string | undefined;
 }
-
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The slice of the sweep this invocation reads: the view's own when it has one, else all. */
 const sliceOf = async (
@@ -98,9 +97,6 @@ const cleanUpStaleResults = async (
   deps.logger.info('Stale results cleaned up', { stale });
 };
 
-const regionOfRuleArn = (arn: string | undefined): string | undefined =>
-  arn?.split(':')[3] || undefined;
-
 /**
  * A periodic sweep over every resource of the rule's type, in id order, from the saved cursor on,
  * until the time budget runs out. When it runs out with a cursor store, the first id not judged is
@@ -110,7 +106,7 @@ const regionOfRuleArn = (arn: string | undefined): string | undefined =>
 const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
   const { deps, event, rule } = ctx;
   const store = deps.cursors;
-  const region = regionOfRuleArn(event.configRuleArn) ?? process.env.AWS_REGION ?? 'unknown';
+  const region = regionOfEvent(event);
   const key =
     store && event.configRuleName
       ? cursorKey(event.configRuleName, event.accountId ?? 'own', region)

@@ -13,6 +13,7 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '../../model/resources.js';
+import { byCodeUnits } from '../../util/order.js';
 import type {
   AccountView,
   PrefixListSelector,
@@ -30,8 +31,6 @@ import type { ReadContext } from './read-context.js';
 import { resourceFailure } from './read-errors.js';
 import { EndpointServiceReader, routeTablesRoutingTo } from './route-target-reads.js';
 import { type BucketReadOptions, fetchBucket, fetchBuckets } from './s3-reads.js';
-
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 interface LiveViewOptions extends AwsClientOptions {
   /** Reuse clients (and their counter); otherwise built from the other options. */

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Bucket, PolicySource, PublicAccessBlock } from '../../model/resources.js';
 import { chunk, mapLimit } from '../../util/concurrency.js';
+import { byCodeUnits } from '../../util/order.js';
 import type { SweepRange, SweepSlice } from '../view.js';
 import type { ConfigBucketReader } from './config-reads.js';
 import { bucketFromReads } from './normalise.js';
@@ -177,7 +178,7 @@ const listBucketNames = async (
   } catch (error) {
     throw readFailure('s3:ListAllMyBuckets', error);
   }
-  return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return all.sort((a, b) => byCodeUnits(a.name, b.name));
 };
 
 /**
