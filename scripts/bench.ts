@@ -29,6 +29,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     // The issue's size; smaller only where a shared machine cannot finish 100k in reasonable time.
     items: { type: 'string', default: '100000' },
+    /** Rounds of every comparison (default: 2 for the CLI scan, 3 in-process, 20 and 10 for start-up). */
+    rounds: { type: 'string' },
   },
 });
 
@@ -154,16 +156,17 @@ const full = async (): Promise<number> => {
   const items = Number(values.items);
   if (!Number.isSafeInteger(items) || items < 1000)
     throw new Error('--items must be at least 1000');
+  const rounds = (standard: number) => (values.rounds ? Number(values.rounds) : standard);
   log(`CLI scan of ${items} distinct bucket policies vs JSON.parse process (minutes)`);
-  const buckets = cliBucketsVsParse(items, 2);
+  const buckets = cliBucketsVsParse(items, rounds(2));
   log(`mixed ${items} engine vs JSON.parse`);
-  const mixed = await engineVsParse('mixed', items, 3);
+  const mixed = await engineVsParse('mixed', items, rounds(3));
   log('buckets engine cost per evaluation');
-  const bucketsEngine = await engineVsParse('buckets', Math.min(items, 20_000), 3);
+  const bucketsEngine = await engineVsParse('buckets', Math.min(items, 20_000), rounds(3));
   log('start-up');
-  const start = cliStart(20);
+  const start = cliStart(rounds(20));
   log('handler module load');
-  const handlers = await handlerLoad(10);
+  const handlers = await handlerLoad(rounds(10));
   log(`live sweep of ${LIVE_BUCKETS} buckets against moto_server`);
   let live: LiveFigure | string;
   try {
