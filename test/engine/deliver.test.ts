@@ -209,6 +209,22 @@ describe('deliverEvaluations', () => {
     expect(sleep).not.toHaveBeenCalled();
   });
 
+  it('counts the batches never sent when a batch fails for good', async () => {
+    // Prepare: the first batch is accepted, the second refused; the third is never sent.
+    configMock
+      .on(PutEvaluationsCommand)
+      .resolvesOnce({ FailedEvaluations: [] })
+      .rejects(awsError('InvalidParameterValueException', 400));
+    const { options } = setup();
+
+    // Act
+    const delivery = deliverEvaluations(evaluationsFor(250), options);
+
+    // Assess
+    await expect(delivery).rejects.toMatchObject({ undelivered: 150 });
+    await expect(delivery).rejects.toThrow(/150 of 250 evaluation\(s\) not delivered/);
+  });
+
   it('keeps delivering later batches when an earlier batch loses evaluations', async () => {
     // Prepare
     const evaluations = evaluationsFor(150);
