@@ -87,6 +87,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('HTML report in headless Chrom
       'requirements-section',
       'rules',
       'accounts',
+      'resources',
       'changes',
       'evaluations-section',
       'suppressions',

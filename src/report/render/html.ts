@@ -76,6 +76,22 @@ const requirementsTable = (report: ComplianceReport): string =>
 const countsCells = (counts: ComplianceReport['summary']['counts']): string =>
   `<td>${counts.NON_COMPLIANT}</td><td>${counts.SUPPRESSED}</td><td>${counts.COMPLIANT}</td><td>${counts.NOT_APPLICABLE}</td>`;
 
+/** Resources not passing come first; the evaluations table below lists them all anyway. */
+const MAX_RESOURCES = 2000;
+
+const resourcesSection = (report: ComplianceReport): string => {
+  const shown = report.resources.slice(0, MAX_RESOURCES);
+  const more = report.resources.length - shown.length;
+  return `<section id="resources"><h2>Resources</h2><table id="resources-table"><thead><tr><th>Status</th><th>Account / region</th><th>Resource</th><th>Failing rules</th><th>Since</th></tr></thead><tbody>${shown
+    .map(
+      (resource) =>
+        `<tr data-status="${e(resource.status)}"><td>${badge(resource.status)}</td><td>${e(resource.accountId)}<br><span class="muted">${e(resource.region)}</span></td><td>${e(resource.resourceType)}<br>${e(resource.resourceId)}</td><td>${resource.failingRules.map(e).join('<br>')}</td><td>${e(resource.since)}</td></tr>`,
+    )
+    .join(
+      '',
+    )}</tbody></table>${more > 0 ? `<p class="muted">… ${more} more resources; the evaluations below list every one.</p>` : ''}</section>`;
+};
+
 const diffSection = (report: ComplianceReport): string => {
   const { diff } = report;
   if (!diff) {
@@ -138,6 +154,7 @@ ${statusChart(summary.counts, report.rules)}
         `<tr><td>${e(account.accountId)}</td><td>${e(account.region)}</td><td>${badge(account.status)}</td>${countsCells(account.counts)}</tr>`,
     )
     .join('')}</tbody></table></section>
+${resourcesSection(report)}
 ${diffSection(report)}
 <section id="evaluations-section"><h2>Evaluations</h2><div class="filters"><input id="filter-text" type="search" placeholder="Filter by resource, rule, reason…" aria-label="Filter text"><select id="filter-status" aria-label="Status">${options(statuses, 'All statuses')}</select><select id="filter-account" aria-label="Account">${options(accounts, 'All accounts')}</select><select id="filter-rule" aria-label="Rule">${options(ruleIds, 'All rules')}</select><span id="filter-count" class="muted"></span></div>
 <table id="evaluations"><thead><tr><th>Status</th><th>Rule</th><th>Account / region</th><th>Resource</th><th>Since</th><th>Reason</th></tr></thead><tbody>${report.evaluations
