@@ -235,3 +235,116 @@ describe('parseConfigurationItem', () => {
     expect(() => parseConfigurationItem(raw)).toThrow(message);
   });
 });
+
+describe('parseConfigurationItem: network v2 fields', () => {
+  it('reads an AWS::EC2::PrefixList item the same from the event and the API format', () => {
+    // Act
+    const fromEvent = parseConfigurationItem(readFixture('items/prefix-list-event-format.json'));
+    const fromApi = parseConfigurationItem(readFixture('items/prefix-list-api-format.json'));
+
+    // Assess
+    expect(fromEvent.prefixList).toEqual({
+      id: 'pl-0a1b2c3d4e5f60718',
+      name: 'corp-egress',
+      addressFamily: 'IPv4',
+      ownerId: '111122223333',
+      cidrs: ['198.51.100.0/24', '52.216.0.0/16'],
+    });
+    expect(fromApi.prefixList).toEqual(fromEvent.prefixList);
+    expect(fromEvent.resource).toBeUndefined();
+  });
+
+  it('reads route origins, so propagated routes rank below static ones', () => {
+    // Act
+    const parsed = parseConfigurationItem({
+      resourceType: 'AWS::EC2::RouteTable',
+      resourceId: 'rtb-1',
+      configuration: {
+        vpcId: 'vpc-1',
+        routes: [
+          { destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local', origin: 'CreateRouteTable' },
+          {
+            destinationCidrBlock: '52.216.0.0/15',
+            gatewayId: 'vgw-1',
+            origin: 'EnableVgwRoutePropagation',
+          },
+          {
+            destinationIpv6CidrBlock: '64:ff9b::/96',
+            natGatewayId: 'nat-1',
+            origin: 'createroute',
+          },
+          { destinationCidrBlock: '0.0.0.0/0', natGatewayId: 'nat-1' },
+        ],
+      },
+    });
+
+    // Assess
+    const routes = parsed.resource?.type === 'AWS::EC2::RouteTable' ? parsed.resource.routes : [];
+    expect(routes.map((route) => route.origin)).toEqual([
+      'CreateRouteTable',
+      'EnableVgwRoutePropagation',
+      'CreateRoute',
+      undefined,
+    ]);
+  });
+
+  it('reads the IP address type of an endpoint and the IPv6-only and DNS64 flags of a subnet', () => {
+    // Act
+    const endpoint = parseConfigurationItem({
+      resourceType: 'AWS::EC2::VPCEndpoint',
+      resourceId: 'vpce-1',
+      configuration: {
+        vpcId: 'vpc-1',
+        serviceName: 'com.amazonaws.us-east-1.s3',
+        vpcEndpointType: 'Gateway',
+        ipAddressType: 'dualstack',
+      },
+    }).resource;
+    const subnet = parseConfigurationItem({
+      resourceType: 'AWS::EC2::Subnet',
+      resourceId: 'subnet-1',
+      configuration: { vpcId: 'vpc-1', ipv6Native: true, enableDns64: true },
+    }).resource;
+
+    // Assess
+    expect(endpoint).toMatchObject({ ipAddressType: 'dualstack' });
+    expect(subnet).toMatchObject({ ipv6Native: true, enableDns64: true });
+  });
+
+  it('keeps the VPC and peering connection of a cross-VPC group reference', () => {
+    // Act
+    const group = parseConfigurationItem({
+      resourceType: 'AWS::EC2::SecurityGroup',
+      resourceId: 'sg-1',
+      configuration: {
+        vpcId: 'vpc-1',
+        ipPermissions: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 443,
+            toPort: 443,
+            userIdGroupPairs: [
+              {
+                groupId: 'sg-peer',
+                userId: '111122223333',
+                vpcId: 'vpc-2',
+                vpcPeeringConnectionId: 'pcx-1',
+                peeringStatus: 'active',
+              },
+            ],
+          },
+        ],
+      },
+    }).resource;
+
+    // Assess
+    expect(group?.type === 'AWS::EC2::SecurityGroup' && group.ingress[0]?.groupRefs).toEqual([
+      {
+        groupId: 'sg-peer',
+        userId: '111122223333',
+        vpcId: 'vpc-2',
+        vpcPeeringConnectionId: 'pcx-1',
+      },
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import {
   camelCased,
   endpointServiceFromSdk,
   natGatewayFromSdk,
+  prefixListFromSdk,
   securityGroupFromSdk,
   subnetFromSdk,
   vpcFromSdk,
@@ -275,5 +276,30 @@ describe('bucketFromReads', () => {
     });
     expect(live.arn).toBe('arn:aws-cn:s3:::locked');
     expect(live.publicAccessBlock).toBeUndefined();
+  });
+});
+
+describe('prefixListFromSdk', () => {
+  it('maps DescribeManagedPrefixLists plus GetManagedPrefixListEntries as the Config item does', () => {
+    // Act
+    const list = prefixListFromSdk(
+      {
+        PrefixListId: 'pl-63a5400a',
+        PrefixListName: 'com.amazonaws.us-east-1.s3',
+        AddressFamily: 'IPv4',
+        OwnerId: 'AWS',
+        State: 'create-complete',
+      },
+      [{ Cidr: '52.216.0.0/15' }, { Cidr: '3.5.0.0/19' }],
+    );
+
+    // Assess
+    expect(list).toEqual({
+      id: 'pl-63a5400a',
+      name: 'com.amazonaws.us-east-1.s3',
+      addressFamily: 'IPv4',
+      ownerId: 'AWS',
+      cidrs: ['52.216.0.0/15', '3.5.0.0/19'],
+    });
   });
 });
