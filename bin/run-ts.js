@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-// Runs a TypeScript entry point through tsx so the repo needs no build step after `npm ci`.
+// Runs a dev script written in TypeScript (docs, generators, benchmarks) through tsx, a dev
+// dependency. The CLI itself runs compiled (bin/build.js, dist/).
 import { register } from 'tsx/esm/api';
 
 register();
