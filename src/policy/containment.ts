@@ -27,14 +27,33 @@ interface Filter {
   keep: (value: unknown, dim: Dim) => boolean;
 }
 
+// A filter is asked of every class once per space: questions reuse the same filter objects.
+const filterSets = new WeakMap<Space, WeakMap<Filter, bigint>>();
+
+const filterSet = (space: Space, dim: Dim, filter: Filter): bigint => {
+  let known = filterSets.get(space);
+  if (known === undefined) {
+    known = new WeakMap();
+    filterSets.set(space, known);
+  }
+  let set = known.get(filter);
+  if (set === undefined) {
+    set = 0n;
+    for (const [index, value] of dim.values.entries()) {
+      if (filter.keep(value, dim)) set |= 1n << BigInt(index);
+    }
+    known.set(filter, set);
+  }
+  return set;
+};
+
 /** The box of classes passing every filter (a dimension without filters is whole). */
 const boxOf = (space: Space, filters: readonly Filter[]): Box =>
   space.dims.map((dim) => {
-    let set = 0n;
-    const own = filters.filter((filter) => filter.dim === dim.name);
-    dim.values.forEach((value, index) => {
-      if (own.every((filter) => filter.keep(value, dim))) set |= 1n << BigInt(index);
-    });
+    let set = (1n << BigInt(dim.values.length)) - 1n;
+    for (const filter of filters) {
+      if (filter.dim === dim.name) set &= filterSet(space, dim, filter);
+    }
     return set;
   });
 

@@ -200,10 +200,14 @@ const analyseFence = (
         ? ['aws:securetransport', 'aws:sourceip', 'aws:sourcevpce']
         : ['aws:sourceip', 'aws:sourcevpce', 'aws:securetransport', ...ENDPOINT_KEYS],
   });
-  const typed = (on: 'b' | 'o'): Filter[] => [
+  const typedFilters = (on: 'b' | 'o'): Filter[] => [
     { dim: 'action', keep: (value) => (value as ActionClass).on === on },
     { dim: 'resource', keep: (value) => (value === bucket.arn) === (on === 'b') },
   ];
+  // One filter object per question, so boxOf evaluates each against the classes once.
+  const byType = { b: typedFilters('b'), o: typedFilters('o') };
+  const typed = (on: 'b' | 'o'): Filter[] => byType[on];
+  const allWorlds = worlds(space);
   const notExempt = exempt.map((e) => holdsPresent(e, false));
   const outside: Filter[][] =
     fence.kind === 'tls'
@@ -223,7 +227,7 @@ const analyseFence = (
           holdsPresent(e, true),
         ]);
   const product = (filters: Filter[][]): Box[] =>
-    worlds(space).flatMap((world) =>
+    allWorlds.flatMap((world) =>
       filters.flatMap((f) =>
         (['b', 'o'] as const).map((on) => boxOf(space, [...world, ...f, ...typed(on)])),
       ),
@@ -236,10 +240,9 @@ const analyseFence = (
         ]),
       ]
     : [];
+  const notExemptBox = boxOf(space, notExempt);
   const targets = subtract(
-    product(outside).map((box) =>
-      boxOf(space, notExempt).map((set, i) => set & (box[i] as bigint)),
-    ),
+    product(outside).map((box) => notExemptBox.map((set, i) => set & (box[i] as bigint))),
     rootBox,
   ).filter((box) => !isEmpty(box));
   const statements = policy.statements.map((s) => statementBoxes(space, s));

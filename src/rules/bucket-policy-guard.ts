@@ -2,12 +2,18 @@ import { PolicyParseError } from '../errors.js';
 import type { Verdict } from '../model/compliance.js';
 import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Bucket } from '../model/resources.js';
-import { analyseFenceCached } from '../policy/cache.js';
+import { analyseFenceCached, analyseShape, PLACEHOLDER } from '../policy/cache.js';
 import type { Miss } from '../policy/containment.js';
-import { parsePolicy, statementLabel } from '../policy/document.js';
+import { statementLabel } from '../policy/document.js';
 import { describeExemptions, resolveExemptions } from '../policy/exemptions.js';
-import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
+import {
+  ANNOTATION_LIMIT,
+  describeCounterexample,
+  fitAnnotation,
+  listSome,
+} from '../policy/explain.js';
 import type { Exemptions, Fence, FenceResult } from '../policy/fence.js';
+import { LruCache } from '../policy/lru.js';
 import { type BucketScope, bucketArn, bucketScopeOf } from './bucket-scope.js';
 
 /**
@@ -172,8 +178,10 @@ const evaluateBucketGuard = (
       detail: `Bucket ${bucket.name} has no bucket policy, so nothing denies ${spec.outside}. ${spec.fix}`,
     };
   }
+  const facts = { name: bucket.name, arn, partition, account: bucket.accountId };
+  let shape: ReturnType<typeof analyseShape>;
   try {
-    parsePolicy(source.text);
+    shape = analyseShape(source.text, facts, spec.fence, exemptions);
   } catch (error) {
     if (!(error instanceof PolicyParseError)) throw error;
     const text = `The bucket policy of ${bucket.name} cannot be analysed (${error.message}), so it cannot be shown to deny ${spec.outside}.`;
@@ -187,12 +195,37 @@ const evaluateBucketGuard = (
       detail: text,
     };
   }
-  const facts = { name: bucket.name, arn, partition, account: bucket.accountId };
-  const result = analyseFenceCached(source.text, facts, spec.fence, exemptions);
-  return result.compliant
-    ? compliantVerdict(bucket, result, spec, exemptions)
-    : nonCompliantVerdict(bucket, result, spec, exemptions);
+  const word = (named: Bucket, result: FenceResult): Verdict =>
+    result.compliant
+      ? compliantVerdict(named, result, spec, exemptions)
+      : nonCompliantVerdict(named, result, spec, exemptions);
+  if (shape.name !== PLACEHOLDER) return word(bucket, shape.result);
+  // Buckets of one template share the shape: word its verdict once, then put each name in.
+  const key = `${spec.outside}\n${shape.key}`;
+  let worded = verdicts.get(key);
+  if (worded === undefined) {
+    worded = word({ ...bucket, name: PLACEHOLDER }, shape.result);
+    verdicts.set(key, worded);
+  }
+  const named = renamed(worded, bucket.name);
+  // A long name can push a fitted annotation past Config's limit: word that one for itself.
+  return named.annotation.length <= ANNOTATION_LIMIT
+    ? named
+    : word(bucket, analyseFenceCached(source.text, facts, spec.fence, exemptions));
 };
+
+const verdicts = new LruCache<string, Verdict>(5_000);
+
+const renamed = (verdict: Verdict, name: string): Verdict => ({
+  ...verdict,
+  annotation: verdict.annotation.replaceAll(PLACEHOLDER, name),
+  detail: verdict.detail?.replaceAll(PLACEHOLDER, name),
+  counterexample:
+    verdict.counterexample &&
+    (JSON.parse(
+      JSON.stringify(verdict.counterexample).replaceAll(PLACEHOLDER, name),
+    ) as Verdict['counterexample']),
+});
 
 /**
  * What the live view calls to read buckets: the Config-first path (recorder status, discovered
