@@ -51,7 +51,7 @@ interface ServicePath {
   interfaceEndpoint?: VpcEndpoint | undefined;
 }
 
-type PathOutcome = 'endpoint' | 'egress' | 'unverified' | 'internet' | 'none';
+type PathOutcome = 'endpoint' | 'egress' | 'unverified' | 'none';
 
 interface ServicePathInput {
   table: RouteTable;
@@ -378,12 +378,15 @@ const servicePath = (input: ServicePathInput): ServicePath => {
   };
 };
 
-/** The verdict-relevant summary of a path: the worst thing any of its legs does. */
+/**
+ * The verdict-relevant summary of a path: the worst thing any of its legs does. A route to an
+ * internet gateway is a detour like any other here; whether the whole table is a public one (out
+ * of scope) is decided from its default path, not from one service's legs.
+ */
 const pathOutcome = (path: ServicePath): PathOutcome => {
   const kinds = new Set(path.legs.map((leg) => leg.kind));
-  if (path.interfaceEndpoint && !kinds.has('internet')) return 'endpoint';
-  if (kinds.has('egress')) return 'egress';
-  if (kinds.has('internet')) return 'internet';
+  if (path.interfaceEndpoint) return 'endpoint';
+  if (kinds.has('egress') || kinds.has('internet')) return 'egress';
   if (kinds.has('unverified')) return 'unverified';
   return kinds.has('endpoint') ? 'endpoint' : 'none';
 };

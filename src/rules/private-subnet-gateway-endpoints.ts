@@ -94,7 +94,7 @@ const nonCompliantVerdict = (judgement: Judgement, bad: JudgedPath[]): Verdict =
   const { table, analysis } = judgement;
   const families = analysis.families.length;
   const problems = bad.map((path) => {
-    const egress = legsOf(path, 'egress');
+    const egress = [...legsOf(path, 'egress'), ...legsOf(path, 'internet')];
     return {
       name: pathName(path, families),
       hops: hopsText(egress),
@@ -114,6 +114,8 @@ const nonCompliantVerdict = (judgement: Judgement, bad: JudgedPath[]): Verdict =
     `${table.id}: ${causeOf(1)}, not a Gateway endpoint. Fix: ${fixes.join('; ')}.`,
     `${table.id}: ${first.name} leaves through ${listSome(first.hops, 1)}${more}. Fix: ${first.fix}.`,
     `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix}.`,
+    // Hints in parentheses go last: the instruction itself must survive.
+    `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix.split(' (')[0]}.`,
   ]);
   return {
     compliance: 'NON_COMPLIANT',
