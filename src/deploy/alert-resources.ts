@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
 import { CONFIG_RULE_NAME_PREFIXES } from '../alerts/rule-names.js';
 import { type CfnResource, getAtt, ifThen, policyDocument, ref, sub } from './cfn.js';
+import { alarmOf } from './failure-resources.js';
 import { lambdaRoleOf } from './lambda-role.js';
 import { SERVICE } from './naming.js';
 import { STACK, VPC_ACCESS_ACTIONS } from './rule-resources.js';
@@ -16,6 +17,7 @@ const ALERTS = {
   queue: 'AlertQueue',
   deadLetterQueue: 'AlertDeadLetterQueue',
   queuePolicy: 'AlertQueuePolicy',
+  deadLetterAlarm: 'AlertDeadLetterAlarm',
   table: 'AlertIdempotencyTable',
   role: 'NotifierRole',
   /** osls derives `NotifierLambdaFunction` and `NotifierLogGroup` from the function key. */
@@ -91,6 +93,17 @@ const alertPipelineResources = (ids: {
         },
       },
     },
+    // Someone must look at what could not be alerted on: the topic hears about the first one.
+    [ALERTS.deadLetterAlarm]: alarmOf(
+      'alerts-dead-lettered',
+      'Compliance changes the notifier could not turn into alerts after every retry (AlertDeadLetterQueueUrl).',
+      {
+        namespace: 'AWS/SQS',
+        name: 'ApproximateNumberOfMessagesVisible',
+        statistic: 'Maximum',
+        dimension: ['QueueName', getAtt(ALERTS.deadLetterQueue, 'QueueName')],
+      },
+    ),
     [ALERTS.queuePolicy]: {
       Type: 'AWS::SQS::QueuePolicy',
       Properties: {

@@ -158,6 +158,7 @@ const failureResourcesOf = (rules: readonly AnyRule[]): Record<string, CfnResour
 });
 
 export {
+  alarmOf,
   FAILURE,
   failureDestinationStatements,
   failureIdsOf,

@@ -81,6 +81,19 @@ describe('alert pipeline resources', () => {
     expect(queue?.Properties.VisibilityTimeout).toBe(VISIBILITY_TIMEOUT_SECONDS);
   });
 
+  it('tells the alert topic when a compliance change was dead-lettered', () => {
+    expect(resources[ALERTS.deadLetterAlarm]?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [ALERTS.deadLetterQueue, 'QueueName'] } },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: SHARED.topic }],
+    });
+  });
+
   it('lets only the compliance-change rules send to the queue', () => {
     // Act
     const statements = statementsOf(resources[ALERTS.queuePolicy]?.Properties.PolicyDocument);
