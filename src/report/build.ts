@@ -1,11 +1,11 @@
 import { requirementTitle } from '../frameworks/requirements.js';
 import { RULES } from '../rules/index.js';
 import type { AnyRule } from '../rules/rule.js';
+import { byCodeUnits } from '../util/order.js';
 import { diffReports, extendTrend, sinceOf } from './history.js';
 import {
   type AccountSection,
   type ComplianceReport,
-  compareText,
   type EvaluationStatus,
   emptyStatusCounts,
   evaluationKey,
@@ -65,7 +65,7 @@ const compareRequirementIds = (a: string, b: string): number => {
     if (x === undefined) return -1;
     if (y === undefined) return 1;
     if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return compareText(String(x), String(y));
+    return byCodeUnits(String(x), String(y));
   }
   return 0;
 };
@@ -167,7 +167,7 @@ const buildRequirements = (
     section.failing = section.rules.flatMap((rule) => failingByRule.get(rule.ruleId) ?? []);
   }
   return sectionsOut.sort(
-    (a, b) => compareText(a.framework, b.framework) || compareRequirementIds(a.id, b.id),
+    (a, b) => byCodeUnits(a.framework, b.framework) || compareRequirementIds(a.id, b.id),
   );
 };
 
@@ -186,7 +186,7 @@ const buildAccounts = (evaluations: readonly ReportedEvaluation[]): AccountSecti
   }
   return [...byAccount.values()]
     .map((section) => ({ ...section, status: rollup(section.counts, 1) }))
-    .sort((a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region));
+    .sort((a, b) => byCodeUnits(a.accountId, b.accountId) || byCodeUnits(a.region, b.region));
 };
 
 const buildResources = (evaluations: readonly ReportedEvaluation[]): ResourceSection[] => {
@@ -227,9 +227,9 @@ const buildResources = (evaluations: readonly ReportedEvaluation[]): ResourceSec
     .sort(
       (a, b) =>
         STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
-        compareText(a.accountId, b.accountId) ||
-        compareText(a.region, b.region) ||
-        compareText(a.resourceId, b.resourceId),
+        byCodeUnits(a.accountId, b.accountId) ||
+        byCodeUnits(a.region, b.region) ||
+        byCodeUnits(a.resourceId, b.resourceId),
     );
 };
 
@@ -277,7 +277,7 @@ const buildReport = (
   });
   evaluations.sort(
     (a, b) =>
-      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || compareText(a.key, b.key),
+      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || byCodeUnits(a.key, b.key),
   );
   const ruleSections = buildRules(rules, evaluations);
   const requirements = buildRequirements(rules, ruleSections, evaluations);

@@ -1,8 +1,8 @@
 import { ReportError } from '../errors.js';
 import { isRecord } from '../util/json.js';
+import { byCodeUnits } from '../util/order.js';
 import {
   type ComplianceReport,
-  compareText,
   type EvaluationStatus,
   REPORT_SCHEMA,
   REPORT_SCHEMA_VERSION,
@@ -83,7 +83,7 @@ const diffReports = (
     const status = now.get(evaluation.key)?.status;
     if (!isFailing(status)) diff.resolved.push({ key: evaluation.key, now: status ?? 'GONE' });
   }
-  diff.stillOpen.sort((a, b) => b.ageDays - a.ageDays || compareText(a.key, b.key));
+  diff.stillOpen.sort((a, b) => b.ageDays - a.ageDays || byCodeUnits(a.key, b.key));
   return diff;
 };
 

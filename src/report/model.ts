@@ -197,12 +197,6 @@ const worstOf = (statuses: Iterable<RollupStatus>): RollupStatus | undefined => 
   return worst;
 };
 
-/**
- * Code-unit order: stable across machines and locales, and much faster than localeCompare on the
- * 10,000s of keys a report sorts.
- */
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 const evaluationKey = (evaluation: {
   accountId: string;
   region: string;
@@ -250,7 +244,6 @@ export type {
   TrendPoint,
 };
 export {
-  compareText,
   emptyStatusCounts,
   evaluationKey,
   REPORT_SCHEMA,
