@@ -1,6 +1,7 @@
 import { configRuleNameOf } from '../deploy/naming.js';
 import { fitAnnotation } from '../engine/annotation.js';
-import type { ComplianceType, Evaluation } from '../model/compliance.js';
+import type { ComplianceType, Counterexample, Evaluation } from '../model/compliance.js';
+import { describeCounterexample } from '../policy/explain.js';
 import { scopeTypesOf } from '../rules/index.js';
 import type { ParamSpec } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
@@ -23,6 +24,8 @@ interface JsonReport {
     annotation: string;
     /** The full reason. */
     detail: string;
+    /** One concrete request that gets through (policy rules' NON_COMPLIANT verdicts). */
+    counterexample?: Counterexample;
     region?: string;
     unverifiable?: true;
   }[];
@@ -127,6 +130,10 @@ const renderTable = (
         `  ${paint(options, label.color, status.padEnd(labelWidth))} ${id.padEnd(idWidth)}  ${first}`,
       );
       for (const line of rest) out.push(`${' '.repeat(indent)}${line}`);
+      if (evaluation.counterexample) {
+        const sentence = printable(describeCounterexample(evaluation.counterexample));
+        for (const line of wrap(sentence, textWidth)) out.push(`${' '.repeat(indent)}${line}`);
+      }
     }
     out.push('');
   }
@@ -158,6 +165,7 @@ const toJsonReport = (
     complianceType: evaluation.compliance,
     annotation: configAnnotation(evaluation),
     detail: evaluation.detail ?? evaluation.annotation,
+    ...(evaluation.counterexample ? { counterexample: evaluation.counterexample } : {}),
     ...(evaluation.region ? { region: evaluation.region } : {}),
     ...(evaluation.unverifiable ? { unverifiable: true as const } : {}),
   })),
