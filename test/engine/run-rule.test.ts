@@ -19,6 +19,7 @@ import {
 } from '../../src/errors.js';
 import { compliant, nonCompliant } from '../../src/model/compliance.js';
 import type { ResourceRef, SecurityGroup, Subnet } from '../../src/model/resources.js';
+import { privateSubnetGatewayEndpoints } from '../../src/rules/private-subnet-gateway-endpoints.js';
 import { defineRule } from '../../src/rules/rule.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
 import type { AccountView } from '../../src/sources/view.js';
@@ -788,6 +789,47 @@ describe('runRule', () => {
       expect(logger.at('warn').map((entry) => entry.message)).toContain(
         'No earlier configuration of the changed resource; dependents not re-evaluated',
       );
+    });
+
+    it('re-evaluates the tables routing to a deleted endpoint whose history is empty', async () => {
+      // Prepare: the endpoint is gone and Config kept no earlier item; one table still holds
+      // its (now blackhole) route, another does not.
+      configMock
+        .on(GetResourceConfigHistoryCommand)
+        .rejects(awsError('ResourceNotDiscoveredException', 400));
+      const routed = routeTableConfiguration('rtb-routed', { subnets: ['subnet-a'] });
+      const view = SnapshotView.fromItems([
+        configurationItem({
+          resourceType: 'AWS::EC2::RouteTable',
+          resourceId: 'rtb-routed',
+          configuration: {
+            ...routed,
+            routes: [
+              ...routed.routes,
+              {
+                destinationPrefixListId: 'pl-63a5400a',
+                gatewayId: 'vpce-gone',
+                state: 'blackhole',
+              },
+            ],
+          },
+        }),
+        routeTableItem('rtb-other', { subnets: ['subnet-b'] }),
+      ]);
+      const { deps } = setup(view);
+      const event = changeEvent(
+        configurationItem({
+          resourceType: 'AWS::EC2::VPCEndpoint',
+          resourceId: 'vpce-gone',
+          status: 'ResourceDeleted',
+        }),
+      );
+
+      // Act
+      await runRule(privateSubnetGatewayEndpoints, event, deps);
+
+      // Assess
+      expect(Object.keys(verdicts())).toEqual(['rtb-routed']);
     });
 
     it('falls back to the changed resource itself when finding dependents fails', async () => {
