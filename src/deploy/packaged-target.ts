@@ -42,14 +42,23 @@ const targetOf = (args: readonly string[]): Target => ({
   region: optionOf(args, 'region', 'r') ?? DEFAULT_REGION,
 });
 
-/** The stage and region recorded in a package's `serverless-state.json`. */
+/**
+ * The stage and region recorded in a package's `serverless-state.json`. The provider's `stage`
+ * there is the configured default, not the `--stage` packaged for; osls builds the artifact
+ * directory (`serverless/<service>/<stage>/<time>`) from the real one.
+ */
 const packagedTargetOf = (state: unknown): Target => {
-  const provider = (state as { service?: { provider?: { stage?: unknown; region?: unknown } } })
-    ?.service?.provider;
-  if (typeof provider?.stage !== 'string' || typeof provider.region !== 'string') {
+  const recorded = state as {
+    service?: { provider?: { region?: unknown } };
+    package?: { artifactDirectoryName?: unknown };
+  };
+  const directory = recorded?.package?.artifactDirectoryName;
+  const stage = typeof directory === 'string' ? directory.split('/')[2] : undefined;
+  const region = recorded?.service?.provider?.region;
+  if (!stage || typeof region !== 'string') {
     throw new DeploymentConfigError('The package records no stage and region: package again');
   }
-  return { stage: provider.stage, region: provider.region };
+  return { stage, region };
 };
 
 /** Throws unless the package was built for the stage and region the deploy names. */

@@ -7,9 +7,13 @@ import {
 } from '../../src/deploy/packaged-target.js';
 import { DeploymentConfigError } from '../../src/errors.js';
 
+/** What osls writes: the configured default stage, the artifact directory of the real one. */
 const state = (stage: string, region: string) => ({
-  service: { service: 'vpce-guard', provider: { name: 'aws', stage, region } },
-  package: { individually: true },
+  service: { service: 'vpce-guard', provider: { name: 'aws', stage: 'dev', region } },
+  package: {
+    individually: true,
+    artifactDirectoryName: `serverless/vpce-guard/${stage}/1795962730090-2026-11-29T14:32:10.090Z`,
+  },
 });
 
 describe('npm run deploy', () => {
@@ -33,6 +37,7 @@ describe('npm run deploy', () => {
 
   it.each([
     [state('dev', 'us-east-1'), /packaged for stage dev in us-east-1, not prod in eu-west-1/],
+    [state('staging', 'eu-west-1'), /packaged for stage staging in eu-west-1/],
     [state('prod', 'us-east-1'), /run npm run package -- --stage prod --region eu-west-1/],
   ])('refuses a package built for another stage or region', (packaged, message) => {
     expect(() =>
