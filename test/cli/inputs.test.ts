@@ -8,6 +8,7 @@ import { renderTable } from '../../src/cli/render.js';
 import type { Evaluation } from '../../src/model/compliance.js';
 import { RULES } from '../../src/rules/index.js';
 import { summarise } from '../../src/scan/scan.js';
+import { capture } from './capture.js';
 
 const RULE = 's3-bucket-policy-tls-only';
 
@@ -38,20 +39,6 @@ const tlsOnlyPolicy = (name: string) =>
       },
     ],
   });
-
-const capture = () => {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (text: string) => (out += text), isTTY: false },
-      stderr: { write: (text: string) => (err += text) },
-      env: {},
-    },
-    out: () => out,
-    err: () => err,
-  };
-};
 
 let dir: string;
 const write = (name: string, content: string): string => {

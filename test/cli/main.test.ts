@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { RULES } from '../../src/rules/index.js';
+import { capture } from './capture.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -37,20 +38,6 @@ const tlsDeny = (name: string) => ({
   Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 });
-
-const capture = () => {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (text: string) => (out += text), isTTY: false },
-      stderr: { write: (text: string) => (err += text) },
-      env: {},
-    },
-    out: () => out,
-    err: () => err,
-  };
-};
 
 let dir: string;
 const write = (name: string, content: unknown): string => {

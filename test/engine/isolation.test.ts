@@ -11,11 +11,10 @@ import { runRule } from '../../src/engine/run-rule.js';
 import { AwsReadError, EvaluationDeliveryError, UnjudgedResourcesError } from '../../src/errors.js';
 import { compliant } from '../../src/model/compliance.js';
 import type { EvidenceRecord } from '../../src/model/evidence.js';
-import type { Vpc } from '../../src/model/resources.js';
-import { defineRule } from '../../src/rules/rule.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
 import type { AccountView, ResourceReadFailure } from '../../src/sources/view.js';
 import { ACCOUNT_ID, scheduledEvent } from '../helpers/events.js';
+import { testVpc, vpcRuleThat } from '../helpers/vpc-rule.js';
 import { RecordingLogger } from './recording-logger.js';
 
 const configMock = mockClient(ConfigServiceClient);
@@ -26,40 +25,19 @@ const throttled = () =>
     $metadata: { httpStatusCode: 400 },
   });
 
-/** Reads something about the VPC; the view's answer for `vpc-bad`/`vpc-slow` is a failure. */
-const vpcRule = defineRule({
-  id: 'test-vpc-ok',
-  title: 'VPCs should be fine',
-  description: 'Test rule.',
-  rationale: 'Test rule.',
-  severity: 'low',
-  resourceType: 'AWS::EC2::VPC',
-  triggerTypes: [],
-  frameworks: [],
-  parameters: {},
-  remediation: 'Fix the VPC.',
-  iamActions: [],
-  async evaluate(resource) {
-    if (resource.id === 'vpc-bad') {
-      throw new AwsReadError('ec2:DescribeVpcAttribute failed (InvalidRequest: bad request)', {
-        cause: Object.assign(new Error('bad request'), { name: 'InvalidRequest' }),
-      });
-    }
-    if (resource.id === 'vpc-slow') {
-      throw new AwsReadError('ec2:DescribeVpcAttribute failed', { cause: throttled() });
-    }
-    return { ...compliant('Fine.'), detail: 'Fine, in every respect.' };
-  },
+/** The view's answer for `vpc-bad` is a permanent failure, for `vpc-slow` a lasting throttle. */
+const vpcRule = vpcRuleThat(async (resource) => {
+  if (resource.id === 'vpc-bad') {
+    throw new AwsReadError('ec2:DescribeVpcAttribute failed (InvalidRequest: bad request)', {
+      cause: Object.assign(new Error('bad request'), { name: 'InvalidRequest' }),
+    });
+  }
+  if (resource.id === 'vpc-slow') {
+    throw new AwsReadError('ec2:DescribeVpcAttribute failed', { cause: throttled() });
+  }
+  return { ...compliant('Fine.'), detail: 'Fine, in every respect.' };
 });
-
-const vpc = (id: string): Vpc => ({
-  type: 'AWS::EC2::VPC',
-  id,
-  tags: {},
-  cidrBlocks: ['10.0.0.0/16'],
-  ipv6CidrBlocks: [],
-  isDefault: false,
-});
+const vpc = testVpc;
 
 const withFailures = (view: AccountView, failures: ResourceReadFailure[]): AccountView =>
   new Proxy(view, {
@@ -150,7 +128,7 @@ describe('one bad resource never costs the others their verdicts', () => {
         schemaVersion: 1,
         accountId: ACCOUNT_ID,
         region: 'us-east-1',
-        ruleId: 'test-vpc-ok',
+        ruleId: 'test-vpc',
         resourceType: 'AWS::EC2::VPC',
         resourceId: 'vpc-1',
         complianceType: 'COMPLIANT',

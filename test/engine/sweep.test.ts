@@ -12,39 +12,16 @@ import { memoryCursorStore } from '../../src/engine/sweep-cursor.js';
 import { UnjudgedResourcesError } from '../../src/errors.js';
 import { compliant } from '../../src/model/compliance.js';
 import type { ResourceType, Vpc } from '../../src/model/resources.js';
-import { defineRule } from '../../src/rules/rule.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
 import type { AccountView, SweepRange } from '../../src/sources/view.js';
 import { RULE_NAME, scheduledEvent } from '../helpers/events.js';
+import { testVpc, vpcRuleThat } from '../helpers/vpc-rule.js';
 import { RecordingLogger } from './recording-logger.js';
 
 const configMock = mockClient(ConfigServiceClient);
 
-const vpcRule = defineRule({
-  id: 'test-vpc-ok',
-  title: 'VPCs should be fine',
-  description: 'Test rule.',
-  rationale: 'Test rule.',
-  severity: 'low',
-  resourceType: 'AWS::EC2::VPC',
-  triggerTypes: [],
-  frameworks: [],
-  parameters: {},
-  remediation: 'None.',
-  iamActions: [],
-  async evaluate() {
-    return compliant('Fine.');
-  },
-});
-
-const vpc = (id: string): Vpc => ({
-  type: 'AWS::EC2::VPC',
-  id,
-  tags: {},
-  cidrBlocks: ['10.0.0.0/16'],
-  ipv6CidrBlocks: [],
-  isDefault: false,
-});
+const vpcRule = vpcRuleThat(async () => compliant('Fine.'));
+const vpc = testVpc;
 
 const VPCS = Array.from({ length: 25 }, (_, index) => vpc(`vpc-${String(index).padStart(3, '0')}`));
 

@@ -80,53 +80,39 @@ const send = (
   response.end(body);
 };
 
-/** A throttling answer in the protocol of each service the live view reads. */
-const throttle = (response: ServerResponse, service: string): void => {
-  if (service === 'config') {
-    send(
-      response,
-      400,
-      'application/x-amz-json-1.1',
-      JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }),
-    );
-  } else if (service === 'ec2') {
-    send(
-      response,
-      503,
-      'text/xml',
-      '<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>',
-    );
-  } else {
-    send(
-      response,
-      503,
-      'application/xml',
-      '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
-    );
-  }
+type Protocol = 'config' | 'ec2' | 's3';
+type ErrorSpec = Record<Protocol, [status: number, code: string, message: string]>;
+
+const THROTTLED: ErrorSpec = {
+  config: [400, 'ThrottlingException', 'Rate exceeded'],
+  ec2: [503, 'RequestLimitExceeded', 'Request limit exceeded.'],
+  s3: [503, 'SlowDown', 'Please reduce your request rate.'],
+};
+const SERVER_ERROR: ErrorSpec = {
+  config: [500, 'InternalFailure', 'injected'],
+  ec2: [500, 'InternalError', 'injected'],
+  s3: [500, 'InternalError', 'injected'],
 };
 
-const serverError = (response: ServerResponse, service: string): void => {
-  if (service === 'config') {
+/** An error answer in the wire protocol of each service the live view reads. */
+const answerError = (response: ServerResponse, service: string, spec: ErrorSpec): void => {
+  const protocol: Protocol = service === 'config' || service === 'ec2' ? service : 's3';
+  const [status, code, message] = spec[protocol];
+  if (protocol === 'config') {
+    send(response, status, 'application/x-amz-json-1.1', JSON.stringify({ __type: code, message }));
+  } else if (protocol === 'ec2') {
     send(
       response,
-      500,
-      'application/x-amz-json-1.1',
-      JSON.stringify({ __type: 'InternalFailure', message: 'injected' }),
-    );
-  } else if (service === 'ec2') {
-    send(
-      response,
-      500,
+      status,
       'text/xml',
-      '<Response><Errors><Error><Code>InternalError</Code><Message>injected</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>',
+      `<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>`,
     );
   } else {
     send(
       response,
-      500,
+      status,
       'application/xml',
-      '<Error><Code>InternalError</Code><Message>injected</Message></Error>',
+      `<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
     );
   }
 };
@@ -209,10 +195,10 @@ const startFaultProxy = async (
       }
       if (throttled) {
         stats.throttled += 1;
-        throttle(response, service);
+        answerError(response, service, THROTTLED);
       } else if (failed) {
         stats.serverErrors += 1;
-        serverError(response, service);
+        answerError(response, service, SERVER_ERROR);
       } else {
         forward(request, response);
       }

@@ -2,34 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { AwsReadError } from '../../src/errors.js';
 import { compliant } from '../../src/model/compliance.js';
 import type { Vpc } from '../../src/model/resources.js';
-import { defineRule } from '../../src/rules/rule.js';
 import { evaluateResource, judgeAll } from '../../src/scan/evaluate.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
+import { testVpc, vpcRuleThat } from '../helpers/vpc-rule.js';
 
-const VPC: Vpc = {
-  type: 'AWS::EC2::VPC',
-  id: 'vpc-1',
-  tags: {},
-  cidrBlocks: ['10.0.0.0/16'],
-  ipv6CidrBlocks: [],
-  isDefault: false,
-};
+const VPC: Vpc = testVpc('vpc-1');
 
 const ruleThat = (behaviour: () => Promise<never> | Promise<ReturnType<typeof compliant>>) =>
-  defineRule({
-    id: 'test-vpc',
-    title: 'VPCs should be tested',
-    description: 'Test rule.',
-    rationale: 'Test rule.',
-    severity: 'low',
-    resourceType: 'AWS::EC2::VPC',
-    triggerTypes: [],
-    frameworks: [],
-    parameters: {},
-    remediation: 'None.',
-    iamActions: ['ec2:DescribeVpcs'],
-    evaluate: behaviour,
-  });
+  vpcRuleThat(behaviour);
 
 const view = SnapshotView.fromResources([VPC]);
 
