@@ -2,9 +2,9 @@ import type { Plugin } from 'esbuild';
 import type { AnyRule } from '../rules/rule.js';
 
 /**
- * Which AWS SDK clients a rule function bundles. Every function needs Config (the engine's calls)
- * and STS (organization mode); EC2 and S3 only when the rule's declared IAM actions name the
- * service. A function whose role may not call a service gains nothing from its client but load
+ * Which AWS SDK clients a rule function bundles. Every function needs Config (the engine's calls),
+ * STS (organization mode) and S3 (evidence in the report bucket); EC2 only when the rule's declared
+ * IAM actions name the service. A function whose role may not call a service gains nothing from its client but load
  * time (EC2's client alone is ~1 MB of code), so the bundler swaps it for a stub that says why if
  * anything ever reaches it.
  */
@@ -17,12 +17,16 @@ const OPTIONAL_CLIENTS: Readonly<Record<string, string>> = {
 
 const HANDLER_ENTRY = /(?:^|[/\\])handlers[/\\]rules[/\\]([a-z0-9-]+)\.[cm]?[jt]s$/;
 
+/** Every rule function writes evidence to the report bucket (src/report/evidence-sink.ts). */
+const REPORT_BUCKET_CLIENT = '@aws-sdk/client-s3';
+
 /** The optional client packages a rule needs, from the services its IAM actions name. */
 const clientPackagesOf = (rule: Pick<AnyRule, 'iamActions'>): string[] => {
   const services = new Set(rule.iamActions.map((action) => action.split(':')[0]));
-  return Object.entries(OPTIONAL_CLIENTS)
+  const named = Object.entries(OPTIONAL_CLIENTS)
     .filter(([service]) => services.has(service))
     .map(([, name]) => name);
+  return [...new Set([...named, REPORT_BUCKET_CLIENT])];
 };
 
 /** The optional client packages a rule does not need (stubbed in its bundle). */

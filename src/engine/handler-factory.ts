@@ -120,7 +120,8 @@ const createRuleHandler = (rule: AnyRule, options: RuleHandlerOptions = {}) => {
   // Evidence goes to the deploying account's report bucket (REPORT_BUCKET), with the own role too.
   let evidence = options.evidence;
   const evidenceSink = (): EvidenceSink | undefined => {
-    evidence ??= evidenceSinkFromEnv(ownClients().s3);
+    // The client is built on the first write, inside the sink's own error handling.
+    evidence ??= evidenceSinkFromEnv(() => ownClients().s3);
     return evidence;
   };
 

@@ -6,7 +6,8 @@ import { mapLimit } from '../util/concurrency.js';
 import { REPORT_ENV } from './env.js';
 
 interface S3EvidenceSinkOptions {
-  s3: S3Client;
+  /** The client, or how to get it on first write (a rule function builds clients lazily). */
+  s3: S3Client | (() => S3Client);
   bucket: string;
   /** A customer managed key; without it SSE-KMS uses the bucket's default (or the AWS managed) key. */
   kmsKeyId?: string | undefined;
@@ -21,12 +22,20 @@ interface S3EvidenceSinkOptions {
  */
 const createS3EvidenceSink = (options: S3EvidenceSinkOptions): EvidenceSink => ({
   async put(records: readonly EvidenceRecord[]): Promise<void> {
+    let s3: S3Client;
+    try {
+      s3 = typeof options.s3 === 'function' ? options.s3() : options.s3;
+    } catch (error) {
+      throw new ReportError(`no S3 client for the evidence: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
     const failed: string[] = [];
     let firstError: unknown;
     await mapLimit(records, options.concurrency ?? 8, async (record) => {
       const key = evidenceKey(record.accountId, record.region, record.ruleId, record.resourceId);
       try {
-        await options.s3.send(
+        await s3.send(
           new PutObjectCommand({
             Bucket: options.bucket,
             Key: key,
@@ -52,7 +61,7 @@ const createS3EvidenceSink = (options: S3EvidenceSinkOptions): EvidenceSink => (
 
 /** The sink the rule functions use, or undefined when no report bucket is configured. */
 const evidenceSinkFromEnv = (
-  s3: S3Client,
+  s3: S3Client | (() => S3Client),
   env: NodeJS.ProcessEnv = process.env,
 ): EvidenceSink | undefined => {
   // The alert pipeline names the same bucket VPCE_GUARD_REPORT_BUCKET.

@@ -82,3 +82,15 @@ describe('S3 evidence sink', () => {
     expect(evidenceSinkFromEnv(new S3Client({}), { REPORT_BUCKET: 'reports' })).toBeDefined();
   });
 });
+
+describe('S3 evidence sink with a lazily built client', () => {
+  it('turns a client that cannot be built into a ReportError, so the engine only logs it', async () => {
+    const sink = createS3EvidenceSink({
+      s3: () => {
+        throw new Error('@aws-sdk/client-s3 is not bundled into this function');
+      },
+      bucket: 'reports',
+    });
+    await expect(sink.put([record('vpce-1')])).rejects.toThrow(/no S3 client for the evidence/);
+  });
+});
