@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,9 +11,11 @@ import {
 } from '../../src/deploy/config-spec.js';
 import { ENGINE_IAM_ACTIONS } from '../../src/deploy/engine-actions.js';
 import { configRuleNameOf, logicalIdsOf } from '../../src/deploy/naming.js';
+import { packagedTargetOf } from '../../src/deploy/packaged-target.js';
+import { DEFAULT_EXEMPT_BUCKETS } from '../../src/deploy/params.js';
 import { LOG_ACTIONS, VPC_ACCESS_ACTIONS } from '../../src/deploy/rule-resources.js';
 import { RULES, scopeTypesOf } from '../../src/rules/index.js';
-import { ROOT, run, sharedPackage, TEMPLATE_FILE } from './packaging.js';
+import { packageService, ROOT, sharedPackage, TEMPLATE_FILE } from './packaging.js';
 import {
   actionsOf,
   type Resource,
@@ -27,6 +30,8 @@ import { CAN_LINT, cfnLint } from './tools.js';
 const REPORT_VPCE = 'vpce-0a1b2c3d4e5f67890';
 /** What every rule role needs to hand a failed invocation to the encrypted queue. */
 const FAILURE_ACTIONS = ['sqs:SendMessage', 'kms:Decrypt', 'kms:GenerateDataKey'];
+/** Sweep cursors and evidence in the report bucket (engine and report code). */
+const REPORT_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'];
 
 let template: Template;
 
@@ -89,11 +94,12 @@ describe('npm run package', () => {
     );
 
     // Assess
-    // One per rule, plus the alert notifier.
-    expect(zips).toHaveLength(RULES.length + 1);
+    // One per rule, plus the product's other functions (notifier, report).
+    const ruleZips = sizes.filter((bundle) => bundle.listing[0]?.startsWith('handlers/rules/'));
+    expect(ruleZips).toHaveLength(RULES.length);
     for (const bundle of sizes) {
       expect(bundle.listing).toHaveLength(1);
-      expect(bundle.listing[0]).toMatch(/^handlers\/(rules\/[a-z0-9-]+|notifier)\.js$/);
+      expect(bundle.listing[0]).toMatch(/^handlers\/(rules\/)?[a-z0-9-]+\.js$/);
       // Bundled, not left to the runtime's SDK (lambda-load.test.ts checks which clients).
       expect(bundle.code.includes('require("@aws-sdk/client-config-service")')).toBe(false);
       expect(bundle.code).not.toMatch(/^export /m);
@@ -205,12 +211,19 @@ describe('packaged Config rules', () => {
     expect(problems).toEqual([]);
   });
 
-  it('omits InputParameters when a rule has none', () => {
+  it('omits InputParameters when a rule has none (bucket rules exempt the own buckets)', () => {
     const resolve = resolverFor(template);
-    for (const [, rule] of resourcesOfType(template, 'AWS::Config::ConfigRule')) {
-      expect(resolve<Record<string, unknown>>(rule.Properties)).not.toHaveProperty(
-        'InputParameters',
+    for (const rule of RULES) {
+      const properties = resolve<Record<string, unknown>>(
+        template.Resources[logicalIdsOf(rule).configRule]?.Properties,
       );
+      if ('exemptBuckets' in rule.parameters) {
+        expect(JSON.parse(String(properties['InputParameters']))).toEqual({
+          exemptBuckets: DEFAULT_EXEMPT_BUCKETS.join(','),
+        });
+      } else {
+        expect(properties).not.toHaveProperty('InputParameters');
+      }
     }
   });
 });
@@ -227,10 +240,28 @@ describe('packaged roles', () => {
       const granted = statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
       const logs = statements.find((s) => actionsOf(s).includes('logs:PutLogEvents'));
 
+      const objects = statements.filter((s) =>
+        actionsOf(s).some((action) => REPORT_OBJECT_ACTIONS.includes(action)),
+      );
+
       // Assess
       expect(new Set(granted)).toEqual(
-        new Set([...rule.iamActions, ...ENGINE_IAM_ACTIONS, ...LOG_ACTIONS, ...FAILURE_ACTIONS]),
+        new Set([
+          ...rule.iamActions,
+          ...ENGINE_IAM_ACTIONS,
+          ...LOG_ACTIONS,
+          ...FAILURE_ACTIONS,
+          ...REPORT_OBJECT_ACTIONS,
+        ]),
       );
+      // Object access (sweep cursors, evidence) stays within prefixes of the report bucket.
+      for (const statement of objects) {
+        for (const arn of [statement.Resource].flat()) {
+          expect(String(arn)).toMatch(
+            /^arn:aws:s3:::vpce-guard-test-reportbucket-1a2b3c(\/\w+\/\*)?$/,
+          );
+        }
+      }
       expect(logs?.Resource).toBe(
         `arn:aws:test:us-east-1:111122223333:${logicalIdsOf(rule).logGroup}`,
       );
@@ -256,6 +287,7 @@ describe('packaged roles', () => {
           ...ENGINE_IAM_ACTIONS,
           ...LOG_ACTIONS,
           ...FAILURE_ACTIONS,
+          ...REPORT_OBJECT_ACTIONS,
           ...VPC_ACCESS_ACTIONS,
           'sts:AssumeRole',
         ]),
@@ -297,7 +329,7 @@ describe('packaged functions', () => {
       expect(
         (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables,
       ).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'vpce-guard' });
-      expect(logGroup?.Properties['RetentionInDays']).toBeGreaterThan(0);
+      expect(logGroup?.Properties['RetentionInDays']).toEqual({ Ref: 'LogRetentionDays' });
       // Without subnets the functions stay out of any VPC.
       expect(resolverFor(template)<Record<string, unknown>>(fn.Properties)).not.toHaveProperty(
         'VpcConfig',
@@ -374,31 +406,49 @@ describe('packaged alert pipeline', () => {
   });
 });
 
-describe('stage parameters', () => {
-  it('reach the packaged template as parameter defaults for the chosen stage', () => {
-    // Act: osls print resolves ${param:…} exactly as package does, without writing .serverless/.
-    const printed = JSON.parse(
-      run(['npx', 'osls', 'print', '--stage', 'ci', '--format', 'json'], {
-        VPCE_GUARD_STAGE_PARAMS: join(ROOT, 'test/deploy/fixtures/stage-params.json'),
-        AWS_ACCESS_KEY_ID: 'offline',
-        AWS_SECRET_ACCESS_KEY: 'offline',
-        AWS_REGION: 'us-east-1',
-      }),
-    ) as { resources: { Parameters: Record<string, { Default: string }> } };
-    const defaults = Object.fromEntries(
-      Object.entries(printed.resources.Parameters).map(([name, p]) => [name, p.Default]),
-    );
+describe('npm run package -- --stage S --region R', () => {
+  it("builds the stage and region named, with that stage's parameters as template defaults", () => {
+    // Act: exactly what `npm run deploy -- --stage ci --region eu-west-1` will ship.
+    const out = mkdtempSync(join(tmpdir(), 'vpce-guard-package-ci-'));
+    try {
+      packageService({
+        outDir: out,
+        stage: 'ci',
+        region: 'eu-west-1',
+        stageParams: join(ROOT, 'test/deploy/fixtures/stage-params.json'),
+      });
+      const state = JSON.parse(readFileSync(join(out, 'serverless-state.json'), 'utf8'));
+      const packaged = JSON.parse(readFileSync(join(out, TEMPLATE_FILE), 'utf8')) as Template;
+      const defaults = Object.fromEntries(
+        Object.entries(packaged.Parameters ?? {}).map(([name, p]) => [name, p.Default]),
+      );
+      const names = resourcesOfType(packaged, 'AWS::Lambda::Function').map(
+        ([, fn]) => fn.Properties['FunctionName'],
+      );
 
-    // Assess
-    expect(defaults).toMatchObject({
-      EvaluationFrequency: 'Twelve_Hours',
-      AlertEmail: 'secops@example.com',
-      ReportVpceId: REPORT_VPCE,
-      RuleSubnetIds: 'subnet-0a1b2c3d4e5f67890,subnet-0a1b2c3d4e5f67891',
-      RuleSecurityGroupIds: 'sg-0a1b2c3d4e5f67890',
-      MemberRoleName: 'vpce-guard-member',
-      S3BucketPolicyVpceOnlyInputParameters: JSON.stringify({ allowedVpceIds: REPORT_VPCE }),
-      S3BucketPolicyTlsOnlyInputParameters: '',
-    });
-  });
+      // Assess
+      expect(packagedTargetOf(state)).toEqual({ stage: 'ci', region: 'eu-west-1' });
+      expect(names).toContain('vpce-guard-ci-s3-bucket-policy-vpce-only');
+      expect(defaults).toMatchObject({
+        EvaluationFrequency: 'Twelve_Hours',
+        AlertEmail: 'secops@example.com',
+        ReportVpceId: REPORT_VPCE,
+        ReportAdminRoleArn: 'arn:aws:iam::111122223333:role/SecurityBreakGlass',
+        LogRetentionDays: '90',
+        RuleSubnetIds: 'subnet-0a1b2c3d4e5f67890,subnet-0a1b2c3d4e5f67891',
+        RuleSecurityGroupIds: 'sg-0a1b2c3d4e5f67890',
+        MemberRoleName: 'vpce-guard-member',
+      });
+      // Rule parameters of the stage, with the product's own buckets exempt as well.
+      expect(JSON.parse(defaults['S3BucketPolicyVpceOnlyInputParameters'] ?? '')).toEqual({
+        allowedVpceIds: REPORT_VPCE,
+        exemptBuckets: DEFAULT_EXEMPT_BUCKETS.join(','),
+      });
+      expect(JSON.parse(defaults['S3BucketPolicyTlsOnlyInputParameters'] ?? '')).toEqual({
+        exemptBuckets: DEFAULT_EXEMPT_BUCKETS.join(','),
+      });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
