@@ -9,39 +9,22 @@ import {
 } from '../model/resources.js';
 import { parseCidr } from '../network/cidr.js';
 import { hopOf } from '../network/hops.js';
-import {
-  describePath,
-  type FixContext,
-  familyLabel,
-  fixFor,
-  hopsText,
-  type JudgedPath,
-  legsOf,
-  routeText,
-} from '../network/path-text.js';
+import type { FixContext } from '../network/path-text.js';
 import { isMainTable, subnetsServedBy } from '../network/route-table.js';
 import {
   expectedServiceName,
   matchesService,
   regionFromServiceNames,
 } from '../network/service-name.js';
-import { type TablePaths, tablePaths } from '../network/table-paths.js';
-import { firstThatFits, listSome } from '../network/text.js';
+import { tablePaths } from '../network/table-paths.js';
+import { firstThatFits } from '../network/text.js';
 import type { AccountView } from '../sources/view.js';
+import { judge, type Known } from './gateway-path-verdicts.js';
 import { type ChangeContext, defineRule } from './rule.js';
 
 const RULE_ID = 'private-subnet-gateway-endpoints';
 
-const COST_NOTE =
-  'A NAT gateway bills every GB it processes (one public report: about $149k of NAT charges in a month for same-region S3 traffic); Gateway endpoints for S3 and DynamoDB cost nothing.';
-
-interface Known {
-  prefixLists: PrefixList[];
-  /** Why prefix lists could not be read (denied), for the detail text. */
-  prefixListProblem?: string | undefined;
-}
-
-/** The service prefix lists and the lists the table's routes name, as far as the view knows. */
+/** The service lists and the lists the table's routes name; a denied read leaves them unknown. */
 const readPrefixLists = async (
   view: AccountView,
   table: RouteTable,
@@ -59,185 +42,6 @@ const readPrefixLists = async (
     }
     throw error;
   }
-};
-
-interface Judgement {
-  table: RouteTable;
-  served: string[];
-  analysis: TablePaths;
-  fix: FixContext;
-  known: Known;
-  /** Every Gateway endpoint of the VPC (their routes do not leave the AWS network). */
-  gatewayIds: ReadonlySet<string>;
-  /** `NAT gateway nat-… (0.0.0.0/0)`: where the rest of the table's traffic goes. */
-  defaultHop?: string | undefined;
-}
-
-const subnetText = (judgement: Judgement): string => `subnets ${listSome(judgement.served, 2)}`;
-
-const detailOf = (judgement: Judgement, lead: string): string =>
-  [
-    lead,
-    `Serves ${listSome(judgement.served, 20)}.`,
-    ...judgement.analysis.paths.map((path) => `${describePath(path)}.`),
-    judgement.known.prefixListProblem
-      ? `Prefix lists not read: ${judgement.known.prefixListProblem}.`
-      : '',
-  ]
-    .filter((line) => line !== '')
-    .join('\n');
-
-const pathName = (path: JudgedPath, families: number): string =>
-  families > 1 ? `${path.service} ${familyLabel(path.version)}` : path.service;
-
-const nonCompliantVerdict = (judgement: Judgement, bad: JudgedPath[]): Verdict => {
-  const { table, analysis } = judgement;
-  const families = analysis.families.length;
-  const problems = bad.map((path) => {
-    const egress = [...legsOf(path, 'egress'), ...legsOf(path, 'internet')];
-    return {
-      name: pathName(path, families),
-      hops: hopsText(egress),
-      fix: fixFor(path, egress, judgement.fix),
-    };
-  });
-  const [first] = problems;
-  if (!first) throw new TypeError('no failing path');
-  const fixes = [...new Set(problems.map((problem) => problem.fix))];
-  const causeOf = (shownHops: number) =>
-    problems
-      .map((problem) => `${problem.name} leaves through ${listSome(problem.hops, shownHops)}`)
-      .join('; ');
-  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-  const annotation = firstThatFits([
-    `${table.id}: ${causeOf(2)}, not a Gateway endpoint, for ${subnetText(judgement)}. Fix: ${fixes.join('; ')}.`,
-    `${table.id}: ${causeOf(1)}, not a Gateway endpoint. Fix: ${fixes.join('; ')}.`,
-    `${table.id}: ${first.name} leaves through ${listSome(first.hops, 1)}${more}. Fix: ${first.fix}.`,
-    `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix}.`,
-    // Hints in parentheses go last: the instruction itself must survive.
-    `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix.split(' (')[0]}.`,
-  ]);
-  return {
-    compliance: 'NON_COMPLIANT',
-    annotation,
-    detail: detailOf(
-      judgement,
-      `${table.id} sends ${problems.map((p) => `${p.name} through ${p.hops.join(', ')}`).join('; ')} instead of a Gateway endpoint: requests bypass the endpoint policy and every aws:SourceVpce condition. Fix: ${fixes.join('; ')}. ${COST_NOTE}`,
-    ),
-  };
-};
-
-const unverifiedVerdict = (judgement: Judgement, unsure: JudgedPath[]): Verdict => {
-  const { table, analysis } = judgement;
-  const first = unsure[0];
-  const leg = first ? legsOf(first, 'unverified')[0] : undefined;
-  if (!first || !leg) throw new TypeError('no unverified path');
-  const name = pathName(first, analysis.families.length);
-  const around = first.endpoint ? ` around ${first.endpoint.id}` : '';
-  const list = first.endpoint
-    ? `the entries of the ${first.service} prefix list`
-    : `the addresses of ${first.service}`;
-  const more = unsure.length > 1 ? ` (+${unsure.length - 1} more)` : '';
-  const check = leg.route?.destinationPrefixListId
-    ? `compare ${leg.destination} with ${list}`
-    : `compare ${leg.destination} with ${list}, or scan live`;
-  const annotation = firstThatFits([
-    `Could not verify: ${table.id}: route ${routeText(leg)} may carry part of ${name}${around}; ${list} are not known${more}. Fix: ${check}.`,
-    `Could not verify: ${table.id}: route ${routeText(leg)} may carry ${name}${around}${more}. Fix: ${check}.`,
-  ]);
-  return {
-    compliance: 'NON_COMPLIANT',
-    unverifiable: true,
-    annotation,
-    detail: detailOf(
-      judgement,
-      `${table.id}: ${unsure
-        .flatMap((path) =>
-          legsOf(path, 'unverified').map(
-            (unverified) =>
-              `route ${routeText(unverified)} (${unverified.hop?.label ?? 'unknown hop'}) may carry part of ${pathName(path, analysis.families.length)}`,
-          ),
-        )
-        .join(
-          '; ',
-        )}. Without the service's prefix-list entries (AWS::EC2::PrefixList items, or a live scan that may call ec2:GetManagedPrefixListEntries) a route more specific than an entry cannot be ruled out.`,
-    ),
-  };
-};
-
-const compliantVerdict = (judgement: Judgement, good: JudgedPath[]): Verdict => {
-  const { table, analysis } = judgement;
-  const through = (withRoutes: boolean) => [
-    ...new Set(
-      good.map((path) => {
-        const via = path.endpoint ?? path.interfaceEndpoint;
-        const pl = path.legs.find((leg) => leg.kind === 'endpoint')?.route?.destinationPrefixListId;
-        const route =
-          withRoutes && pl?.startsWith('pl-') && !pl.includes(' ')
-            ? ` (route ${pl} → ${via?.id})`
-            : '';
-        return `${pathName(path, analysis.families.length)} through ${via?.id ?? 'an endpoint'}${route}`;
-      }),
-    ),
-  ];
-  const rest = judgement.defaultHop ? `; default route via ${judgement.defaultHop}` : '';
-  const full = through(true).join(', ');
-  const short = through(false).join(', ');
-  const annotation = firstThatFits([
-    `${table.id} sends ${full} for ${subnetText(judgement)}${rest}.`,
-    `${table.id} sends ${short} for ${subnetText(judgement)}${rest}.`,
-    `${table.id} sends ${short}${rest}.`,
-    `${table.id} sends ${short}.`,
-    `${table.id} sends ${listSome(through(false), 2)}.`,
-  ]);
-  return { compliance: 'COMPLIANT', annotation, detail: detailOf(judgement, annotation) };
-};
-
-const notApplicableVerdict = (judgement: Judgement): Verdict => {
-  const { table, analysis } = judgement;
-  const internet = analysis.isPublic
-    ? analysis.internetRoutes.map((route) => ({
-        label: `internet gateway ${route.target.id}`,
-        destination: route.destinationCidr ?? route.destinationIpv6Cidr ?? '',
-      }))
-    : [];
-  const blackholes = table.routes
-    .filter((route) => route.state === 'blackhole')
-    .map(
-      (route) =>
-        `${route.destinationCidr ?? route.destinationIpv6Cidr ?? route.destinationPrefixListId} → ${route.target.id}`,
-    );
-  const services = [...new Set(analysis.paths.map((path) => path.service))].join(' or ');
-  const [first] = internet;
-  const annotation = first
-    ? `${table.id} is a public route table: ${services} traffic goes to ${first.label} (${first.destination}).`
-    : firstThatFits([
-        `${table.id} has no route out of the VPC for ${services} (no default route (0.0.0.0/0 or ::/0) or other route to their addresses)${blackholes.length > 0 ? `; blackhole routes carry nothing: ${listSome(blackholes, 2)}` : ''}.`,
-        `${table.id} has no route out of the VPC for ${services}${blackholes.length > 0 ? ' (its blackhole routes carry nothing)' : ''}.`,
-      ]);
-  return { compliance: 'NOT_APPLICABLE', annotation, detail: detailOf(judgement, annotation) };
-};
-
-/**
- * Whether anything can leave through the table other than through a Gateway endpoint. An isolated
- * subnet has no detour to close, whatever endpoints it has.
- */
-const leavesTheVpc = ({ table, gatewayIds }: Judgement): boolean =>
-  table.routes.some(
-    (route) =>
-      route.state === 'active' && route.target.kind !== 'local' && !gatewayIds.has(route.target.id),
-  );
-
-const judge = (judgement: Judgement): Verdict => {
-  const { paths, isPublic } = judgement.analysis;
-  if (isPublic || !leavesTheVpc(judgement)) return notApplicableVerdict(judgement);
-  const bad = paths.filter((path) => path.outcome === 'egress');
-  if (bad.length > 0) return nonCompliantVerdict(judgement, bad);
-  const unsure = paths.filter((path) => path.outcome === 'unverified');
-  if (unsure.length > 0) return unverifiedVerdict(judgement, unsure);
-  const good = paths.filter((path) => path.outcome === 'endpoint');
-  if (good.length > 0) return compliantVerdict(judgement, good);
-  return notApplicableVerdict(judgement);
 };
 
 const routesIpv6 = (table: RouteTable): boolean =>
@@ -432,11 +236,11 @@ const privateSubnetGatewayEndpoints = defineRule({
     }
   },
   /**
-   * A deleted endpoint (or NAT gateway) whose last configuration Config no longer has: the tables
-   * that still route to it are found by target id.
+   * A deleted endpoint whose last configuration Config no longer has: the tables that still route
+   * to it (its route turns blackhole) are found by target id.
    */
   async dependentsOfGone(gone: ResourceRef, view: AccountView): Promise<ResourceRef[]> {
-    if (gone.type !== 'AWS::EC2::VPCEndpoint' && gone.type !== 'AWS::EC2::NatGateway') return [];
+    if (gone.type !== 'AWS::EC2::VPCEndpoint') return [];
     const tables = (await view.routeTablesRoutingTo?.(gone.id)) ?? [];
     return tables.map((t): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id: t.id }));
   },
