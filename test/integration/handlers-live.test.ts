@@ -42,6 +42,7 @@ import {
   RULE_NAME,
   scheduledEvent,
 } from '../helpers/events.js';
+import { startFaultProxy } from './fault-proxy.js';
 import { describeWithMoto, motoClientOptions } from './moto.js';
 import { type SeededAccount, seedAccount } from './seed-account.js';
 
@@ -499,6 +500,38 @@ describeWithMoto(
         ComplianceType: 'COMPLIANT',
       });
       expect(apiCalls()[0]?.byOperation['s3:GetBucketPolicy']).toBeUndefined();
+    });
+    it('delivers every bucket verdict of a sweep through 20% throttling, the bucket answering 400 unverifiable', async () => {
+      // Prepare: the fault-free sweep first, then the same sweep through the fault proxy with the
+      // production retry settings.
+      const rule = 's3-bucket-policy-tls-only';
+      await invoke(rule, scheduledEvent());
+      const clean = verdictsById(delivered());
+      configMock.resetHistory();
+      const broken = seeded.buckets.tlsOnly;
+      const proxy = await startFaultProxy(moto.url, {
+        throttleShare: 0.2,
+        seed: 3,
+        bucketPolicyStatus: { [broken]: 400 },
+      });
+      process.env.AWS_ENDPOINT_URL = proxy.url;
+      process.env.AWS_MAX_ATTEMPTS = '6';
+
+      // Act
+      const summary = await invoke(rule, scheduledEvent()).finally(async () => {
+        process.env.AWS_ENDPOINT_URL = moto.url;
+        process.env.AWS_MAX_ATTEMPTS = '1';
+        await proxy.stop();
+      });
+
+      // Assess
+      expect(proxy.stats.throttled).toBeGreaterThan(0);
+      expect(summary.delivered).toBe(Object.keys(clean).length);
+      const faulty = delivered();
+      expect(verdictsById(faulty)).toEqual({ ...clean, [broken]: 'NON_COMPLIANT' });
+      expect(faulty.find((e) => e.ComplianceResourceId === broken)?.Annotation).toMatch(
+        /^Could not verify: the resource could not be read: .*InvalidRequest/,
+      );
     });
   },
   { resetEachTest: false },
