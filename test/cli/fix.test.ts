@@ -169,7 +169,7 @@ describe('vpce-guard fix --endpoint', () => {
     const verdict = await rule.evaluate(
       { ...endpoint, policy: { kind: 'present', text: stdout } },
       view,
-      parseParams(rule.id, rule.parameters, params[rule.id]) as never,
+      parseParams(rule.id, rule.parameters, params['vpc-endpoint-policy-restricted']) as never,
     );
     expect(verdict.compliance, verdict.annotation).toBe('COMPLIANT');
     expect(stdout).toContain('"s3:*"');
