@@ -151,6 +151,33 @@ describeWithMoto(
       await expect(listing).rejects.toThrow(/ec2:DescribeVpcs failed/);
     }, 60_000);
 
+    it('ends `scan --live` against a silent endpoint with exit 2 and one clear line', async () => {
+      // Prepare: the request timeout shortened through its documented variable.
+      const proxy = await startFaultProxy(moto.url, { silent: true }, { lifetimeMs: 60_000 });
+      const saved = process.env.VPCE_GUARD_REQUEST_TIMEOUT_MS;
+      process.env.VPCE_GUARD_REQUEST_TIMEOUT_MS = '500';
+      let stderr = '';
+
+      // Act
+      const code = await main(
+        ['scan', '--live', '--endpoint-url', proxy.url, '--region', 'us-east-1'],
+        {
+          stdout: { write: () => true, isTTY: false },
+          stderr: { write: (text: string) => (stderr += text), isTTY: false },
+          env: {},
+        },
+      ).finally(async () => {
+        if (saved === undefined) delete process.env.VPCE_GUARD_REQUEST_TIMEOUT_MS;
+        else process.env.VPCE_GUARD_REQUEST_TIMEOUT_MS = saved;
+        await proxy.stop();
+      });
+
+      // Assess
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^vpce-guard: .+ failed \(TimeoutError/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }, 60_000);
+
     it('stops by itself and answers no more than its request bound', async () => {
       const proxy = await startFaultProxy(moto.url, {}, { maxRequests: 1, lifetimeMs: 60_000 });
       const first = await fetch(`${proxy.url}/moto-api/`);
