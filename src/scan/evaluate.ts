@@ -71,6 +71,8 @@ interface Judgement {
   notReached: ResourceRef[];
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const refOfResource = (resource: Resource): ResourceRef => ({
   type: resource.type,
   id: resource.id,
@@ -97,7 +99,9 @@ const judgeAll = async (
     deadline === undefined
       ? undefined
       : new Promise<'expired'>((resolve) => {
-          timer = setTimeout(() => resolve('expired'), Math.max(0, deadline - now()));
+          // setTimeout fires at once past 2^31-1 ms; no Lambda deadline is that far anyway.
+          const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline - now()));
+          timer = setTimeout(() => resolve('expired'), wait);
         });
   const judgeOne = async (index: number): Promise<void> => {
     const resource = resources[index] as Resource;
