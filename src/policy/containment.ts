@@ -202,6 +202,21 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
     return { kind: 'resource', text: `${label} does not cover ${witness.resource}` };
   }
   for (const entry of statement.conditions) {
+    if (entry.base === undefined) {
+      return {
+        kind: 'undecided',
+        entry,
+        text: `${label}: ${entry.operator} is not an IAM condition operator (misspelled?), so nothing shows the Deny applies`,
+      };
+    }
+    const dimName = DERIVED_PRINCIPAL_KEYS.has(entry.keyLower) ? 'principal' : entry.keyLower;
+    if (!space.index.has(dimName)) {
+      return {
+        kind: 'undecided',
+        entry,
+        text: `${label}: ${entry.key} is not a condition key vpce-guard knows (misspelled?), so nothing shows the Deny applies`,
+      };
+    }
     const holds = conditionTri(space, entry, witness);
     if (holds === true) continue;
     const value = DERIVED_PRINCIPAL_KEYS.has(entry.keyLower)
@@ -261,7 +276,7 @@ const plainestFirst = (boxes: readonly Box[]): Box[] => {
 const uncovered = (targets: readonly Box[], covers: readonly StatementBoxes[]): Box[] =>
   subtract(
     targets,
-    covers.map((boxes) => boxes.under),
+    covers.filter((boxes) => !boxes.blocked).map((boxes) => boxes.under),
   );
 
 /** Requests of `targets` that some statement of `allows` may match. */

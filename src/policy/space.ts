@@ -71,6 +71,11 @@ interface StatementBoxes {
   over: bigint[];
   /** What the analyser could not decide in it, for the explanation. */
   undecided: string[];
+  /**
+   * An entry on a key or with an operator the analyser does not know: nothing is sure to match.
+   * `under` still holds what the other elements match, so explanations can point at the entry.
+   */
+  blocked: boolean;
 }
 
 const ACTION_CASE = true;
@@ -297,7 +302,7 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
       if (result === true) u |= 1n << BigInt(index);
       if (result !== false) o |= 1n << BigInt(index);
     });
-    under.push(unknownKey ? 0n : u);
+    under.push(u);
     over.push(o);
   }
   if (statement.principal.kind === 'unspecified') {
@@ -306,7 +311,7 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
   if (statement.resources.patterns.some((p) => hasVariable(p, variables))) {
     undecided.push(`${statementLabel(statement)}: its Resource uses a policy variable`);
   }
-  return { statement, under, over, undecided };
+  return { statement, under, over, undecided, blocked: unknownKey };
 };
 
 export type { ActionClass, Dim, Space, SpaceSpec, StatementBoxes };
