@@ -1,4 +1,4 @@
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { InvalidEventError } from '../errors.js';
 import type { CredentialsOption } from '../sources/aws/clients.js';
 
@@ -17,21 +17,25 @@ const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /**
  * A credentials provider over STS AssumeRole that caches the role's credentials and renews them
- * shortly before they expire (the clients call it before signing each request). Uses only an SDK
- * client, which the Lambda runtime provides, not a separate credentials package.
+ * shortly before they expire (the clients call it before signing each request). Uses only the STS
+ * client, loaded on first use: only organization mode assumes roles, so a single-account function
+ * never loads it.
  */
 const assumeRoleWithSts = (
   roleArn: string,
   sessionName: string,
-  sts: STSClient = new STSClient({}),
+  sts?: STSClient,
   now: () => number = Date.now,
 ): CredentialsOption => {
+  let client = sts;
   let cached:
     | { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }
     | undefined;
   return async () => {
     if (cached && cached.expiration.getTime() - now() > REFRESH_MARGIN_MS) return cached;
-    const { Credentials } = await sts.send(
+    const { AssumeRoleCommand, STSClient: Client } = await import('@aws-sdk/client-sts');
+    client ??= new Client({});
+    const { Credentials } = await client.send(
       new AssumeRoleCommand({
         RoleArn: roleArn,
         RoleSessionName: sessionName,
