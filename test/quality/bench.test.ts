@@ -6,7 +6,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 // Ratios against baselines measured in the same run, with thresholds far above today's figures:
 // this catches a quadratic join or the SDK loaded at start-up, not machine noise. The generous
-// timeout is for shared machines; on an idle 2-core machine the run takes well under a minute.
+// timeout is for shared machines; on an idle 2-core machine the run takes about a minute.
 describe('performance gate (npm run bench:quick)', () => {
   it('keeps every measured ratio under its recorded threshold, with correct scan results', () => {
     const result = spawnSync('node', ['bin/run-ts.js', 'scripts/bench.ts', '--quick'], {
