@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateVpcCommand, CreateVpcEndpointCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeRouteTablesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { configRuleNameOf, functionKeyOf } from '../../src/deploy/naming.js';
 import { clientPackagesOf } from '../../src/deploy/sdk-clients.js';
@@ -114,7 +119,7 @@ describeWithMoto('a packaged rule function, loaded as Lambda loads it', (moto) =
     expect(resolutionLeaks(task)).toEqual([]);
     expect(invocation.error, invocation.output).toBeUndefined();
     // The fixture's policy restricts the endpoint but never denies plain HTTP.
-    expect(invocation.result).toMatchObject({
+    expect(invocation.result, invocation.output.slice(-3000)).toMatchObject({
       evaluated: 1,
       delivered: 1,
       testMode: true,
@@ -124,15 +129,20 @@ describeWithMoto('a packaged rule function, loaded as Lambda loads it', (moto) =
   });
 
   it('reads EC2 in moto through its bundled client and reports the VPC in TestMode', async () => {
-    // Prepare: a VPC with an S3 gateway endpoint (the rule's default requirement).
+    // Prepare: a VPC with an S3 gateway endpoint on its route table (the rule's default requirement).
     const ec2 = new EC2Client({ ...clientOptions(moto.url) });
     const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }));
     const vpcId = Vpc?.VpcId ?? '';
+    // A gateway endpoint serves only the route tables it is associated with: the VPC's main one.
+    const { RouteTables } = await ec2.send(
+      new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+    );
     await ec2.send(
       new CreateVpcEndpointCommand({
         VpcId: vpcId,
         ServiceName: 'com.amazonaws.us-east-1.s3',
         VpcEndpointType: 'Gateway',
+        RouteTableIds: (RouteTables ?? []).map((table) => table.RouteTableId ?? ''),
       }),
     );
     const rule = ruleById('vpc-required-endpoints');
@@ -164,7 +174,7 @@ describeWithMoto('a packaged rule function, loaded as Lambda loads it', (moto) =
 
     // Assess
     expect(invocation.error, invocation.output).toBeUndefined();
-    expect(invocation.result).toMatchObject({
+    expect(invocation.result, invocation.output.slice(-3000)).toMatchObject({
       evaluated: 1,
       delivered: 1,
       testMode: true,
