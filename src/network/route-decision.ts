@@ -49,23 +49,44 @@ const routeClassOf = (route: Route): RouteClass => {
   return route.origin === 'EnableVgwRoutePropagation' ? 'propagated' : 'static';
 };
 
+interface Span {
+  version: IpVersion;
+  prefix: number;
+  first: bigint;
+  last: bigint;
+}
+
+// A sweep judges thousands of tables that repeat the same few destinations; BigInt parsing is
+// the cost, so each text is parsed once (bounded, as destinations are not unbounded in practice).
+const SPANS = new Map<string, Span | null>();
+const SPAN_CACHE_LIMIT = 50_000;
+
+const spanOf = (text: string): Span | undefined => {
+  const cached = SPANS.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  const cidr = parseCidr(text);
+  const span = cidr
+    ? {
+        version: cidr.version,
+        prefix: cidr.prefix,
+        first: cidr.network,
+        last: cidr.network + (1n << BigInt(BITS[cidr.version] - cidr.prefix)) - 1n,
+      }
+    : null;
+  if (SPANS.size >= SPAN_CACHE_LIMIT) SPANS.clear();
+  SPANS.set(text, span);
+  return span ?? undefined;
+};
+
 const entryOf = (
   route: Route,
   text: string,
   version: IpVersion,
   routeClass: RouteClass,
 ): RouteEntry | undefined => {
-  const cidr = parseCidr(text);
-  if (!cidr || cidr.version !== version) return undefined;
-  const size = 1n << BigInt(BITS[version] - cidr.prefix);
-  return {
-    route,
-    cidr: text,
-    prefix: cidr.prefix,
-    routeClass,
-    first: cidr.network,
-    last: cidr.network + size - 1n,
-  };
+  const span = spanOf(text);
+  if (!span || span.version !== version) return undefined;
+  return { route, cidr: text, prefix: span.prefix, routeClass, first: span.first, last: span.last };
 };
 
 interface ExpandedRoutes {
@@ -113,7 +134,7 @@ const byPriority = (a: RouteEntry, b: RouteEntry): number =>
   b.prefix - a.prefix ||
   CLASS_RANK[a.routeClass] - CLASS_RANK[b.routeClass] ||
   Number(a.route.target.kind === 'vpc-endpoint') - Number(b.route.target.kind === 'vpc-endpoint') ||
-  a.route.target.id.localeCompare(b.route.target.id);
+  (a.route.target.id < b.route.target.id ? -1 : a.route.target.id > b.route.target.id ? 1 : 0);
 
 const contains = (entry: RouteEntry, address: bigint): boolean =>
   entry.first <= address && address <= entry.last;
@@ -169,4 +190,13 @@ const routeForAddress = (entries: readonly RouteEntry[], address: bigint): Route
   routePieces(entries, address, address)[0]?.entry;
 
 export type { ExpandedRoutes, PrefixListLookup, RouteClass, RouteEntry, RoutePiece };
-export { BITS, byPriority, CLASS_RANK, expandRoutes, routeClassOf, routeForAddress, routePieces };
+export {
+  BITS,
+  byPriority,
+  CLASS_RANK,
+  expandRoutes,
+  routeClassOf,
+  routeForAddress,
+  routePieces,
+  spanOf,
+};

@@ -3,11 +3,11 @@ import { type IpVersion, parseCidr } from './cidr.js';
 import { isAvailableEndpoint } from './gateway-endpoints.js';
 import { type Hop, type HopContext, hopOf, NAT64_PREFIX } from './hops.js';
 import {
-  BITS,
   expandRoutes,
   type PrefixListLookup,
   type RouteEntry,
   routePieces,
+  spanOf,
 } from './route-decision.js';
 import { matchesService, parseServiceName } from './service-name.js';
 
@@ -97,12 +97,8 @@ interface Range {
   endpointCarries: boolean;
 }
 
-const rangeOfCidr = (text: string): { first: bigint; last: bigint; prefix: number } | undefined => {
-  const cidr = parseCidr(text);
-  if (!cidr) return undefined;
-  const size = 1n << BigInt(BITS[cidr.version] - cidr.prefix);
-  return { first: cidr.network, last: cidr.network + size - 1n, prefix: cidr.prefix };
-};
+const rangeOfCidr = (text: string): { first: bigint; last: bigint; prefix: number } | undefined =>
+  spanOf(text);
 
 /** Public IPv4 space as ranges: everything between the special-purpose blocks. */
 const publicV4 = (): Range[] => {
@@ -122,10 +118,26 @@ const publicV4 = (): Range[] => {
   return ranges;
 };
 
-const publicSpace = (version: IpVersion): Range[] => {
-  if (version === 4) return publicV4();
-  const unicast = rangeOfCidr('2000::/3');
-  return unicast ? [{ ...unicast, known: false, endpointCarries: true }] : [];
+const unicastV6 = rangeOfCidr('2000::/3');
+const PUBLIC_SPACE: Record<IpVersion, readonly Range[]> = {
+  4: publicV4(),
+  6: unicastV6 ? [{ ...unicastV6, known: false, endpointCarries: true }] : [],
+};
+
+const publicSpace = (version: IpVersion): readonly Range[] => PUBLIC_SPACE[version];
+
+/**
+ * The route pieces of several ranges. Public space is a dozen ranges between the special-purpose
+ * blocks: one pass over their span, keeping the pieces that touch a range, costs far less than a
+ * pass per range (the span's boundaries are the routes', not the ranges').
+ */
+const piecesOf = (entries: readonly RouteEntry[], ranges: readonly Range[]) => {
+  const [first] = ranges;
+  const last = ranges.at(-1);
+  if (!first || !last) return [];
+  return routePieces(entries, first.first, last.last).filter((piece) =>
+    ranges.some((range) => piece.first <= range.last && piece.last >= range.first),
+  );
 };
 
 const carriesFamily = (endpoint: VpcEndpoint, version: IpVersion): boolean => {
@@ -312,8 +324,14 @@ const servicePath = (input: ServicePathInput): ServicePath => {
     endpoint !== undefined && unresolved.some((route) => route.target.id === endpoint.id);
 
   const legs: Leg[] = [];
-  for (const range of ranges) {
-    for (const piece of routePieces(entries, range.first, range.last)) {
+  // Public space (unknown addresses) in one pass; known ranges and NAT64's prefix one by one.
+  const [firstRange] = ranges;
+  const groups =
+    firstRange && ranges.every((range) => !range.known && range.endpointCarries)
+      ? [{ range: firstRange, pieces: piecesOf(entries, ranges) }]
+      : ranges.map((range) => ({ range, pieces: routePieces(entries, range.first, range.last) }));
+  for (const { range, pieces } of groups) {
+    for (const piece of pieces) {
       const { entry } = piece;
       const hop = entry ? hopOf(entry.route, context) : undefined;
       // Too broad to be about one service, or covering the whole range (all of NAT64's prefix).
@@ -392,4 +410,4 @@ const pathOutcome = (path: ServicePath): PathOutcome => {
 };
 
 export type { Leg, LegKind, PathOutcome, ServicePath, ServicePathInput };
-export { carriesFamily, MIN_SERVICE_PREFIX, pathOutcome, publicSpace, servicePath };
+export { carriesFamily, MIN_SERVICE_PREFIX, pathOutcome, piecesOf, publicSpace, servicePath };

@@ -8,11 +8,12 @@ import type {
 } from '../model/resources.js';
 import type { IpVersion } from './cidr.js';
 import { isNat64Route } from './hops.js';
-import { expandRoutes, routePieces } from './route-decision.js';
+import { expandRoutes } from './route-decision.js';
 import {
   MIN_SERVICE_PREFIX,
   type PathOutcome,
   pathOutcome,
+  piecesOf,
   publicSpace,
   type ServicePath,
   servicePath,
@@ -84,11 +85,9 @@ const familiesOf = (
 const defaultPath = (table: RouteTable, version: IpVersion): Route[] => {
   const { entries } = expandRoutes(table.routes, version, () => []);
   const routes = new Set<Route>();
-  for (const range of publicSpace(version)) {
-    for (const piece of routePieces(entries, range.first, range.last)) {
-      if (piece.entry && piece.entry.prefix < MIN_SERVICE_PREFIX[version])
-        routes.add(piece.entry.route);
-    }
+  for (const piece of piecesOf(entries, publicSpace(version))) {
+    if (piece.entry && piece.entry.prefix < MIN_SERVICE_PREFIX[version])
+      routes.add(piece.entry.route);
   }
   return [...routes];
 };

@@ -135,7 +135,7 @@ const bruteForce = (
       a.rank - b.rank ||
       Number(a.route.target.kind === 'vpc-endpoint') -
         Number(b.route.target.kind === 'vpc-endpoint') ||
-      a.route.target.id.localeCompare(b.route.target.id),
+      (a.route.target.id < b.route.target.id ? -1 : a.route.target.id > b.route.target.id ? 1 : 0),
   );
   const best = candidates[0];
   return best && { route: best.route, prefix: best.prefix };
