@@ -12,6 +12,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Property tests run thousands of cases; a busy CI machine must not turn them into timeouts.
+          testTimeout: 30_000,
           include: ['test/**/*.test.ts'],
           exclude: ['test/integration/**', 'test/deploy/**', 'test/e2e/**', 'test/quality/**'],
           setupFiles: ['test/helpers/setup.ts'],
