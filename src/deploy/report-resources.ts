@@ -12,6 +12,7 @@ import {
   ref,
   sub,
 } from './cfn.js';
+import { lambdaRoleOf } from './lambda-role.js';
 import { logicalIdsOf, SERVICE } from './naming.js';
 import { SHARED } from './shared-resources.js';
 
@@ -75,88 +76,73 @@ const reportConditions = () => ({
   [REPORT.importsToSecurityHub]: { 'Fn::Equals': [ref(REPORT.securityHubParameter), 'true'] },
 });
 
-const reportRole = (): CfnResource => ({
-  Type: 'AWS::IAM::Role',
-  Properties: {
-    Path: `/${SERVICE}-report/`,
-    Description: `${SERVICE} report: reads Config results and evidence, writes reports, publishes the summary`,
-    AssumeRolePolicyDocument: policyDocument([
-      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-    ]),
-    Policies: [
+const reportRole = (): CfnResource =>
+  lambdaRoleOf({
+    path: `/${SERVICE}-report/`,
+    description: `${SERVICE} report: reads Config results and evidence, writes reports, publishes the summary`,
+    logGroupId: REPORT.logGroup,
+    statements: [
       {
-        PolicyName: 'least-privilege',
-        PolicyDocument: policyDocument([
-          {
-            Sid: 'OwnLogGroup',
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: getAtt(REPORT.logGroup, 'Arn'),
-          },
-          {
-            Sid: 'ConfigComplianceReads',
-            Effect: 'Allow',
-            Action: [...CONFIG_READ_ACTIONS],
-            Resource: '*',
-          },
-          ifThen(REPORT.readsAggregator, {
-            Sid: 'ConfigAggregatorReads',
-            Effect: 'Allow',
-            Action: [...AGGREGATE_READ_ACTIONS],
-            // Aggregate reads are authorised on the aggregator itself.
-            Resource: sub(
-              `arn:\${AWS::Partition}:config:\${AWS::Region}:\${AWS::AccountId}:config-aggregator/*`,
-            ),
-          }),
-          {
-            Sid: 'ReadEvidenceSuppressionsAndLastReport',
-            Effect: 'Allow',
-            Action: 's3:GetObject',
-            Resource: [
-              bucketObjects('evidence/*'),
-              bucketObjects('suppressions.*'),
-              bucketObjects('reports/*'),
-            ],
-          },
-          {
-            Sid: 'WriteReports',
-            Effect: 'Allow',
-            Action: 's3:PutObject',
-            Resource: bucketObjects('reports/*'),
-          },
-          {
-            // Without it a missing object reads as AccessDenied rather than NoSuchKey.
-            Sid: 'TellMissingObjectsApart',
-            Effect: 'Allow',
-            Action: 's3:ListBucket',
-            Resource: getAtt(SHARED.bucket, 'Arn'),
-          },
-          {
-            Sid: 'StackKeyForBucketAndTopic',
-            Effect: 'Allow',
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: keyArn,
-          },
-          {
-            Sid: 'PublishSummary',
-            Effect: 'Allow',
-            Action: 'sns:Publish',
-            Resource: ref(SHARED.topic),
-          },
-          ifThen(REPORT.importsToSecurityHub, {
-            // The default product of the own account: the only one it may import into.
-            Sid: 'ImportOwnFindings',
-            Effect: 'Allow',
-            Action: 'securityhub:BatchImportFindings',
-            Resource: sub(
-              'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default',
-            ),
-          }),
-        ]),
+        Sid: 'ConfigComplianceReads',
+        Effect: 'Allow',
+        Action: [...CONFIG_READ_ACTIONS],
+        Resource: '*',
       },
+      ifThen(REPORT.readsAggregator, {
+        Sid: 'ConfigAggregatorReads',
+        Effect: 'Allow',
+        Action: [...AGGREGATE_READ_ACTIONS],
+        // Aggregate reads are authorised on the aggregator itself.
+        Resource: sub(
+          `arn:\${AWS::Partition}:config:\${AWS::Region}:\${AWS::AccountId}:config-aggregator/*`,
+        ),
+      }),
+      {
+        Sid: 'ReadEvidenceSuppressionsAndLastReport',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [
+          bucketObjects('evidence/*'),
+          bucketObjects('suppressions.*'),
+          bucketObjects('reports/*'),
+        ],
+      },
+      {
+        Sid: 'WriteReports',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: bucketObjects('reports/*'),
+      },
+      {
+        // Without it a missing object reads as AccessDenied rather than NoSuchKey.
+        Sid: 'TellMissingObjectsApart',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: getAtt(SHARED.bucket, 'Arn'),
+      },
+      {
+        Sid: 'StackKeyForBucketAndTopic',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: keyArn,
+      },
+      {
+        Sid: 'PublishSummary',
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Resource: ref(SHARED.topic),
+      },
+      ifThen(REPORT.importsToSecurityHub, {
+        // The default product of the own account: the only one it may import into.
+        Sid: 'ImportOwnFindings',
+        Effect: 'Allow',
+        Action: 'securityhub:BatchImportFindings',
+        Resource: sub(
+          'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default',
+        ),
+      }),
     ],
-  },
-});
+  });
 
 /** The rule functions write each evaluation's evidence (src/report/evidence-sink.ts). */
 const evidencePolicy = (rules: readonly AnyRule[]): CfnResource => ({
