@@ -53,25 +53,34 @@ interface TablePaths {
   internetRoutes: Route[];
 }
 
-const hasIpv6Egress = (table: RouteTable): boolean =>
+/**
+ * Whether a route may carry IPv6 out of the VPC: an IPv6 CIDR route, or a prefix-list route (a
+ * customer list may hold IPv6 entries) to anything but the VPC itself or one of its Gateway
+ * endpoints.
+ */
+const mayRouteIpv6Out = (table: RouteTable, gatewayIds: ReadonlySet<string>): boolean =>
   table.routes.some(
-    (route) => route.destinationIpv6Cidr !== undefined && route.target.kind !== 'local',
+    (route) =>
+      route.target.kind !== 'local' &&
+      (route.destinationIpv6Cidr !== undefined ||
+        (route.destinationPrefixListId !== undefined && !gatewayIds.has(route.target.id))),
   );
 
 /**
  * The families of the served subnets. An IPv6-only subnet has no IPv4 traffic; a dual-stack one
- * both. A subnet the source does not hold is assumed to use IPv4, and IPv6 when the table routes
- * IPv6 anywhere but locally.
+ * both. A subnet the source does not hold is assumed to use IPv4, and IPv6 when the table may
+ * route IPv6 out of the VPC.
  */
 const familiesOf = (
   table: RouteTable,
   served: readonly Subnet[],
   unknown: number,
+  gatewayIds: ReadonlySet<string>,
 ): { families: IpVersion[]; nat64: boolean } => {
   const v4 = unknown > 0 || served.some((subnet) => subnet.ipv6Native !== true);
   const v6 =
     served.some((subnet) => subnet.ipv6CidrBlocks.length > 0 || subnet.ipv6Native === true) ||
-    (unknown > 0 && hasIpv6Egress(table));
+    (unknown > 0 && mayRouteIpv6Out(table, gatewayIds));
   const nat64 =
     served.some((subnet) => subnet.enableDns64 === true) ||
     (unknown > 0 && table.routes.some(isNat64Route));
@@ -96,7 +105,10 @@ const tablePaths = (input: TablePathsInput): TablePaths => {
   const byId = new Map(input.subnets.map((subnet) => [subnet.id, subnet]));
   const served = input.served.flatMap((id) => byId.get(id) ?? []);
   const unknownSubnets = input.served.filter((id) => !byId.has(id));
-  const { families, nat64 } = familiesOf(input.table, served, unknownSubnets.length);
+  const gatewayIds = new Set(
+    input.endpoints.filter((e) => e.endpointType === 'Gateway').map((endpoint) => endpoint.id),
+  );
+  const { families, nat64 } = familiesOf(input.table, served, unknownSubnets.length, gatewayIds);
   const paths = input.services.flatMap((service) =>
     families.map((version) => {
       const path = servicePath({

@@ -177,13 +177,38 @@ const notApplicableVerdict = (judgement: Judgement): Verdict => {
     );
   const services = [...new Set(analysis.paths.map((path) => path.service))].join(' or ');
   const [first] = internet;
+  const otherFamily = otherFamilyRoutes(judgement);
+  const [family] = analysis.families;
   const annotation = first
     ? `${table.id} is a public route table: ${services} traffic goes to ${first.label} (${first.destination}).`
-    : firstThatFits([
-        `${table.id} has no route out of the VPC for ${services} (no default route (0.0.0.0/0 or ::/0) or other route to their addresses)${blackholes.length > 0 ? `; blackhole routes carry nothing: ${listSome(blackholes, 2)}` : ''}.`,
-        `${table.id} has no route out of the VPC for ${services}${blackholes.length > 0 ? ' (its blackhole routes carry nothing)' : ''}.`,
-      ]);
+    : otherFamily.length > 0 && family !== undefined
+      ? firstThatFits([
+          `${table.id} has no ${familyLabel(family)} route out of the VPC for ${services}: ${subnetText(judgement)} are ${familyLabel(family)}-only, and ${listSome(otherFamily, 2)} carries ${familyLabel(family === 4 ? 6 : 4)} only.`,
+          `${table.id} has no ${familyLabel(family)} route out of the VPC for ${services}: its subnets are ${familyLabel(family)}-only.`,
+        ])
+      : firstThatFits([
+          `${table.id} has no route out of the VPC for ${services} (no default route (0.0.0.0/0 or ::/0) or other route to their addresses)${blackholes.length > 0 ? `; blackhole routes carry nothing: ${listSome(blackholes, 2)}` : ''}.`,
+          `${table.id} has no route out of the VPC for ${services}${blackholes.length > 0 ? ' (its blackhole routes carry nothing)' : ''}.`,
+        ]);
   return { compliance: 'NOT_APPLICABLE', annotation, detail: detailOf(judgement, annotation) };
+};
+
+/**
+ * Routes out of the VPC of the family the served subnets do not use (`0.0.0.0/0 → nat-…` under
+ * IPv6-only subnets): they explain why a table with a route out has none for its subnets.
+ */
+const otherFamilyRoutes = ({ table, analysis, gatewayIds }: Judgement): string[] => {
+  if (analysis.families.length !== 1) return [];
+  const unused = analysis.families[0] === 4 ? 'destinationIpv6Cidr' : 'destinationCidr';
+  return table.routes.flatMap((route) => {
+    const destination = route[unused];
+    return route.state === 'active' &&
+      destination !== undefined &&
+      route.target.kind !== 'local' &&
+      !gatewayIds.has(route.target.id)
+      ? [`${destination} → ${route.target.id}`]
+      : [];
+  });
 };
 
 /**

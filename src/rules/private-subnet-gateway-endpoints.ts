@@ -44,9 +44,19 @@ const readPrefixLists = async (
   }
 };
 
-const routesIpv6 = (table: RouteTable): boolean =>
+/**
+ * Whether the table's subnets may use IPv6: the VPC has an IPv6 block (its local IPv6 route shows
+ * it), or a route may carry IPv6 out (an IPv6 CIDR, or a customer prefix list that may hold IPv6
+ * entries). Then an IPv4 route alone decides nothing: IPv6-only subnets cannot use it, and
+ * dual-stack ones also leave by IPv6.
+ */
+const mayUseIpv6 = (table: RouteTable): boolean =>
   table.routes.some(
-    (route) => route.destinationIpv6Cidr !== undefined && route.target.kind !== 'local',
+    (route) =>
+      route.destinationIpv6Cidr !== undefined ||
+      (route.destinationPrefixListId !== undefined &&
+        route.target.kind !== 'local' &&
+        route.target.kind !== 'vpc-endpoint'),
   );
 
 const servesNothing = (table: RouteTable, hasSubnets: boolean): Verdict => {
@@ -69,7 +79,7 @@ const privateSubnetGatewayEndpoints = defineRule({
   id: RULE_ID,
   title: 'Route tables of private subnets should send S3 and DynamoDB traffic to Gateway endpoints',
   description:
-    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway), tables with no route out for the service and tables serving no subnet are not applicable.',
+    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway), tables with no route out for the service and tables serving no subnet are not applicable.',
   rationale:
     'Without a Gateway endpoint, S3 and DynamoDB requests from private subnets follow the default route (or a more specific one) through a NAT hop to the public service endpoints. They bypass the endpoint policy and every aws:SourceVpce condition, so data can be copied to buckets or tables in any account, and the path cannot be restricted to the organisation. The NAT detour is also billed per GB.',
   severity: 'medium',
@@ -117,11 +127,11 @@ const privateSubnetGatewayEndpoints = defineRule({
   ],
   async evaluate(table, view, params) {
     // The main table needs the VPC's tables and subnets (to find the subnets nobody claims); an
-    // explicit table needs its subnets only when it routes IPv6, to tell their address families.
+    // explicit table needs its subnets when they may use IPv6, to tell their address families.
     const main = isMainTable(table);
     const [tables, subnets] = await Promise.all([
       main ? view.routeTablesOfVpc(table.vpcId) : Promise.resolve([]),
-      main || routesIpv6(table) ? view.subnetsOfVpc(table.vpcId) : Promise.resolve([]),
+      main || mayUseIpv6(table) ? view.subnetsOfVpc(table.vpcId) : Promise.resolve([]),
     ]);
     const served = subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
     if (served.length === 0) {
