@@ -158,6 +158,12 @@ interface VpcEndpoint extends ResourceBase {
    * `ipv6` too.
    */
   ipAddressType?: EndpointIpAddressType | undefined;
+  /**
+   * `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint` (S3 Interface endpoints; on by default
+   * when the VPC also has an S3 Gateway endpoint): private DNS answers only queries that arrive
+   * through inbound Resolver endpoints, so clients inside the VPC still resolve the public names.
+   */
+  privateDnsOnlyForInboundResolverEndpoint?: boolean | undefined;
 }
 
 type EndpointIpAddressType = 'ipv4' | 'dualstack' | 'ipv6';

@@ -145,6 +145,22 @@ const carriesFamily = (endpoint: VpcEndpoint, version: IpVersion): boolean => {
   return version === 4 ? type !== 'ipv6' : type !== 'ipv4';
 };
 
+/**
+ * Whether clients in the VPC reach an Interface endpoint by the service's usual names: its private
+ * DNS is on, answers the VPC itself (not only inbound Resolver endpoints, as S3 does by default next
+ * to a Gateway endpoint), and is for this region's service (a cross-region endpoint answers the
+ * other region's names).
+ */
+const resolvesInVpc = (endpoint: VpcEndpoint, region: string | undefined): boolean => {
+  const parsed = parseServiceName(endpoint.serviceName);
+  const serviceRegion = parsed.origin === 'aws' ? parsed.region : undefined;
+  return (
+    endpoint.privateDnsEnabled &&
+    endpoint.privateDnsOnlyForInboundResolverEndpoint !== true &&
+    (region === undefined || serviceRegion === undefined || serviceRegion === region)
+  );
+};
+
 /** The AWS-managed lists named after the service in this region (`com.amazonaws.<region>.s3`). */
 const servicePrefixLists = (
   prefixLists: readonly PrefixList[],
@@ -277,7 +293,7 @@ const servicePath = (input: ServicePathInput): ServicePath => {
         (candidate) =>
           candidate.endpointType === 'Interface' &&
           isAvailableEndpoint(candidate) &&
-          candidate.privateDnsEnabled &&
+          resolvesInVpc(candidate, region) &&
           carriesFamily(candidate, version),
       )
     : undefined;

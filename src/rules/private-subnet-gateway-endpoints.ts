@@ -107,7 +107,7 @@ const privateSubnetGatewayEndpoints = defineRule({
     acceptInterfaceEndpoints: {
       type: 'boolean',
       description:
-        'Accept an available Interface endpoint of the service with private DNS in place of a Gateway endpoint. Traffic then stays in the VPC, but Interface endpoints bill per hour and per GB where Gateway endpoints are free, and clients that bypass private DNS still take the NAT path.',
+        "Accept an available Interface endpoint of the service in place of a Gateway endpoint when it is for the region's own service and its private DNS answers the VPC (not only inbound Resolver endpoints, the S3 default next to a Gateway endpoint). Traffic then stays in the VPC, but Interface endpoints bill per hour and per GB where Gateway endpoints are free, and clients that bypass private DNS still take the NAT path.",
       default: false,
     },
   },

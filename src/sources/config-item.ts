@@ -342,6 +342,12 @@ const ipAddressTypeOf = (value: string | undefined): EndpointIpAddressType | und
   return lower === 'ipv4' || lower === 'dualstack' || lower === 'ipv6' ? lower : undefined;
 };
 
+/** `dnsOptions.privateDnsOnlyForInboundResolverEndpoint`, when the source recorded DNS options. */
+const inboundResolverOnlyOf = (configuration: Json): boolean | undefined => {
+  const options = field(configuration, 'dnsOptions');
+  return isRecord(options) ? bool(options, 'privateDnsOnlyForInboundResolverEndpoint') : undefined;
+};
+
 const requireString = (obj: Json, name: string, ctx: ParseContext): string => {
   const value = str(obj, name);
   if (!value) throw new ConfigItemParseError(`configuration.${name} is missing`, ctx);
@@ -447,6 +453,7 @@ const resourceFromConfiguration = (
         privateDnsEnabled: bool(configuration, 'privateDnsEnabled'),
         ownerId: str(configuration, 'ownerId'),
         ipAddressType: ipAddressTypeOf(str(configuration, 'ipAddressType')),
+        privateDnsOnlyForInboundResolverEndpoint: inboundResolverOnlyOf(configuration),
       };
     case 'AWS::EC2::SecurityGroup':
       return {

@@ -311,6 +311,35 @@ describe('parseConfigurationItem: network v2 fields', () => {
     expect(subnet).toMatchObject({ ipv6Native: true, enableDns64: true });
   });
 
+  it('reads whether private DNS answers only inbound Resolver endpoints', () => {
+    // Prepare
+    const endpointWith = (dnsOptions: unknown) =>
+      parseConfigurationItem({
+        resourceType: 'AWS::EC2::VPCEndpoint',
+        resourceId: 'vpce-1',
+        configuration: {
+          vpcId: 'vpc-1',
+          serviceName: 'com.amazonaws.us-east-1.s3',
+          vpcEndpointType: 'Interface',
+          privateDnsEnabled: true,
+          ...(dnsOptions === undefined ? {} : { dnsOptions }),
+        },
+      }).resource;
+
+    // Act
+    const inboundOnly = endpointWith({
+      dnsRecordIpType: 'ipv4',
+      privateDnsOnlyForInboundResolverEndpoint: true,
+    });
+    const everywhere = endpointWith({ dnsRecordIpType: 'ipv4' });
+    const unrecorded = endpointWith(undefined);
+
+    // Assess
+    expect(inboundOnly).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: true });
+    expect(everywhere).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: false });
+    expect(unrecorded).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: undefined });
+  });
+
   it('keeps the VPC and peering connection of a cross-VPC group reference', () => {
     // Act
     const group = parseConfigurationItem({
