@@ -1,4 +1,4 @@
-import { parsePolicy } from './document.js';
+import { type PolicyDocument, parsePolicy, type Statement } from './document.js';
 import {
   analyseFence,
   type BucketFacts,
@@ -10,11 +10,12 @@ import { LruCache } from './lru.js';
 
 /**
  * Analysis results cached by the policy's shape: the bucket's own ARNs are replaced by a
- * placeholder, so buckets created from one template share an entry. The abstraction is applied
- * only where it cannot change the answer: every occurrence of the bucket as a whole ARN (the
- * bucket, or a path under it) is replaced, and a policy with a wildcard in some bucket name
- * (`arn:aws:s3:::logs-*`) is keyed with its real name, because such a pattern may match one
- * bucket and not another.
+ * placeholder, so buckets created from one template share an entry. The abstraction works on the
+ * parsed document (JSON escapes such as `\/` or `\u002a` are already decoded) and is applied only
+ * where it cannot change the answer: the analysis reads the bucket's name only through the
+ * Resource/NotResource patterns it matches the bucket and its objects against, so every such
+ * pattern must either name the bucket as a whole ARN (rewritten), or match alike whatever the
+ * bucket is called. Otherwise the policy is analysed with the bucket's real name.
  */
 
 const PLACEHOLDER = '__vpce_guard_bucket__';
@@ -22,21 +23,49 @@ const CACHE_LIMIT = 5_000;
 
 const cache = new LruCache<string, FenceResult>(CACHE_LIMIT);
 
-/** The policy text with the bucket abstracted, or `undefined` when that could change the answer. */
-const abstractText = (text: string, name: string): string | undefined => {
-  // The bucket as a whole ARN (any partition): followed by a path or the end of the JSON string.
-  let abstracted = text;
-  for (const end of ['"', '/']) {
-    abstracted = abstracted.split(`:s3:::${name}${end}`).join(`:s3:::${PLACEHOLDER}${end}`);
-  }
-  for (let at = abstracted.indexOf('s3:::'); at >= 0; at = abstracted.indexOf('s3:::', at + 5)) {
-    for (let i = at + 5; i < abstracted.length; i += 1) {
-      const char = abstracted[i];
-      if (char === '"' || char === '/') break;
-      if (char === '*' || char === '?') return undefined;
+// A star alone or before a slash takes the whole bucket name, so the rest reads only the key.
+const STAR_THEN_PATH = /^\*(\/|$)/;
+
+/**
+ * A resource pattern with the bucket abstracted, the pattern itself when it matches alike for
+ * every bucket name, or `undefined` when its answer may depend on the name (`logs-*`, `?_*`).
+ */
+const abstractPattern = (pattern: string, name: string, partition: string): string | undefined => {
+  const head = /^arn:[^:*?$]*:s3:::/.exec(pattern)?.[0];
+  if (head !== undefined) {
+    const rest = pattern.slice(head.length);
+    // The literal head fixes where the name sits, so renaming it renames the matched bucket.
+    if (rest === name || rest.startsWith(`${name}/`)) {
+      return `${head}${PLACEHOLDER}${rest.slice(name.length)}`;
     }
+    if (STAR_THEN_PATH.test(rest)) return pattern;
   }
-  return abstracted;
+  if (STAR_THEN_PATH.test(pattern)) return pattern;
+  // A literal start that leaves `arn:<partition>:s3:::` matches neither this bucket nor the
+  // placeholder (both ARNs start so).
+  const target = `arn:${partition}:s3:::`;
+  const literal = /^[^*?$]*/.exec(pattern)?.[0] ?? '';
+  const shared = Math.min(literal.length, target.length);
+  return literal.slice(0, shared) === target.slice(0, shared) ? undefined : pattern;
+};
+
+/** The policy with the bucket abstracted, or `undefined` when that could change the answer. */
+const abstractPolicy = (
+  policy: PolicyDocument,
+  name: string,
+  partition: string,
+): PolicyDocument | undefined => {
+  const statements: Statement[] = [];
+  for (const statement of policy.statements) {
+    const patterns: string[] = [];
+    for (const pattern of statement.resources.patterns) {
+      const abstracted = abstractPattern(pattern, name, partition);
+      if (abstracted === undefined) return undefined;
+      patterns.push(abstracted);
+    }
+    statements.push({ ...statement, resources: { ...statement.resources, patterns } });
+  }
+  return { ...policy, statements };
 };
 
 /** Puts the bucket's name back where a result shows it: counterexamples and their reasons. */
@@ -65,10 +94,13 @@ const analyseShape = (
   fence: Fence,
   exemptions: Exemptions,
 ): { result: FenceResult; name: string; key: string } => {
-  const abstracted = abstractText(text, bucket.name);
+  const policy = parsePolicy(text);
+  const abstracted = abstractPolicy(policy, bucket.name, bucket.partition);
   const name = abstracted === undefined ? bucket.name : PLACEHOLDER;
+  const analysed = abstracted ?? policy;
   const key = JSON.stringify([
-    abstracted ?? text,
+    analysed.version ?? null,
+    analysed.statements,
     name,
     bucket.partition,
     bucket.account ?? null,
@@ -78,12 +110,7 @@ const analyseShape = (
   let result = cache.get(key);
   if (result === undefined) {
     const arn = `arn:${bucket.partition}:s3:::${name}`;
-    result = analyseFence(
-      parsePolicy(abstracted ?? text),
-      { ...bucket, name, arn },
-      fence,
-      exemptions,
-    );
+    result = analyseFence(analysed, { ...bucket, name, arn }, fence, exemptions);
     cache.set(key, result);
   }
   return { result, name, key };
@@ -100,4 +127,4 @@ const analyseFenceCached = (
   return name === PLACEHOLDER ? restore(result, bucket.name) : result;
 };
 
-export { abstractText, analyseFenceCached, analyseShape, PLACEHOLDER };
+export { abstractPolicy, analyseFenceCached, analyseShape, PLACEHOLDER };

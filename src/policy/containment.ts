@@ -70,8 +70,9 @@ const noneOf = (entries: readonly ConditionEntry[]): Filter[] =>
 /**
  * Who and where a request comes from, split so that a counterexample is a request AWS can
  * really send: endpoint-only keys exist exactly when aws:SourceIp does not (global condition keys
- * reference, "Availability"), and principal-describing keys are absent for anonymous callers and
- * AWS service principals.
+ * reference, "Availability"), except aws:VpceOrgID/aws:VpceOrgPaths, which an endpoint of an
+ * account outside any organization does not carry; principal-describing keys are absent for
+ * anonymous callers and AWS service principals.
  */
 const worlds = (space: Space): Filter[][] => {
   const endpointDims = space.dims.filter((dim) => dim.facts?.endpointOnly);
@@ -79,15 +80,20 @@ const worlds = (space: Space): Filter[][] => {
   const present = (value: unknown) => value !== null;
   const absent = (value: unknown) => value === null;
   const isIam = (value: unknown) => (value as Principal).kind === 'iam';
+  const throughEndpoint = (inOrganization: boolean): Filter[] => [
+    ...endpointDims.map((dim) => ({
+      dim: dim.name,
+      keep: dim.facts?.orgMember && !inOrganization ? absent : present,
+    })),
+    { dim: 'aws:sourceip', keep: absent },
+  ];
   const network: Filter[][] = [
     [
       ...endpointDims.map((dim) => ({ dim: dim.name, keep: absent })),
       { dim: 'aws:sourceip', keep: present },
     ],
-    [
-      ...endpointDims.map((dim) => ({ dim: dim.name, keep: present })),
-      { dim: 'aws:sourceip', keep: absent },
-    ],
+    throughEndpoint(true),
+    ...(endpointDims.some((dim) => dim.facts?.orgMember) ? [throughEndpoint(false)] : []),
   ];
   const who: Filter[][] = [
     [{ dim: 'principal', keep: isIam }],

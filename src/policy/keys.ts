@@ -17,6 +17,8 @@ interface KeyFacts {
   multi?: boolean;
   /** Present only on requests that arrive through a VPC endpoint ("network" keys). */
   endpointOnly?: boolean;
+  /** Present only when the owner account is a member of an organization. */
+  orgMember?: boolean;
   /** Describes the principal: absent for anonymous callers and AWS service principals. */
   principal?: boolean;
   /** AWS issues these values in lower case only (resource ids, organization ids). */
@@ -29,7 +31,8 @@ const GLOBAL_KEYS: Record<string, KeyFacts> = {
   'aws:principalorgid': { type: 'string', principal: true, lowercase: true },
   'aws:principalorgpaths': { type: 'string', principal: true, multi: true, lowercase: true },
   'aws:principaltype': { type: 'string' },
-  'aws:principalisawsservice': { type: 'bool', alwaysPresent: true },
+  // Signed requests only: anonymous callers carry no aws:PrincipalIsAWSService.
+  'aws:principalisawsservice': { type: 'bool' },
   'aws:principalservicename': { type: 'string' },
   'aws:principalservicenameslist': { type: 'string', multi: true },
   'aws:userid': { type: 'string', principal: true },
@@ -46,8 +49,15 @@ const GLOBAL_KEYS: Record<string, KeyFacts> = {
   'aws:sourcevpc': { type: 'string', endpointOnly: true, lowercase: true },
   'aws:sourcevpcarn': { type: 'arn', endpointOnly: true },
   'aws:vpceaccount': { type: 'string', endpointOnly: true },
-  'aws:vpceorgid': { type: 'string', endpointOnly: true, lowercase: true },
-  'aws:vpceorgpaths': { type: 'string', endpointOnly: true, multi: true, lowercase: true },
+  // "Not included ... when the VPC endpoint owner account is not part of an organization."
+  'aws:vpceorgid': { type: 'string', endpointOnly: true, orgMember: true, lowercase: true },
+  'aws:vpceorgpaths': {
+    type: 'string',
+    endpointOnly: true,
+    orgMember: true,
+    multi: true,
+    lowercase: true,
+  },
   'aws:securetransport': { type: 'bool', alwaysPresent: true },
   'aws:viaawsservice': { type: 'bool', alwaysPresent: true },
   'aws:calledvia': { type: 'string', multi: true },

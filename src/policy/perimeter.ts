@@ -77,13 +77,18 @@ const conditionValues = (statements: readonly Statement[], keys: readonly string
     s.conditions.filter((c) => keys.includes(c.keyLower)).flatMap((c) => c.values),
   );
 
-/** A resource pattern names its owner: an S3 bucket with a literal name prefix, or an account. */
+/**
+ * A resource pattern names its owner: an S3 bucket named in full, or an account. A wildcard in a
+ * bucket name (`corp-*`, `example?ucket`) names no owner: bucket names are one global,
+ * first-come namespace, so anyone can create a bucket that matches
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+ */
 const namesOwner = (pattern: string, accounts: readonly string[] | undefined): boolean => {
   const parts = pattern.split(':');
   if (parts.length < 6 || /[*?]/.test(parts[2] ?? '*')) return false;
   if (parts[2] === 's3') {
     const bucket = (parts.slice(5).join(':').split('/')[0] ?? '').trim();
-    return accounts === undefined && bucket.length > 0 && !/^[*?]/.test(bucket);
+    return accounts === undefined && bucket.length > 0 && !/[*?]/.test(bucket);
   }
   const account = parts[4] ?? '';
   return ACCOUNT.test(account) && (accounts === undefined || accounts.includes(account));

@@ -24,7 +24,10 @@ const principalKey = (principal: Principal, key: string): KeyValue => {
       return principal.kind === 'iam' ? [principal.arn] : null;
     case 'aws:principalaccount':
       return principal.kind === 'iam' ? [principal.account] : null;
+    // "Present in the request context for all signed API requests ... Anonymous requests do
+    // not include this key": a non-IfExists test of it never holds for an anonymous caller.
     case 'aws:principalisawsservice':
+      if (principal.kind === 'anonymous') return null;
       return [principal.kind === 'service' ? 'true' : 'false'];
     case 'aws:principalservicename':
       return principal.kind === 'service' ? [principal.name] : null;

@@ -1,5 +1,6 @@
 import type { Bucket } from '../model/resources.js';
 import { wildcardMatch } from '../policy/wildcard.js';
+import { partitionOfArn, partitionOfRegion } from '../util/partitions.js';
 
 /**
  * Scoping parameters shared by the bucket-policy rules: which buckets a rule judges. Buckets out of
@@ -72,29 +73,24 @@ const bucketScopeOf = (bucket: Bucket, scope: BucketScope): ScopeDecision => {
   return reason === undefined ? { kind: 'in-scope' } : { kind: 'out-of-scope', reason };
 };
 
-/** The partition a region belongs to, when the region says (cn-, us-gov- and the ISO regions). */
-const partitionOfRegion = (region: string | undefined): string | undefined => {
-  if (region === undefined || region === '') return undefined;
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  return 'aws';
-};
-
 /**
- * The bucket ARN in the bucket's partition (aws, aws-cn, aws-us-gov). The region decides: an item
- * recorded without an ARN gets a commercial-partition default from the adapter, which would judge
- * a GovCloud bucket against arn:aws: resources.
+ * The bucket ARN in the bucket's partition. A partition other than `aws` in the recorded ARN was
+ * recorded by AWS Config, so it stands. An `arn:aws:` ARN may be the adapter's default for an item
+ * recorded without one, so the region's partition wins when the region names another partition
+ * (a GovCloud or ISO bucket is not judged against arn:aws: resources).
  */
 const bucketArn = (bucket: Bucket): string => {
-  const partition = partitionOfRegion(bucket.region);
   const recorded = bucket.arn?.startsWith('arn:') ? bucket.arn : undefined;
-  if (recorded !== undefined && (partition === undefined || recorded.split(':')[1] === partition)) {
+  const recordedPartition = partitionOfArn(recorded);
+  const regionPartition = partitionOfRegion(bucket.region);
+  if (
+    recorded !== undefined &&
+    (recordedPartition !== 'aws' || regionPartition === undefined || regionPartition === 'aws')
+  ) {
     return recorded;
   }
-  return `arn:${partition ?? 'aws'}:s3:::${bucket.name}`;
+  return `arn:${regionPartition ?? 'aws'}:s3:::${bucket.name}`;
 };
 
 export type { BucketScope, ScopeDecision };
-export { bucketArn, bucketScopeOf, bucketScopeParams, partitionOfRegion };
+export { bucketArn, bucketScopeOf, bucketScopeParams };

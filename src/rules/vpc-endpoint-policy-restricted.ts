@@ -7,6 +7,7 @@ import { parsePolicy } from '../policy/document.js';
 import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
 import { LruCache } from '../policy/lru.js';
 import { analysePerimeter, type PerimeterResult, trustOf } from '../policy/perimeter.js';
+import { partitionOfRegion } from '../util/partitions.js';
 import { endpointPolicyNotApplicable, isInactiveEndpointState } from './endpoint-state.js';
 import type { ParamsOf } from './params.js';
 import { defineRule } from './rule.js';
@@ -48,20 +49,16 @@ interface ServiceLocation {
 
 /** `com.amazonaws.eu-west-1.s3` → s3 in eu-west-1; `undefined` for other accounts' PrivateLink services. */
 const serviceLocationOf = (serviceName: string): ServiceLocation | undefined => {
-  const match = /^(?:cn\.)?(?:com\.amazonaws|aws\.[a-z]+)\.([a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$/.exec(
-    serviceName,
-  );
+  const match =
+    /^(?:cn\.)?(?:com\.amazonaws|aws\.[a-z]+)\.([a-z]{2,4}(?:-[a-z]+)+-\d+)\.(.+)$/.exec(
+      serviceName,
+    );
   const region = match?.[1];
   const rest = match?.[2];
   if (region === undefined || rest === undefined || rest.startsWith('vpce-svc-')) return undefined;
   const first = rest.split('.')[0] ?? rest;
   const prefix = ACTION_PREFIXES[rest] ?? ACTION_PREFIXES[first] ?? first.replace(/-fips$/, '');
-  const partition = region.startsWith('cn-')
-    ? 'aws-cn'
-    : region.startsWith('us-gov-')
-      ? 'aws-us-gov'
-      : 'aws';
-  return { prefix, region, partition };
+  return { prefix, region, partition: partitionOfRegion(region) ?? 'aws' };
 };
 
 /** `com.amazonaws.eu-west-1.s3` → `s3`; `undefined` for PrivateLink services of other accounts. */

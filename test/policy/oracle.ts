@@ -148,7 +148,9 @@ const contextValue = (request: OracleRequest, key: string): string[] | undefined
   if (key === 'aws:principalarn') return principal.arn ? [principal.arn] : undefined;
   if (key === 'aws:principalaccount')
     return principal.arn ? [principal.arn.split(':')[4] as string] : undefined;
-  if (key === 'aws:principalisawsservice') return [principal.service ? 'true' : 'false'];
+  // Signed requests only: anonymous callers carry no aws:PrincipalIsAWSService.
+  if (key === 'aws:principalisawsservice')
+    return principal.arn || principal.service ? [principal.service ? 'true' : 'false'] : undefined;
   if (key === 'aws:principalservicename')
     return principal.service ? [principal.service] : undefined;
   const raw = request.context[key];

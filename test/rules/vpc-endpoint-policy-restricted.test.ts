@@ -169,10 +169,16 @@ describe('vpc-endpoint-policy-restricted', () => {
         },
       );
 
-      it('returns COMPLIANT when the resources are limited to some buckets', async () => {
+      it('returns COMPLIANT when the resources are buckets named in full', async () => {
         // Prepare
         const endpoint = endpointWith(
-          present([{ ...allowAll, Action: 's3:*', Resource: 'arn:aws:s3:::acme-*' }]),
+          present([
+            {
+              ...allowAll,
+              Action: 's3:*',
+              Resource: ['arn:aws:s3:::acme-data', 'arn:aws:s3:::acme-data/*'],
+            },
+          ]),
         );
 
         // Act
@@ -181,6 +187,22 @@ describe('vpc-endpoint-policy-restricted', () => {
         // Assess
         expect(verdict.compliance).toBe('COMPLIANT');
       });
+
+      it.each(['arn:aws:s3:::acme-*', 'arn:aws:s3:::corp-*/*', 'arn:aws:s3:::example?ucket/*'])(
+        'returns NON_COMPLIANT for buckets matched by the pattern %s, which anyone can create',
+        async (resource) => {
+          // Prepare
+          const endpoint = endpointWith(
+            present([{ ...allowAll, Action: 's3:*', Resource: resource }]),
+          );
+
+          // Act
+          const verdict = await evaluate(endpoint);
+
+          // Assess
+          expect(verdict.compliance).toBe('NON_COMPLIANT');
+        },
+      );
 
       it.each<[string, Record<string, string>]>([
         ['StringLike', { 'aws:PrincipalArn': '*' }],

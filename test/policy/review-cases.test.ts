@@ -1,0 +1,200 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { abstractPolicy, analyseFenceCached } from '../../src/policy/cache.js';
+import { parsePolicy } from '../../src/policy/document.js';
+import { analyseFence, type Exemptions, type Fence } from '../../src/policy/fence.js';
+
+/*
+ * Analyser-level checks for the confirmed wrong verdicts of the issue-8 review (the rule-level
+ * cases are fixtures named review-*.json under test/fixtures/rules/).
+ */
+
+const ACCOUNT = '111122223333';
+const VPCE = 'vpce-0a1b2c3d4e5f67890';
+const NETWORK: Fence = {
+  kind: 'network',
+  allowedVpceIds: [],
+  allowedVpcIds: [],
+  trustedAccountIds: [],
+  trustedOrgIds: [],
+};
+const DEFAULTS: Exemptions = {
+  'aws:PrincipalIsAWSService': ['true'],
+  'aws:ViaAWSService': ['true'],
+  'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/aws-service-role/*`],
+};
+
+const bucketFacts = (name: string) => ({
+  name,
+  arn: `arn:aws:s3:::${name}`,
+  partition: 'aws',
+  account: ACCOUNT,
+});
+
+const denyOutside = (resource: Record<string, unknown>, condition: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        ...resource,
+        Condition: { StringNotEquals: { 'aws:SourceVpce': VPCE }, ...condition },
+      },
+    ],
+  });
+
+describe('anonymous callers carry no aws:PrincipalIsAWSService', () => {
+  it.each(['Bool', 'StringEquals'])(
+    'lets anonymous callers past a Deny conditioned on %s aws:PrincipalIsAWSService "false"',
+    (operator) => {
+      // Prepare
+      const text = denyOutside(
+        { Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'] },
+        { [operator]: { 'aws:PrincipalIsAWSService': 'false' } },
+      );
+
+      // Act
+      const result = analyseFence(
+        parsePolicy(text),
+        bucketFacts('examplebucket'),
+        NETWORK,
+        DEFAULTS,
+      );
+
+      // Assess
+      expect(result.compliant).toBe(false);
+      const anonymous = result.escapes.find((e) => e.counterexample.principal === '*');
+      expect(anonymous?.counterexample.context['aws:PrincipalIsAWSService']).toBeNull();
+    },
+  );
+
+  it('still denies anonymous callers under BoolIfExists aws:PrincipalIsAWSService "false"', () => {
+    // Prepare
+    const text = denyOutside(
+      { Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'] },
+      { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+    );
+
+    // Act
+    const result = analyseFence(parsePolicy(text), bucketFacts('examplebucket'), NETWORK, DEFAULTS);
+
+    // Assess
+    expect(result.compliant).toBe(true);
+  });
+});
+
+describe('organization keys of an endpoint outside any organization', () => {
+  it('shows the escape through an endpoint that carries no aws:VpceOrgID', () => {
+    // Prepare
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'],
+          Condition: { Null: { 'aws:SourceVpce': 'true' } },
+        },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'],
+          Condition: {
+            StringNotEquals: { 'aws:VpceOrgID': 'o-a1b2c3d4e5' },
+            Null: { 'aws:VpceOrgID': 'false' },
+          },
+        },
+      ],
+    });
+
+    // Act
+    const result = analyseFence(
+      parsePolicy(text),
+      bucketFacts('examplebucket'),
+      { ...NETWORK, trustedOrgIds: ['o-a1b2c3d4e5'] },
+      DEFAULTS,
+    );
+
+    // Assess
+    expect(result.compliant).toBe(false);
+    const context = result.escapes[0]?.counterexample.context ?? {};
+    expect(context['aws:SourceVpce']).not.toBeNull();
+    expect(context['aws:VpceOrgID']).toBeNull();
+  });
+});
+
+// Resource patterns that stress the shape cache: the bucket's own ARNs, JSON-escaped or not,
+// wildcards that may or may not match the name, and the placeholder's own text.
+const RESOURCES = [
+  'arn:aws:s3:::examplebucket',
+  'arn:aws:s3:::examplebucket/*',
+  'arn:aws:s3:::examplebucket/public/*',
+  'arn:aws:s3:::example*',
+  'arn:aws:s3:::example?ucket/*',
+  'arn:aws:s3::?_*',
+  'arn:aws:s3:::_*',
+  'arn:aws:s3:::*/*',
+  'arn:aws:s3:::*',
+  'arn:aws:s3:::__vpce_guard_bucket__/*',
+  'arn:aws:s3:::other/*',
+  'arn:aws:ec2:*:*:vpc/*',
+  '*',
+  '*bucket',
+];
+
+describe('shape cache', () => {
+  it('gives the answer of the uncached analysis, whatever the resources and their JSON escapes', () => {
+    fc.assert(
+      fc.property(
+        fc.subarray(RESOURCES, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.constantFrom('examplebucket', 'example-bucket', 'exampleXucket'),
+        fc.boolean(),
+        (resources, not, name, escaped) => {
+          // Prepare
+          const plain = denyOutside(not ? { NotResource: resources } : { Resource: resources });
+          const text = escaped ? plain.replaceAll('/', '\\/').replaceAll('_', '\\u005f') : plain;
+          const bucket = bucketFacts(name);
+
+          // Act
+          const cached = analyseFenceCached(text, bucket, NETWORK, DEFAULTS);
+          const direct = analyseFence(parsePolicy(text), bucket, NETWORK, DEFAULTS);
+
+          // Assess
+          expect(cached.compliant).toBe(direct.compliant);
+          expect(cached.escapingActions).toEqual(direct.escapingActions);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+
+  it('abstracts the bucket only where the name cannot change the answer', () => {
+    // Prepare
+    const of = (resource: string) =>
+      parsePolicy(denyOutside({ Resource: resource })).statements.map((s) => s.resources);
+
+    // Act
+    const shared = abstractPolicy(
+      parsePolicy(denyOutside({ Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::*/x'] })),
+      'examplebucket',
+      'aws',
+    );
+
+    // Assess
+    expect(shared?.statements[0]?.resources.patterns).toEqual([
+      'arn:aws:s3:::__vpce_guard_bucket__',
+      'arn:aws:s3:::*/x',
+    ]);
+    for (const resource of ['arn:aws:s3:::example*', 'arn:aws:s3::?_*', '*bucket']) {
+      expect(of(resource)).toBeDefined();
+      expect(
+        abstractPolicy(parsePolicy(denyOutside({ Resource: resource })), 'examplebucket', 'aws'),
+      ).toBeUndefined();
+    }
+  });
+});
