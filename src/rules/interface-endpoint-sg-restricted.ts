@@ -183,7 +183,7 @@ const interfaceEndpointSgRestricted = defineRule({
   id: RULE_ID,
   title: 'Security groups of Interface endpoints should allow only TCP 443 from inside the VPC',
   description:
-    'Evaluates each Interface endpoint, and each Resource and ServiceNetwork (VPC Lattice) endpoint, and every ingress rule of its security groups. A rule passes when it is TCP on ports within allowedPorts and its sources are CIDRs inside the VPC CIDR blocks (IPv4 or IPv6) or security groups of the same account and VPC. 0.0.0.0/0, ::/0, CIDRs outside the VPC, security groups in another VPC (peering or transit-gateway references, whose pair names vpcId or vpcPeeringConnectionId) or another account, all-protocol rules, other protocols and port ranges wider than allowedPorts fail. Prefix-list sources fail unless listed in allowedPrefixListIds, because their entries are not recorded with the group and can change without the group changing. A group that cannot be found fails. A change of the VPC CIDR blocks re-evaluates its endpoints. Gateway, Gateway Load Balancer and deleted endpoints are not applicable.',
+    'Evaluates each Interface endpoint, and each Resource and ServiceNetwork (VPC Lattice) endpoint, and every ingress rule of its security groups. A rule passes when it is TCP on ports within allowedPorts (for a Resource endpoint, any port: its ports are the port ranges of its resource configuration, which the endpoint does not record) and its sources are CIDRs inside the VPC CIDR blocks (IPv4 or IPv6) or security groups of the same account and VPC. 0.0.0.0/0, ::/0, CIDRs outside the VPC, security groups in another VPC (peering or transit-gateway references, whose pair names vpcId or vpcPeeringConnectionId) or another account, all-protocol rules, other protocols and port ranges wider than allowedPorts fail. Prefix-list sources fail unless listed in allowedPrefixListIds, because their entries are not recorded with the group and can change without the group changing. A group that cannot be found fails. A change of the VPC CIDR blocks re-evaluates its endpoints. Gateway, Gateway Load Balancer and deleted endpoints are not applicable.',
   rationale:
     "The endpoint network interfaces accept any traffic their security groups allow. An open group lets hosts outside the VPC (peered networks, on-premises ranges, the internet through a misrouted path) use the VPC's endpoint and its credentials-free network position, and any non-HTTPS port widens the attack surface of the interfaces.",
   severity: 'high',
@@ -236,7 +236,10 @@ const interfaceEndpointSgRestricted = defineRule({
     if (isInactiveEndpointState(state)) {
       return notApplicable(`${endpoint.id} is ${state} and has no network interfaces.`);
     }
-    const allowedPorts = parseAllowedPorts(params.allowedPorts);
+    // A Resource endpoint carries TCP to the port ranges of its resource configuration (a database
+    // on 5432, say), which the endpoint item does not record: only the protocol and sources apply.
+    const isResource = endpoint.endpointType === 'Resource';
+    const allowedPorts = isResource ? [ALL_PORTS] : parseAllowedPorts(params.allowedPorts);
     if (endpoint.securityGroupIds.length === 0) {
       return nonCompliant(
         `${endpoint.id} lists no security group, so the ingress to its network interfaces cannot be checked.`,
@@ -279,7 +282,9 @@ const interfaceEndpointSgRestricted = defineRule({
       .filter((f) => !f.unverified)
       .map((f) => `${f.where} (${f.reasons.join('; ')})`);
     const unverified = findings.filter((f) => f.unverified).map((f) => f.where);
-    const portsText = `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
+    const portsText = isResource
+      ? `TCP (ports of resource configuration ${endpoint.serviceName.split('/').at(-1)})`
+      : `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
     const fix = `Fix: allow only ${portsText} from inside ${endpoint.vpcId}.`;
     if (violations.length > 0 || missing.length > 0) {
       const parts = [
