@@ -1,7 +1,8 @@
 /**
  * VPC endpoint service names. AWS services are `com.amazonaws.<region>.<service>` (China adds a
  * `cn.` label, SageMaker uses `aws.sagemaker.<region>.<service>`); customer PrivateLink services
- * are `com.amazonaws.vpce.<region>.vpce-svc-…`. Rules compare the `<service>` part so that one
+ * are `com.amazonaws.vpce.<region>.vpce-svc-…`; global services have no region label
+ * (`com.amazonaws.iam`, `com.amazonaws.route53`). Rules compare the `<service>` part so that one
  * parameter (`s3`, `ecr.dkr`) works in every region and partition.
  */
 
@@ -14,6 +15,9 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const CUSTOMER = /^(?:[a-z0-9-]+\.)*com\.amazonaws\.vpce\.([a-z0-9-]+)\.vpce-svc-[0-9a-z]+$/;
 const COM_AMAZONAWS = /^((?:[a-z0-9-]+\.)*?com\.amazonaws)\.([a-z0-9-]+)\.(.+)$/;
 const AWS_PREFIXED = /^aws\.([a-z0-9-]+)\.([a-z0-9-]+)\.(.+)$/;
+const REGIONLESS = /^((?:[a-z0-9-]+\.)*?com\.amazonaws)\.([a-z0-9-]+)$/;
+/** Global services whose endpoint service name has no region label. */
+const REGIONLESS_SERVICES: ReadonlySet<string> = new Set(['iam', 'route53']);
 
 const parseServiceName = (raw: string): ServiceName => {
   const name = raw.trim().toLowerCase();
@@ -27,6 +31,8 @@ const parseServiceName = (raw: string): ServiceName => {
       ? { origin: 'aws', name, region: first, service: rest }
       : { origin: 'aws', name, service: `${first}.${rest}` };
   }
+  const regionless = REGIONLESS.exec(name)?.[2];
+  if (regionless) return { origin: 'aws', name, service: regionless };
   const prefixed = AWS_PREFIXED.exec(name);
   if (prefixed && REGION.test(prefixed[2] ?? '')) {
     const [, family = '', region, rest = ''] = prefixed;
@@ -77,7 +83,9 @@ const expectedServiceName = (
     siblings
       .map((name) => COM_AMAZONAWS.exec(name.trim().toLowerCase())?.[1])
       .find((found) => found !== undefined) ?? 'com.amazonaws';
-  return `${prefix}.${region ?? '<region>'}.${wanted.trim().toLowerCase()}`;
+  const service = wanted.trim().toLowerCase();
+  if (REGIONLESS_SERVICES.has(service)) return `${prefix}.${service}`;
+  return `${prefix}.${region ?? '<region>'}.${service}`;
 };
 
 export type { ServiceName };

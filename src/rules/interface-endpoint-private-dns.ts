@@ -7,7 +7,7 @@ const interfaceEndpointPrivateDns = defineRule({
   id: 'interface-endpoint-private-dns',
   title: 'Interface endpoints of AWS services should have private DNS enabled',
   description:
-    'Evaluates each Interface endpoint of an AWS service (com.amazonaws.<region>.<service>, aws.<…>) and requires private DNS to be enabled, so that the public service hostname resolves to the endpoint inside the VPC. Gateway endpoints, customer PrivateLink services (com.amazonaws.vpce.<region>.vpce-svc-…), services listed in exemptServices and endpoints that are deleted, rejected or failed are not applicable.',
+    'Evaluates each Interface endpoint of an AWS service (com.amazonaws.<region>.<service>, aws.<…>, and global services without a region such as com.amazonaws.iam and com.amazonaws.route53) and requires private DNS to be enabled, so that the public service hostname resolves to the endpoint inside the VPC. Gateway endpoints, customer PrivateLink services (com.amazonaws.vpce.<region>.vpce-svc-…), services listed in exemptServices and endpoints that are deleted, rejected or failed are not applicable.',
   rationale:
     'Without private DNS, SDKs and CLIs resolve the public regional hostname and send traffic around the endpoint, through NAT or an internet gateway: the endpoint policy and its security group never apply, and aws:SourceVpce conditions fail or, worse, are relaxed to let the traffic through.',
   severity: 'medium',

@@ -21,6 +21,8 @@ describe('parseServiceName', () => {
       { origin: 'aws', region: 'us-east-1', service: 'sagemaker.notebook' },
     ],
     ['com.amazonaws.s3-global.accesspoint', { origin: 'aws', service: 's3-global.accesspoint' }],
+    ['com.amazonaws.iam', { origin: 'aws', service: 'iam' }],
+    ['com.amazonaws.route53', { origin: 'aws', service: 'route53' }],
     [
       'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
       { origin: 'customer', region: 'us-east-1' },
@@ -94,5 +96,11 @@ describe('expectedServiceName', () => {
     expect(expectedServiceName('com.amazonaws.us-east-1.s3', 'eu-west-1')).toBe(
       'com.amazonaws.us-east-1.s3',
     );
+  });
+
+  it('names global services without a region', () => {
+    // Act & Assess
+    expect(expectedServiceName('iam', 'us-east-1')).toBe('com.amazonaws.iam');
+    expect(expectedServiceName('route53', 'eu-west-1')).toBe('com.amazonaws.route53');
   });
 });
