@@ -101,7 +101,8 @@ const vpcRequiredEndpoints = defineRule({
   async evaluate(vpc, view, params) {
     const { requiredServices, vpcTagKey, vpcTagValue } = params;
     if (vpcTagKey !== undefined) {
-      const value = vpc.tags[vpcTagKey];
+      // Own tags only: a key such as `constructor` must not find what every object inherits.
+      const value = Object.hasOwn(vpc.tags, vpcTagKey) ? vpc.tags[vpcTagKey] : undefined;
       if (value === undefined || (vpcTagValue !== undefined && value !== vpcTagValue)) {
         return notApplicable(
           `${vpc.id} is out of scope: it has no tag ${vpcTagKey}${vpcTagValue !== undefined ? `=${vpcTagValue}` : ''}.`,
