@@ -94,6 +94,8 @@ type RouteTargetKind =
   | 'carrier-gateway'
   | 'local-gateway'
   | 'core-network'
+  /** An Oracle Database@AWS ODB network (`odbNetworkArn`). */
+  | 'odb-network'
   | 'unknown';
 
 interface RouteTarget {

@@ -42,6 +42,7 @@ const NOUNS: Record<RouteTarget['kind'], string> = {
   'carrier-gateway': 'carrier gateway',
   'local-gateway': 'local gateway',
   'core-network': 'Cloud WAN core network',
+  'odb-network': 'ODB network (Oracle Database@AWS)',
   unknown: 'target',
 };
 

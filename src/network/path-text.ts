@@ -37,7 +37,8 @@ const hopsText = (legs: readonly Leg[]): string[] => {
   );
 };
 
-const isNat64 = (leg: Leg): boolean => leg.hop?.label.endsWith('(NAT64)') === true;
+const isNat64 = (leg: Leg): boolean =>
+  leg.nat64 === true || leg.hop?.label.endsWith('(NAT64)') === true;
 
 interface FixContext {
   table: RouteTable;
@@ -56,13 +57,21 @@ interface FixContext {
 const fixFor = (path: JudgedPath, egress: readonly Leg[], context: FixContext): string => {
   const { table } = context;
   if (egress.length > 0 && egress.every(isNat64)) {
-    return `NAT64 traffic cannot use an endpoint: have clients use ${path.service} dualstack names through a dualstack Gateway endpoint`;
+    return `NAT64 traffic cannot use an endpoint: have clients use ${path.service} dualstack names through ${path.endpoint?.id ?? 'a dualstack Gateway endpoint'}`;
   }
   if (path.endpoint) {
-    const override = egress.find((leg) => !isNat64(leg));
-    return override
-      ? `remove route ${routeText(override)}, which outranks the ${path.endpoint.id} prefix-list route`
-      : `have clients use ${path.service} dualstack names through ${path.endpoint.id}`;
+    // Only a route the endpoint's own route competes with is an override; a default route that
+    // catches addresses outside the endpoint's list (NAT64 ones) outranks nothing.
+    const override =
+      egress.find((leg) => leg.versusEndpoint === 'outranks') ??
+      egress.find((leg) => leg.versusEndpoint === 'ties');
+    if (override?.versusEndpoint === 'outranks') {
+      return `remove route ${routeText(override)}, which outranks the ${path.endpoint.id} prefix-list route`;
+    }
+    if (override) {
+      return `remove route ${routeText(override)}: it ties with the ${path.endpoint.id} prefix-list route and AWS may pick it`;
+    }
+    return `have clients use ${path.service} dualstack names through ${path.endpoint.id}`;
   }
   const gateways = context.gatewaysOf(path.service);
   const available = gateways.find((gateway) => gateway.state === 'available');

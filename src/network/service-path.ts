@@ -37,6 +37,14 @@ interface Leg {
   destination: string;
   /** Routes AWS may use instead (same length and class, AWS picks one). */
   alsoPossible: string[];
+  /**
+   * How the leg's route beats the endpoint's prefix-list route for these addresses: `outranks`
+   * (longer, or static at equal length) or `ties` (AWS picks one of them). Undefined where the
+   * endpoint's route does not cover them (a default route for addresses outside its list).
+   */
+  versusEndpoint?: 'outranks' | 'ties' | undefined;
+  /** The addresses are NAT64-synthesised (`64:ff9b::/96`): no endpoint route can match them. */
+  nat64?: boolean | undefined;
 }
 
 interface ServicePath {
@@ -227,8 +235,17 @@ const distinctLegs = (legs: readonly Leg[]): Leg[] => {
   for (const leg of legs) {
     const key = `${leg.kind}|${leg.destination}|${leg.route?.target.id ?? ''}`;
     const known = seen.get(key);
-    if (known) known.alsoPossible = [...new Set([...known.alsoPossible, ...leg.alsoPossible])];
-    else seen.set(key, { ...leg, alsoPossible: [...leg.alsoPossible] });
+    if (known) {
+      known.alsoPossible = [...new Set([...known.alsoPossible, ...leg.alsoPossible])];
+      // Merged legs are NAT64-only, or tie with the endpoint, only if every part is.
+      known.nat64 = known.nat64 === true && leg.nat64 === true;
+      if (known.versusEndpoint !== leg.versusEndpoint) {
+        known.versusEndpoint =
+          known.versusEndpoint === 'outranks' || leg.versusEndpoint === 'outranks'
+            ? 'outranks'
+            : (known.versusEndpoint ?? leg.versusEndpoint);
+      }
+    } else seen.set(key, { ...leg, alsoPossible: [...leg.alsoPossible] });
   }
   return [...seen.values()];
 };
@@ -387,7 +404,18 @@ const servicePath = (input: ServicePathInput): ServicePath => {
         : hop.hopClass === 'internet-gateway'
           ? 'internet'
           : 'egress';
-      legs.push(legOf(kind, entry, context, piece.alsoPossible));
+      const rival = entries.find(
+        (candidate) =>
+          candidate.route.target.id === endpoint?.id &&
+          candidate.first <= piece.first &&
+          piece.first <= candidate.last,
+      );
+      const tie = rival && rival.prefix === entry.prefix && rival.routeClass === entry.routeClass;
+      legs.push({
+        ...legOf(kind, entry, context, piece.alsoPossible),
+        versusEndpoint: rival ? (tie ? 'ties' : 'outranks') : undefined,
+        nat64: !range.endpointCarries,
+      });
     }
   }
   // Prefix-list routes of unknown entries out of the VPC may hold some of the service's addresses.

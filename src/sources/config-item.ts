@@ -163,6 +163,7 @@ const routeTargetOf = (route: Json): RouteTarget => {
     ['carrierGatewayId', 'carrier-gateway'],
     ['localGatewayId', 'local-gateway'],
     ['coreNetworkArn', 'core-network'],
+    ['odbNetworkArn', 'odb-network'],
     ['instanceId', 'instance'],
     ['networkInterfaceId', 'network-interface'],
   ];
