@@ -102,7 +102,18 @@ const worlds = (space: Space): Filter[][] => {
       ...principalDims.map((dim) => ({ dim: dim.name, keep: absent })),
     ],
   ];
-  return network.flatMap((n) => who.map((w) => [...n, ...w]));
+  const viaDims = space.dims.filter((dim) => dim.facts?.viaService);
+  const via: Filter[][] =
+    viaDims.length === 0
+      ? [[]]
+      : [
+          viaDims.map((dim) => ({ dim: dim.name, keep: absent })),
+          [
+            ...viaDims.map((dim) => ({ dim: dim.name, keep: present })),
+            { dim: 'aws:viaawsservice', keep: (value) => JSON.stringify(value) === '["true"]' },
+          ],
+        ];
+  return network.flatMap((n) => who.flatMap((w) => via.map((v) => [...n, ...w, ...v])));
 };
 
 /** The concrete request a box stands for: the first (preferred) class of every dimension. */
@@ -157,7 +168,7 @@ const counterexampleOf = (
   return {
     principal:
       witness.principal.kind === 'iam'
-        ? witness.principal.arn
+        ? (witness.principal.session ?? witness.principal.arn)
         : witness.principal.kind === 'service'
           ? witness.principal.name
           : '*',

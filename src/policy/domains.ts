@@ -107,6 +107,21 @@ const subsets = (values: readonly string[]): string[][] => {
   return result.sort((a, b) => a.length - b.length);
 };
 
+/**
+ * Whether AWS can issue a class's value. A value equal to a pattern without wildcards (a literal
+ * `vpce-*` under StringNotEquals) is a class of its own; when it has not the key's form, no
+ * request carries it. Other classes hold more values than the one shown, so they stay.
+ */
+const issuable = (facts: KeyFacts, patterns: readonly Pattern[], value: string): boolean => {
+  if (facts.format === undefined || facts.format.test(value)) return true;
+  const literalMatch = patterns.some(
+    (pattern) =>
+      pattern.tokens.every((token) => token.kind === 'char') &&
+      pattern.tokens.map((token) => (token.kind === 'char' ? token.char : '')).join('') === value,
+  );
+  return !literalMatch;
+};
+
 const keyDomain = (
   facts: KeyFacts,
   entries: readonly ConditionEntry[],
@@ -133,15 +148,17 @@ const keyDomain = (
       // Complete a short witness with a seed's tail: "vpce-0a" becomes a realistic endpoint id.
       const candidates = (witness: string) =>
         known.map((seed) => witness + seed.slice(witness.length));
-      const found = atoms(patterns, [], known, candidates, facts.lowercase ?? false);
-      if (!facts.multi) {
+      const shape = facts.shape === undefined ? [] : [compile(facts.shape, 'glob') as Pattern];
+      const found = atoms(patterns, shape, known, candidates, facts.lowercase ?? false);
+      const values = found.values.filter((value) => issuable(facts, patterns, value));
+      if (!facts.multi || facts.onePath) {
         return {
-          values: [...found.values.map((value) => [value]), ...absent],
+          values: [...values.map((value) => [value]), ...absent],
           complete: found.complete,
         };
       }
-      const complete = found.complete && found.values.length <= MULTI_ATOM_LIMIT;
-      const sets = subsets(found.values.slice(0, MULTI_ATOM_LIMIT));
+      const complete = found.complete && values.length <= MULTI_ATOM_LIMIT;
+      const sets = subsets(values.slice(0, MULTI_ATOM_LIMIT));
       return { values: [...sets, ...absent], complete };
     }
   }

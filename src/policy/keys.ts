@@ -23,13 +23,32 @@ interface KeyFacts {
   principal?: boolean;
   /** AWS issues these values in lower case only (resource ids, organization ids). */
   lowercase?: boolean;
+  /** Every value AWS issues for the key has this form: a literal policy value of another form names no request. */
+  format?: RegExp;
+  /** A glob every value matches (an organization path): values are searched only inside it. */
+  shape?: string;
+  /** Multivalued in form, but one account has one organization path: a request holds one value. */
+  onePath?: boolean;
+  /** Present only on requests an AWS service makes with a caller's credentials (aws:ViaAWSService true). */
+  viaService?: boolean;
 }
+
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+// o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (condition key reference, aws:PrincipalOrgPaths).
+const ORG_PATH = { shape: 'o-?*/r-?*/*', onePath: true } as const;
 
 const GLOBAL_KEYS: Record<string, KeyFacts> = {
   'aws:principalarn': { type: 'arn', principal: true },
-  'aws:principalaccount': { type: 'string', principal: true },
-  'aws:principalorgid': { type: 'string', principal: true, lowercase: true },
-  'aws:principalorgpaths': { type: 'string', principal: true, multi: true, lowercase: true },
+  'aws:principalaccount': { type: 'string', principal: true, format: ACCOUNT_ID },
+  'aws:principalorgid': { type: 'string', principal: true, lowercase: true, format: ORG_ID },
+  'aws:principalorgpaths': {
+    type: 'string',
+    principal: true,
+    multi: true,
+    lowercase: true,
+    ...ORG_PATH,
+  },
   'aws:principaltype': { type: 'string' },
   // Signed requests only: anonymous callers carry no aws:PrincipalIsAWSService.
   'aws:principalisawsservice': { type: 'bool' },
@@ -45,31 +64,50 @@ const GLOBAL_KEYS: Record<string, KeyFacts> = {
   'aws:tokenissuetime': { type: 'date' },
   'aws:sourceip': { type: 'ip' },
   'aws:vpcsourceip': { type: 'ip', endpointOnly: true },
-  'aws:sourcevpce': { type: 'string', endpointOnly: true, lowercase: true },
-  'aws:sourcevpc': { type: 'string', endpointOnly: true, lowercase: true },
+  'aws:sourcevpce': {
+    type: 'string',
+    endpointOnly: true,
+    lowercase: true,
+    format: /^vpce-[0-9a-f]+$/,
+  },
+  'aws:sourcevpc': {
+    type: 'string',
+    endpointOnly: true,
+    lowercase: true,
+    format: /^vpc-[0-9a-f]+$/,
+  },
   'aws:sourcevpcarn': { type: 'arn', endpointOnly: true },
-  'aws:vpceaccount': { type: 'string', endpointOnly: true },
+  'aws:vpceaccount': { type: 'string', endpointOnly: true, format: ACCOUNT_ID },
   // "Not included ... when the VPC endpoint owner account is not part of an organization."
-  'aws:vpceorgid': { type: 'string', endpointOnly: true, orgMember: true, lowercase: true },
+  'aws:vpceorgid': {
+    type: 'string',
+    endpointOnly: true,
+    orgMember: true,
+    lowercase: true,
+    format: ORG_ID,
+  },
   'aws:vpceorgpaths': {
     type: 'string',
     endpointOnly: true,
     orgMember: true,
     multi: true,
     lowercase: true,
+    ...ORG_PATH,
   },
   'aws:securetransport': { type: 'bool', alwaysPresent: true },
   'aws:viaawsservice': { type: 'bool', alwaysPresent: true },
-  'aws:calledvia': { type: 'string', multi: true },
-  'aws:calledviafirst': { type: 'string' },
-  'aws:calledvialast': { type: 'string' },
+  // "Present ... when a service uses the credentials of an IAM principal to make a request to
+  // another service": exactly the requests with aws:ViaAWSService true.
+  'aws:calledvia': { type: 'string', multi: true, viaService: true },
+  'aws:calledviafirst': { type: 'string', viaService: true },
+  'aws:calledvialast': { type: 'string', viaService: true },
   'aws:sourcearn': { type: 'arn' },
   'aws:sourceaccount': { type: 'string' },
   'aws:sourceorgid': { type: 'string' },
-  'aws:sourceorgpaths': { type: 'string', multi: true },
-  'aws:resourceaccount': { type: 'string' },
-  'aws:resourceorgid': { type: 'string', lowercase: true },
-  'aws:resourceorgpaths': { type: 'string', multi: true, lowercase: true },
+  'aws:sourceorgpaths': { type: 'string', multi: true, ...ORG_PATH },
+  'aws:resourceaccount': { type: 'string', format: ACCOUNT_ID },
+  'aws:resourceorgid': { type: 'string', lowercase: true, format: ORG_ID },
+  'aws:resourceorgpaths': { type: 'string', multi: true, lowercase: true, ...ORG_PATH },
   'aws:requestedregion': { type: 'string', alwaysPresent: true },
   'aws:currenttime': { type: 'date', alwaysPresent: true },
   'aws:epochtime': { type: 'numeric', alwaysPresent: true },

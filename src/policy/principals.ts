@@ -13,7 +13,8 @@ import { literal } from './synthetic.js';
  */
 
 type Principal =
-  | { kind: 'iam'; arn: string; account: string }
+  /** `session`: the assumed-role session ARN of a role session (its `arn` is the role's). */
+  | { kind: 'iam'; arn: string; account: string; session?: string }
   | { kind: 'service'; name: string }
   | { kind: 'anonymous' };
 
@@ -39,19 +40,34 @@ const principalKey = (principal: Principal, key: string): KeyValue => {
 const ACCOUNT_ID = /^\d{12}$/;
 
 /**
- * Whether a Principal/NotPrincipal value names the principal. An account id or its `:root` ARN
- * names every principal of the account; any other ARN names exactly that principal. AWS rejects
- * wildcards inside principal ARNs, so they are literal here
+ * Whether a Principal/NotPrincipal value names the principal. In Principal an account id or its
+ * `:root` ARN names every principal of the account; in NotPrincipal it names the account itself
+ * (the root user) only: the IAM example listing a session, its role and the account root in a
+ * Deny's NotPrincipal denies every other principal of that account
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+ * A role ARN names the role's sessions, a session ARN that session. AWS rejects wildcards inside
+ * principal ARNs, so they are literal here
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
  */
-const namesPrincipal = (type: string, value: string, principal: Principal): Tri => {
+const namesPrincipal = (
+  type: string,
+  value: string,
+  principal: Principal,
+  element: 'only' | 'not',
+): Tri => {
   if (type === 'Service') return principal.kind === 'service' && principal.name === value;
   if (type !== 'AWS') return principal.kind === 'iam' ? undefined : false;
   if (principal.kind !== 'iam') return false;
-  if (ACCOUNT_ID.test(value)) return principal.account === value;
   const root = /^arn:([^:]+):iam::(\d{12}):root$/.exec(value);
-  if (root) return principal.account === root[2] && principal.arn.startsWith(`arn:${root[1]}:`);
-  return principal.arn === value;
+  const account = ACCOUNT_ID.test(value) ? value : root?.[2];
+  if (account !== undefined) {
+    const partition = root?.[1];
+    const inAccount =
+      principal.account === account &&
+      (partition === undefined || principal.arn.startsWith(`arn:${partition}:`));
+    return element === 'only' ? inAccount : inAccount && principal.arn.endsWith(':root');
+  }
+  return principal.arn === value || principal.session === value;
 };
 
 /** Whether a statement's Principal/NotPrincipal element applies to the principal. */
@@ -65,7 +81,7 @@ const principalApplies = (set: PrincipalSet, principal: Principal): Tri => {
     case 'only': {
       let unknown = false;
       for (const p of set.principals) {
-        const hit = namesPrincipal(p.type, p.value, principal);
+        const hit = namesPrincipal(p.type, p.value, principal, 'only');
         if (hit === true) return true;
         if (hit === undefined) unknown = true;
       }
@@ -74,7 +90,7 @@ const principalApplies = (set: PrincipalSet, principal: Principal): Tri => {
     case 'not': {
       let unknown = false;
       for (const p of set.principals) {
-        const hit = namesPrincipal(p.type, p.value, principal);
+        const hit = namesPrincipal(p.type, p.value, principal, 'not');
         if (hit === true) return false;
         if (hit === undefined) unknown = true;
       }
@@ -100,9 +116,14 @@ const principalPatterns = (
       if (p.type === 'Service') services.push(compile(p.value, 'literal') as Pattern);
       if (p.type !== 'AWS') continue;
       const root = /^arn:([^:]+):iam::(\d{12}):root$/.exec(p.value);
-      if (ACCOUNT_ID.test(p.value)) push(compile(`arn:*:*::${p.value}:*`, 'arn'));
-      else if (root) push(compile(`arn:${root[1]}:*::${root[2]}:*`, 'arn'));
-      else push(compile(p.value, 'literal'));
+      // The account, and its root user on its own (all NotPrincipal exempts of the account).
+      if (ACCOUNT_ID.test(p.value)) {
+        push(compile(`arn:*:*::${p.value}:*`, 'arn'));
+        push(compile(`arn:*:iam::${p.value}:root`, 'arn'));
+      } else if (root) {
+        push(compile(`arn:${root[1]}:*::${root[2]}:*`, 'arn'));
+        push(compile(p.value, 'literal'));
+      } else push(compile(p.value, 'literal'));
     }
   }
   for (const entry of entries) {
@@ -148,13 +169,20 @@ const principalDomain = (
   const nonEmpty = compile('?*', 'glob') as Pattern;
   const services = atoms(patterns.services, [nonEmpty], ['cloudtrail.amazonaws.com']);
   const values: Principal[] = [
-    ...arns.values.map(
-      (arn): Principal => ({
-        kind: 'iam',
-        arn,
-        account: arn.split(':')[4] ?? '',
-      }),
-    ),
+    ...arns.values.map((arn): Principal => {
+      const account = arn.split(':')[4] ?? '';
+      // aws:PrincipalArn of a role session is the role's ARN, never the session's
+      // (condition key reference, aws:PrincipalArn).
+      const session = /^arn:([^:]+):sts::([^:]*):assumed-role\/([^/]+)\/./.exec(arn);
+      return session
+        ? {
+            kind: 'iam',
+            arn: `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`,
+            account,
+            session: arn,
+          }
+        : { kind: 'iam', arn, account };
+    }),
     ...services.values.map((name): Principal => ({ kind: 'service', name })),
     { kind: 'anonymous' },
   ];
@@ -163,7 +191,7 @@ const principalDomain = (
 
 const describePrincipal = (principal: Principal): string =>
   principal.kind === 'iam'
-    ? principal.arn
+    ? (principal.session ?? principal.arn)
     : principal.kind === 'service'
       ? `service principal ${principal.name}`
       : 'an anonymous caller';

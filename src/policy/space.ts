@@ -141,7 +141,8 @@ const resourceValues = (spec: SpaceSpec, patterns: readonly string[]): string[] 
     .map((p) => compile(p, 'glob') as Pattern);
   if (spec.resources.kind === 'any') return atoms(compiled, [], spec.resources.seeds).values;
   const { arn } = spec.resources;
-  const objects = compile(`${arn.replace(/[*?]/g, '')}/*`, 'glob') as Pattern;
+  // Object keys are at least one character long (PutObject: Key, minimum length 1).
+  const objects = compile(`${arn.replace(/[*?]/g, '')}/?*`, 'glob') as Pattern;
   return [arn, ...atoms(compiled, [objects], [`${arn}/key`]).values];
 };
 

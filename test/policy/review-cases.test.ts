@@ -198,3 +198,48 @@ describe('shape cache', () => {
     }
   });
 });
+
+describe('counterexamples AWS can send', () => {
+  it('gives a role session its role ARN as aws:PrincipalArn', () => {
+    // Prepare
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/BreakGlass/s`;
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          NotPrincipal: { AWS: [session] },
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'],
+          Condition: { StringNotEquals: { 'aws:SourceVpce': VPCE } },
+        },
+      ],
+    });
+
+    // Act
+    const result = analyseFence(parsePolicy(text), bucketFacts('examplebucket'), NETWORK, {});
+
+    // Assess
+    const bySession = result.escapes.find((e) => e.counterexample.principal === session);
+    expect(bySession?.counterexample.context['aws:PrincipalArn']).toBe(
+      `arn:aws:iam::${ACCOUNT}:role/BreakGlass`,
+    );
+    for (const found of result.escapes) {
+      expect(String(found.counterexample.context['aws:PrincipalArn'])).not.toContain(':sts:');
+    }
+  });
+
+  it('names objects with keys of at least one character', () => {
+    // Prepare
+    const text = denyOutside({ Resource: 'arn:aws:s3:::examplebucket/?*' });
+
+    // Act
+    const result = analyseFence(parsePolicy(text), bucketFacts('examplebucket'), NETWORK, DEFAULTS);
+
+    // Assess
+    expect(result.compliant).toBe(false);
+    for (const found of result.escapes) {
+      expect(found.counterexample.resource).not.toBe('arn:aws:s3:::examplebucket/');
+    }
+  });
+});
