@@ -239,6 +239,7 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
     const value = DERIVED_PRINCIPAL_KEYS.has(entry.keyLower)
       ? principalKey(witness.principal, entry.keyLower)
       : (witness.keys.get(entry.keyLower) ?? null);
+    const opaque = value?.some((v) => v.startsWith('\u0000')) ?? false;
     const shown =
       value === null
         ? `a request without ${entry.key}`
@@ -247,7 +248,9 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
       ? {
           kind: 'undecided',
           entry,
-          text: `${label}: whether ${describeEntry(entry)} holds for ${shown} cannot be decided`,
+          text: opaque
+            ? `${label}: whether ${describeEntry(entry)} holds cannot be decided (vpce-guard does not compare numbers or dates)`
+            : `${label}: whether ${describeEntry(entry)} holds for ${shown} cannot be decided`,
         }
       : {
           kind: 'condition',

@@ -273,15 +273,24 @@ const analyseFence = (
     undecided: [...new Set(reaching.flatMap((d) => d.undecided))],
     lockOut,
     explicitActionsOnly:
-      escapes.length === 0 &&
-      !denies.some((d) =>
-        d.statement.actions.kind === 'only'
-          ? d.statement.actions.patterns.some((p) => /^(\*|s3:\*)$/i.test(p))
-          : !d.statement.actions.patterns.some((p) => /^s3:/i.test(p)),
-      ),
+      escapes.length === 0 && !denies.some((d) => coversLaterActions(d.statement)),
     denies: reaching.map((d) => d.statement),
     allows: policy.statements.filter((s) => s.effect === 'Allow'),
   };
+};
+
+/**
+ * Whether a Deny also covers S3 actions AWS adds later: Action `*` or `s3:*`, or a NotAction none
+ * of whose patterns is a wildcard that can match an `s3:` name (a literal exclusion such as
+ * `s3:GetObject` names a known action only).
+ */
+const coversLaterActions = (statement: Statement): boolean => {
+  const { kind, patterns } = statement.actions;
+  if (kind === 'only') return patterns.some((p) => /^(\*|s3:\*)$/i.test(p));
+  return !patterns.some((p) => {
+    const literal = (/^[^*?]*/.exec(p)?.[0] ?? '').toLowerCase();
+    return /[*?]/.test(p) && ('s3:'.startsWith(literal) || literal.startsWith('s3:'));
+  });
 };
 
 const ESCAPES_SHOWN = 3;

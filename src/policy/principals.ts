@@ -157,7 +157,9 @@ const principalDomain = (
   );
   const candidates = (witness: string): string[] => {
     const [, , service = 'iam', , account = '', rest = ''] = witness.split(':');
-    const accounts = /^\d{12}$/.test(account) ? [account] : [account, '999999999999'];
+    // Account ids are exactly 12 digits: try the witness's account made into one first.
+    const twelve = `${account.replace(/\D/g, '0')}000000000000`.slice(0, 12);
+    const accounts = /^\d{12}$/.test(account) ? [account] : [twelve, '999999999999', account];
     return accounts.flatMap((a) => [
       `arn:${partition}:iam::${a}:user/x`,
       `arn:${partition}:iam::${a}:role/x`,

@@ -68,7 +68,7 @@ const actionPrefixOf = (serviceName: string): string | undefined =>
 const isDynamoDb = (endpoint: VpcEndpoint): boolean => /\.dynamodb$/.test(endpoint.serviceName);
 
 const DYNAMODB_NOTE =
-  ' DynamoDB has no resource policies, so this endpoint policy is the only control that stops data being copied through the endpoint to tables in other accounts.';
+  " Tables in other accounts answer to their owners' resource policies, not yours, so this endpoint policy is the only control you hold that stops data being copied through the endpoint to tables in other accounts.";
 
 const describeEndpoint = (endpoint: VpcEndpoint): string =>
   `Endpoint ${endpoint.id} (${endpoint.endpointType} ${endpoint.serviceName})`;
@@ -193,7 +193,7 @@ const vpcEndpointPolicyRestricted = defineRule({
   description:
     "Checks that every request a gateway or interface endpoint policy allows through the endpoint is bounded on the principal side or the resource side: a principal of a trusted account or organization (aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths, principal ARNs), or a resource of one (aws:ResourceAccount, aws:ResourceOrgID, resource ARNs naming the account, or for S3 a literal bucket name). Trusted means trustedAccountIds/trustedOrgIds when given, otherwise whatever accounts, organizations or resources the policy itself names. The policy is analysed as sets of requests: IfExists and ForAllValues (true when the key is absent), NotAction, NotResource, several Allows and Denies together; aws:SourceVpce is the endpoint's own id. Every NON_COMPLIANT verdict carries one concrete request that gets through.",
   rationale:
-    "The default endpoint policy lets any credentials, including an attacker's own, reach any resource of the service through your private network: data can be copied out to a bucket or table in another account without touching the internet, bypassing egress controls. DynamoDB has no resource policies, so the endpoint policy is the only place to stop that for DynamoDB.",
+    "The default endpoint policy lets any credentials, including an attacker's own, reach any resource of the service through your private network: data can be copied out to a bucket or table in another account without touching the internet, bypassing egress controls. Resource policies of tables and buckets in other accounts are their owners' to write, so the endpoint policy is the place where you stop that.",
   severity: 'medium',
   resourceType: 'AWS::EC2::VPCEndpoint',
   triggerTypes: [],

@@ -242,4 +242,89 @@ describe('counterexamples AWS can send', () => {
       expect(found.counterexample.resource).not.toBe('arn:aws:s3:::examplebucket/');
     }
   });
+
+  it('gives a principal pattern with a wildcard account a 12-digit account', () => {
+    // Prepare
+    const text = denyOutside(
+      { Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'] },
+      { StringNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::11112222333?:user/*' } },
+    );
+
+    // Act
+    const result = analyseFence(parsePolicy(text), bucketFacts('examplebucket'), NETWORK, DEFAULTS);
+
+    // Assess
+    expect(result.compliant).toBe(false);
+    for (const found of result.escapes) {
+      const account = found.counterexample.context['aws:PrincipalAccount'];
+      if (account !== null) expect(account).toMatch(/^\d{12}$/);
+    }
+  });
+});
+
+describe('actions AWS adds later', () => {
+  const twoDenies = (first: Record<string, unknown>, second: Record<string, unknown>) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [first, second].map((actions) => ({
+        Effect: 'Deny',
+        Principal: '*',
+        ...actions,
+        Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'],
+        Condition: { StringNotEquals: { 'aws:SourceVpce': VPCE } },
+      })),
+    });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, boolean]>([
+    [
+      'a literal NotAction exclusion',
+      { NotAction: 's3:GetObject' },
+      { Action: 's3:GetObject' },
+      false,
+    ],
+    ['a wildcard NotAction exclusion', { NotAction: 's3:Get*' }, { Action: 's3:Get*' }, true],
+  ])('says whether the Deny covers them with %s', (_, first, second, explicit) => {
+    // Act
+    const result = analyseFence(
+      parsePolicy(twoDenies(first, second)),
+      bucketFacts('examplebucket'),
+      NETWORK,
+      DEFAULTS,
+    );
+
+    // Assess
+    expect(result.compliant).toBe(true);
+    expect(result.explicitActionsOnly).toBe(explicit);
+  });
+});
+
+describe('undecided comparisons', () => {
+  it('says a numeric comparison cannot be decided without showing a made-up value', () => {
+    // Prepare
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'],
+          Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
+        },
+      ],
+    });
+
+    // Act
+    const result = analyseFence(
+      parsePolicy(text),
+      bucketFacts('examplebucket'),
+      { kind: 'tls' },
+      DEFAULTS,
+    );
+
+    // Assess
+    const texts = result.escapes.flatMap((e) => e.misses.map((m) => m.text));
+    expect(texts.some((t) => t.includes('does not compare numbers or dates'))).toBe(true);
+    expect(texts.join('\n')).not.toContain('(any value)');
+  });
 });

@@ -336,7 +336,10 @@ describe('vpc-endpoint-policy-restricted', () => {
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
-      expect(verdict.detail).toContain('DynamoDB has no resource policies');
+      // DynamoDB tables have resource-based policies, but other accounts' tables answer to theirs.
+      expect(verdict.detail).toContain(
+        "Tables in other accounts answer to their owners' resource policies",
+      );
     });
 
     it('returns an unverifiable NON_COMPLIANT when the policy could not be read', async () => {
