@@ -146,8 +146,13 @@ const keyDomain = (
       const patterns = entries.flatMap((entry) => entryPatterns(entry, variables));
       const known = seeds.length > 0 ? seeds : ['example'];
       // Complete a short witness with a seed's tail: "vpce-0a" becomes a realistic endpoint id.
-      const candidates = (witness: string) =>
-        known.map((seed) => witness + seed.slice(witness.length));
+      // An organization path keeps the witness's organization and takes the seed's root and OUs.
+      const candidates = (witness: string) => [
+        ...known
+          .filter((seed) => seed.includes('/'))
+          .map((seed) => `${witness.split('/')[0]}${seed.slice(seed.indexOf('/'))}`),
+        ...known.map((seed) => witness + seed.slice(witness.length)),
+      ];
       const shape = facts.shape === undefined ? [] : [compile(facts.shape, 'glob') as Pattern];
       const found = atoms(patterns, shape, known, candidates, facts.lowercase ?? false);
       const values = found.values.filter((value) => issuable(facts, patterns, value));

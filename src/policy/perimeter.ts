@@ -225,10 +225,13 @@ const analysePerimeter = (
       'aws:sourceip': null,
     },
     keyPrefixes: prefix === '*' ? [] : [prefix],
+    // Realistic values for counterexamples: a short witness is completed with a seed's tail.
     seeds: {
       'aws:principalorgid': ['o-zzzzzzzzzz'],
+      'aws:principalorgpaths': ['o-zzzzzzzzzz/r-zzzz/ou-zzzz-zzzzzzzz/'],
       'aws:resourceaccount': ['999999999999'],
       'aws:resourceorgid': ['o-zzzzzzzzzz'],
+      'aws:resourceorgpaths': ['o-zzzzzzzzzz/r-zzzz/ou-zzzz-zzzzzzzz/'],
     },
     principalSeeds: [`arn:${partition}:iam::999999999999:user/x`],
     extraKeys: ['aws:principalorgid', 'aws:resourceaccount'],

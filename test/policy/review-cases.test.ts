@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { abstractPolicy, analyseFenceCached } from '../../src/policy/cache.js';
 import { parsePolicy } from '../../src/policy/document.js';
 import { analyseFence, type Exemptions, type Fence } from '../../src/policy/fence.js';
+import { analysePerimeter, trustOf } from '../../src/policy/perimeter.js';
 
 /*
  * Analyser-level checks for the confirmed wrong verdicts of the issue-8 review (the rule-level
@@ -326,5 +327,45 @@ describe('undecided comparisons', () => {
     const texts = result.escapes.flatMap((e) => e.misses.map((m) => m.text));
     expect(texts.some((t) => t.includes('does not compare numbers or dates'))).toBe(true);
     expect(texts.join('\n')).not.toContain('(any value)');
+  });
+});
+
+describe('organization paths in endpoint counterexamples', () => {
+  it('shows one well-formed path per key', () => {
+    // Prepare
+    const policy = parsePolicy({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: '*',
+          Resource: '*',
+          Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/*' } },
+        },
+      ],
+    });
+    const endpoint = {
+      id: 'vpce-0d1e2f3a4b5c6d7e8',
+      vpcId: 'vpc-0f1e2d3c4b5a69788',
+      account: ACCOUNT,
+      partition: 'aws',
+      region: 'eu-west-1',
+      prefix: 's3',
+    };
+
+    // Act
+    const result = analysePerimeter(policy, endpoint, trustOf(policy, [], ['o-bbbbbbbbbb']));
+
+    // Assess
+    expect(result.compliant).toBe(false);
+    for (const found of result.escapes) {
+      for (const key of ['aws:PrincipalOrgPaths', 'aws:ResourceOrgPaths']) {
+        const value = found.counterexample.context[key];
+        if (value !== null && value !== undefined) {
+          expect(value).toMatch(/^o-[a-z0-9]{10,32}\/r-[a-z0-9]{4,32}\//);
+        }
+      }
+    }
   });
 });
