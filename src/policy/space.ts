@@ -139,11 +139,27 @@ const resourceValues = (spec: SpaceSpec, patterns: readonly string[]): string[] 
   const compiled = patterns
     .filter((p) => !hasVariable(p, spec.variables))
     .map((p) => compile(p, 'glob') as Pattern);
-  if (spec.resources.kind === 'any') return atoms(compiled, [], spec.resources.seeds).values;
+  if (spec.resources.kind === 'any') {
+    return atoms(compiled, [], spec.resources.seeds, realisticResource).values;
+  }
   const { arn } = spec.resources;
   // Object keys are at least one character long (PutObject: Key, minimum length 1).
   const objects = compile(`${arn.replace(/[*?]/g, '')}/?*`, 'glob') as Pattern;
   return [arn, ...atoms(compiled, [objects], [`${arn}/key`]).values];
+};
+
+/**
+ * A resource witness as a request could name it, when the patterns answer alike: an object key of
+ * one character or more, and a bucket name that starts and ends with a letter or digit.
+ */
+const realisticResource = (witness: string): string[] => {
+  const keyed = witness.endsWith('/') ? `${witness}key` : witness;
+  const named = keyed.replace(/^(arn:[^:]*:s3:::)([^/]*)/, (_, head: string, name: string) => {
+    const start = /^[a-z0-9]/.test(name) ? '' : 'exfil';
+    const end = /[a-z0-9]$/.test(name) ? '' : 'exfil';
+    return `${head}${start}${name}${end}`;
+  });
+  return [named, keyed];
 };
 
 const matchSet = (set: MatchSet, value: string, ignoreCase: boolean, variables: boolean): Tri => {

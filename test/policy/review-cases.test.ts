@@ -369,3 +369,37 @@ describe('organization paths in endpoint counterexamples', () => {
     }
   });
 });
+
+describe('resources in endpoint counterexamples', () => {
+  it('names a bucket anyone could create and an object key', () => {
+    // Prepare
+    const policy = parsePolicy({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::corp-*/*',
+        },
+      ],
+    });
+    const endpoint = {
+      id: 'vpce-0d1e2f3a4b5c6d7e8',
+      vpcId: 'vpc-0f1e2d3c4b5a69788',
+      account: ACCOUNT,
+      partition: 'aws',
+      region: 'eu-west-1',
+      prefix: 's3',
+    };
+
+    // Act
+    const result = analysePerimeter(policy, endpoint, trustOf(policy, [], []));
+
+    // Assess
+    expect(result.compliant).toBe(false);
+    expect(result.escapes[0]?.counterexample.resource).toMatch(
+      /^arn:aws:s3:::corp-[a-z0-9-]*[a-z0-9]\/.+$/,
+    );
+  });
+});
