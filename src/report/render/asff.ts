@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ReportError } from '../../errors.js';
+import { partitionOfRegion } from '../../util/partitions.js';
 import type { ComplianceReport, ReportedEvaluation, RuleSection } from '../model.js';
 import { consoleUrl, rulesById } from './common.js';
 
@@ -46,8 +47,7 @@ const ARN_PATHS: Record<string, string> = {
   'AWS::EC2::NatGateway': 'natgateway',
 };
 
-const partitionOf = (region: string): string =>
-  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+const partitionOf = (region: string): string => partitionOfRegion(region) ?? 'aws';
 
 const resourceArn = (evaluation: ReportedEvaluation): string => {
   if (evaluation.resourceId.startsWith('arn:')) return evaluation.resourceId;

@@ -1,5 +1,5 @@
 import type { ComplianceReport, ReportedEvaluation, RuleSection } from '../model.js';
-import { resourceArn } from './asff.js';
+import { partitionOf, resourceArn } from './asff.js';
 import { rulesById } from './common.js';
 
 /** OCSF schema version the findings follow (Compliance Finding, class 2003, category Findings). */
@@ -95,11 +95,7 @@ const toOcsf = (
         name: evaluation.resourceId,
         type: evaluation.resourceType,
         region: evaluation.region,
-        cloud_partition: evaluation.region.startsWith('cn-')
-          ? 'aws-cn'
-          : evaluation.region.startsWith('us-gov-')
-            ? 'aws-us-gov'
-            : 'aws',
+        cloud_partition: partitionOf(evaluation.region),
         ...(known
           ? { owner: { account: { uid: evaluation.accountId, type: 'AWS Account' } } }
           : {}),
