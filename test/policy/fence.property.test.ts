@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Counterexample } from '../../src/model/compliance.js';
 import { parsePolicy } from '../../src/policy/document.js';
 import { analyseFence, type Exemptions, type Fence } from '../../src/policy/fence.js';
 import { S3_ACTIONS } from '../../src/policy/s3-actions.generated.js';
-import { arnLike, decide, inCidr, type OracleRequest } from './oracle.js';
+import { arnLike, decide, fromCounterexample, inCidr, type OracleRequest } from './oracle.js';
 
 /*
  * Soundness of the bucket-policy analyser against the plain evaluator in ./oracle.ts, over
@@ -228,24 +227,6 @@ const mustBeDenied = (
     if (k === 'aws:sourceip' && ip && values.some((v) => inCidr(ip, v))) return false;
   }
   return true;
-};
-
-const fromCounterexample = (example: Counterexample): OracleRequest => {
-  const context: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(example.context)) {
-    if (value !== null) context[key.toLowerCase()] = value as string | string[];
-  }
-  const service = example.context['aws:PrincipalIsAWSService'] === 'true';
-  return {
-    principal: service
-      ? { service: example.principal }
-      : example.principal === '*'
-        ? {}
-        : { arn: example.principal },
-    action: example.action,
-    resource: example.resource,
-    context,
-  };
 };
 
 const objectActions = S3_ACTIONS.filter(([, on]) => on.includes('o')).map(([name]) => `s3:${name}`);

@@ -1,4 +1,6 @@
 /* biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables and escapes are the subject here. */
+import type { Counterexample } from '../../src/model/compliance.js';
+
 /**
  * A plain concrete evaluator: IAM's decision for ONE request against ONE policy document, written
  * straight from the IAM documentation (policy evaluation logic, condition operators, single- vs
@@ -205,5 +207,24 @@ const decide = (policy: { Statement: unknown }, request: OracleRequest): Decisio
   return matching.some((s) => s.Effect === 'Allow') ? 'allow' : 'implicit';
 };
 
+/** The oracle's request for an analyser counterexample: the same principal, action, resource and context keys. */
+const fromCounterexample = (example: Counterexample): OracleRequest => {
+  const context: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(example.context)) {
+    if (value !== null) context[key.toLowerCase()] = value as string | string[];
+  }
+  const service = example.context['aws:PrincipalIsAWSService'] === 'true';
+  return {
+    principal: service
+      ? { service: example.principal }
+      : example.principal === '*'
+        ? {}
+        : { arn: example.principal },
+    action: example.action,
+    resource: example.resource,
+    context,
+  };
+};
+
 export type { Decision, OracleRequest };
-export { arnLike, decide, glob, inCidr };
+export { arnLike, decide, fromCounterexample, glob, inCidr };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy/document.js';
 import { analysePerimeter, trustOf } from '../../src/policy/perimeter.js';
-import { decide, type OracleRequest } from './oracle.js';
+import { decide, fromCounterexample } from './oracle.js';
 
 /*
  * Soundness of the endpoint-policy analyser against the plain evaluator in ./oracle.ts: every
@@ -91,27 +91,13 @@ describe('endpoint-policy analyser against the plain evaluator', () => {
           const result = analysePerimeter(policy, ENDPOINT, trust);
           for (const found of result.escapes) {
             const example = found.counterexample;
-            const context: Record<string, string | string[]> = {};
-            for (const [key, value] of Object.entries(example.context)) {
-              if (value !== null) context[key.toLowerCase()] = value as string | string[];
-            }
-            const service = example.context['aws:PrincipalIsAWSService'] === 'true';
-            const request: OracleRequest = {
-              principal: service
-                ? { service: example.principal }
-                : example.principal === '*'
-                  ? {}
-                  : { arn: example.principal },
-              action: example.action,
-              resource: example.resource,
-              context,
-            };
+            const request = fromCounterexample(example);
             if (found.misses.some((miss) => miss.kind === 'undecided')) continue;
             expect(decide(document, request), JSON.stringify(example)).toBe('allow');
             const account = request.principal.arn?.split(':')[4];
             expect(account !== undefined && trust.accounts.includes(account)).toBe(false);
-            expect(trust.orgs.includes(String(context['aws:principalorgid']))).toBe(false);
-            expect(trust.accounts.includes(String(context['aws:resourceaccount']))).toBe(false);
+            expect(trust.orgs.includes(String(request.context['aws:principalorgid']))).toBe(false);
+            expect(trust.accounts.includes(String(request.context['aws:resourceaccount']))).toBe(false);
           }
         },
       ),
