@@ -97,7 +97,9 @@ describe('endpoint-policy analyser against the plain evaluator', () => {
             const account = request.principal.arn?.split(':')[4];
             expect(account !== undefined && trust.accounts.includes(account)).toBe(false);
             expect(trust.orgs.includes(String(request.context['aws:principalorgid']))).toBe(false);
-            expect(trust.accounts.includes(String(request.context['aws:resourceaccount']))).toBe(false);
+            expect(trust.accounts.includes(String(request.context['aws:resourceaccount']))).toBe(
+              false,
+            );
           }
         },
       ),
