@@ -9,6 +9,7 @@ import {
   type ResourceType,
   type Route,
   type RouteOrigin,
+  type RouteTableAssociation,
   type RouteTarget,
   type SecurityGroupRule,
   type VpcEndpointType,
@@ -136,8 +137,8 @@ const objectsOf = (obj: Json | undefined, name: string, ctx: ParseContext): Json
 const stringsOf = (obj: Json | undefined, name: string, ctx: ParseContext): string[] =>
   arrayOf(obj, name, ctx).filter((item): item is string => typeof item === 'string');
 
-const tagsFrom = (value: unknown): Record<string, string> => {
-  const tags: Record<string, string> = {};
+/** Adds the tags of `value` (a Config `[{key, value}]` list or a `{key: value}` map) to `tags`. */
+const tagsInto = (tags: Record<string, string>, value: unknown): void => {
   if (Array.isArray(value)) {
     for (const tag of value) {
       if (!isRecord(tag)) continue;
@@ -146,28 +147,29 @@ const tagsFrom = (value: unknown): Record<string, string> => {
       if (key !== undefined) tags[key] = typeof tagValue === 'string' ? tagValue : '';
     }
   } else if (isRecord(value)) {
-    for (const [key, tagValue] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
+      const tagValue = value[key];
       if (typeof tagValue === 'string') tags[key] = tagValue;
     }
   }
-  return tags;
 };
 
+// NAT-instance routes name both the instance and its ENI; the instance is the more telling hop.
+const TARGET_FIELDS: readonly (readonly [string, RouteTarget['kind']])[] = [
+  ['natGatewayId', 'nat-gateway'],
+  ['transitGatewayId', 'transit-gateway'],
+  ['vpcPeeringConnectionId', 'vpc-peering'],
+  ['egressOnlyInternetGatewayId', 'egress-only-internet-gateway'],
+  ['carrierGatewayId', 'carrier-gateway'],
+  ['localGatewayId', 'local-gateway'],
+  ['coreNetworkArn', 'core-network'],
+  ['odbNetworkArn', 'odb-network'],
+  ['instanceId', 'instance'],
+  ['networkInterfaceId', 'network-interface'],
+];
+
 const routeTargetOf = (route: Json): RouteTarget => {
-  // NAT-instance routes name both the instance and its ENI; the instance is the more telling hop.
-  const candidates: [string, RouteTarget['kind']][] = [
-    ['natGatewayId', 'nat-gateway'],
-    ['transitGatewayId', 'transit-gateway'],
-    ['vpcPeeringConnectionId', 'vpc-peering'],
-    ['egressOnlyInternetGatewayId', 'egress-only-internet-gateway'],
-    ['carrierGatewayId', 'carrier-gateway'],
-    ['localGatewayId', 'local-gateway'],
-    ['coreNetworkArn', 'core-network'],
-    ['odbNetworkArn', 'odb-network'],
-    ['instanceId', 'instance'],
-    ['networkInterfaceId', 'network-interface'],
-  ];
-  for (const [name, kind] of candidates) {
+  for (const [name, kind] of TARGET_FIELDS) {
     const id = str(route, name);
     if (id) return { kind, id };
   }
@@ -191,18 +193,28 @@ const ROUTE_ORIGINS: readonly RouteOrigin[] = [
 const routeOriginOf = (route: Json): RouteOrigin | undefined => {
   const raw = field(route, 'origin');
   const text = isRecord(raw) ? str(raw, 'value') : typeof raw === 'string' ? raw : undefined;
-  return ROUTE_ORIGINS.find((origin) => origin.toLowerCase() === text?.toLowerCase());
+  if (text === undefined) return undefined;
+  const exact = ROUTE_ORIGINS.find((origin) => origin === text);
+  if (exact) return exact;
+  const lower = text.toLowerCase();
+  return ROUTE_ORIGINS.find((origin) => origin.toLowerCase() === lower);
 };
 
-const routesOf = (configuration: Json, ctx: ParseContext): Route[] =>
-  objectsOf(configuration, 'routes', ctx).map((route) => ({
-    destinationCidr: str(route, 'destinationCidrBlock'),
-    destinationIpv6Cidr: str(route, 'destinationIpv6CidrBlock'),
-    destinationPrefixListId: str(route, 'destinationPrefixListId'),
-    target: routeTargetOf(route),
-    state: stateOf(route) === 'blackhole' ? 'blackhole' : 'active',
-    origin: routeOriginOf(route),
-  }));
+const routesOf = (configuration: Json, ctx: ParseContext): Route[] => {
+  const routes: Route[] = [];
+  for (const route of arrayOf(configuration, 'routes', ctx)) {
+    if (!isRecord(route)) continue;
+    routes.push({
+      destinationCidr: str(route, 'destinationCidrBlock'),
+      destinationIpv6Cidr: str(route, 'destinationIpv6CidrBlock'),
+      destinationPrefixListId: str(route, 'destinationPrefixListId'),
+      target: routeTargetOf(route),
+      state: stateOf(route) === 'blackhole' ? 'blackhole' : 'active',
+      origin: routeOriginOf(route),
+    });
+  }
+  return routes;
+};
 
 const PROTOCOL_NAMES: Record<string, string> = {
   '6': 'tcp',
@@ -264,8 +276,23 @@ const policyFromDocument = (document: unknown): PolicySource => {
   return { kind: 'present', text: JSON.stringify(document) };
 };
 
-const bucketPolicyOf = (supplementary: Json, ctx: ParseContext): PolicySource => {
-  const raw = decodeJson(field(supplementary, 'BucketPolicy'), 'BucketPolicy', ctx);
+/**
+ * The supplementary configuration of an item. The API format writes each value as JSON text; those
+ * are decoded when read (only the few values a rule uses are), not copied up front per item.
+ */
+interface Supplementary {
+  values: Json;
+  /** Values are JSON text where they are strings (the API format). */
+  textValues: boolean;
+}
+
+const supplementaryField = (supplementary: Supplementary, name: string): unknown => {
+  const value = field(supplementary.values, name);
+  return supplementary.textValues && typeof value === 'string' ? tryJson(value) : value;
+};
+
+const bucketPolicyOf = (supplementary: Supplementary, ctx: ParseContext): PolicySource => {
+  const raw = decodeJson(supplementaryField(supplementary, 'BucketPolicy'), 'BucketPolicy', ctx);
   if (raw === undefined || raw === null) return { kind: 'absent' };
   if (!isRecord(raw)) {
     throw new ConfigItemParseError('supplementaryConfiguration.BucketPolicy is not an object', ctx);
@@ -273,9 +300,9 @@ const bucketPolicyOf = (supplementary: Json, ctx: ParseContext): PolicySource =>
   return policyFromDocument(raw.policyText);
 };
 
-const publicAccessBlockOf = (supplementary: Json, ctx: ParseContext) => {
+const publicAccessBlockOf = (supplementary: Supplementary, ctx: ParseContext) => {
   const raw = decodeJson(
-    field(supplementary, 'PublicAccessBlockConfiguration'),
+    supplementaryField(supplementary, 'PublicAccessBlockConfiguration'),
     'PublicAccessBlockConfiguration',
     ctx,
   );
@@ -289,17 +316,21 @@ const publicAccessBlockOf = (supplementary: Json, ctx: ParseContext) => {
   return block;
 };
 
-const bucketTagsOf = (supplementary: Json, ctx: ParseContext): Record<string, string> => {
+/** Adds the bucket's tag sets to `tags`, later sets overriding earlier ones. */
+const bucketTagsInto = (
+  tags: Record<string, string>,
+  supplementary: Supplementary,
+  ctx: ParseContext,
+): void => {
   const raw = decodeJson(
-    field(supplementary, 'BucketTaggingConfiguration'),
+    supplementaryField(supplementary, 'BucketTaggingConfiguration'),
     'BucketTaggingConfiguration',
     ctx,
   );
-  if (!isRecord(raw)) return {};
-  const tags: Record<string, string> = {};
-  for (const set of objectsOf(raw, 'tagSets', ctx))
-    Object.assign(tags, tagsFrom(field(set, 'tags')));
-  return tags;
+  if (!isRecord(raw)) return;
+  for (const set of arrayOf(raw, 'tagSets', ctx)) {
+    if (isRecord(set)) tagsInto(tags, field(set, 'tags'));
+  }
 };
 
 /** Associated IPv6 blocks only: a disassociated block no longer belongs to the VPC or subnet. */
@@ -355,59 +386,119 @@ const requireString = (obj: Json, name: string, ctx: ParseContext): string => {
   return value;
 };
 
+/** VPC CIDR blocks: the primary one, then associated (or associating-state-less) ones, once each. */
+const vpcCidrsOf = (configuration: Json, ctx: ParseContext): string[] => {
+  const cidrs: string[] = [];
+  const primary = str(configuration, 'cidrBlock');
+  if (primary) cidrs.push(primary);
+  for (const assoc of arrayOf(configuration, 'cidrBlockAssociationSet', ctx)) {
+    if (!isRecord(assoc)) continue;
+    const state = field(assoc, 'cidrBlockState');
+    const cidr = str(assoc, 'cidrBlock');
+    if (!cidr || cidrs.includes(cidr)) continue;
+    if (!isRecord(state)) cidrs.push(cidr);
+    else {
+      const value = stateOf(state);
+      if (value === 'associated' || value === undefined) cidrs.push(cidr);
+    }
+  }
+  return cidrs;
+};
+
+/** Disassociated or failed associations linger in items for a while; they route nothing. */
+const associationsOf = (configuration: Json, ctx: ParseContext): RouteTableAssociation[] => {
+  const associations: RouteTableAssociation[] = [];
+  for (const assoc of arrayOf(configuration, 'associations', ctx)) {
+    if (!isRecord(assoc)) continue;
+    const state = field(assoc, 'associationState');
+    const value = isRecord(state) ? stateOf(state) : undefined;
+    if (value === undefined || value === 'associated' || value === 'associating') {
+      associations.push({
+        subnetId: str(assoc, 'subnetId'),
+        gatewayId: str(assoc, 'gatewayId'),
+        main: bool(assoc, 'main'),
+      });
+    }
+  }
+  return associations;
+};
+
+const securityGroupIdsOf = (configuration: Json, ctx: ParseContext): string[] => {
+  const ids: string[] = [];
+  for (const group of arrayOf(configuration, 'groups', ctx)) {
+    const groupId = isRecord(group) ? str(group, 'groupId') : undefined;
+    if (groupId) ids.push(groupId);
+  }
+  return ids;
+};
+
+const allowedPrincipalsOf = (decoded: unknown): string[] | undefined => {
+  if (!Array.isArray(decoded)) return undefined;
+  const principals: string[] = [];
+  for (const entry of decoded) {
+    if (typeof entry === 'string') principals.push(entry);
+    else if (isRecord(entry)) {
+      const principal = str(entry, 'principal');
+      if (principal) principals.push(principal);
+    }
+  }
+  return principals;
+};
+
 /**
- * Builds the model resource from a decoded `configuration` and `supplementaryConfiguration`. Shared
- * by both serialisations and by Select results.
+ * Builds the model resource in one pass: one object literal per type (the same shape for every
+ * resource of a type) and one tag object filled in order of precedence (bucket tag sets, then the
+ * configuration's tags, then the item's), so a sweep over many items copies nothing.
  */
-const resourceFromConfiguration = (
+const buildResource = (
   type: ResourceType,
   id: string,
   configuration: Json,
-  supplementary: Json,
-  meta: ItemMeta = {},
+  supplementary: Supplementary,
+  meta: ItemMeta,
+  itemTags: unknown,
 ): Resource => {
   const ctx: ParseContext = { resourceType: type, resourceId: id };
-  const base = {
-    id,
-    accountId: meta.accountId,
-    region: meta.region,
-    arn: meta.arn,
-    tags: { ...tagsFrom(field(configuration, 'tags')), ...meta.tags },
-  };
+  const { accountId, region } = meta;
+  const tags: Record<string, string> = {};
+  if (type === 'AWS::S3::Bucket') bucketTagsInto(tags, supplementary, ctx);
+  tagsInto(tags, field(configuration, 'tags'));
+  tagsInto(tags, itemTags);
   switch (type) {
-    case 'AWS::S3::Bucket':
+    case 'AWS::S3::Bucket': {
+      const name = str(configuration, 'name');
       return {
-        ...base,
+        id,
+        accountId,
+        region,
+        arn: meta.arn ?? `arn:aws:s3:::${name ?? id}`,
+        tags,
         type,
-        tags: { ...bucketTagsOf(supplementary, ctx), ...base.tags },
-        name: str(configuration, 'name') ?? meta.resourceName ?? id,
-        arn: meta.arn ?? `arn:aws:s3:::${str(configuration, 'name') ?? id}`,
+        name: name ?? meta.resourceName ?? id,
         policy: bucketPolicyOf(supplementary, ctx),
         publicAccessBlock: publicAccessBlockOf(supplementary, ctx),
       };
-    case 'AWS::EC2::VPC': {
-      const cidrs = new Set<string>();
-      const primary = str(configuration, 'cidrBlock');
-      if (primary) cidrs.add(primary);
-      for (const assoc of objectsOf(configuration, 'cidrBlockAssociationSet', ctx)) {
-        const state = field(assoc, 'cidrBlockState');
-        const cidr = str(assoc, 'cidrBlock');
-        if (cidr && (!isRecord(state) || ['associated', undefined].includes(stateOf(state)))) {
-          cidrs.add(cidr);
-        }
-      }
+    }
+    case 'AWS::EC2::VPC':
       return {
-        ...base,
+        id,
+        accountId,
+        region,
+        arn: meta.arn,
+        tags,
         type,
-        cidrBlocks: [...cidrs],
+        cidrBlocks: vpcCidrsOf(configuration, ctx),
         ipv6CidrBlocks: ipv6BlocksOf(configuration, ctx),
         isDefault: bool(configuration, 'isDefault'),
         state: stateOf(configuration),
       };
-    }
     case 'AWS::EC2::Subnet':
       return {
-        ...base,
+        id,
+        accountId,
+        region,
+        arn: meta.arn,
+        tags,
         type,
         vpcId: requireString(configuration, 'vpcId', ctx),
         cidrBlock: str(configuration, 'cidrBlock'),
@@ -419,26 +510,23 @@ const resourceFromConfiguration = (
       };
     case 'AWS::EC2::RouteTable':
       return {
-        ...base,
+        id,
+        accountId,
+        region,
+        arn: meta.arn,
+        tags,
         type,
         vpcId: requireString(configuration, 'vpcId', ctx),
         routes: routesOf(configuration, ctx),
-        // Disassociated or failed associations linger in items for a while; they route nothing.
-        associations: objectsOf(configuration, 'associations', ctx)
-          .filter((assoc) => {
-            const state = field(assoc, 'associationState');
-            const value = isRecord(state) ? stateOf(state) : undefined;
-            return value === undefined || value === 'associated' || value === 'associating';
-          })
-          .map((assoc) => ({
-            subnetId: str(assoc, 'subnetId'),
-            gatewayId: str(assoc, 'gatewayId'),
-            main: bool(assoc, 'main'),
-          })),
+        associations: associationsOf(configuration, ctx),
       };
     case 'AWS::EC2::VPCEndpoint':
       return {
-        ...base,
+        id,
+        accountId,
+        region,
+        arn: meta.arn,
+        tags,
         type,
         vpcId: requireString(configuration, 'vpcId', ctx),
         serviceName: endpointServiceNameOf(configuration, ctx),
@@ -447,10 +535,7 @@ const resourceFromConfiguration = (
         policy: policyFromDocument(field(configuration, 'policyDocument')),
         routeTableIds: stringsOf(configuration, 'routeTableIds', ctx),
         subnetIds: stringsOf(configuration, 'subnetIds', ctx),
-        securityGroupIds: objectsOf(configuration, 'groups', ctx).flatMap((group) => {
-          const groupId = str(group, 'groupId');
-          return groupId ? [groupId] : [];
-        }),
+        securityGroupIds: securityGroupIdsOf(configuration, ctx),
         privateDnsEnabled: bool(configuration, 'privateDnsEnabled'),
         ownerId: str(configuration, 'ownerId'),
         ipAddressType: ipAddressTypeOf(str(configuration, 'ipAddressType')),
@@ -458,7 +543,11 @@ const resourceFromConfiguration = (
       };
     case 'AWS::EC2::SecurityGroup':
       return {
-        ...base,
+        id,
+        accountId,
+        region,
+        arn: meta.arn,
+        tags,
         type,
         vpcId: str(configuration, 'vpcId'),
         groupName: str(configuration, 'groupName') ?? id,
@@ -467,7 +556,11 @@ const resourceFromConfiguration = (
       };
     case 'AWS::EC2::NatGateway':
       return {
-        ...base,
+        id,
+        accountId,
+        region,
+        arn: meta.arn,
+        tags,
         type,
         vpcId: requireString(configuration, 'vpcId', ctx),
         subnetId: str(configuration, 'subnetId'),
@@ -477,27 +570,44 @@ const resourceFromConfiguration = (
       };
     case 'AWS::EC2::VPCEndpointService': {
       const principals =
-        field(configuration, 'allowedPrincipals') ?? field(supplementary, 'allowedPrincipals');
+        field(configuration, 'allowedPrincipals') ??
+        supplementaryField(supplementary, 'allowedPrincipals');
       const decoded = decodeJson(principals, 'allowedPrincipals', ctx);
       return {
-        ...base,
+        id,
+        accountId,
+        region,
+        arn: meta.arn,
+        tags,
         type,
         serviceName: str(configuration, 'serviceName'),
         acceptanceRequired: bool(configuration, 'acceptanceRequired'),
-        allowedPrincipals: Array.isArray(decoded)
-          ? decoded.flatMap((p) =>
-              typeof p === 'string'
-                ? [p]
-                : isRecord(p) && str(p, 'principal')
-                  ? [str(p, 'principal') as string]
-                  : [],
-            )
-          : undefined,
+        allowedPrincipals: allowedPrincipalsOf(decoded),
         state: str(configuration, 'serviceState')?.toLowerCase() ?? stateOf(configuration),
       };
     }
   }
 };
+
+/**
+ * Builds the model resource from a decoded `configuration` and `supplementaryConfiguration`. Shared
+ * by both serialisations and by Select results.
+ */
+const resourceFromConfiguration = (
+  type: ResourceType,
+  id: string,
+  configuration: Json,
+  supplementary: Json,
+  meta: ItemMeta = {},
+): Resource =>
+  buildResource(
+    type,
+    id,
+    configuration,
+    { values: supplementary, textValues: false },
+    meta,
+    meta.tags,
+  );
 
 const PREFIX_LIST_TYPE = 'AWS::EC2::PrefixList';
 
@@ -527,18 +637,14 @@ const timeString = (value: unknown): string | undefined => {
   return millis === undefined ? undefined : new Date(millis).toISOString();
 };
 
-const decodeSupplementary = (value: unknown, ctx: ParseContext): Json => {
+const decodeSupplementary = (value: unknown, ctx: ParseContext): Supplementary => {
   const decoded = decodeJson(value, 'supplementaryConfiguration', ctx);
-  if (decoded === undefined || decoded === null) return {};
+  if (decoded === undefined || decoded === null) return { values: {}, textValues: true };
   if (!isRecord(decoded)) {
     throw new ConfigItemParseError('supplementaryConfiguration is not an object', ctx);
   }
-  const result: Json = {};
-  for (const [key, entry] of Object.entries(decoded)) {
-    // API format: each value is a JSON string; event format: mostly objects already.
-    result[key] = typeof entry === 'string' ? tryJson(entry) : entry;
-  }
-  return result;
+  // API format: each value is a JSON string; event format: mostly objects already.
+  return { values: decoded, textValues: true };
 };
 
 const tryJson = (text: string): unknown => {
@@ -589,7 +695,7 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
   if (!isResourceType(resourceType)) return item;
   const supplementary = decodeSupplementary(field(raw, 'supplementaryConfiguration'), ctx);
   try {
-    item.resource = resourceFromConfiguration(
+    item.resource = buildResource(
       resourceType,
       resourceId,
       configuration,
@@ -599,8 +705,8 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
         region: item.region,
         arn: str(raw, 'ARN') ?? str(raw, 'arn'),
         resourceName: item.resourceName,
-        tags: tagsFrom(field(raw, 'tags')),
       },
+      field(raw, 'tags'),
     );
   } catch (error) {
     if (error instanceof ConfigItemParseError) throw error;
