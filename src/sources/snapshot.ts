@@ -1,5 +1,3 @@
-import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
 import { ConfigItemParseError, SnapshotError } from '../errors.js';
 import {
   type Bucket,
@@ -17,6 +15,14 @@ import {
 } from '../model/resources.js';
 import { captureTimeMillis } from '../util/time.js';
 import { type ConfigItem, parseConfigurationItem } from './config-item.js';
+import { readSnapshotChunks } from './snapshot-file.js';
+import {
+  ITEM_LISTS,
+  type ItemList,
+  parseItemText,
+  SnapshotScanner,
+  SnapshotSyntaxError,
+} from './snapshot-scanner.js';
 import type { AccountView, PrefixListSelector } from './view.js';
 
 /** An item the snapshot holds but could not read; the CLI reports these instead of dropping them. */
@@ -42,6 +48,12 @@ const captureMillis = (raw: unknown): number =>
   (typeof raw === 'object' && raw !== null
     ? captureTimeMillis((raw as Record<string, unknown>).configurationItemCaptureTime)
     : undefined) ?? Number.NEGATIVE_INFINITY;
+
+/** Collects raw items one at a time (see `SnapshotView.builder`). */
+interface SnapshotBuilder {
+  add(raw: unknown): void;
+  build(): SnapshotView;
+}
 
 /** A resource the snapshot shows as deleted or no longer recorded (its newest item). */
 interface GoneItem {
@@ -101,6 +113,16 @@ class SnapshotView implements AccountView {
 
   /** Builds a view from raw Config items; unreadable items are collected in `skipped`, not thrown. */
   static fromItems(rawItems: readonly unknown[]): SnapshotView {
+    const builder = SnapshotView.builder();
+    for (const raw of rawItems) builder.add(raw);
+    return builder.build();
+  }
+
+  /**
+   * Builds a view one raw item at a time, so a streamed snapshot never holds its raw items: each
+   * is normalised at once and dropped.
+   */
+  static builder(): SnapshotBuilder {
     const items: ConfigItem[] = [];
     const skipped: SkippedItem[] = [];
     // The newest capture of each resource decides, whether it reads, is a deletion, or is broken:
@@ -111,7 +133,7 @@ class SnapshotView implements AccountView {
       if (!previous || millis >= previous.millis)
         latest.set(key, item ? { millis, item } : { millis });
     };
-    for (const raw of rawItems) {
+    const add = (raw: unknown): void => {
       try {
         const item = parseConfigurationItem(raw);
         items.push(item);
@@ -127,23 +149,27 @@ class SnapshotView implements AccountView {
           consider(`${error.resourceType}|${error.resourceId}`, captureMillis(raw));
         }
       }
-    }
-    const newest = [...latest.values()].flatMap((entry) => (entry.item ? [entry.item] : []));
-    const resources = newest.flatMap((item) => (item.resource ? [item.resource] : []));
-    const gone = newest.flatMap((item): GoneItem[] =>
-      item.status === 'OK' || item.status === 'ResourceDiscovered'
-        ? []
-        : [
-            {
-              resourceType: item.resourceType,
-              resourceId: item.resourceId,
-              status: item.status,
-              captureTime: item.captureTime,
-            },
-          ],
-    );
-    const prefixLists = newest.flatMap((item) => (item.prefixList ? [item.prefixList] : []));
-    return new SnapshotView(resources, items, skipped, gone, prefixLists);
+    };
+    const build = (): SnapshotView => {
+      const resources: Resource[] = [];
+      const gone: GoneItem[] = [];
+      const prefixLists: PrefixList[] = [];
+      for (const { item } of latest.values()) {
+        if (!item) continue;
+        if (item.resource) resources.push(item.resource);
+        if (item.prefixList) prefixLists.push(item.prefixList);
+        if (item.status !== 'OK' && item.status !== 'ResourceDiscovered') {
+          gone.push({
+            resourceType: item.resourceType,
+            resourceId: item.resourceId,
+            status: item.status,
+            captureTime: item.captureTime,
+          });
+        }
+      }
+      return new SnapshotView(resources, items, skipped, gone, prefixLists);
+    };
+    return { add, build };
   }
 
   static fromResources(
@@ -219,8 +245,15 @@ class SnapshotView implements AccountView {
   }
 }
 
-/** Where each supported document keeps its items. */
-const ITEM_LISTS = ['configurationItems', 'baseConfigurationItems', 'Results'] as const;
+const NOT_A_SNAPSHOT =
+  'is not an AWS Config snapshot: expected {"fileVersion":"1.0","configurationItems":[...]} (or the output of get-resource-config-history, batch-get-resource-config or select-resource-config)';
+
+/** The list a document's items are read from: a bare array, or the first item list it has. */
+const itemListOf = (document: unknown): ItemList | undefined => {
+  if (Array.isArray(document)) return 'document';
+  if (typeof document !== 'object' || document === null) return undefined;
+  return ITEM_LISTS.find((key) => Array.isArray((document as Record<string, unknown>)[key]));
+};
 
 /**
  * Reads the items of a document: a Config snapshot (`{"fileVersion":"1.0","configurationItems":[...]}`),
@@ -229,17 +262,12 @@ const ITEM_LISTS = ['configurationItems', 'baseConfigurationItems', 'Results'] a
  * each a JSON string), or a bare array of items.
  */
 const snapshotItemsOf = (document: unknown, source: string): unknown[] => {
-  const list = Array.isArray(document)
-    ? document
-    : typeof document === 'object' && document !== null
-      ? ITEM_LISTS.map((key) => (document as Record<string, unknown>)[key]).find(Array.isArray)
-      : undefined;
-  if (!list) {
-    throw new SnapshotError(
-      `${source} is not an AWS Config snapshot: expected {"fileVersion":"1.0","configurationItems":[...]} (or the output of get-resource-config-history, batch-get-resource-config or select-resource-config)`,
-    );
-  }
-  return list.map((item) => (typeof item === 'string' ? parseItemString(item) : item));
+  const list = itemListOf(document);
+  if (!list) throw new SnapshotError(`${source} ${NOT_A_SNAPSHOT}`);
+  const items = (
+    list === 'document' ? document : (document as Record<string, unknown>)[list]
+  ) as unknown[];
+  return items.map((item) => (typeof item === 'string' ? parseItemString(item) : item));
 };
 
 /** Select results are JSON strings; one that does not parse stays a string and is reported. */
@@ -251,67 +279,37 @@ const parseItemString = (text: string): unknown => {
   }
 };
 
-/** Pseudo-filesystems whose "files" are process or kernel state, never a snapshot. */
-const SYSTEM_ROOTS = ['/proc/', '/sys/', '/dev/'];
-
 /**
- * Reads a snapshot file's text without ever blocking or echoing what is not a snapshot: FIFOs,
- * devices and sockets are refused before reading (a FIFO would block forever), and so is any path
- * that resolves into /proc, /sys or /dev (their entries pass for regular files).
+ * Streams a snapshot file: the scanner hands over each item's text as it ends, which is parsed,
+ * normalised into the model and dropped, so memory holds the model, never the file's text or its
+ * parsed document. Every list a document may take its items from is read (normally there is
+ * one); the document's remaining skeleton decides which counts, as `snapshotItemsOf` would.
  */
-const readSnapshotText = async (path: string): Promise<string> => {
-  let resolved: string;
-  try {
-    resolved = await realpath(path);
-  } catch (error) {
-    throw new SnapshotError(`cannot read snapshot file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  if (SYSTEM_ROOTS.some((root) => `${resolved}/`.startsWith(root))) {
-    throw new SnapshotError(
-      `snapshot file ${path} is not a regular file (it resolves into a system directory)`,
-    );
-  }
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever.
-    handle = await open(resolved, constants.O_RDONLY | constants.O_NONBLOCK);
-    const stats = await handle.stat();
-    if (!stats.isFile()) {
-      throw new SnapshotError(`snapshot file ${path} is not a regular file`);
-    }
-    return await handle.readFile('utf8');
-  } catch (error) {
-    if (error instanceof SnapshotError) throw error;
-    throw new SnapshotError(`cannot read snapshot file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  } finally {
-    await handle?.close();
-  }
-};
-
-/** JSON.parse's message quotes the text it choked on; only the position is repeated. */
-const jsonErrorWhere = (error: unknown): string => {
-  const position = /position (\d+)/.exec((error as Error)?.message ?? '')?.[1];
-  return position === undefined
-    ? 'not valid JSON'
-    : `not valid JSON (error at position ${position})`;
-};
-
 const loadSnapshot = async (path: string): Promise<SnapshotView> => {
-  let text = await readSnapshotText(path);
-  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse rejects it.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const builders = new Map<ItemList, SnapshotBuilder>();
+  const scanner = new SnapshotScanner({
+    list: (list) => {
+      builders.set(list, SnapshotView.builder());
+    },
+    item: (list, index, text, offset) => {
+      const raw = parseItemText(text, index, offset);
+      builders.get(list)?.add(typeof raw === 'string' ? parseItemString(raw) : raw);
+    },
+  });
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    await readSnapshotChunks(path, (chunk) => scanner.feed(chunk));
+    document = scanner.parseSkeleton(scanner.end());
   } catch (error) {
-    throw new SnapshotError(`snapshot file ${path} is ${jsonErrorWhere(error)}`, { cause: error });
+    if (!(error instanceof SnapshotSyntaxError)) throw error;
+    throw new SnapshotError(`snapshot file ${path} is not valid JSON: ${error.message}`, {
+      cause: error,
+    });
   }
-  return SnapshotView.fromItems(snapshotItemsOf(document, path));
+  const list = itemListOf(document);
+  if (!list) throw new SnapshotError(`${path} ${NOT_A_SNAPSHOT}`);
+  return (builders.get(list) ?? SnapshotView.builder()).build();
 };
 
-export type { GoneItem, SkippedItem };
+export type { GoneItem, SkippedItem, SnapshotBuilder };
 export { loadSnapshot, SnapshotView, snapshotItemsOf };
