@@ -152,23 +152,29 @@ const renderTable = (
   return `${out.join('\n')}\n`;
 };
 
+type JsonEvaluation = JsonReport['evaluations'][number];
+type JsonExtra = { skippedItems: number; apiCalls?: ApiCallTally; retries?: number };
+
+/** One evaluation as `--format json` shows it. */
+const jsonEvaluationOf = (evaluation: Evaluation): JsonEvaluation => ({
+  ruleId: evaluation.ruleId,
+  resourceType: evaluation.resource.type,
+  resourceId: evaluation.resource.id,
+  complianceType: evaluation.compliance,
+  annotation: configAnnotation(evaluation),
+  detail: evaluation.detail ?? evaluation.annotation,
+  ...(evaluation.counterexample ? { counterexample: evaluation.counterexample } : {}),
+  ...(evaluation.region ? { region: evaluation.region } : {}),
+  ...(evaluation.unverifiable ? { unverifiable: true as const } : {}),
+});
+
 const toJsonReport = (
   evaluations: readonly Evaluation[],
   summary: ScanSummary,
-  extra: { skippedItems: number; apiCalls?: ApiCallTally; retries?: number },
+  extra: JsonExtra,
 ): JsonReport => ({
   schemaVersion: 1,
-  evaluations: evaluations.map((evaluation) => ({
-    ruleId: evaluation.ruleId,
-    resourceType: evaluation.resource.type,
-    resourceId: evaluation.resource.id,
-    complianceType: evaluation.compliance,
-    annotation: configAnnotation(evaluation),
-    detail: evaluation.detail ?? evaluation.annotation,
-    ...(evaluation.counterexample ? { counterexample: evaluation.counterexample } : {}),
-    ...(evaluation.region ? { region: evaluation.region } : {}),
-    ...(evaluation.unverifiable ? { unverifiable: true as const } : {}),
-  })),
+  evaluations: evaluations.map(jsonEvaluationOf),
   summary: { ...summary, ...extra },
 });
 
@@ -182,7 +188,7 @@ const renderRules = (rules: readonly AnyRule[]): string =>
     )
     .join('\n\n')}\n`;
 
-export type { JsonReport, RenderOptions };
+export type { JsonEvaluation, JsonExtra, JsonReport, RenderOptions };
 
 /** The catalogue as plain data (`rules --format json`): what each rule checks and how to set it. */
 const rulesAsJson = (rules: readonly AnyRule[]): unknown[] =>
@@ -213,4 +219,4 @@ const rulesAsJson = (rules: readonly AnyRule[]): unknown[] =>
     iamActions: rule.iamActions,
   }));
 
-export { renderRules, renderTable, rulesAsJson, toJsonReport, wrap };
+export { jsonEvaluationOf, renderRules, renderTable, rulesAsJson, toJsonReport, wrap };

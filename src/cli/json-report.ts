@@ -1,0 +1,106 @@
+import { mkdir, open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ReportError } from '../errors.js';
+import type { Evaluation } from '../model/compliance.js';
+import type { SuppressionMark } from '../report/suppressions.js';
+import type { ScanSummary } from '../scan/scan.js';
+import type { Io } from './main.js';
+import { type JsonExtra, jsonEvaluationOf } from './render.js';
+import { noteSuppressions } from './report.js';
+
+/**
+ * `scan --format json`, written as it is serialised: one evaluation at a time, in batches of about
+ * 64 KiB, never the whole report as one string (at 100k buckets that string alone was larger than
+ * the snapshot). The bytes are those of `JSON.stringify(toJsonReport(...), null, 2)` and a newline.
+ */
+
+/** Text gathered before one write: large enough that writes cost little, small against memory. */
+const BATCH_CHARS = 64 * 1024;
+
+interface TextSink {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Drainable = { once(event: 'drain', listener: () => void): unknown };
+const canDrain = (stream: unknown): stream is Drainable =>
+  typeof (stream as { once?: unknown }).once === 'function';
+
+/** stdout (or a test's capture): waits for 'drain' when the stream says its buffer is full. */
+const streamSink = (stream: Io['stdout']): TextSink => ({
+  write: async (text) => {
+    if (stream.write(text) === false && canDrain(stream)) {
+      await new Promise<void>((resolveDrain) => stream.once('drain', resolveDrain));
+    }
+  },
+  close: async () => {},
+});
+
+const fileSink = async (out: string): Promise<TextSink> => {
+  await mkdir(dirname(resolve(out)), { recursive: true });
+  const handle = await open(out, 'w');
+  return {
+    write: async (text) => {
+      await handle.write(text);
+    },
+    close: () => handle.close(),
+  };
+};
+
+/** Every line of a pretty-printed value after the first, indented to its depth in the report. */
+const indented = (json: string, indent: string): string => json.replace(/\n/g, `\n${indent}`);
+
+const writeReport = async (
+  sink: TextSink,
+  evaluations: readonly Evaluation[],
+  summary: ScanSummary,
+  extra: JsonExtra,
+  marks: readonly (SuppressionMark | undefined)[] | undefined,
+): Promise<void> => {
+  let batch = '{\n  "schemaVersion": 1,\n  "evaluations": [';
+  for (let index = 0; index < evaluations.length; index += 1) {
+    const entry = jsonEvaluationOf(evaluations[index] as Evaluation);
+    if (marks?.[index]) noteSuppressions([entry], [marks[index]]);
+    batch += `${index === 0 ? '' : ','}\n    ${indented(JSON.stringify(entry, null, 2), '    ')}`;
+    if (batch.length >= BATCH_CHARS) {
+      await sink.write(batch);
+      batch = '';
+    }
+  }
+  batch += evaluations.length === 0 ? '],\n' : '\n  ],\n';
+  batch += `  "summary": ${indented(JSON.stringify({ ...summary, ...extra }, null, 2), '  ')}\n}\n`;
+  await sink.write(batch);
+};
+
+/**
+ * Writes the JSON report to `out` (a file; its directory is created) or to stdout. A file that
+ * cannot be written is a ReportError, as for the other formats.
+ */
+const writeJsonReport = async (
+  report: {
+    evaluations: readonly Evaluation[];
+    summary: ScanSummary;
+    extra: JsonExtra;
+    marks?: readonly (SuppressionMark | undefined)[] | undefined;
+  },
+  out: string | undefined,
+  io: Io,
+): Promise<void> => {
+  const { evaluations, summary, extra, marks } = report;
+  if (!out) {
+    await writeReport(streamSink(io.stdout), evaluations, summary, extra, marks);
+    return;
+  }
+  let sink: TextSink | undefined;
+  try {
+    sink = await fileSink(out);
+    await writeReport(sink, evaluations, summary, extra, marks);
+  } catch (error) {
+    throw new ReportError(`cannot write ${out}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await sink?.close();
+  }
+  io.stderr.write(`vpce-guard: wrote the json report to ${resolve(out)}\n`);
+};
+
+export { writeJsonReport };
