@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { isReportFormat, type ReportFormat } from '../report/render/index.js';
-import { FIX_USAGE, type FixCommand, parseFixCommand } from './fix.js';
-import { parseReportCommand, REPORT_USAGE, type ReportCommand } from './report.js';
+import type { ReportFormat } from '../report/render/index.js';
+import type { FixCommand } from './fix.js';
+import type { ReportCommand } from './report.js';
 
 type OutputFormat = 'table' | 'json' | ReportFormat;
 
@@ -30,13 +30,18 @@ type Command =
   | { command: 'help' }
   | { command: 'version' };
 
-const USAGE = `Usage:
+/**
+ * The parser imports the report and fix modules only for those commands (and for the usage text):
+ * a static import would put them, their renderers and the YAML parser, on every start-up path.
+ */
+
+const usageOf = (reportUsage: string, fixUsage: string): string => `Usage:
   vpce-guard scan --snapshot FILE [--format FORMAT] [--out FILE] [--params FILE] [--rules id,id]
                   [--suppressions FILE] [--exit-zero]
   vpce-guard scan --live [--region R ...] [--profile P] [--endpoint-url URL] [--format FORMAT]
                   [--out FILE] [--params FILE] [--rules id,id] [--suppressions FILE]
-${REPORT_USAGE}
-${FIX_USAGE}
+${reportUsage}
+${fixUsage}
   vpce-guard rules [--format table|json]
   vpce-guard --help | --version
 
@@ -45,15 +50,24 @@ FORMAT: table, json, or a report: html, csv, markdown, ocsf, asff (written to --
 --suppressions FILE (JSON or YAML) lists accepted risks; suppressed evaluations do not count for the exit code.
 --params FILE is a JSON object keyed by rule id, e.g. {"vpc-required-endpoints":{"requiredServices":"s3,dynamodb"}}.`;
 
-const formatOf = (value: string | undefined): OutputFormat => {
+/** The full usage text, for --help and after a usage error. */
+const usage = async (): Promise<string> => {
+  const [{ REPORT_USAGE }, { FIX_USAGE }] = await Promise.all([
+    import('./report.js'),
+    import('./fix.js'),
+  ]);
+  return usageOf(REPORT_USAGE, FIX_USAGE);
+};
+
+const formatOf = async (value: string | undefined): Promise<OutputFormat> => {
   if (value === undefined || value === 'table' || value === 'json') return value ?? 'table';
-  if (isReportFormat(value)) return value;
+  if ((await import('../report/render/index.js')).isReportFormat(value)) return value;
   throw new UsageError(
     `--format must be table or json, or a report format (html, csv, markdown, ocsf, asff), got ${value}`,
   );
 };
 
-const parseCommandLine = (argv: readonly string[]): Command => {
+const parseCommandLine = async (argv: readonly string[]): Promise<Command> => {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -89,9 +103,9 @@ const parseCommandLine = (argv: readonly string[]): Command => {
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command');
   if (extra.length > 0) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
-  if (command === 'report') return parseReportCommand(values);
-  if (command === 'fix') return parseFixCommand(values);
-  const format = formatOf(values.format as string | undefined);
+  if (command === 'report') return (await import('./report.js')).parseReportCommand(values);
+  if (command === 'fix') return (await import('./fix.js')).parseFixCommand(values);
+  const format = await formatOf(values.format as string | undefined);
   if (command === 'rules') {
     if (format !== 'table' && format !== 'json')
       throw new UsageError('rules --format must be table or json');
@@ -141,4 +155,4 @@ const parseCommandLine = (argv: readonly string[]): Command => {
 };
 
 export type { Command, OutputFormat, ScanOptions };
-export { parseCommandLine, USAGE };
+export { parseCommandLine, usage };

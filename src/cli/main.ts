@@ -1,17 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { InvalidParametersError, SnapshotError, UsageError, VpceGuardError } from '../errors.js';
 import type { Evaluation } from '../model/compliance.js';
-import { RULES } from '../rules/index.js';
-import { parseParams } from '../rules/params.js';
-import type { AnyRule } from '../rules/rule.js';
-import { scan, summarise } from '../scan/scan.js';
 import type { ApiCallTally } from '../sources/aws/counter.js';
-import { loadSnapshot } from '../sources/snapshot.js';
-import { isRecord } from '../util/json.js';
-import { type Command, parseCommandLine, type ScanOptions, USAGE } from './args.js';
-import { runFix } from './fix.js';
-import { renderRules, renderTable, rulesAsJson, toJsonReport } from './render.js';
-import { noteSuppressions, runReport, runScanReport, suppressScan, writeOutput } from './report.js';
+import { type Command, parseCommandLine, usage } from './args.js';
 
 interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -19,69 +9,7 @@ interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-/** Unreadable snapshot items listed on stderr; the JSON summary counts them all. */
-const MAX_SKIPPED_SHOWN = 20;
-
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
-
-const selectRules = (ruleIds: readonly string[] | undefined): AnyRule[] => {
-  if (!ruleIds) return [...RULES];
-  const unknown = ruleIds.filter((id) => !RULES.some((rule) => rule.id === id));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `unknown rule id(s): ${unknown.join(', ')}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
-    );
-  }
-  return RULES.filter((rule) => ruleIds.includes(rule.id));
-};
-
-/** Reads `--params FILE` and validates each rule's parameters before anything is scanned. */
-const loadParams = async (
-  path: string | undefined,
-  rules: readonly AnyRule[],
-): Promise<Map<string, unknown>> => {
-  let raw: Record<string, unknown> = {};
-  if (path) {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read --params file ${path}: ${(error as Error).message}`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new UsageError(`--params file ${path} is not valid JSON: ${(error as Error).message}`);
-    }
-    if (!isRecord(parsed)) {
-      throw new UsageError(`--params file ${path} must hold a JSON object keyed by rule id`);
-    }
-    raw = parsed as Record<string, unknown>;
-    const unknown = Object.keys(raw).filter((id) => !RULES.some((rule) => rule.id === id));
-    if (unknown.length > 0)
-      throw new UsageError(`--params names unknown rule id(s): ${unknown.join(', ')}`);
-  }
-  // Every entry of the file is validated, also for rules not selected by --rules: a mistake in
-  // the file should surface now, not in the run that first selects that rule.
-  const params = new Map<string, unknown>();
-  for (const rule of RULES) {
-    const forRule = raw[rule.id];
-    if (
-      forRule !== undefined &&
-      (forRule === null || typeof forRule !== 'object' || Array.isArray(forRule))
-    ) {
-      throw new UsageError(`--params entry for ${rule.id} must be an object`);
-    }
-    const parsed = parseParams(
-      rule.id,
-      rule.parameters,
-      forRule as Record<string, unknown> | undefined,
-    );
-    if (rules.includes(rule)) params.set(rule.id, parsed);
-  }
-  return params;
-};
 
 interface ScanResult {
   evaluations: Evaluation[];
@@ -96,114 +24,40 @@ interface ScanResult {
   retries?: number | undefined;
 }
 
-const scanSnapshot = async (
-  options: ScanOptions,
-  rules: readonly AnyRule[],
-  params: Map<string, unknown>,
-): Promise<ScanResult> => {
-  const view = await loadSnapshot(options.snapshot as string);
-  const evaluations = await scan({ rules, view, params, skipped: view.skipped, gone: view.gone });
-  const total = view.items.length + view.skipped.length;
-  if (evaluations.length === 0) {
-    // A CI gate must not pass on an empty or wrong file.
-    const types = [...new Set(rules.map((rule) => rule.resourceType))].join(', ');
-    throw new SnapshotError(
-      `${options.snapshot} holds no resource the selected rules evaluate (${types}); ${total} configuration item(s) read. Is it the right snapshot?`,
-    );
-  }
-  const shown = view.skipped.slice(0, MAX_SKIPPED_SHOWN).map(
-    // Items of a rule's type also appear as NON_COMPLIANT evaluations; the rest only here.
-    (item) =>
-      `skipped ${item.resourceType ?? '(no resourceType)'} ${item.resourceId ?? '(no resourceId)'}: ${item.reason}`,
-  );
-  const more = view.skipped.length - shown.length;
-  return {
-    evaluations,
-    header: `vpce-guard scan of ${options.snapshot}: ${total} configuration items, ${rules.length} rule${rules.length === 1 ? '' : 's'}`,
-    skippedItems: view.skipped.length,
-    warnings: more > 0 ? [...shown, `and ${more} more unreadable item(s)`] : shown,
-    unattributed: view.skipped.filter((item) => !item.resourceType || !item.resourceId).length,
-  };
-};
-
-const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
-  const rules = selectRules(options.ruleIds);
-  const params = await loadParams(options.paramsFile, rules);
-  const result = options.live
-    ? await (await import('./live.js')).scanLive(options, rules, params, io)
-    : await scanSnapshot(options, rules, params);
-  const summary = summarise(result.evaluations);
-  // Suppressed failures (accepted risks) are reported but do not fail the scan.
-  let failing = summary.byCompliance.NON_COMPLIANT;
-  const suppression =
-    options.suppressionsFile && (options.format === 'json' || options.format === 'table')
-      ? await suppressScan(result.evaluations, options, io)
-      : undefined;
-  if (suppression) failing = suppression.failing;
-  if (options.format === 'json') {
-    const report = toJsonReport(result.evaluations, summary, {
-      skippedItems: result.skippedItems,
-      ...(result.apiCalls ? { apiCalls: result.apiCalls } : {}),
-      ...(result.retries === undefined ? {} : { retries: result.retries }),
-    });
-    noteSuppressions(report.evaluations, suppression?.marks);
-    await writeOutput(`${JSON.stringify(report, null, 2)}\n`, 'json', options.out, io);
-  } else if (options.format === 'table') {
-    const color = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined && !options.out;
-    const shown = result.evaluations.map((evaluation, index) => {
-      const mark = suppression?.marks[index];
-      return mark
-        ? {
-            ...evaluation,
-            annotation: `[suppressed until ${mark.expires}: ${mark.reason}] ${evaluation.annotation}`,
-          }
-        : evaluation;
-    });
-    await writeOutput(
-      renderTable(rules, shown, summary, result.header, {
-        color,
-        width: io.stdout.columns ?? 120,
-      }),
-      'table',
-      options.out,
-      io,
-    );
-  } else {
-    failing = (await runScanReport(options, result, io)).failing;
-  }
-  for (const warning of result.warnings) io.stderr.write(`vpce-guard: warning: ${warning}\n`);
-  if (result.unattributed) {
-    // Such items may be resources a rule should have judged; a clean exit would hide them.
-    io.stderr.write(
-      `vpce-guard: ${result.unattributed} item(s) have no resource type or id and were not evaluated\n`,
-    );
-    return 2;
-  }
-  if (options.exitZero) return 0;
-  return failing > 0 ? 1 : 0;
-};
-
 const run = async (command: Command, io: Io): Promise<number> => {
+  // Each command imports what it needs when it runs: start-up pays only for the command used
+  // (the catalogue for `rules`, nothing for --help/--version, the AWS SDK only for --live).
   switch (command.command) {
     case 'help':
-      io.stdout.write(`${USAGE}\n`);
+      io.stdout.write(`${await usage()}\n`);
       return 0;
     case 'version':
       io.stdout.write('vpce-guard 0.1.0\n');
       return 0;
-    case 'rules':
+    case 'rules': {
+      const [{ RULES }, { renderRules, rulesAsJson }] = await Promise.all([
+        import('../rules/index.js'),
+        import('./render.js'),
+      ]);
       io.stdout.write(
         command.format === 'json'
           ? `${JSON.stringify(rulesAsJson(RULES), null, 2)}\n`
           : renderRules(RULES),
       );
       return 0;
+    }
     case 'scan':
-      return runScan(command, io);
+      return (await import('./scan-command.js')).runScan(command, io);
     case 'report':
-      return runReport(command, io);
-    case 'fix':
+      return (await import('./report.js')).runReport(command, io);
+    case 'fix': {
+      const [{ runFix }, { loadParams }, { RULES }] = await Promise.all([
+        import('./fix.js'),
+        import('./scan-command.js'),
+        import('../rules/index.js'),
+      ]);
       return runFix(command, io, (path) => loadParams(path, RULES));
+    }
   }
 };
 
@@ -213,10 +67,10 @@ const run = async (command: Command, io: Io): Promise<number> => {
  */
 const main = async (argv: readonly string[], io: Io = defaultIo()): Promise<number> => {
   try {
-    return await run(parseCommandLine(argv), io);
+    return await run(await parseCommandLine(argv), io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`vpce-guard: ${error.message}\n\n${USAGE}\n`);
+      io.stderr.write(`vpce-guard: ${error.message}\n\n${await usage()}\n`);
       return 2;
     }
     if (error instanceof SnapshotError || error instanceof InvalidParametersError) {

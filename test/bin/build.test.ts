@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,42 @@ const staticClosure = (file: string, seen = new Set<string>()): string[] => {
   );
 };
 
+/** Every module specifier reachable from `file`, through static and dynamic imports alike. */
+const fullClosure = (file: string, seen = new Set<string>()): string[] => {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  return [...specifiers(file, STATIC_IMPORT), ...specifiers(file, DYNAMIC_IMPORT)].flatMap(
+    (spec) => (spec.startsWith('.') ? fullClosure(resolve(dirname(file), spec), seen) : [spec]),
+  );
+};
+
+/** The module URLs a CLI run resolves (test/bin/load-hooks.mjs records them). */
+const loadedBy = (args: string[]): { urls: string[]; status: number | null; stderr: string } => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpce-guard-loads-'));
+  try {
+    const log = join(dir, 'loads.txt');
+    const result = spawnSync(
+      process.execPath,
+      ['--import', './test/bin/load-recorder.mjs', 'bin/vpce-guard.js', ...args],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, VPCE_GUARD_LOAD_LOG: log } },
+    );
+    const urls = readFileSync(log, 'utf8').trim().split('\n');
+    return { urls, status: result.status, stderr: result.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** The source files (esbuild's `// src/…` markers) of the compiled files among `urls`. */
+const sourcesIn = (urls: readonly string[]): string[] =>
+  urls
+    .filter((url) => url.startsWith('file:') && url.includes('/dist/cli/'))
+    .flatMap((url) =>
+      [...readFileSync(fileURLToPath(url), 'utf8').matchAll(/^\/\/ (src\/\S+)$/gm)].map(
+        (match) => match[1] as string,
+      ),
+    );
+
 describe('compiled CLI (bin/build.js)', () => {
   beforeAll(() => {
     const result = spawnSync(process.execPath, ['bin/build.js', '--quiet'], {
@@ -38,12 +75,27 @@ describe('compiled CLI (bin/build.js)', () => {
     expect(loaded.filter((spec) => /^tsx(\/|$)/.test(spec))).toEqual([]);
   });
 
-  it('loads the AWS SDK only through the lazily imported live reader', () => {
-    const lazyLoads = specifiers(ENTRY, DYNAMIC_IMPORT).flatMap((spec) =>
-      spec.startsWith('.') ? staticClosure(resolve(dirname(ENTRY), spec)) : [spec],
-    );
+  it('loads the AWS SDK only through lazily imported modules', () => {
+    expect(fullClosure(ENTRY).some((spec) => spec.startsWith('@aws-sdk/'))).toBe(true);
+  });
 
-    expect(lazyLoads.some((spec) => spec.startsWith('@aws-sdk/'))).toBe(true);
+  it('`rules` loads the rule catalogue and its renderer, not the scan, report, fix or live code', () => {
+    // Act
+    const run = loadedBy(['rules']);
+    const sources = sourcesIn(run.urls);
+
+    // Assess
+    expect(run.status, run.stderr).toBe(0);
+    expect(sources).toContain('src/rules/index.ts');
+    expect(sources).toContain('src/cli/render.ts');
+    const unneeded = sources.filter((source) =>
+      /^src\/(?:report|scan|alerts|sources)\/|^src\/cli\/(?:fix|live|report|scan-command)\.ts$/.test(
+        source,
+      ),
+    );
+    expect(unneeded).toEqual([]);
+    const packages = run.urls.filter((url) => url.includes('/node_modules/'));
+    expect(packages).toEqual([]);
   });
 
   it('runs from bin/vpce-guard.js', () => {

@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import { SnapshotError, UsageError } from '../errors.js';
+import { RULES } from '../rules/index.js';
+import { parseParams } from '../rules/params.js';
+import type { AnyRule } from '../rules/rule.js';
+import { scan, summarise } from '../scan/scan.js';
+import { loadSnapshot } from '../sources/snapshot.js';
+import { isRecord } from '../util/json.js';
+import type { ScanOptions } from './args.js';
+import type { Io, ScanResult } from './main.js';
+import { renderTable, toJsonReport } from './render.js';
+import { noteSuppressions, runScanReport, suppressScan, writeOutput } from './report.js';
+
+/**
+ * `vpce-guard scan` (and the parameter loading `fix` shares). Imported by main.ts only when one of
+ * them runs, so `rules`, `--help` and `--version` start without the engine's scan path.
+ */
+
+/** Unreadable snapshot items listed on stderr; the JSON summary counts them all. */
+const MAX_SKIPPED_SHOWN = 20;
+
+const selectRules = (ruleIds: readonly string[] | undefined): AnyRule[] => {
+  if (!ruleIds) return [...RULES];
+  const unknown = ruleIds.filter((id) => !RULES.some((rule) => rule.id === id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown rule id(s): ${unknown.join(', ')}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
+    );
+  }
+  return RULES.filter((rule) => ruleIds.includes(rule.id));
+};
+
+/** Reads `--params FILE` and validates each rule's parameters before anything is scanned. */
+const loadParams = async (
+  path: string | undefined,
+  rules: readonly AnyRule[],
+): Promise<Map<string, unknown>> => {
+  let raw: Record<string, unknown> = {};
+  if (path) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --params file ${path}: ${(error as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`--params file ${path} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (!isRecord(parsed)) {
+      throw new UsageError(`--params file ${path} must hold a JSON object keyed by rule id`);
+    }
+    raw = parsed as Record<string, unknown>;
+    const unknown = Object.keys(raw).filter((id) => !RULES.some((rule) => rule.id === id));
+    if (unknown.length > 0)
+      throw new UsageError(`--params names unknown rule id(s): ${unknown.join(', ')}`);
+  }
+  // Every entry of the file is validated, also for rules not selected by --rules: a mistake in
+  // the file should surface now, not in the run that first selects that rule.
+  const params = new Map<string, unknown>();
+  for (const rule of RULES) {
+    const forRule = raw[rule.id];
+    if (
+      forRule !== undefined &&
+      (forRule === null || typeof forRule !== 'object' || Array.isArray(forRule))
+    ) {
+      throw new UsageError(`--params entry for ${rule.id} must be an object`);
+    }
+    const parsed = parseParams(
+      rule.id,
+      rule.parameters,
+      forRule as Record<string, unknown> | undefined,
+    );
+    if (rules.includes(rule)) params.set(rule.id, parsed);
+  }
+  return params;
+};
+
+const scanSnapshot = async (
+  options: ScanOptions,
+  rules: readonly AnyRule[],
+  params: Map<string, unknown>,
+): Promise<ScanResult> => {
+  const view = await loadSnapshot(options.snapshot as string);
+  const evaluations = await scan({ rules, view, params, skipped: view.skipped, gone: view.gone });
+  const total = view.items.length + view.skipped.length;
+  if (evaluations.length === 0) {
+    // A CI gate must not pass on an empty or wrong file.
+    const types = [...new Set(rules.map((rule) => rule.resourceType))].join(', ');
+    throw new SnapshotError(
+      `${options.snapshot} holds no resource the selected rules evaluate (${types}); ${total} configuration item(s) read. Is it the right snapshot?`,
+    );
+  }
+  const shown = view.skipped.slice(0, MAX_SKIPPED_SHOWN).map(
+    // Items of a rule's type also appear as NON_COMPLIANT evaluations; the rest only here.
+    (item) =>
+      `skipped ${item.resourceType ?? '(no resourceType)'} ${item.resourceId ?? '(no resourceId)'}: ${item.reason}`,
+  );
+  const more = view.skipped.length - shown.length;
+  return {
+    evaluations,
+    header: `vpce-guard scan of ${options.snapshot}: ${total} configuration items, ${rules.length} rule${rules.length === 1 ? '' : 's'}`,
+    skippedItems: view.skipped.length,
+    warnings: more > 0 ? [...shown, `and ${more} more unreadable item(s)`] : shown,
+    unattributed: view.skipped.filter((item) => !item.resourceType || !item.resourceId).length,
+  };
+};
+
+const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
+  const rules = selectRules(options.ruleIds);
+  const params = await loadParams(options.paramsFile, rules);
+  const result = options.live
+    ? await (await import('./live.js')).scanLive(options, rules, params, io)
+    : await scanSnapshot(options, rules, params);
+  const summary = summarise(result.evaluations);
+  // Suppressed failures (accepted risks) are reported but do not fail the scan.
+  let failing = summary.byCompliance.NON_COMPLIANT;
+  const suppression =
+    options.suppressionsFile && (options.format === 'json' || options.format === 'table')
+      ? await suppressScan(result.evaluations, options, io)
+      : undefined;
+  if (suppression) failing = suppression.failing;
+  if (options.format === 'json') {
+    const report = toJsonReport(result.evaluations, summary, {
+      skippedItems: result.skippedItems,
+      ...(result.apiCalls ? { apiCalls: result.apiCalls } : {}),
+      ...(result.retries === undefined ? {} : { retries: result.retries }),
+    });
+    noteSuppressions(report.evaluations, suppression?.marks);
+    await writeOutput(`${JSON.stringify(report, null, 2)}\n`, 'json', options.out, io);
+  } else if (options.format === 'table') {
+    const color = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined && !options.out;
+    const shown = result.evaluations.map((evaluation, index) => {
+      const mark = suppression?.marks[index];
+      return mark
+        ? {
+            ...evaluation,
+            annotation: `[suppressed until ${mark.expires}: ${mark.reason}] ${evaluation.annotation}`,
+          }
+        : evaluation;
+    });
+    await writeOutput(
+      renderTable(rules, shown, summary, result.header, {
+        color,
+        width: io.stdout.columns ?? 120,
+      }),
+      'table',
+      options.out,
+      io,
+    );
+  } else {
+    failing = (await runScanReport(options, result, io)).failing;
+  }
+  for (const warning of result.warnings) io.stderr.write(`vpce-guard: warning: ${warning}\n`);
+  if (result.unattributed) {
+    // Such items may be resources a rule should have judged; a clean exit would hide them.
+    io.stderr.write(
+      `vpce-guard: ${result.unattributed} item(s) have no resource type or id and were not evaluated\n`,
+    );
+    return 2;
+  }
+  if (options.exitZero) return 0;
+  return failing > 0 ? 1 : 0;
+};
+
+export { loadParams, runScan };
