@@ -117,7 +117,32 @@ describeWithMoto(
       expect(ec2Calls(calls.byOperation)).toBeLessThanOrEqual(4);
     });
 
-    it('reads buckets from S3 at one ListBuckets plus a few reads per bucket without Config', async () => {
+    it('reads buckets from S3 at one ListBuckets plus one GetBucketPolicy per bucket without Config', async () => {
+      // Prepare: as the CLI and the rule Lambdas build it when no rule is scoped by tag.
+      const live = createLiveView({
+        ...motoClientOptions(moto.url),
+        accountId: '123456789012',
+        readBucketTags: false,
+        readPublicAccessBlock: false,
+      });
+
+      // Act
+      const { result: buckets, calls } = await countCalls(live.counter, () =>
+        live.list('AWS::S3::Bucket'),
+      );
+
+      // Assess: moto's ListBuckets applies the region filter but leaves BucketRegion out (real S3
+      // names it); either way no bucket is located with GetBucketLocation.
+      const count = buckets.length;
+      expect(count).toBe(EXTRA_BUCKETS + Object.keys(seeded.buckets).length);
+      expect(calls.byOperation).toEqual({
+        'config:DescribeConfigurationRecorderStatus': 1,
+        's3:GetBucketPolicy': count,
+        's3:ListBuckets': 1,
+      });
+    });
+
+    it('adds one read per bucket for each optional read asked for (tags, public access block)', async () => {
       // Prepare
       const live = view();
 
@@ -128,11 +153,8 @@ describeWithMoto(
 
       // Assess
       const count = buckets.length;
-      expect(count).toBe(EXTRA_BUCKETS + Object.keys(seeded.buckets).length);
       expect(calls.byOperation).toEqual({
         'config:DescribeConfigurationRecorderStatus': 1,
-        // moto's ListBuckets omits BucketRegion (real S3 names it), so each bucket is located.
-        's3:GetBucketLocation': count,
         's3:GetBucketPolicy': count,
         's3:GetBucketTagging': count,
         's3:GetPublicAccessBlock': count,

@@ -1,6 +1,7 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
+import { captureBucketRegions } from './bucket-region.js';
 import { ApiCallCounter } from './counter.js';
 import { BudgetedRetryStrategy, RetryBudget, type RetryBudgetOptions } from './retry.js';
 
@@ -34,6 +35,8 @@ interface AwsClientOptions {
   credentials?: CredentialsOption | undefined;
   /** Share one counter across client sets; a new one is made otherwise. */
   counter?: ApiCallCounter | undefined;
+  /** Parallel reads the clients serve (default 8): each keeps that many keep-alive connections. */
+  concurrency?: number | undefined;
 }
 
 interface AwsClients {
@@ -46,6 +49,8 @@ interface AwsClients {
 }
 
 const CONNECTION_TIMEOUT_MS = 5_000;
+/** The live view's default read concurrency, and so the default connection pool size. */
+const DEFAULT_CONCURRENCY = 8;
 const REQUEST_TIMEOUT_MS = 15_000;
 /** Overrides the request timeout (ms) for slow links or emulators; unset means 15 s. */
 const REQUEST_TIMEOUT_ENV = 'VPCE_GUARD_REQUEST_TIMEOUT_MS';
@@ -70,6 +75,12 @@ const createClients = (options: AwsClientOptions = {}): AwsClients => {
     ...options.retry,
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
   });
+  // One keep-alive pool per client, as wide as the reads run in parallel: a sweep reuses its
+  // connections (no TLS handshake per bucket) and never opens more than it can use.
+  const pool = {
+    keepAlive: true,
+    maxSockets: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+  };
   const common = {
     retryStrategy: new BudgetedRetryStrategy(retryBudget),
     maxAttempts: retryBudget.maxAttempts,
@@ -79,6 +90,8 @@ const createClients = (options: AwsClientOptions = {}): AwsClients => {
       requestTimeout:
         options.requestTimeoutMs ?? positiveEnv(REQUEST_TIMEOUT_ENV) ?? REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true,
+      httpAgent: pool,
+      httpsAgent: pool,
     },
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
@@ -97,14 +110,17 @@ const createClients = (options: AwsClientOptions = {}): AwsClients => {
   };
   const ec2 = once(() => counter.attach(new EC2Client(common), 'ec2'));
   // Path-style for custom endpoints (moto, LocalStack have no per-bucket DNS); region redirects so
-  // a bucket in another region is still read rather than failing with PermanentRedirect.
+  // a bucket in another region is still read rather than failing with PermanentRedirect, and the
+  // region each response names is kept (bucket-region.ts) so no bucket needs a GetBucketLocation.
   const s3 = once(() =>
     counter.attach(
-      new S3Client({
-        ...common,
-        forcePathStyle: endpoint !== undefined,
-        followRegionRedirects: true,
-      }),
+      captureBucketRegions(
+        new S3Client({
+          ...common,
+          forcePathStyle: endpoint !== undefined,
+          followRegionRedirects: true,
+        }),
+      ),
       's3',
     ),
   );

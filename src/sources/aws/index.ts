@@ -10,4 +10,4 @@ export type { ApiCallTally } from './counter.js';
 export { ApiCallCounter, countCalls } from './counter.js';
 export { iamActionFor } from './iam.js';
 export type { LiveViewOptions } from './live-view.js';
-export { createLiveView, LiveAccountView } from './live-view.js';
+export { bucketTagsNeeded, createLiveView, LiveAccountView } from './live-view.js';

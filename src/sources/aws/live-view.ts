@@ -52,6 +52,11 @@ interface LiveViewOptions extends AwsClientOptions {
    * true). No rule needs it today; turning it off saves a third of the S3 calls of a sweep.
    */
   readPublicAccessBlock?: boolean | undefined;
+  /**
+   * Read each bucket's tags from S3 (one GetBucketTagging per bucket; default true). Only rules
+   * scoped by tag need them: pass `bucketTagsNeeded(params)` to save a call per bucket otherwise.
+   */
+  readBucketTags?: boolean | undefined;
   /** Parallel per-resource reads (bucket policies, endpoint service permissions). */
   concurrency?: number | undefined;
 }
@@ -85,7 +90,10 @@ class LiveAccountView implements AccountView, ReadContext {
     this.configBuckets = new ConfigBucketReader(this, options.bucketSource !== 's3');
     this.prefixListReader = new PrefixListReader(this);
     this.endpointServiceReader = new EndpointServiceReader(this);
-    this.bucketOptions = { readPublicAccessBlock: options.readPublicAccessBlock !== false };
+    this.bucketOptions = {
+      readPublicAccessBlock: options.readPublicAccessBlock !== false,
+      readTags: options.readBucketTags !== false,
+    };
   }
 
   get counter(): ApiCallCounter {
@@ -286,9 +294,21 @@ class LiveAccountView implements AccountView, ReadContext {
   }
 }
 
+/**
+ * Whether any rule's parsed parameters scope it by bucket tag (`bucketTagKey`, see
+ * src/rules/bucket-scope.ts): only then does a live view need to read bucket tags.
+ */
+const bucketTagsNeeded = (params: Iterable<unknown>): boolean => {
+  for (const value of params) {
+    const key = (value as { bucketTagKey?: unknown } | null | undefined)?.bucketTagKey;
+    if (typeof key === 'string') return true;
+  }
+  return false;
+};
+
 /** A live view over fresh clients (or `options.clients`), one per evaluation or scan. */
 const createLiveView = (options: LiveViewOptions = {}): LiveAccountView =>
   new LiveAccountView(options.clients ?? createClients(options), options);
 
 export type { LiveViewOptions };
-export { createLiveView, LiveAccountView };
+export { bucketTagsNeeded, createLiveView, LiveAccountView };

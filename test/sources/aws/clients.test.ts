@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClients } from '../../../src/sources/aws/clients.js';
 import { ApiCallCounter } from '../../../src/sources/aws/counter.js';
@@ -65,5 +68,49 @@ describe('createClients', () => {
 
     // Assess
     expect(clients.counter).toBe(counter);
+  });
+
+  it('keeps a keep-alive pool as wide as the read concurrency, reused call after call', async () => {
+    // Prepare: an S3 stand-in that answers each request after a short delay.
+    let connections = 0;
+    let inFlight = 0;
+    let widest = 0;
+    const server = createServer((_request, response) => {
+      inFlight += 1;
+      widest = Math.max(widest, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"Version":"2012-10-17","Statement":[]}');
+      }, 20);
+    });
+    server.on('connection', () => {
+      connections += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const clients = createClients({
+      region: 'us-east-1',
+      endpointUrl: `http://127.0.0.1:${port}`,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      concurrency: 3,
+    });
+
+    try {
+      // Act: 24 reads at once, more than the pool.
+      await Promise.all(
+        Array.from({ length: 24 }, (_, index) =>
+          clients.s3.send(new GetBucketPolicyCommand({ Bucket: `bucket-${index}` })),
+        ),
+      );
+
+      // Assess: never more than 3 connections, each reused for several reads.
+      expect(widest).toBe(3);
+      expect(connections).toBe(3);
+    } finally {
+      clients.s3.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

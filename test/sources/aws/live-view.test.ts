@@ -386,30 +386,70 @@ describe('LiveAccountView', () => {
       expect(bucket).toBeUndefined();
     });
 
-    it('asks GetBucketLocation when ListBuckets does not name the region (older S3 APIs)', async () => {
-      // Prepare
+    it('places buckets from the policy read when ListBuckets does not name the region, with no GetBucketLocation', async () => {
+      // Prepare: an API that leaves BucketRegion out (moto, older S3 APIs). S3 names the region
+      // in the x-amz-bucket-region header of its error answers; a plain success is the client's.
+      const named = <E extends Error>(error: E, region: string): E =>
+        Object.assign(error, {
+          $response: { statusCode: 404, headers: { 'x-amz-bucket-region': region } },
+        });
       s3.on(ListBucketsCommand).resolves({
-        Buckets: [{ Name: 'local' }, { Name: 'legacy-eu' }, { Name: 'virginia' }],
+        Buckets: [
+          { Name: 'local' },
+          { Name: 'said-here' },
+          { Name: 'virginia' },
+          { Name: 'locked-there' },
+        ],
       });
-      s3.on(GetBucketLocationCommand, { Bucket: 'local' }).resolves({ LocationConstraint: REGION });
-      s3.on(GetBucketLocationCommand, { Bucket: 'legacy-eu' }).resolves({
-        LocationConstraint: 'EU',
-      });
-      s3.on(GetBucketLocationCommand, { Bucket: 'virginia' }).resolves({});
-      s3.on(GetBucketPolicyCommand).rejects(s3Error('NoSuchBucketPolicy', 404));
+      s3.on(GetBucketPolicyCommand, { Bucket: 'local' }).resolves({ Policy: policyOf('local') });
+      s3.on(GetBucketPolicyCommand, { Bucket: 'said-here' }).rejects(
+        named(s3Error('NoSuchBucketPolicy', 404), REGION),
+      );
+      s3.on(GetBucketPolicyCommand, { Bucket: 'virginia' }).rejects(
+        named(s3Error('NoSuchBucketPolicy', 404), 'us-east-1'),
+      );
+      s3.on(GetBucketPolicyCommand, { Bucket: 'locked-there' }).rejects(
+        named(s3Error('AccessDenied', 403), 'us-east-1'),
+      );
 
       // Act
       const buckets = await view().list('AWS::S3::Bucket');
 
-      // Assess: each bucket belongs to exactly one region ('' is us-east-1, 'EU' is eu-west-1).
-      // REGION is eu-west-1: 'EU' is its legacy name, an empty constraint is us-east-1. The
-      // region filter was asked for (S3 applies it; this API, like moto, ignored it).
+      // Assess: the region filter was asked for (S3 applies it); each bucket belongs to exactly
+      // one region, and another region's bucket cost its policy read only.
       expect(s3).toHaveReceivedCommandWith(ListBucketsCommand, {
         BucketRegion: REGION,
         MaxBuckets: 10_000,
       });
-      expect(buckets.map((bucket) => bucket.name).sort()).toEqual(['legacy-eu', 'local']);
-      expect(s3).toHaveReceivedCommandTimes(GetBucketLocationCommand, 3);
+      expect(buckets.map((bucket) => [bucket.name, bucket.region, bucket.policy.kind])).toEqual([
+        ['local', REGION, 'present'],
+        ['said-here', REGION, 'absent'],
+      ]);
+      expect(s3).not.toHaveReceivedCommand(GetBucketLocationCommand);
+      expect(s3).toHaveReceivedCommandTimes(GetBucketPolicyCommand, 4);
+      expect(
+        s3
+          .commandCalls(GetBucketTaggingCommand)
+          .map((call) => call.args[0].input.Bucket)
+          .sort(),
+      ).toEqual(['local', 'said-here']);
+    });
+
+    it('reads no tags when told to, and marks them unread so a tag-scoped rule cannot misjudge', async () => {
+      // Prepare
+      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a', BucketRegion: REGION }] });
+      s3.on(GetBucketPolicyCommand).resolves({ Policy: policyOf('a') });
+      const live = view({ readBucketTags: false, readPublicAccessBlock: false });
+
+      // Act
+      const [bucket] = await live.list('AWS::S3::Bucket');
+
+      // Assess
+      expect(s3).not.toHaveReceivedCommand(GetBucketTaggingCommand);
+      expect(s3).toHaveReceivedCommandTimes(GetBucketPolicyCommand, 1);
+      expect(bucket?.tags).toEqual({});
+      expect(bucket?.tagsUnreadable).toMatch(/tags were not read/);
+      expect(live.warnings).toEqual([]);
     });
 
     it('judges only the buckets of its own region when S3 says where they are', async () => {
