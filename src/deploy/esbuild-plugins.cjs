@@ -3,6 +3,7 @@
 const { require: tsxRequire } = require('tsx/cjs/api');
 
 const { sdkClientsPlugin } = tsxRequire('./sdk-clients.ts', __filename);
+const { lambdaBundlePlugins } = tsxRequire('./lambda-bundle.ts', __filename);
 const { RULES } = tsxRequire('../rules/index.ts', __filename);
 
-module.exports = [sdkClientsPlugin(RULES)];
+module.exports = [sdkClientsPlugin(RULES), ...lambdaBundlePlugins()];

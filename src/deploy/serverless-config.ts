@@ -19,6 +19,7 @@ import {
 } from './cfn.js';
 import { EXECUTION_FREQUENCIES, LIMITS } from './config-spec.js';
 import { FAILURE, failureResourcesOf } from './failure-resources.js';
+import { LAMBDA_BUNDLE_OPTIONS } from './lambda-bundle.js';
 import {
   functionKeyOf,
   logicalIdsOf,
@@ -279,16 +280,14 @@ const buildBaseConfig = ({
     package: { individually: true },
     custom: {
       esbuild: {
-        bundle: true,
-        minify: true,
-        sourcemap: false,
-        target: 'node20',
-        format: 'cjs',
-        platform: 'node',
+        // Shared with the benchmarks (lambda-bundle.ts): minified CJS over the SDK's ES builds.
+        ...LAMBDA_BUNDLE_OPTIONS,
+        mainFields: [...LAMBDA_BUNDLE_OPTIONS.mainFields],
         // Every dependency is bundled, the AWS SDK clients too: the runtime's own SDK is a version
         // AWS picks and changes, and an older one silently drops newer request fields.
         exclude: [],
-        // Stubs the SDK clients a rule's role may not call anyway (sdk-clients.ts).
+        // Stubs the SDK clients a rule's role may not call anyway (sdk-clients.ts), and lets
+        // esbuild drop the SDK commands, schemas and credential sources a function never uses.
         plugins: ESBUILD_PLUGINS_FILE,
         concurrency: 2,
       },
