@@ -5,7 +5,15 @@ import {
   type Exemptions,
   type Fence,
   type FenceResult,
+  fenceStrings,
 } from './fence.js';
+import {
+  abstractIdentifiers,
+  namesOriginal,
+  type Rename,
+  restorable,
+  restoreText,
+} from './identifiers.js';
 import { LruCache } from './lru.js';
 
 /**
@@ -21,16 +29,21 @@ import { LruCache } from './lru.js';
 const PLACEHOLDER = '__vpce_guard_bucket__';
 const CACHE_LIMIT = 5_000;
 
-const cache = new LruCache<string, FenceResult>(CACHE_LIMIT);
-
 // A star alone or before a slash takes the whole bucket name, so the rest reads only the key.
 const STAR_THEN_PATH = /^\*(\/|$)/;
 
 /**
  * A resource pattern with the bucket abstracted, the pattern itself when it matches alike for
  * every bucket name, or `undefined` when its answer may depend on the name (`logs-*`, `?_*`).
+ * Another bucket named literally matches neither this bucket nor the placeholder whatever it is
+ * called (no bucket name holds a `/` or an underscore), so it gets a placeholder of its own.
  */
-const abstractPattern = (pattern: string, name: string, partition: string): string | undefined => {
+const abstractPattern = (
+  pattern: string,
+  name: string,
+  partition: string,
+  others: Map<string, string>,
+): string | undefined => {
   const head = /^arn:[^:*?$]*:s3:::/.exec(pattern)?.[0];
   if (head !== undefined) {
     const rest = pattern.slice(head.length);
@@ -39,6 +52,15 @@ const abstractPattern = (pattern: string, name: string, partition: string): stri
       return `${head}${PLACEHOLDER}${rest.slice(name.length)}`;
     }
     if (STAR_THEN_PATH.test(rest)) return pattern;
+    const other = rest.split('/')[0] ?? '';
+    if (other !== '' && other !== name && !/[*?$_]/.test(other)) {
+      let placeholder = others.get(other);
+      if (placeholder === undefined) {
+        placeholder = `__vg_bucket${others.size + 1}__`;
+        others.set(other, placeholder);
+      }
+      return `${head}${placeholder}${rest.slice(other.length)}`;
+    }
   }
   if (STAR_THEN_PATH.test(pattern)) return pattern;
   // A literal start that leaves `arn:<partition>:s3:::` matches neither this bucket nor the
@@ -49,82 +71,197 @@ const abstractPattern = (pattern: string, name: string, partition: string): stri
   return literal.slice(0, shared) === target.slice(0, shared) ? undefined : pattern;
 };
 
-/** The policy with the bucket abstracted, or `undefined` when that could change the answer. */
+/**
+ * The policy with the bucket (and other buckets named literally) abstracted, with the renames
+ * that put the names back, or `undefined` when that could change the answer.
+ */
 const abstractPolicy = (
   policy: PolicyDocument,
   name: string,
   partition: string,
-): PolicyDocument | undefined => {
+): { policy: PolicyDocument; renames: Rename[] } | undefined => {
+  const others = new Map<string, string>();
   const statements: Statement[] = [];
   for (const statement of policy.statements) {
     const patterns: string[] = [];
     for (const pattern of statement.resources.patterns) {
-      const abstracted = abstractPattern(pattern, name, partition);
+      const abstracted = abstractPattern(pattern, name, partition, others);
       if (abstracted === undefined) return undefined;
       patterns.push(abstracted);
     }
     statements.push({ ...statement, resources: { ...statement.resources, patterns } });
   }
-  return { ...policy, statements };
+  return {
+    policy: { ...policy, statements },
+    renames: [
+      { placeholder: PLACEHOLDER, original: name, kind: 'plain' },
+      ...[...others].map(
+        ([original, placeholder]): Rename => ({ placeholder, original, kind: 'plain' }),
+      ),
+    ],
+  };
 };
 
-/** Puts the bucket's name back where a result shows it: counterexamples and their reasons. */
-const restore = (result: FenceResult, name: string): FenceResult => ({
-  ...result,
-  escapes: result.escapes.map((found) => ({
-    counterexample: JSON.parse(
-      JSON.stringify(found.counterexample).replaceAll(PLACEHOLDER, name),
-    ) as typeof found.counterexample,
-    misses: found.misses.map((miss) => ({
-      ...miss,
-      text: miss.text.replaceAll(PLACEHOLDER, name),
-    })),
-  })),
-  undecided: result.undecided.map((text) => text.replaceAll(PLACEHOLDER, name)),
-});
+/** A cached analysis and what tells whether it may stand for another policy of its shape. */
+interface Entry {
+  result: FenceResult;
+  /** Every value of its counterexamples can be put back by text (identifiers.ts `restorable`). */
+  shareable: boolean;
+  /** Its escapes and undecided reasons, lower case: a real identifier must not occur there. */
+  folded: string;
+}
+
+const cache = new LruCache<string, Entry>(CACHE_LIMIT);
+
+const leaves = (value: unknown, into: string[]): string[] => {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) for (const item of value) leaves(item, into);
+  else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) leaves(item, into);
+  }
+  return into;
+};
+
+const entryOf = (result: FenceResult, renames: readonly Rename[]): Entry => {
+  const values = leaves(
+    result.escapes.map((e) => e.counterexample),
+    [],
+  );
+  return {
+    result,
+    shareable: renames.length === 0 || restorable(values, renames),
+    folded: JSON.stringify([result.escapes, result.undecided]).toLowerCase(),
+  };
+};
 
 /**
- * `analyseFence` on a policy text, through the shape cache. `name` is the name the result uses
- * for the bucket: the placeholder when the text was abstracted, else the bucket's own; `key`
- * identifies the shape, for callers that cache what they derive from the result.
+ * Puts the real names back where a result shows them: counterexamples, their reasons and the
+ * statements (by position: the renamed policy keeps the order of `originals`).
  */
-const analyseShape = (
-  text: string,
+const restore = (
+  result: FenceResult,
+  renames: readonly Rename[],
+  originals: readonly Statement[],
+): FenceResult => {
+  if (renames.length === 0) return result;
+  const original = (statement: Statement): Statement => originals[statement.index] ?? statement;
+  return {
+    ...result,
+    denies: result.denies.map(original),
+    allows: result.allows.map(original),
+    escapes: result.escapes.map((found) => ({
+      counterexample: JSON.parse(
+        restoreText(JSON.stringify(found.counterexample), renames),
+      ) as typeof found.counterexample,
+      misses: found.misses.map((miss) => ({
+        ...miss,
+        statement: original(miss.statement),
+        entry:
+          miss.entry &&
+          (original(miss.statement).conditions[miss.statement.conditions.indexOf(miss.entry)] ??
+            miss.entry),
+        text: restoreText(miss.text, renames),
+      })),
+    })),
+    undecided: result.undecided.map((text) => restoreText(text, renames)),
+  };
+};
+
+interface Shape {
+  /** The analysis of the renamed policy: put `renames` back into what it shows. */
+  result: FenceResult;
+  renames: Rename[];
+  /** The statements of the policy as written, in order (with the bucket abstracted). */
+  originals: readonly Statement[];
+  /** The name the result uses for the bucket: the placeholder, or the bucket's own. */
+  name: string;
+  /** Identifies the shape, for callers that cache what they derive from the result. */
+  key: string;
+}
+
+const lookup = (
+  policy: PolicyDocument,
+  name: string,
   bucket: BucketFacts,
   fence: Fence,
   exemptions: Exemptions,
-): { result: FenceResult; name: string; key: string } => {
-  const policy = parsePolicy(text);
-  const abstracted = abstractPolicy(policy, bucket.name, bucket.partition);
-  const name = abstracted === undefined ? bucket.name : PLACEHOLDER;
-  const analysed = abstracted ?? policy;
+  renames: readonly Rename[],
+): { entry: Entry; key: string } => {
   const key = JSON.stringify([
-    analysed.version ?? null,
-    analysed.statements,
+    policy.version ?? null,
+    policy.statements,
     name,
     bucket.partition,
     bucket.account ?? null,
     fence,
     exemptions,
   ]);
-  let result = cache.get(key);
-  if (result === undefined) {
+  let entry = cache.get(key);
+  if (entry === undefined) {
     const arn = `arn:${bucket.partition}:s3:::${name}`;
-    result = analyseFence(analysed, { ...bucket, name, arn }, fence, exemptions);
-    cache.set(key, result);
+    entry = entryOf(analyseFence(policy, { ...bucket, name, arn }, fence, exemptions), renames);
+    cache.set(key, entry);
   }
-  return { result, name, key };
+  return { entry, key };
 };
 
-/** `analyseFence` on a policy text, through the shape cache, with the bucket's own name. */
+/**
+ * `analyseFence` on a policy text, through the shape cache: the bucket's ARNs and the policy's
+ * identifiers renamed where that cannot change the answer (identifiers.ts), so every policy written
+ * from one template costs one analysis.
+ */
+const analyseShape = (
+  text: string,
+  bucket: BucketFacts,
+  fence: Fence,
+  exemptions: Exemptions,
+): Shape => {
+  const policy = parsePolicy(text);
+  // Allow statements never keep a request out (fence.ts): the shape is the Deny statements, each
+  // keeping its position for its label; the Allows are the policy's own.
+  const denies: PolicyDocument = {
+    ...policy,
+    statements: policy.statements.filter((s) => s.effect === 'Deny'),
+  };
+  const allows = policy.statements.filter((s) => s.effect === 'Allow');
+  const abstracted = abstractPolicy(denies, bucket.name, bucket.partition);
+  const name = abstracted === undefined ? bucket.name : PLACEHOLDER;
+  const base = abstracted?.policy ?? denies;
+  const bucketRename = abstracted?.renames ?? [];
+  const arn = `arn:${bucket.partition}:s3:::${name}`;
+  const ids = abstractIdentifiers(base, fenceStrings({ ...bucket, name, arn }, fence, exemptions));
+  if (ids !== undefined) {
+    const { entry, key } = lookup(ids.policy, name, bucket, fence, exemptions, ids.renames);
+    if (entry.shareable && !namesOriginal(entry.folded, ids.renames)) {
+      return {
+        result: { ...entry.result, allows },
+        renames: [...bucketRename, ...ids.renames],
+        originals: policy.statements,
+        name,
+        key,
+      };
+    }
+  }
+  const { entry, key } = lookup(base, name, bucket, fence, exemptions, []);
+  return {
+    result: { ...entry.result, allows },
+    renames: bucketRename,
+    originals: policy.statements,
+    name,
+    key,
+  };
+};
+
+/** `analyseFence` on a policy text, through the shape cache, with the real names. */
 const analyseFenceCached = (
   text: string,
   bucket: BucketFacts,
   fence: Fence,
   exemptions: Exemptions,
 ): FenceResult => {
-  const { result, name } = analyseShape(text, bucket, fence, exemptions);
-  return name === PLACEHOLDER ? restore(result, bucket.name) : result;
+  const { result, renames, originals } = analyseShape(text, bucket, fence, exemptions);
+  return restore(result, renames, originals);
 };
 
+export type { Shape };
 export { abstractPolicy, analyseFenceCached, analyseShape, PLACEHOLDER };

@@ -14,7 +14,7 @@ import {
   worlds,
 } from './containment.js';
 import type { ConditionEntry, PolicyDocument, Statement } from './document.js';
-import { ENDPOINT_KEYS } from './keys.js';
+import { ENDPOINT_KEYS, KEY_SHAPES } from './keys.js';
 import {
   type ActionClass,
   buildSpace,
@@ -169,6 +169,54 @@ const holdsPresent = (e: ConditionEntry, holds: boolean): Filter => {
   };
 };
 
+// Values the class searches try on their own (domains.ts, principals.ts, space.ts), and the other
+// strings every fence analysis holds whatever the policy.
+const FIXED_STRINGS = [
+  ...Object.values(SEEDS).flat(),
+  ...KEY_SHAPES,
+  ...ROOT_ACTIONS,
+  'example',
+  'cloudtrail.amazonaws.com',
+  '999999999999',
+  'exfil',
+  'key',
+  'x',
+];
+
+/**
+ * Every string the fence analysis compares a policy's values with besides the policy's own: the
+ * approvals (`approvals`, without the values it reads off the policy, which are renamed with it),
+ * exemptions, seeds and the bucket's ARNs (src/policy/identifiers.ts renames an identifier only
+ * where it compares alike with all of them).
+ */
+const fenceStrings = (bucket: BucketFacts, fence: Fence, exemptions: Exemptions): string[] => {
+  const accounts = bucket.account ? [bucket.account] : [];
+  const strings = [
+    ...FIXED_STRINGS,
+    ...Object.values(exemptions).flat(),
+    ...accounts,
+    bucket.arn,
+    `${bucket.arn}/*`,
+    `arn:${bucket.partition}:iam::999999999999:user/x`,
+    ...accounts.map((a) => `arn:${bucket.partition}:iam::${a}:root`),
+  ];
+  if (fence.kind === 'network') {
+    const trusted = [...accounts, ...fence.trustedAccountIds];
+    strings.push(
+      ...fence.allowedVpceIds,
+      ...fence.allowedVpcIds,
+      ...fence.trustedAccountIds,
+      ...fence.trustedOrgIds,
+      ...fence.trustedOrgIds.map((o) => `${o}/*`),
+      ...trusted.flatMap((a) => [
+        `arn:*:ec2:*:${a}:vpc/*`,
+        ...fence.allowedVpcIds.map((id) => `arn:*:ec2:*:${a}:vpc/${id}`),
+      ]),
+    );
+  }
+  return strings;
+};
+
 const analyseFence = (
   policy: PolicyDocument,
   bucket: BucketFacts,
@@ -316,4 +364,4 @@ const pickEscapes = (
 };
 
 export type { BucketFacts, Escape, Exemptions, Fence, FenceResult };
-export { analyseFence, ROOT_ACTIONS };
+export { analyseFence, fenceStrings, ROOT_ACTIONS };

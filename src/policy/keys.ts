@@ -177,7 +177,13 @@ const ENDPOINT_KEYS = Object.entries(GLOBAL_KEYS)
   .map(([key]) => key);
 
 export type { KeyFacts, KeyType };
-export { DERIVED_PRINCIPAL_KEYS, ENDPOINT_KEYS, keyFacts };
+
+/** The globs every value of some key matches (organization paths), for the identifier renamer. */
+const KEY_SHAPES = [
+  ...new Set(Object.values(GLOBAL_KEYS).flatMap((facts) => (facts.shape ? [facts.shape] : []))),
+];
+
+export { DERIVED_PRINCIPAL_KEYS, ENDPOINT_KEYS, KEY_SHAPES, keyFacts };
 
 const CANONICAL = [
   'aws:PrincipalArn',

@@ -2,7 +2,7 @@ import { PolicyParseError } from '../errors.js';
 import type { Verdict } from '../model/compliance.js';
 import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Bucket } from '../model/resources.js';
-import { analyseFenceCached, analyseShape, PLACEHOLDER } from '../policy/cache.js';
+import { analyseFenceCached, analyseShape } from '../policy/cache.js';
 import type { Miss } from '../policy/containment.js';
 import { statementLabel } from '../policy/document.js';
 import { describeExemptions, resolveExemptions } from '../policy/exemptions.js';
@@ -13,6 +13,7 @@ import {
   listSome,
 } from '../policy/explain.js';
 import type { Exemptions, Fence, FenceResult } from '../policy/fence.js';
+import { type Rename, restoreText } from '../policy/identifiers.js';
 import { LruCache } from '../policy/lru.js';
 import { type BucketScope, bucketArn, bucketScopeOf } from './bucket-scope.js';
 
@@ -199,16 +200,19 @@ const evaluateBucketGuard = (
     result.compliant
       ? compliantVerdict(named, result, spec, exemptions)
       : nonCompliantVerdict(named, result, spec, exemptions);
-  if (shape.name !== PLACEHOLDER) return word(bucket, shape.result);
-  // Buckets of one template share the shape: word its verdict once, then put each name in.
-  const key = `${spec.outside}\n${shape.key}`;
+  if (shape.renames.length === 0) return word(bucket, shape.result);
+  // Buckets of one template share the shape: word its verdict once, then put the names in.
+  // The shape leaves the Allow statements out; a verdict without a Deny names them.
+  const allowLabels =
+    shape.result.denies.length === 0 ? shape.result.allows.map(statementLabel) : [];
+  const key = `${spec.outside}\n${shape.key}\n${allowLabels.join('\n')}`;
   let worded = verdicts.get(key);
   if (worded === undefined) {
-    worded = word({ ...bucket, name: PLACEHOLDER }, shape.result);
+    worded = word({ ...bucket, name: shape.name }, shape.result);
     verdicts.set(key, worded);
   }
-  const named = renamed(worded, bucket.name);
-  // A long name can push a fitted annotation past Config's limit: word that one for itself.
+  const named = renamed(worded, shape.renames);
+  // Long names can push a fitted annotation past Config's limit: word that one for itself.
   return named.annotation.length <= ANNOTATION_LIMIT
     ? named
     : word(bucket, analyseFenceCached(source.text, facts, spec.fence, exemptions));
@@ -216,14 +220,14 @@ const evaluateBucketGuard = (
 
 const verdicts = new LruCache<string, Verdict>(5_000);
 
-const renamed = (verdict: Verdict, name: string): Verdict => ({
+const renamed = (verdict: Verdict, renames: readonly Rename[]): Verdict => ({
   ...verdict,
-  annotation: verdict.annotation.replaceAll(PLACEHOLDER, name),
-  detail: verdict.detail?.replaceAll(PLACEHOLDER, name),
+  annotation: restoreText(verdict.annotation, renames),
+  detail: verdict.detail === undefined ? undefined : restoreText(verdict.detail, renames),
   counterexample:
     verdict.counterexample &&
     (JSON.parse(
-      JSON.stringify(verdict.counterexample).replaceAll(PLACEHOLDER, name),
+      restoreText(JSON.stringify(verdict.counterexample), renames),
     ) as Verdict['counterexample']),
 });
 

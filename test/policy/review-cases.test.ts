@@ -187,7 +187,7 @@ describe('shape cache', () => {
     );
 
     // Assess
-    expect(shared?.statements[0]?.resources.patterns).toEqual([
+    expect(shared?.policy.statements[0]?.resources.patterns).toEqual([
       'arn:aws:s3:::__vpce_guard_bucket__',
       'arn:aws:s3:::*/x',
     ]);

@@ -1,0 +1,363 @@
+import { compile, matches, type Pattern } from './automata.js';
+import type { ConditionEntry, PolicyDocument, PrincipalSet, Statement } from './document.js';
+import { DERIVED_PRINCIPAL_KEYS, keyFacts } from './keys.js';
+import { LruCache } from './lru.js';
+
+/**
+ * Identifier abstraction for the shape cache. Policies written from one template differ in their
+ * identifiers — endpoint and VPC ids, role names, Sids — not in their shape, and the containment
+ * analysis reads such an identifier only through how it compares with the other strings it meets:
+ * equal or not (with or without case), matched or not by each pattern, of the key's form or not.
+ * Renaming an identifier to a placeholder that compares exactly alike with every string the
+ * analysis holds (the policy's other strings, the fence, the exemptions, the seeds) therefore gives
+ * the same classes of requests, so the same verdict, with the placeholder where the identifier was;
+ * putting the identifier back gives the answer for the real policy. A rename is made only where
+ * that is checked to hold, otherwise the identifier stays.
+ *
+ * Three kinds of identifier are renamed:
+ * - Sids, which only name statements in messages;
+ * - literal values of string-typed condition keys that are not read off the principal
+ *   (aws:SourceVpce, aws:SourceVpc, aws:VpceAccount, tag values …): the text after the last `-`
+ *   becomes digits of the same length, so the key's form (`vpce-` and hex digits, twelve digits)
+ *   and its case survive;
+ * - the name of a literal IAM role or user ARN in Principal/NotPrincipal or aws:PrincipalArn.
+ */
+
+interface Rename {
+  placeholder: string;
+  original: string;
+  /**
+   * `token`: a value placeholder made of ordinary characters, put back only where it stands
+   * alone (not inside a longer word); `plain`: a placeholder no real text contains.
+   */
+  kind: 'token' | 'plain';
+}
+
+interface Abstraction {
+  policy: PolicyDocument;
+  renames: Rename[];
+}
+
+const STRING_OPERATORS = new Set([
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+]);
+const ARN_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike']);
+
+const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+const IAM_NAME_ARN =
+  /^(arn:[a-z-]+:iam::\d{12}:(?:role|user)\/(?:[A-Za-z0-9+=,.@_-]+\/)*)([A-Za-z0-9+=,.@_-]+)$/;
+const WILDCARD = /[*?]/;
+
+const SID_PREFIX = '__vg_sid';
+const NAME_PREFIX = '__vg_name';
+
+/** A candidate identifier and where it sits: a condition value's key, or the principal. */
+interface Candidate {
+  original: string;
+  placeholder: string;
+  /** The part of `original` the placeholder changes, and what it changes it to. */
+  body: string;
+  replacement: string;
+  kind: 'value' | 'name';
+  key: string;
+}
+
+const valueCandidate = (value: string, key: string, counter: number): Candidate | undefined => {
+  if (!IDENTIFIER.test(value)) return undefined;
+  const cut = value.lastIndexOf('-') + 1;
+  const body = value.slice(cut);
+  const digits = String(counter);
+  if (body.length < 4 || digits.length > body.length - 1) return undefined;
+  // A leading 1 keeps one placeholder body from sitting inside another of equal length.
+  const replacement = `1${digits.padStart(body.length - 1, '0')}`;
+  return {
+    original: value,
+    placeholder: value.slice(0, cut) + replacement,
+    body,
+    replacement,
+    kind: 'value',
+    key,
+  };
+};
+
+const nameCandidate = (arn: string, counter: number): Candidate | undefined => {
+  const parsed = IAM_NAME_ARN.exec(arn);
+  if (!parsed?.[1] || !parsed[2]) return undefined;
+  const replacement = `${NAME_PREFIX}${counter}__`;
+  return {
+    original: arn,
+    placeholder: parsed[1] + replacement,
+    body: parsed[2],
+    replacement,
+    kind: 'name',
+    key: 'principal',
+  };
+};
+
+/** Whether an entry's values are identifiers this module may rename. */
+const valueKey = (entry: ConditionEntry): boolean => {
+  if (entry.base === undefined || !STRING_OPERATORS.has(entry.base)) return false;
+  if (DERIVED_PRINCIPAL_KEYS.has(entry.keyLower)) return false;
+  return keyFacts(entry.keyLower)?.type === 'string';
+};
+
+const principalArnKey = (entry: ConditionEntry): boolean =>
+  entry.keyLower === 'aws:principalarn' &&
+  entry.base !== undefined &&
+  (STRING_OPERATORS.has(entry.base) || ARN_OPERATORS.has(entry.base));
+
+/** Every string of the policy the analysis reads, with the identifiers it may rename marked. */
+const collect = (
+  policy: PolicyDocument,
+): { others: string[]; values: Map<string, string>; names: Set<string> } => {
+  const others: string[] = [];
+  const values = new Map<string, string>();
+  const names = new Set<string>();
+  const twoKeys = new Set<string>();
+  for (const statement of policy.statements) {
+    others.push(...statement.actions.patterns, ...statement.resources.patterns);
+    if (statement.principal.kind === 'only' || statement.principal.kind === 'not') {
+      for (const p of statement.principal.principals) {
+        if (p.type === 'AWS' && IAM_NAME_ARN.test(p.value)) names.add(p.value);
+        else others.push(p.value);
+      }
+    }
+    for (const entry of statement.conditions) {
+      for (const value of entry.values) {
+        if (WILDCARD.test(value) || value.includes('$')) others.push(value);
+        else if (valueKey(entry)) {
+          const seen = values.get(value);
+          // One value under two keys is compared in two dimensions: it stays as written.
+          if (seen !== undefined && seen !== entry.keyLower) twoKeys.add(value);
+          values.set(value, entry.keyLower);
+        } else if (principalArnKey(entry) && IAM_NAME_ARN.test(value)) names.add(value);
+        else others.push(value);
+      }
+    }
+  }
+  for (const value of twoKeys) {
+    values.delete(value);
+    others.push(value);
+  }
+  return { others, values, names };
+};
+
+const lower = (text: string): string => text.toLowerCase();
+
+/** A string of the analysis, prepared once: its lower case, and as patterns when it has wildcards. */
+interface Probe {
+  folded: string;
+  /** Glob and ARN readings, with and without case; `undefined` for a literal. */
+  patterns: (Pattern | undefined)[] | undefined;
+}
+
+const probeCache = new LruCache<string, Probe>(20_000);
+
+const probe = (text: string): Probe => {
+  let found = probeCache.get(text);
+  if (found === undefined) {
+    found = {
+      folded: lower(text),
+      patterns: WILDCARD.test(text)
+        ? (['glob', 'arn'] as const).flatMap((mode) =>
+            [false, true].map((ignoreCase) => compile(text, mode, ignoreCase)),
+          )
+        : undefined,
+    };
+    probeCache.set(text, found);
+  }
+  return found;
+};
+
+/**
+ * Whether the original and its placeholder compare alike with a string of the analysis: neither
+ * sits inside a literal (nor equals it, with or without case), and every pattern matches both or
+ * neither, read as a glob or an ARN, with or without case.
+ */
+const alike = (candidate: Candidate, text: Probe): boolean => {
+  if (text.patterns === undefined) {
+    return (
+      !text.folded.includes(lower(candidate.body)) &&
+      !text.folded.includes(lower(candidate.replacement))
+    );
+  }
+  return text.patterns.every(
+    (pattern) => matches(pattern, candidate.original) === matches(pattern, candidate.placeholder),
+  );
+};
+
+/** The key's own facts: its form, and lower case where AWS issues only that, survive the rename. */
+const keepsForm = (candidate: Candidate): boolean => {
+  if (candidate.kind !== 'value') return true;
+  const { original, placeholder } = candidate;
+  const facts = keyFacts(candidate.key);
+  if (facts?.lowercase && (original === lower(original)) !== (placeholder === lower(placeholder))) {
+    return false;
+  }
+  return (
+    facts?.format === undefined || facts.format.test(original) === facts.format.test(placeholder)
+  );
+};
+
+const renameSet = (set: PrincipalSet, map: ReadonlyMap<string, string>): PrincipalSet =>
+  set.kind === 'only' || set.kind === 'not'
+    ? {
+        kind: set.kind,
+        principals: set.principals.map((p) =>
+          p.type === 'AWS' ? { type: p.type, value: map.get(p.value) ?? p.value } : p,
+        ),
+      }
+    : set;
+
+const renameStatement = (
+  statement: Statement,
+  map: ReadonlyMap<string, string>,
+  sids: ReadonlyMap<string, string>,
+): Statement => ({
+  ...statement,
+  sid: statement.sid === undefined ? undefined : (sids.get(statement.sid) ?? statement.sid),
+  principal: renameSet(statement.principal, map),
+  conditions: statement.conditions.map((entry) =>
+    valueKey(entry) || principalArnKey(entry)
+      ? { ...entry, values: entry.values.map((value) => map.get(value) ?? value) }
+      : entry,
+  ),
+});
+
+/**
+ * The policy with its identifiers renamed where that provably cannot change the analysis, or
+ * `undefined` when nothing was renamed. `context` holds every other string the analysis compares
+ * with: the fence, the exemptions, the seeds, the bucket's own ARNs.
+ */
+const abstractIdentifiers = (
+  policy: PolicyDocument,
+  context: readonly string[],
+): Abstraction | undefined => {
+  const { others, values, names } = collect(policy);
+  const variables = [...others, ...context].some((text) => text.includes('${'));
+  let counter = 0;
+  const candidates: Candidate[] = [];
+  if (!variables) {
+    for (const [value, key] of values) {
+      counter += 1;
+      const candidate = valueCandidate(value, key, counter);
+      if (candidate) candidates.push(candidate);
+      else others.push(value);
+    }
+    for (const arn of names) {
+      counter += 1;
+      const candidate = nameCandidate(arn, counter);
+      if (candidate) candidates.push(candidate);
+      else others.push(arn);
+    }
+  } else {
+    others.push(...values.keys(), ...names);
+  }
+  // A candidate that fails joins the strings the others must compare alike with: repeat until
+  // the accepted set is stable.
+  let accepted = candidates.filter(keepsForm);
+  const rejected = candidates.filter((c) => !keepsForm(c)).map((c) => c.original);
+  const fixed = [...new Set([...others, ...context])].map(probe);
+  for (;;) {
+    const probes = [...fixed, ...rejected.map(probe)];
+    const next = accepted.filter(
+      (candidate) =>
+        probes.every((text) => alike(candidate, text)) &&
+        accepted.every(
+          (other) =>
+            other === candidate ||
+            (alike(candidate, probe(other.original)) && alike(candidate, probe(other.placeholder))),
+        ),
+    );
+    if (next.length === accepted.length) break;
+    rejected.push(
+      ...accepted.filter((candidate) => !next.includes(candidate)).map((c) => c.original),
+    );
+    accepted = next;
+  }
+  const sids = new Map<string, string>();
+  for (const statement of policy.statements) {
+    if (statement.sid && !sids.has(statement.sid)) {
+      sids.set(statement.sid, `${SID_PREFIX}${sids.size + 1}__`);
+    }
+  }
+  if (accepted.length === 0 && sids.size === 0) return undefined;
+  const map = new Map(accepted.map((c) => [c.original, c.placeholder]));
+  return {
+    policy: {
+      ...policy,
+      statements: policy.statements.map((s) => renameStatement(s, map, sids)),
+    },
+    renames: [
+      ...[...sids].map(
+        ([original, placeholder]): Rename => ({
+          placeholder,
+          original,
+          kind: 'plain',
+        }),
+      ),
+      ...accepted.map(
+        (c): Rename =>
+          c.kind === 'value'
+            ? { placeholder: c.placeholder, original: c.original, kind: 'token' }
+            : { placeholder: c.replacement, original: c.body, kind: 'plain' },
+      ),
+    ],
+  };
+};
+
+const tokenPatterns = new LruCache<string, RegExp>(10_000);
+
+const tokenPattern = (placeholder: string): RegExp => {
+  let pattern = tokenPatterns.get(placeholder);
+  if (pattern === undefined) {
+    pattern = new RegExp(`(?<![A-Za-z0-9_-])${placeholder}(?![A-Za-z0-9_-])`, 'g');
+    tokenPatterns.set(placeholder, pattern);
+  }
+  return pattern;
+};
+
+/** Puts the identifiers back into a text the analysis of the renamed policy produced. */
+const restoreText = (text: string, renames: readonly Rename[]): string => {
+  let result = text;
+  for (const rename of renames) {
+    if (!result.includes(rename.placeholder)) continue;
+    result =
+      rename.kind === 'plain'
+        ? result.replaceAll(rename.placeholder, rename.original)
+        : result.replace(tokenPattern(rename.placeholder), rename.original);
+  }
+  return result;
+};
+
+/**
+ * Whether a result of the renamed policy can be put back by text: every value that holds a
+ * placeholder is the placeholder itself (or, for a role, its ARN). A value built around one — a
+ * session of the renamed role, an id that differs from the placeholder only in case — could
+ * compare otherwise with the real identifier, so such a result is not shared.
+ */
+const restorable = (values: readonly string[], renames: readonly Rename[]): boolean =>
+  values.every((value) => {
+    const folded = lower(value);
+    return renames.every((rename) => {
+      if (!folded.includes(lower(rename.placeholder))) return true;
+      if (rename.kind === 'token') return value === rename.placeholder;
+      if (!rename.placeholder.startsWith(NAME_PREFIX)) return true;
+      return value.endsWith(`/${rename.placeholder}`) && IAM_NAME_ARN.test(value);
+    });
+  });
+
+/** Whether a text of the renamed policy's result names one of the real identifiers by chance. */
+const namesOriginal = (foldedText: string, renames: readonly Rename[]): boolean =>
+  renames.some(
+    (rename) =>
+      !rename.placeholder.startsWith(SID_PREFIX) && foldedText.includes(lower(rename.original)),
+  );
+
+export type { Abstraction, Rename };
+export { abstractIdentifiers, namesOriginal, restorable, restoreText };
