@@ -7,9 +7,10 @@ import { scan, summarise } from '../scan/scan.js';
 import { loadSnapshot } from '../sources/snapshot.js';
 import { isRecord } from '../util/json.js';
 import type { ScanOptions } from './args.js';
+import { writeJsonReport } from './json-report.js';
 import type { Io, ScanResult } from './main.js';
-import { renderTable, toJsonReport } from './render.js';
-import { noteSuppressions, runScanReport, suppressScan, writeOutput } from './report.js';
+import { renderTable } from './render.js';
+import { runScanReport, suppressScan, writeOutput } from './report.js';
 
 /**
  * `vpce-guard scan` (and the parameter loading `fix` shares). Imported by main.ts only when one of
@@ -123,13 +124,21 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
       : undefined;
   if (suppression) failing = suppression.failing;
   if (options.format === 'json') {
-    const report = toJsonReport(result.evaluations, summary, {
-      skippedItems: result.skippedItems,
-      ...(result.apiCalls ? { apiCalls: result.apiCalls } : {}),
-      ...(result.retries === undefined ? {} : { retries: result.retries }),
-    });
-    noteSuppressions(report.evaluations, suppression?.marks);
-    await writeOutput(`${JSON.stringify(report, null, 2)}\n`, 'json', options.out, io);
+    // Streamed: at 100k buckets the report as one string was larger than the snapshot.
+    await writeJsonReport(
+      {
+        evaluations: result.evaluations,
+        summary,
+        extra: {
+          skippedItems: result.skippedItems,
+          ...(result.apiCalls ? { apiCalls: result.apiCalls } : {}),
+          ...(result.retries === undefined ? {} : { retries: result.retries }),
+        },
+        marks: suppression?.marks,
+      },
+      options.out,
+      io,
+    );
   } else if (options.format === 'table') {
     const color = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined && !options.out;
     const shown = result.evaluations.map((evaluation, index) => {
