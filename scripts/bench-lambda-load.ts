@@ -1,75 +1,160 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 /**
- * Bundle size and cold module-load time of each packaged function, as Lambda loads it: unzipped
- * outside the repository, `require()`d by a fresh `node`. Compared with a bare `node` start.
- * Usage: node bin/run-ts.js scripts/bench-lambda-load.ts [package dir, default .serverless] [runs]
+ * Bundle size and cold start of each packaged rule function, as Lambda loads it: unzipped outside
+ * the repository, `require()`d by a fresh `node`, side by side with a bare `node -e ''` in the same
+ * round (the ratio is the median of the per-round ratios). With `--endpoint-url` (a moto_server),
+ * each round also runs a third process that loads a bucket rule's function and invokes it once
+ * with a bucket change event in TestMode: load plus first invocation, so work a bundle defers
+ * until its first call is counted too.
+ *
+ *   node bin/run-ts.js scripts/bench-lambda-load.ts [package dir] [rounds]
+ *        [--endpoint-url http://127.0.0.1:5000] [--only rule-id,rule-id]
  */
 
-const packageDir = resolve(process.argv[2] ?? '.serverless');
-const runs = Number(process.argv[3] ?? 10);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'endpoint-url': { type: 'string' }, only: { type: 'string' } },
+});
+const packageDir = resolve(positionals[0] ?? '.serverless');
+const rounds = Number(positionals[1] ?? 10);
+const endpointUrl = values['endpoint-url'];
+const only = values.only?.split(',');
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
+// Prints how long require() took and, with an event, how long the first invocation took.
+const RUNNER = `
+const [file, eventJson] = process.argv.slice(2);
+const started = process.hrtime.bigint();
+const { handler } = require(file);
+const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
+const report = (extra) => process.stdout.write('\\n@@BENCH ' + JSON.stringify({ loadMs, ...extra }) + '\\n');
+if (!eventJson) report({});
+else {
+  const context = { functionName: 'vpce-guard-bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000 };
+  const invoked = process.hrtime.bigint();
+  Promise.resolve(handler(JSON.parse(eventJson), context)).then(
+    () => report({ invokeMs: Number(process.hrtime.bigint() - invoked) / 1e6 }),
+    (error) => { report({ error: String(error) }); process.exitCode = 1; },
+  );
+}
+`;
+
+interface Run {
+  wallMs: number;
+  loadMs?: number;
+  invokeMs?: number;
+}
+
+const median = (numbers: number[]): number => {
+  const sorted = [...numbers].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
-/** Wall time of `node -e code` in ms, median of `runs` cold processes. */
-const wall = (code: string, cwd: string): number =>
-  median(
-    Array.from({ length: runs }, () => {
-      const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, ['-e', code], {
-        cwd,
-        env: { PATH: process.env['PATH'] ?? '', AWS_REGION: 'us-east-1' },
-      });
-      if (result.status !== 0) throw new Error(`node -e failed: ${result.stderr}`);
-      return Number(process.hrtime.bigint() - started) / 1e6;
-    }),
-  );
+const baseEnv = (): NodeJS.ProcessEnv => ({
+  PATH: process.env['PATH'] ?? '',
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
 
-/** Time spent inside `require(handler)` alone, median of `runs` cold processes. */
-const requireTime = (file: string, cwd: string): number =>
-  median(
-    Array.from({ length: runs }, () => {
-      const code = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-      const result = spawnSync(process.execPath, ['-e', code], {
-        cwd,
-        encoding: 'utf8',
-        env: { PATH: process.env['PATH'] ?? '', AWS_REGION: 'us-east-1' },
-      });
-      if (result.status !== 0) throw new Error(`require failed: ${result.stderr}`);
-      return Number(result.stdout);
-    }),
-  );
+const run = (args: string[], cwd: string, env: NodeJS.ProcessEnv = baseEnv()): Run => {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const marker = /@@BENCH (.*)$/m.exec(result.stdout ?? '');
+  if (result.status !== 0 || (args[0] !== '-e' && !marker?.[1])) {
+    throw new Error(`node ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  }
+  return { wallMs, ...(marker?.[1] ? (JSON.parse(marker[1]) as Omit<Run, 'wallMs'>) : {}) };
+};
+
+/**
+ * The first invocation: the bucket change event the lambda-load tests use (a bucket with a policy),
+ * for the bucket rules. moto answers too few of the other rules' reads to replay them here.
+ */
+const BUCKET_RULES = ['s3-bucket-policy-tls-only', 's3-bucket-policy-vpce-only'];
+const bucketChangeEvent = (ruleId: string): string => {
+  const fixture = JSON.parse(
+    readFileSync(resolve('test/fixtures/events/s3-bucket-change.json'), 'utf8'),
+  ) as { event: Record<string, unknown> };
+  return JSON.stringify({
+    ...fixture.event,
+    resultToken: 'TESTMODE',
+    configRuleName: `vpce-guard-dev-${ruleId}`,
+  });
+};
 
 const scratch = mkdtempSync(join(tmpdir(), 'vpce-guard-bench-load-'));
 try {
-  const bare = wall('', scratch);
-  const rows: string[] = [];
+  writeFileSync(join(scratch, 'runner.cjs'), RUNNER);
+  const runner = join(scratch, 'runner.cjs');
+  const functions: { name: string; ruleId: string; dir: string; file: string; zip: string }[] = [];
   for (const zip of readdirSync(packageDir)
     .filter((name) => name.endsWith('.zip'))
     .sort()) {
-    const dir = join(scratch, zip.replace(/\.zip$/, ''));
     const [handler] = spawnSync('unzip', ['-Z1', join(packageDir, zip)], { encoding: 'utf8' })
       .stdout.trim()
       .split('\n');
     // The rule functions; the notifier and report functions need their stack's environment.
-    if (!handler?.startsWith('handlers/rules/')) continue;
+    const ruleId = /^handlers\/rules\/([a-z0-9-]+)\.js$/.exec(handler ?? '')?.[1];
+    if (!handler || !ruleId || (only && !only.includes(ruleId))) continue;
+    const dir = join(scratch, zip.replace(/\.zip$/, ''));
     spawnSync('unzip', ['-q', join(packageDir, zip), '-d', dir]);
-    const file = join(dir, handler);
-    const total = wall(`require(${JSON.stringify(file)})`, dir);
-    rows.push(
-      `| ${zip.replace(/\.zip$/, '')} | ${(statSync(join(packageDir, zip)).size / 1024).toFixed(0)} KiB | ${(statSync(file).size / 1024).toFixed(0)} KiB | ${requireTime(file, dir).toFixed(0)} ms | ${total.toFixed(0)} ms | +${(total - bare).toFixed(0)} ms |`,
+    functions.push({ name: ruleId, ruleId, dir, file: join(dir, handler), zip });
+  }
+  const invokeEnv = endpointUrl && {
+    ...baseEnv(),
+    AWS_ENDPOINT_URL: endpointUrl,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_MAX_ATTEMPTS: '1',
+  };
+  const samples = new Map(
+    functions.map((fn) => [fn.name, { bare: [] as Run[], load: [] as Run[], invoke: [] as Run[] }]),
+  );
+  for (let round = 0; round < rounds; round++) {
+    for (const fn of functions) {
+      const sample = samples.get(fn.name);
+      if (!sample) continue;
+      sample.bare.push(run(['-e', ''], fn.dir));
+      sample.load.push(run([runner, fn.file], fn.dir));
+      if (invokeEnv && BUCKET_RULES.includes(fn.ruleId)) {
+        sample.invoke.push(run([runner, fn.file, bucketChangeEvent(fn.ruleId)], fn.dir, invokeEnv));
+      }
+    }
+  }
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const kib = (path: string) => `${(statSync(path).size / 1024).toFixed(0)} KiB`;
+  const bareAll = [...samples.values()].flatMap((sample) => sample.bare.map((r) => r.wallMs));
+  console.log(
+    `${packageDir}: ${rounds} rounds, bare \`node -e ''\` ${ms(median(bareAll))} (median), Node ${process.version}\n`,
+  );
+  console.log(
+    `| function | zip | JS | \`require()\` alone | node start + \`require()\` | vs bare node |${invokeEnv ? ' + first invocation (moto) | first invocation alone |' : ''}`,
+  );
+  console.log(`| --- | ---: | ---: | ---: | ---: | ---: |${invokeEnv ? ' ---: | ---: |' : ''}`);
+  for (const fn of functions) {
+    const sample = samples.get(fn.name);
+    if (!sample) continue;
+    const ratio = median(sample.load.map((r, i) => r.wallMs / (sample.bare[i]?.wallMs ?? 1)));
+    const invoke = !invokeEnv
+      ? ''
+      : sample.invoke.length === 0
+        ? ' n/a | n/a |'
+        : ` ${ms(median(sample.invoke.map((r) => r.wallMs)))} | ${ms(median(sample.invoke.map((r) => r.invokeMs ?? Number.NaN)))} |`;
+    const js = readFileSync(fn.file).length;
+    console.log(
+      `| ${fn.name} | ${kib(join(packageDir, fn.zip))} | ${(js / 1024).toFixed(0)} KiB | ${ms(median(sample.load.map((r) => r.loadMs ?? Number.NaN)))} | ${ms(median(sample.load.map((r) => r.wallMs)))} | ${ratio.toFixed(2)}× |${invoke}`,
     );
   }
-  console.log(`bare \`node -e ''\`: ${bare.toFixed(0)} ms (median of ${runs})\n`);
-  console.log('| function | zip | JS | require() | node start + require | vs bare node |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const row of rows) console.log(row);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -7,6 +7,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+import { LAMBDA_BUNDLE_OPTIONS } from '../../src/deploy/lambda-bundle.js';
 import { RULES } from '../../src/rules/index.js';
 import { scan } from '../../src/scan/scan.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
@@ -169,8 +170,8 @@ const cliStart = (rounds: number): StartFigure => {
 };
 
 /**
- * Each rule's Lambda bundle built as `npm run package` builds it (esbuild, minified CJS, SDK left
- * to the runtime, the deployment's own esbuild plugins when present), then loaded with require().
+ * Each rule's Lambda bundle built as `npm run package` builds it (the same esbuild options and
+ * plugins, the SDK clients bundled), then loaded with require().
  */
 const buildHandlers = async (only?: readonly string[]): Promise<string[]> => {
   const esbuild = await import('esbuild');
@@ -184,19 +185,18 @@ const buildHandlers = async (only?: readonly string[]): Promise<string[]> => {
   } catch {
     // Older trees have no deployment plugins: the plain bundle is what they ship.
   }
-  await esbuild.build({
-    entryPoints: sources.map((name) => join(ROOT, 'handlers', 'rules', name)),
-    outdir: dir,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    minify: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: ['@aws-sdk/*'],
-    plugins: plugins as never[],
-    logLevel: 'warning',
-  });
+  // One build per function, as serverless-esbuild does (the client stubs are per rule).
+  for (const name of sources) {
+    await esbuild.build({
+      entryPoints: [join(ROOT, 'handlers', 'rules', name)],
+      outdir: dir,
+      outExtension: { '.js': '.cjs' },
+      ...LAMBDA_BUNDLE_OPTIONS,
+      mainFields: [...LAMBDA_BUNDLE_OPTIONS.mainFields],
+      plugins: plugins as never[],
+      logLevel: 'warning',
+    });
+  }
   return sources.map((name) => join(dir, `${basename(name, '.ts')}.cjs`));
 };
 
