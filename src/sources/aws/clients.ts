@@ -35,7 +35,7 @@ interface AwsClientOptions {
   credentials?: CredentialsOption | undefined;
   /** Share one counter across client sets; a new one is made otherwise. */
   counter?: ApiCallCounter | undefined;
-  /** Parallel reads the clients serve (default 8): each keeps that many keep-alive connections. */
+  /** Resources read in parallel (default 8); sizes each client's keep-alive connection pool. */
   concurrency?: number | undefined;
 }
 
@@ -49,8 +49,10 @@ interface AwsClients {
 }
 
 const CONNECTION_TIMEOUT_MS = 5_000;
-/** The live view's default read concurrency, and so the default connection pool size. */
+/** The live view's default read concurrency. */
 const DEFAULT_CONCURRENCY = 8;
+/** S3 reads one bucket can have in flight at once: policy, tags, public access block. */
+const READS_PER_RESOURCE = 3;
 const REQUEST_TIMEOUT_MS = 15_000;
 /** Overrides the request timeout (ms) for slow links or emulators; unset means 15 s. */
 const REQUEST_TIMEOUT_ENV = 'VPCE_GUARD_REQUEST_TIMEOUT_MS';
@@ -75,11 +77,12 @@ const createClients = (options: AwsClientOptions = {}): AwsClients => {
     ...options.retry,
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
   });
-  // One keep-alive pool per client, as wide as the reads run in parallel: a sweep reuses its
-  // connections (no TLS handshake per bucket) and never opens more than it can use.
+  // One keep-alive pool per client (no TLS handshake per bucket), as wide as the reads the view
+  // runs at once and no wider. Never narrower: a request waiting for a socket already runs its
+  // connect and request timeouts, so a queue would turn a slow endpoint into timeouts.
   const pool = {
     keepAlive: true,
-    maxSockets: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+    maxSockets: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) * READS_PER_RESOURCE,
   };
   const common = {
     retryStrategy: new BudgetedRetryStrategy(retryBudget),
