@@ -9,6 +9,8 @@ import { type SeededAccount, seedAccount } from './seed-account.js';
 
 const EXTRA_TABLES = 60;
 const EXTRA_BUCKETS = 20;
+const FAR_REGION = 'eu-west-1';
+const FAR_BUCKET = 'vg-far-away';
 
 const ec2Calls = (byOperation: Record<string, number>): number =>
   Object.entries(byOperation)
@@ -36,6 +38,13 @@ describeWithMoto(
       for (let index = 0; index < EXTRA_BUCKETS; index++) {
         await clients.s3.send(new CreateBucketCommand({ Bucket: `vg-bulk-${index}` }));
       }
+      // Another region's bucket: judged by that region's view only, and costs this one nothing.
+      await createClients({ ...motoClientOptions(moto.url), region: FAR_REGION }).s3.send(
+        new CreateBucketCommand({
+          Bucket: FAR_BUCKET,
+          CreateBucketConfiguration: { LocationConstraint: FAR_REGION },
+        }),
+      );
     });
 
     it('lists every route table of the region in one or two DescribeRouteTables calls', async () => {
@@ -135,6 +144,8 @@ describeWithMoto(
       // names it); either way no bucket is located with GetBucketLocation.
       const count = buckets.length;
       expect(count).toBe(EXTRA_BUCKETS + Object.keys(seeded.buckets).length);
+      expect(buckets.map((bucket) => bucket.name)).not.toContain(FAR_BUCKET);
+      expect(new Set(buckets.map((bucket) => bucket.region))).toEqual(new Set(['us-east-1']));
       expect(calls.byOperation).toEqual({
         'config:DescribeConfigurationRecorderStatus': 1,
         's3:GetBucketPolicy': count,
