@@ -4,6 +4,8 @@
  * `10.0.0.0/16` network), because security-group and route sources are compared, not stored.
  */
 
+import { memoize } from './memo.js';
+
 type IpVersion = 4 | 6;
 
 interface Cidr {
@@ -58,8 +60,7 @@ const parseIpv6 = (text: string): bigint | undefined => {
   return hextets.reduce((value, hextet) => (value << 16n) | hextet, 0n);
 };
 
-/** Parses `a.b.c.d/n`, an IPv6 CIDR, or a bare address (a host route); `undefined` if malformed. */
-const parseCidr = (text: string): Cidr | undefined => {
+const parseCidrText = (text: string): Cidr | undefined => {
   const trimmed = text.trim();
   const slash = trimmed.indexOf('/');
   const address = slash === -1 ? trimmed : trimmed.slice(0, slash);
@@ -74,6 +75,13 @@ const parseCidr = (text: string): Cidr | undefined => {
   const hostBits = BigInt(bits - prefix);
   return { version, network: (value >> hostBits) << hostBits, prefix };
 };
+
+/**
+ * Parses `a.b.c.d/n`, an IPv6 CIDR, or a bare address (a host route); `undefined` if malformed.
+ * Accounts repeat the same blocks across thousands of routes and rules: each text is parsed once
+ * (the result is shared and must not be changed).
+ */
+const parseCidr: (text: string) => Cidr | undefined = memoize(50_000, parseCidrText);
 
 /** Whether `inner` lies entirely within `outer` (same family, no shorter prefix, same network bits). */
 const cidrContains = (outer: Cidr, inner: Cidr): boolean => {

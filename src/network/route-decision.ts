@@ -1,5 +1,6 @@
 import type { Route } from '../model/resources.js';
 import { type IpVersion, parseCidr } from './cidr.js';
+import { memoize } from './memo.js';
 
 /**
  * The VPC router's choice among a table's routes, as AWS documents it ("How route priority works"):
@@ -57,26 +58,20 @@ interface Span {
 }
 
 // A sweep judges thousands of tables that repeat the same few destinations; BigInt parsing is
-// the cost, so each text is parsed once (bounded, as destinations are not unbounded in practice).
-const SPANS = new Map<string, Span | null>();
-const SPAN_CACHE_LIMIT = 50_000;
-
-const spanOf = (text: string): Span | undefined => {
-  const cached = SPANS.get(text);
-  if (cached !== undefined) return cached ?? undefined;
+// the cost, so each text is parsed once (bounded: the oldest entry makes room past the limit).
+const spanOfText = (text: string): Span | undefined => {
   const cidr = parseCidr(text);
-  const span = cidr
+  return cidr
     ? {
         version: cidr.version,
         prefix: cidr.prefix,
         first: cidr.network,
         last: cidr.network + (1n << BigInt(BITS[cidr.version] - cidr.prefix)) - 1n,
       }
-    : null;
-  if (SPANS.size >= SPAN_CACHE_LIMIT) SPANS.clear();
-  SPANS.set(text, span);
-  return span ?? undefined;
+    : undefined;
 };
+
+const spanOf: (text: string) => Span | undefined = memoize(50_000, spanOfText);
 
 const entryOf = (
   route: Route,

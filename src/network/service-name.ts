@@ -1,3 +1,5 @@
+import { memoize } from './memo.js';
+
 /**
  * VPC endpoint service names. AWS services are `com.amazonaws.<region>.<service>` (China adds a
  * `cn.` label, SageMaker uses `aws.sagemaker.<region>.<service>`); customer PrivateLink services
@@ -19,7 +21,7 @@ const REGIONLESS = /^((?:[a-z0-9-]+\.)*?com\.amazonaws)\.([a-z0-9-]+)$/;
 /** Global services whose endpoint service name has no region label. */
 const REGIONLESS_SERVICES: ReadonlySet<string> = new Set(['iam', 'route53']);
 
-const parseServiceName = (raw: string): ServiceName => {
+const parseServiceNameText = (raw: string): ServiceName => {
   const name = raw.trim().toLowerCase();
   const customer = CUSTOMER.exec(name);
   if (customer) return { origin: 'customer', name, region: customer[1] };
@@ -40,6 +42,12 @@ const parseServiceName = (raw: string): ServiceName => {
   }
   return { origin: 'unknown', name };
 };
+
+/**
+ * Parses a service name. A scan compares the same few names (the account's endpoints, the rule's
+ * services) for every resource: each is parsed once.
+ */
+const parseServiceName: (raw: string) => ServiceName = memoize(10_000, parseServiceNameText);
 
 /** Whether a wanted name is written in full (`com.amazonaws.us-east-1.s3`) rather than short (`s3`). */
 const isFullServiceName = (wanted: string): boolean => {

@@ -1,10 +1,53 @@
-import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
+import {
+  compliant,
+  nonCompliant,
+  notApplicable,
+  unverifiable,
+  type Verdict,
+} from '../model/compliance.js';
+import type { VpcEndpointService } from '../model/resources.js';
 import { defineRule } from './rule.js';
 
 const INACTIVE_STATES: ReadonlySet<string> = new Set(['deleted', 'deleting', 'failed']);
 
 /** `*` alone, or an ARN with a wildcard (`arn:aws:iam::*:root`): anyone matching may connect. */
 const isWildcardPrincipal = (principal: string): boolean => principal.includes('*');
+
+const judgeService = (
+  recorded: VpcEndpointService,
+  allowedPrincipals: string[] | undefined,
+): Verdict => {
+  // Provider service names embed the id; repeat the name only when it says something new.
+  const name =
+    recorded.serviceName && !recorded.serviceName.endsWith(recorded.id)
+      ? `${recorded.id} (${recorded.serviceName})`
+      : recorded.id;
+  const state = recorded.state?.toLowerCase();
+  if (state !== undefined && INACTIVE_STATES.has(state)) {
+    return notApplicable(`${name} is ${state}.`);
+  }
+  const problems: string[] = [];
+  if (!recorded.acceptanceRequired) {
+    problems.push('accepts connection requests automatically (acceptance not required)');
+  }
+  const wildcards = (allowedPrincipals ?? []).filter(isWildcardPrincipal);
+  if (wildcards.length > 0) {
+    problems.push(`allows principal ${wildcards.join(', ')}, so any AWS account may connect`);
+  }
+  if (problems.length > 0) {
+    const unknown =
+      allowedPrincipals === undefined ? ' (its allowed principals could not be read)' : '';
+    return nonCompliant(`${name} ${problems.join(' and ')}${unknown}.`);
+  }
+  if (allowedPrincipals === undefined) {
+    return unverifiable(
+      `Could not verify who may connect to ${name}: it requires acceptance, but its allowed principals could not be read (AWS Config does not record them). Run the rule with ec2:DescribeVpcEndpointServicePermissions, or vpce-guard scan --live.`,
+    );
+  }
+  return compliant(
+    `${name} requires acceptance and allows ${allowedPrincipals.length} principal(s), none a wildcard.`,
+  );
+};
 
 const endpointServiceAcceptanceRequired = defineRule({
   id: 'endpoint-service-acceptance-required',
@@ -41,39 +84,12 @@ const endpointServiceAcceptanceRequired = defineRule({
     // Config items carry no allowed principals; the account view (EC2) does.
     const allowedPrincipals =
       recorded.allowedPrincipals ?? (await view.get(recorded.type, recorded.id))?.allowedPrincipals;
-    const service = { ...recorded, allowedPrincipals };
-    // Provider service names embed the id; repeat the name only when it says something new.
-    const name =
-      service.serviceName && !service.serviceName.endsWith(service.id)
-        ? `${service.id} (${service.serviceName})`
-        : service.id;
-    const state = service.state?.toLowerCase();
-    if (state !== undefined && INACTIVE_STATES.has(state)) {
-      return notApplicable(`${name} is ${state}.`);
-    }
-    const problems: string[] = [];
-    if (!service.acceptanceRequired) {
-      problems.push('accepts connection requests automatically (acceptance not required)');
-    }
-    const wildcards = (service.allowedPrincipals ?? []).filter(isWildcardPrincipal);
-    if (wildcards.length > 0) {
-      problems.push(`allows principal ${wildcards.join(', ')}, so any AWS account may connect`);
-    }
-    if (problems.length > 0) {
-      const unknown =
-        service.allowedPrincipals === undefined
-          ? ' (its allowed principals could not be read)'
-          : '';
-      return nonCompliant(`${name} ${problems.join(' and ')}${unknown}.`);
-    }
-    if (service.allowedPrincipals === undefined) {
-      return unverifiable(
-        `Could not verify who may connect to ${name}: it requires acceptance, but its allowed principals could not be read (AWS Config does not record them). Run the rule with ec2:DescribeVpcEndpointServicePermissions, or vpce-guard scan --live.`,
-      );
-    }
-    return compliant(
-      `${name} requires acceptance and allows ${service.allowedPrincipals.length} principal(s), none a wildcard.`,
-    );
+    return judgeService(recorded, allowedPrincipals);
+  },
+  evaluateSync(recorded, reads) {
+    const allowedPrincipals =
+      recorded.allowedPrincipals ?? reads.get(recorded.type, recorded.id)?.allowedPrincipals;
+    return judgeService(recorded, allowedPrincipals);
   },
 });
 

@@ -1,7 +1,43 @@
-import { compliant, nonCompliant, notApplicable } from '../model/compliance.js';
+import { compliant, nonCompliant, notApplicable, type Verdict } from '../model/compliance.js';
+import type { VpcEndpoint } from '../model/resources.js';
 import { matchesService, parseServiceName } from '../network/service-name.js';
 import { isInactiveEndpointState } from './endpoint-state.js';
 import { defineRule } from './rule.js';
+
+/** The verdict reads nothing beyond the endpoint itself. */
+const judgePrivateDns = (endpoint: VpcEndpoint, exemptServices: readonly string[]): Verdict => {
+  if (endpoint.endpointType !== 'Interface') {
+    return notApplicable(
+      `${endpoint.id} is a ${endpoint.endpointType} endpoint; private DNS applies to Interface endpoints.`,
+    );
+  }
+  const state = endpoint.state.toLowerCase();
+  if (isInactiveEndpointState(state)) {
+    return notApplicable(`${endpoint.id} is ${state} and carries no traffic.`);
+  }
+  const service = parseServiceName(endpoint.serviceName);
+  if (service.origin === 'customer') {
+    return notApplicable(
+      `${endpoint.id} connects to the PrivateLink service ${endpoint.serviceName}, not an AWS service; its DNS is the provider's choice.`,
+    );
+  }
+  if (service.origin === 'unknown') {
+    return notApplicable(
+      `${endpoint.id}: ${endpoint.serviceName} is not recognised as an AWS service name.`,
+    );
+  }
+  const exemption = exemptServices.find((exempt) => matchesService(endpoint.serviceName, exempt));
+  if (exemption !== undefined) {
+    return notApplicable(
+      `${endpoint.id} (${endpoint.serviceName}) is exempt through exemptServices entry ${exemption}.`,
+    );
+  }
+  return endpoint.privateDnsEnabled
+    ? compliant(`${endpoint.id} (${endpoint.serviceName}) has private DNS enabled.`)
+    : nonCompliant(
+        `${endpoint.id} (${endpoint.serviceName}) has private DNS disabled: clients in ${endpoint.vpcId} resolve the public ${service.service} hostname and bypass the endpoint.`,
+      );
+};
 
 const interfaceEndpointPrivateDns = defineRule({
   id: 'interface-endpoint-private-dns',
@@ -33,39 +69,10 @@ const interfaceEndpointPrivateDns = defineRule({
     'aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0123456789abcdef0 --private-dns-enabled',
   iamActions: ['ec2:DescribeVpcEndpoints'],
   async evaluate(endpoint, _view, params) {
-    if (endpoint.endpointType !== 'Interface') {
-      return notApplicable(
-        `${endpoint.id} is a ${endpoint.endpointType} endpoint; private DNS applies to Interface endpoints.`,
-      );
-    }
-    const state = endpoint.state.toLowerCase();
-    if (isInactiveEndpointState(state)) {
-      return notApplicable(`${endpoint.id} is ${state} and carries no traffic.`);
-    }
-    const service = parseServiceName(endpoint.serviceName);
-    if (service.origin === 'customer') {
-      return notApplicable(
-        `${endpoint.id} connects to the PrivateLink service ${endpoint.serviceName}, not an AWS service; its DNS is the provider's choice.`,
-      );
-    }
-    if (service.origin === 'unknown') {
-      return notApplicable(
-        `${endpoint.id}: ${endpoint.serviceName} is not recognised as an AWS service name.`,
-      );
-    }
-    const exemption = params.exemptServices.find((exempt) =>
-      matchesService(endpoint.serviceName, exempt),
-    );
-    if (exemption !== undefined) {
-      return notApplicable(
-        `${endpoint.id} (${endpoint.serviceName}) is exempt through exemptServices entry ${exemption}.`,
-      );
-    }
-    return endpoint.privateDnsEnabled
-      ? compliant(`${endpoint.id} (${endpoint.serviceName}) has private DNS enabled.`)
-      : nonCompliant(
-          `${endpoint.id} (${endpoint.serviceName}) has private DNS disabled: clients in ${endpoint.vpcId} resolve the public ${service.service} hostname and bypass the endpoint.`,
-        );
+    return judgePrivateDns(endpoint, params.exemptServices);
+  },
+  evaluateSync(endpoint, _reads, params) {
+    return judgePrivateDns(endpoint, params.exemptServices);
   },
 });
 

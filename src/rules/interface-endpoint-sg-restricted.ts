@@ -1,4 +1,10 @@
-import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
+import {
+  compliant,
+  nonCompliant,
+  notApplicable,
+  unverifiable,
+  type Verdict,
+} from '../model/compliance.js';
 import type {
   Resource,
   ResourceRef,
@@ -6,6 +12,7 @@ import type {
   SecurityGroupRef,
   SecurityGroupRule,
   Vpc,
+  VpcEndpoint,
 } from '../model/resources.js';
 import { isAnyAddress, isCidrWithinAny, parseCidr } from '../network/cidr.js';
 import {
@@ -179,6 +186,125 @@ const findingsOfGroup = (
 const parseAllowedPorts = (specs: readonly string[]): PortRange[] =>
   specs.flatMap((spec) => parsePortRange(spec) ?? []);
 
+// The parameter list is one array for a whole scan: parsed once, not per endpoint.
+const portsBySpecs = new WeakMap<readonly string[], PortRange[]>();
+const allowedPortsOf = (specs: readonly string[]): PortRange[] => {
+  let ports = portsBySpecs.get(specs);
+  if (!ports) {
+    ports = parseAllowedPorts(specs);
+    portsBySpecs.set(specs, ports);
+  }
+  return ports;
+};
+
+/**
+ * NOT_APPLICABLE for endpoints without security groups to check or without interfaces, and
+ * NON_COMPLIANT for one that lists no group; `undefined` when the groups must be read.
+ */
+const earlyVerdict = (endpoint: VpcEndpoint): Verdict | undefined => {
+  if (!GROUP_ENDPOINT_TYPES.has(endpoint.endpointType)) {
+    return notApplicable(
+      `${endpoint.id} is a ${endpoint.endpointType} endpoint; only Interface, Resource and ServiceNetwork endpoints have security groups to check.`,
+    );
+  }
+  const state = endpoint.state.toLowerCase();
+  if (isInactiveEndpointState(state)) {
+    return notApplicable(`${endpoint.id} is ${state} and has no network interfaces.`);
+  }
+  if (endpoint.securityGroupIds.length === 0) {
+    return nonCompliant(
+      `${endpoint.id} lists no security group, so the ingress to its network interfaces cannot be checked.`,
+    );
+  }
+  return undefined;
+};
+
+/** Referenced groups without a VPC on the pair: the group itself says which VPC it is in. */
+const unknownReferences = (
+  groups: readonly SecurityGroup[],
+  byId: ReadonlyMap<string, SecurityGroup>,
+): string[] => [
+  ...new Set(
+    groups.flatMap((group) =>
+      group.ingress.flatMap((rule) =>
+        rule.groupRefs.flatMap((ref) =>
+          ref.vpcId || ref.vpcPeeringConnectionId || byId.has(ref.groupId) ? [] : [ref.groupId],
+        ),
+      ),
+    ),
+  ),
+];
+
+const judgeGroups = (
+  endpoint: VpcEndpoint,
+  params: { allowedPorts: string[]; allowedPrefixListIds: string[] },
+  groups: readonly SecurityGroup[],
+  byId: ReadonlyMap<string, SecurityGroup>,
+  known: Map<string, SecurityGroup>,
+  vpc: Vpc | undefined,
+): Verdict => {
+  // A Resource endpoint carries TCP to the port ranges of its resource configuration (a database
+  // on 5432, say), which the endpoint item does not record: only the protocol and sources apply.
+  const isResource = endpoint.endpointType === 'Resource';
+  const allowedPorts = isResource ? [ALL_PORTS] : allowedPortsOf(params.allowedPorts);
+  const refs: RefContext = {
+    vpcId: endpoint.vpcId,
+    accountId: endpoint.ownerId ?? endpoint.accountId,
+    known,
+  };
+  const missing = endpoint.securityGroupIds.filter((id) => !byId.has(id));
+  const prefixLists = new Set(params.allowedPrefixListIds);
+  const findings = endpoint.securityGroupIds.flatMap((id) => {
+    const group = byId.get(id);
+    return group ? findingsOfGroup(group, vpc, refs, allowedPorts, prefixLists) : [];
+  });
+
+  const violations = findings
+    .filter((f) => !f.unverified)
+    .map((f) => `${f.where} (${f.reasons.join('; ')})`);
+  const unverified = findings.filter((f) => f.unverified).map((f) => f.where);
+  const portsText = isResource
+    ? `TCP (ports of resource configuration ${endpoint.serviceName.split('/').at(-1)})`
+    : `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
+  const fix = `Fix: allow only ${portsText} from inside ${endpoint.vpcId}.`;
+  if (violations.length > 0 || missing.length > 0) {
+    const parts = [
+      ...violations,
+      ...(missing.length > 0
+        ? [`security group ${missing.join(', ')} not found, so its ingress cannot be checked`]
+        : []),
+    ];
+    const detail = `${endpoint.id}: ${[
+      ...parts,
+      ...(unverified.length > 0 ? [`also unverified: ${unverified.join(', ')}`] : []),
+    ].join(
+      '; ',
+    )}. Allowed: ${portsText} from inside ${endpoint.vpcId} or from security groups of the same account and VPC.`;
+    const more = parts.length > 1 ? ` (+${parts.length - 1} more)` : '';
+    return {
+      compliance: 'NON_COMPLIANT',
+      annotation: firstThatFits([
+        `${endpoint.id}: ${parts.join('; ')}. ${fix}`,
+        `${endpoint.id}: ${parts[0]}${more}. ${fix}`,
+        `${endpoint.id}: ${findings.find((f) => !f.unverified)?.where ?? parts[0]}${more}. ${fix}`,
+        `${endpoint.id}: a security group admits traffic beyond ${portsText} from ${endpoint.vpcId}${more}. ${fix}`,
+      ]),
+      detail,
+    };
+  }
+  if (unverified.length > 0) {
+    return unverifiable(
+      `${endpoint.vpcId} of ${endpoint.id} was not found, so CIDR sources cannot be compared with its blocks: ${unverified.join(', ')}.`,
+    );
+  }
+  const ruleCount = groups.reduce((sum, group) => sum + group.ingress.length, 0);
+  return compliant(
+    ruleCount === 0
+      ? `${endpoint.id}: no ingress rule in ${endpoint.securityGroupIds.join(', ')}; the endpoint accepts no traffic.`
+      : `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} allow only ${portsText} from inside ${endpoint.vpcId} or from security groups (${ruleCount} ingress rule(s)).`,
+  );
+};
+
 const interfaceEndpointSgRestricted = defineRule({
   id: RULE_ID,
   title: 'Security groups of Interface endpoints should allow only TCP 443 from inside the VPC',
@@ -227,101 +353,30 @@ const interfaceEndpointSgRestricted = defineRule({
     'aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0123456789abcdef0 --add-security-group-ids sg-0123456789abcdef0 --remove-security-group-ids sg-0fedcba9876543210',
   iamActions: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
   async evaluate(endpoint, view, params) {
-    if (!GROUP_ENDPOINT_TYPES.has(endpoint.endpointType)) {
-      return notApplicable(
-        `${endpoint.id} is a ${endpoint.endpointType} endpoint; only Interface, Resource and ServiceNetwork endpoints have security groups to check.`,
-      );
-    }
-    const state = endpoint.state.toLowerCase();
-    if (isInactiveEndpointState(state)) {
-      return notApplicable(`${endpoint.id} is ${state} and has no network interfaces.`);
-    }
-    // A Resource endpoint carries TCP to the port ranges of its resource configuration (a database
-    // on 5432, say), which the endpoint item does not record: only the protocol and sources apply.
-    const isResource = endpoint.endpointType === 'Resource';
-    const allowedPorts = isResource ? [ALL_PORTS] : parseAllowedPorts(params.allowedPorts);
-    if (endpoint.securityGroupIds.length === 0) {
-      return nonCompliant(
-        `${endpoint.id} lists no security group, so the ingress to its network interfaces cannot be checked.`,
-      );
-    }
+    const early = earlyVerdict(endpoint);
+    if (early) return early;
     const [groups, vpc] = await Promise.all([
       view.securityGroups(endpoint.securityGroupIds),
       view.vpc(endpoint.vpcId),
     ]);
     const byId = new Map(groups.map((group) => [group.id, group]));
-    // Referenced groups without a VPC on the pair: the group itself says which VPC it is in.
-    const referenced = [
-      ...new Set(
-        groups.flatMap((group) =>
-          group.ingress.flatMap((rule) =>
-            rule.groupRefs.flatMap((ref) =>
-              ref.vpcId || ref.vpcPeeringConnectionId || byId.has(ref.groupId) ? [] : [ref.groupId],
-            ),
-          ),
-        ),
-      ),
-    ];
+    const referenced = unknownReferences(groups, byId);
     const known = new Map(byId);
     if (referenced.length > 0) {
       for (const group of await view.securityGroups(referenced)) known.set(group.id, group);
     }
-    const refs: RefContext = {
-      vpcId: endpoint.vpcId,
-      accountId: endpoint.ownerId ?? endpoint.accountId,
-      known,
-    };
-    const missing = endpoint.securityGroupIds.filter((id) => !byId.has(id));
-    const prefixLists = new Set(params.allowedPrefixListIds);
-    const findings = endpoint.securityGroupIds.flatMap((id) => {
-      const group = byId.get(id);
-      return group ? findingsOfGroup(group, vpc, refs, allowedPorts, prefixLists) : [];
-    });
-
-    const violations = findings
-      .filter((f) => !f.unverified)
-      .map((f) => `${f.where} (${f.reasons.join('; ')})`);
-    const unverified = findings.filter((f) => f.unverified).map((f) => f.where);
-    const portsText = isResource
-      ? `TCP (ports of resource configuration ${endpoint.serviceName.split('/').at(-1)})`
-      : `TCP ${allowedPorts.map(formatPortRange).join(',')}`;
-    const fix = `Fix: allow only ${portsText} from inside ${endpoint.vpcId}.`;
-    if (violations.length > 0 || missing.length > 0) {
-      const parts = [
-        ...violations,
-        ...(missing.length > 0
-          ? [`security group ${missing.join(', ')} not found, so its ingress cannot be checked`]
-          : []),
-      ];
-      const detail = `${endpoint.id}: ${[
-        ...parts,
-        ...(unverified.length > 0 ? [`also unverified: ${unverified.join(', ')}`] : []),
-      ].join(
-        '; ',
-      )}. Allowed: ${portsText} from inside ${endpoint.vpcId} or from security groups of the same account and VPC.`;
-      const more = parts.length > 1 ? ` (+${parts.length - 1} more)` : '';
-      return {
-        compliance: 'NON_COMPLIANT',
-        annotation: firstThatFits([
-          `${endpoint.id}: ${parts.join('; ')}. ${fix}`,
-          `${endpoint.id}: ${parts[0]}${more}. ${fix}`,
-          `${endpoint.id}: ${findings.find((f) => !f.unverified)?.where ?? parts[0]}${more}. ${fix}`,
-          `${endpoint.id}: a security group admits traffic beyond ${portsText} from ${endpoint.vpcId}${more}. ${fix}`,
-        ]),
-        detail,
-      };
-    }
-    if (unverified.length > 0) {
-      return unverifiable(
-        `${endpoint.vpcId} of ${endpoint.id} was not found, so CIDR sources cannot be compared with its blocks: ${unverified.join(', ')}.`,
-      );
-    }
-    const ruleCount = groups.reduce((sum, group) => sum + group.ingress.length, 0);
-    return compliant(
-      ruleCount === 0
-        ? `${endpoint.id}: no ingress rule in ${endpoint.securityGroupIds.join(', ')}; the endpoint accepts no traffic.`
-        : `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} allow only ${portsText} from inside ${endpoint.vpcId} or from security groups (${ruleCount} ingress rule(s)).`,
-    );
+    return judgeGroups(endpoint, params, groups, byId, known, vpc);
+  },
+  evaluateSync(endpoint, reads, params) {
+    const early = earlyVerdict(endpoint);
+    if (early) return early;
+    const groups = reads.securityGroups(endpoint.securityGroupIds);
+    const vpc = reads.vpc(endpoint.vpcId);
+    const byId = new Map(groups.map((group) => [group.id, group]));
+    const referenced = unknownReferences(groups, byId);
+    const known = new Map(byId);
+    for (const group of reads.securityGroups(referenced)) known.set(group.id, group);
+    return judgeGroups(endpoint, params, groups, byId, known, vpc);
   },
   async dependents(
     changed: Resource,

@@ -1,11 +1,14 @@
 import { AwsReadError } from '../errors.js';
 import type { Verdict } from '../model/compliance.js';
 import {
+  type NatGateway,
   type PrefixList,
   type Resource,
   type ResourceRef,
   type RouteTable,
   refOf,
+  type Subnet,
+  type VpcEndpoint,
 } from '../model/resources.js';
 import { parseCidr } from '../network/cidr.js';
 import { hopOf } from '../network/hops.js';
@@ -16,7 +19,7 @@ import {
   matchesService,
   regionFromServiceNames,
 } from '../network/service-name.js';
-import { tablePaths } from '../network/table-paths.js';
+import { type TablePaths, tablePaths } from '../network/table-paths.js';
 import { firstThatFits } from '../network/text.js';
 import type { AccountView } from '../sources/view.js';
 import { judge, type Known } from './gateway-path-verdicts.js';
@@ -31,11 +34,8 @@ const readPrefixLists = async (
   names: readonly string[],
 ): Promise<Known> => {
   if (!view.prefixLists) return { prefixLists: [] };
-  const ids = table.routes.flatMap((route) =>
-    route.destinationPrefixListId ? [route.destinationPrefixListId] : [],
-  );
   try {
-    return { prefixLists: await view.prefixLists({ ids, names }) };
+    return { prefixLists: await view.prefixLists({ ids: routePrefixListIds(table), names }) };
   } catch (error) {
     if (error instanceof AwsReadError && error.denied) {
       return { prefixLists: [], prefixListProblem: error.message };
@@ -73,6 +73,163 @@ const servesNothing = (table: RouteTable, hasSubnets: boolean): Verdict => {
     ]),
     detail: `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
   };
+};
+
+const NONE: readonly never[] = [];
+
+type Params = { gatewayServices: string[]; acceptInterfaceEndpoints: boolean };
+
+const servedIds = (
+  table: RouteTable,
+  tables: readonly RouteTable[],
+  subnets: readonly Subnet[],
+): string[] => subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
+
+const hasSubnetsOf = (table: RouteTable, subnets: readonly Subnet[]): boolean =>
+  subnets.some((subnet) => subnet.vpcId === table.vpcId);
+
+const needsNat = (table: RouteTable): boolean =>
+  table.routes.some((route) => route.target.kind === 'nat-gateway');
+
+const routePrefixListIds = (table: RouteTable): string[] =>
+  table.routes.flatMap((route) =>
+    route.destinationPrefixListId ? [route.destinationPrefixListId] : [],
+  );
+
+/** What the rule derives from a VPC's endpoints: the same for every table of the VPC. */
+interface VpcFacts {
+  endpoints: VpcEndpoint[];
+  serviceNames: string[];
+  region: string | undefined;
+  /** The service prefix lists to read (`com.amazonaws.<region>.s3` and its IPv6 twin). */
+  listNames: string[];
+  knownIds: ReadonlySet<string>;
+  gatewayIds: ReadonlySet<string>;
+}
+
+const vpcFactsOf = (
+  table: RouteTable,
+  vpcEndpoints: readonly VpcEndpoint[],
+  params: Params,
+): VpcFacts => {
+  const endpoints = vpcEndpoints.filter((endpoint) => endpoint.vpcId === table.vpcId);
+  const serviceNames = endpoints.map((endpoint) => endpoint.serviceName);
+  const region = table.region ?? regionFromServiceNames(serviceNames);
+  const listNames = params.gatewayServices.flatMap((service) => [
+    expectedServiceName(service, region, serviceNames),
+    expectedServiceName(`ipv6.${service}`, region, serviceNames),
+  ]);
+  return {
+    endpoints,
+    serviceNames,
+    region,
+    listNames,
+    knownIds: new Set(endpoints.map((endpoint) => endpoint.id)),
+    gatewayIds: new Set(endpoints.filter((e) => e.endpointType === 'Gateway').map((e) => e.id)),
+  };
+};
+
+// Per VPC for a whole in-memory scan: the memory gives each VPC one endpoint array, so the facts
+// are keyed on it (and go when the scan's view goes). Tables of another region or parameters
+// recompute them.
+const factsByEndpoints = new WeakMap<
+  readonly VpcEndpoint[],
+  { vpcId: string; tableRegion: string | undefined; params: Params; facts: VpcFacts }
+>();
+
+const cachedVpcFacts = (
+  table: RouteTable,
+  vpcEndpoints: readonly VpcEndpoint[],
+  params: Params,
+): VpcFacts => {
+  const cached = factsByEndpoints.get(vpcEndpoints);
+  if (
+    cached &&
+    cached.vpcId === table.vpcId &&
+    cached.tableRegion === table.region &&
+    cached.params === params
+  ) {
+    return cached.facts;
+  }
+  const facts = vpcFactsOf(table, vpcEndpoints, params);
+  factsByEndpoints.set(vpcEndpoints, {
+    vpcId: table.vpcId,
+    tableRegion: table.region,
+    params,
+    facts,
+  });
+  return facts;
+};
+
+interface TableInput {
+  table: RouteTable;
+  served: string[];
+  subnets: readonly Subnet[];
+  facts: VpcFacts;
+  natGateways: readonly NatGateway[];
+  params: Params;
+}
+
+const analyse = (input: TableInput, prefixLists: readonly PrefixList[]): TablePaths =>
+  tablePaths({
+    table: input.table,
+    served: input.served,
+    subnets: input.subnets,
+    services: input.params.gatewayServices,
+    region: input.facts.region,
+    endpoints: input.facts.endpoints,
+    natGateways: input.natGateways,
+    prefixLists,
+    acceptInterfaceEndpoints: input.params.acceptInterfaceEndpoints,
+  });
+
+const isUnverified = (analysis: TablePaths): boolean =>
+  analysis.paths.some((path) => path.legs.some((leg) => leg.kind === 'unverified'));
+
+const reanalyse = (input: TableInput, analysis: TablePaths, known: Known): TablePaths =>
+  known.prefixLists.length > 0 ? analyse(input, known.prefixLists) : analysis;
+
+/** The verdict from the table's analysed paths. */
+const conclude = (input: TableInput, analysis: TablePaths, known: Known): Verdict => {
+  const { table, served, facts, natGateways, params } = input;
+  const { endpoints, region, serviceNames, knownIds, gatewayIds } = facts;
+  const fix: FixContext = {
+    table,
+    region,
+    serviceNames,
+    interfacesOf: (service) =>
+      params.acceptInterfaceEndpoints
+        ? []
+        : endpoints
+            .filter(
+              (endpoint) =>
+                endpoint.endpointType === 'Interface' &&
+                matchesService(endpoint.serviceName, service),
+            )
+            .map((endpoint) => endpoint.id),
+    orphanRoutes: table.routes.flatMap((route) =>
+      route.destinationPrefixListId &&
+      route.target.id.startsWith('vpce-') &&
+      !knownIds.has(route.target.id)
+        ? [`${route.destinationPrefixListId} → ${route.target.id}`]
+        : [],
+    ),
+    gatewaysOf: (service) =>
+      endpoints.filter(
+        (endpoint) =>
+          endpoint.endpointType === 'Gateway' && matchesService(endpoint.serviceName, service),
+      ),
+  };
+  const defaultRoute = table.routes.find(
+    (route) =>
+      route.state === 'active' &&
+      route.destinationCidr !== undefined &&
+      parseCidr(route.destinationCidr)?.prefix === 0,
+  );
+  const defaultHop = defaultRoute
+    ? `${hopOf(defaultRoute, { endpoints, natGateways }).label} (${defaultRoute.destinationCidr})`
+    : undefined;
+  return judge({ table, served, analysis, fix, known, defaultHop, gatewayIds });
 };
 
 const privateSubnetGatewayEndpoints = defineRule({
@@ -133,84 +290,32 @@ const privateSubnetGatewayEndpoints = defineRule({
       main ? view.routeTablesOfVpc(table.vpcId) : Promise.resolve([]),
       main || mayUseIpv6(table) ? view.subnetsOfVpc(table.vpcId) : Promise.resolve([]),
     ]);
-    const served = subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
-    if (served.length === 0) {
-      return servesNothing(
-        table,
-        subnets.some((subnet) => subnet.vpcId === table.vpcId),
-      );
-    }
-    const endpoints = (await view.endpointsOfVpc(table.vpcId)).filter(
-      (endpoint) => endpoint.vpcId === table.vpcId,
-    );
-    const serviceNames = endpoints.map((endpoint) => endpoint.serviceName);
-    const region = table.region ?? regionFromServiceNames(serviceNames);
-    const listNames = params.gatewayServices.flatMap((service) => [
-      expectedServiceName(service, region, serviceNames),
-      expectedServiceName(`ipv6.${service}`, region, serviceNames),
-    ]);
-    const needsNat = table.routes.some((route) => route.target.kind === 'nat-gateway');
-    const natGateways = needsNat ? await view.natGatewaysOfVpc(table.vpcId) : [];
-    const analyse = (prefixLists: readonly PrefixList[]) =>
-      tablePaths({
-        table,
-        served,
-        subnets,
-        services: params.gatewayServices,
-        region,
-        endpoints,
-        natGateways,
-        prefixLists,
-        acceptInterfaceEndpoints: params.acceptInterfaceEndpoints,
-      });
+    const served = servedIds(table, tables, subnets);
+    if (served.length === 0) return servesNothing(table, hasSubnetsOf(table, subnets));
+    const facts = vpcFactsOf(table, await view.endpointsOfVpc(table.vpcId), params);
+    const natGateways = needsNat(table) ? await view.natGatewaysOfVpc(table.vpcId) : [];
+    const input = { table, served, subnets, facts, natGateways, params };
     // Prefix-list entries can only settle what is unverified without them: read them then only.
-    let analysis = analyse([]);
-    let known: Known = { prefixLists: [] };
-    if (analysis.paths.some((path) => path.legs.some((leg) => leg.kind === 'unverified'))) {
-      known = await readPrefixLists(view, table, listNames);
-      if (known.prefixLists.length > 0) analysis = analyse(known.prefixLists);
-    }
-    const knownIds = new Set(endpoints.map((endpoint) => endpoint.id));
-    const fix: FixContext = {
-      table,
-      region,
-      serviceNames,
-      interfacesOf: (service) =>
-        params.acceptInterfaceEndpoints
-          ? []
-          : endpoints
-              .filter(
-                (endpoint) =>
-                  endpoint.endpointType === 'Interface' &&
-                  matchesService(endpoint.serviceName, service),
-              )
-              .map((endpoint) => endpoint.id),
-      orphanRoutes: table.routes.flatMap((route) =>
-        route.destinationPrefixListId &&
-        route.target.id.startsWith('vpce-') &&
-        !knownIds.has(route.target.id)
-          ? [`${route.destinationPrefixListId} → ${route.target.id}`]
-          : [],
-      ),
-      gatewaysOf: (service) =>
-        endpoints.filter(
-          (endpoint) =>
-            endpoint.endpointType === 'Gateway' && matchesService(endpoint.serviceName, service),
-        ),
-    };
-    const defaultRoute = table.routes.find(
-      (route) =>
-        route.state === 'active' &&
-        route.destinationCidr !== undefined &&
-        parseCidr(route.destinationCidr)?.prefix === 0,
-    );
-    const defaultHop = defaultRoute
-      ? `${hopOf(defaultRoute, { endpoints, natGateways }).label} (${defaultRoute.destinationCidr})`
-      : undefined;
-    const gatewayIds = new Set(
-      endpoints.filter((e) => e.endpointType === 'Gateway').map((e) => e.id),
-    );
-    return judge({ table, served, analysis, fix, known, defaultHop, gatewayIds });
+    const analysis = analyse(input, []);
+    if (!isUnverified(analysis)) return conclude(input, analysis, { prefixLists: [] });
+    const known = await readPrefixLists(view, table, facts.listNames);
+    return conclude(input, reanalyse(input, analysis, known), known);
+  },
+  evaluateSync(table, reads, params) {
+    const main = isMainTable(table);
+    const subnets = main || mayUseIpv6(table) ? reads.subnetsOfVpc(table.vpcId) : NONE;
+    const served = servedIds(table, main ? reads.routeTablesOfVpc(table.vpcId) : NONE, subnets);
+    if (served.length === 0) return servesNothing(table, hasSubnetsOf(table, subnets));
+    const facts = cachedVpcFacts(table, reads.endpointsOfVpc(table.vpcId), params);
+    const natGateways = needsNat(table) ? reads.natGatewaysOfVpc(table.vpcId) : NONE;
+    const input = { table, served, subnets, facts, natGateways, params };
+    const analysis = analyse(input, []);
+    if (!isUnverified(analysis)) return conclude(input, analysis, { prefixLists: [] });
+    // The prefix lists are read through the view when the memory does not hold them.
+    if (!reads.prefixLists) return undefined;
+    const ids = routePrefixListIds(table);
+    const known: Known = { prefixLists: reads.prefixLists({ ids, names: facts.listNames }) };
+    return conclude(input, reanalyse(input, analysis, known), known);
   },
   async dependents(
     changed: Resource,

@@ -1,6 +1,6 @@
 import type { Verdict } from '../model/compliance.js';
 import type { Resource, ResourceOf, ResourceRef, ResourceType } from '../model/resources.js';
-import type { AccountView } from '../sources/view.js';
+import type { AccountView, MemoryReads } from '../sources/view.js';
 import type { ParamSchema, ParamsOf } from './params.js';
 
 type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -41,6 +41,17 @@ interface Rule<T extends ResourceType = ResourceType, S extends ParamSchema = Pa
   iamActions: readonly string[];
   evaluate(resource: ResourceOf<T>, view: AccountView, params: ParamsOf<S>): Promise<Verdict>;
   /**
+   * The same judgement over an account held in memory, without a promise: a snapshot scan calls
+   * it for every resource. `undefined` when it needs a read the memory does not answer (the engine
+   * then calls `evaluate`). Absent: the rule is always evaluated through the view.
+   */
+  evaluateSync?(
+    resource: ResourceOf<T>,
+    reads: MemoryReads,
+    // Not an inference site: a rule built by spreading another keeps its own parameter schema.
+    params: NoInfer<ParamsOf<S>>,
+  ): Verdict | undefined;
+  /**
    * Given a changed resource of one of `triggerTypes` (or of `resourceType` itself), which resources
    * of `resourceType` must be evaluated again. Absent: only the resource itself.
    */
@@ -58,12 +69,24 @@ interface ChangeContext {
   changedProperties?: readonly string[] | undefined;
 }
 
+// Each `evaluateSync` with the `evaluate` it was defined beside: a rule copied with another
+// `evaluate` (a wrapper, a test double) must not keep judging with the original's memory path.
+const syncPairs = new WeakMap<object, object>();
+
 /** Keeps the generic parameters of a rule literal while checking its shape. */
-const defineRule = <T extends ResourceType, S extends ParamSchema>(rule: Rule<T, S>): Rule<T, S> =>
-  rule;
+const defineRule = <T extends ResourceType, S extends ParamSchema>(
+  rule: Rule<T, S>,
+): Rule<T, S> => {
+  if (rule.evaluateSync) syncPairs.set(rule.evaluateSync, rule.evaluate);
+  return rule;
+};
+
+/** Whether the rule judges an account held in memory with `evaluateSync`, as its `evaluate` would. */
+const evaluatesInMemory = (rule: AnyRule): boolean =>
+  rule.evaluateSync !== undefined && syncPairs.get(rule.evaluateSync) === rule.evaluate;
 
 // biome-ignore lint/suspicious/noExplicitAny: the catalogue holds rules of every type and schema
 type AnyRule = Rule<any, any>;
 
 export type { AnyRule, ChangeContext, FrameworkRef, Rule, Severity };
-export { defineRule };
+export { defineRule, evaluatesInMemory };

@@ -1,5 +1,5 @@
-import { compliant, notApplicable } from '../model/compliance.js';
-import type { Resource, ResourceRef, VpcEndpoint } from '../model/resources.js';
+import { compliant, notApplicable, type Verdict } from '../model/compliance.js';
+import type { Resource, ResourceRef, RouteTable, Vpc, VpcEndpoint } from '../model/resources.js';
 import { isLiveEndpoint } from '../network/gateway-endpoints.js';
 import {
   expectedServiceName,
@@ -56,6 +56,87 @@ const fixOfUnusable = (why: string): string => {
   return `replace ${id}`;
 };
 
+/** NOT_APPLICABLE for a VPC outside the tag scope; `undefined` when the rule applies. */
+const scopeVerdict = (
+  vpc: Vpc,
+  params: { vpcTagKey?: string | undefined; vpcTagValue?: string | undefined },
+): Verdict | undefined => {
+  const { vpcTagKey, vpcTagValue } = params;
+  if (vpcTagKey !== undefined) {
+    // Own tags only: a key such as `constructor` must not find what every object inherits.
+    const value = Object.hasOwn(vpc.tags, vpcTagKey) ? vpc.tags[vpcTagKey] : undefined;
+    if (value === undefined || (vpcTagValue !== undefined && value !== vpcTagValue)) {
+      return notApplicable(
+        `${vpc.id} is out of scope: it has no tag ${vpcTagKey}${vpcTagValue !== undefined ? `=${vpcTagValue}` : ''}.`,
+      );
+    }
+  }
+  return undefined;
+};
+
+const hasUnlistedGateway = (endpoints: readonly VpcEndpoint[]): boolean =>
+  endpoints.some((e) => e.endpointType === 'Gateway' && e.routeTableIds.length === 0);
+
+const judgeVpc = (
+  vpc: Vpc,
+  requiredServices: readonly string[],
+  endpoints: readonly VpcEndpoint[],
+  tables: readonly RouteTable[],
+): Verdict => {
+  const region = vpc.region ?? regionFromServiceNames(endpoints.map((e) => e.serviceName));
+  const routedTo = new Set(
+    tables.flatMap((table) =>
+      table.routes.flatMap((route) => (route.state === 'active' ? [route.target.id] : [])),
+    ),
+  );
+  const found: string[] = [];
+  const missing: { requirement: string; why?: string | undefined }[] = [];
+  for (const requirement of requiredServices) {
+    const alternatives = requirement.split('|');
+    const judged = endpoints
+      .filter((e) => alternatives.some((alt) => matchesRequirement(e.serviceName, alt)))
+      .map((e) => ({ endpoint: e, why: whyNotUsable(e, region, routedTo) }));
+    const usable = judged.find((candidate) => candidate.why === undefined);
+    if (usable) found.push(`${requirement} (${usable.endpoint.id})`);
+    else missing.push({ requirement, why: judged[0]?.why });
+  }
+  if (missing.length > 0) {
+    const names = missing.map((m) => (m.why ? `${m.requirement} (${m.why})` : m.requirement));
+    const fixes = missing.map((m) =>
+      m.why
+        ? fixOfUnusable(m.why)
+        : `create ${expectedServiceName(
+            m.requirement.split('|')[0] ?? m.requirement,
+            region,
+            endpoints.map((e) => e.serviceName),
+          )}`,
+    );
+    const present = found.length > 0 ? `; present: ${found.join(', ')}` : '';
+    const full = `${vpc.id} has no usable endpoint for ${names.join(', ')}${present}.`;
+    return {
+      compliance: 'NON_COMPLIANT',
+      annotation: firstThatFits([
+        `${full} Fix: ${[...new Set(fixes)].join('; ')}.`,
+        `${vpc.id} has no usable endpoint for ${names.join(', ')}. Fix: ${[...new Set(fixes)].join('; ')}.`,
+        `${vpc.id} has no usable endpoint for ${listSome(names, 2)}. Fix: ${fixes[0]}.`,
+        `${vpc.id} has no usable endpoint for ${listSome(
+          missing.map((m) => m.requirement),
+          3,
+        )}.`,
+      ]),
+      detail: `${full} Fix: ${[...new Set(fixes)].join('; ')}.`,
+    };
+  }
+  return compliant(
+    firstThatFits([
+      found.length > 0
+        ? `${vpc.id} has endpoints for every required service: ${found.join(', ')}.`
+        : `${vpc.id}: requiredServices lists no service.`,
+      `${vpc.id} has endpoints for every required service (${found.length}).`,
+    ]),
+  );
+};
+
 const vpcRequiredEndpoints = defineRule({
   id: RULE_ID,
   title: 'VPCs should have an endpoint for every required AWS service',
@@ -99,76 +180,20 @@ const vpcRequiredEndpoints = defineRule({
     'aws ec2 create-vpc-endpoint --vpc-id vpc-0123456789abcdef0 --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.sts --subnet-ids subnet-0123456789abcdef0 --security-group-ids sg-0123456789abcdef0 --private-dns-enabled',
   iamActions: ['ec2:DescribeVpcs', 'ec2:DescribeVpcEndpoints', 'ec2:DescribeRouteTables'],
   async evaluate(vpc, view, params) {
-    const { requiredServices, vpcTagKey, vpcTagValue } = params;
-    if (vpcTagKey !== undefined) {
-      // Own tags only: a key such as `constructor` must not find what every object inherits.
-      const value = Object.hasOwn(vpc.tags, vpcTagKey) ? vpc.tags[vpcTagKey] : undefined;
-      if (value === undefined || (vpcTagValue !== undefined && value !== vpcTagValue)) {
-        return notApplicable(
-          `${vpc.id} is out of scope: it has no tag ${vpcTagKey}${vpcTagValue !== undefined ? `=${vpcTagValue}` : ''}.`,
-        );
-      }
-    }
+    const outOfScope = scopeVerdict(vpc, params);
+    if (outOfScope) return outOfScope;
     const endpoints = (await view.endpointsOfVpc(vpc.id)).filter((e) => e.vpcId === vpc.id);
-    const region = vpc.region ?? regionFromServiceNames(endpoints.map((e) => e.serviceName));
     // Gateway endpoints that list no table may still hold a route (sources disagree): ask the
     // VPC's tables only when such an endpoint exists.
-    const unlisted = endpoints.some(
-      (e) => e.endpointType === 'Gateway' && e.routeTableIds.length === 0,
-    );
-    const routedTo = new Set(
-      unlisted
-        ? (await view.routeTablesOfVpc(vpc.id)).flatMap((table) =>
-            table.routes.flatMap((route) => (route.state === 'active' ? [route.target.id] : [])),
-          )
-        : [],
-    );
-    const found: string[] = [];
-    const missing: { requirement: string; why?: string | undefined }[] = [];
-    for (const requirement of requiredServices) {
-      const alternatives = requirement.split('|');
-      const judged = endpoints
-        .filter((e) => alternatives.some((alt) => matchesRequirement(e.serviceName, alt)))
-        .map((e) => ({ endpoint: e, why: whyNotUsable(e, region, routedTo) }));
-      const usable = judged.find((candidate) => candidate.why === undefined);
-      if (usable) found.push(`${requirement} (${usable.endpoint.id})`);
-      else missing.push({ requirement, why: judged[0]?.why });
-    }
-    if (missing.length > 0) {
-      const names = missing.map((m) => (m.why ? `${m.requirement} (${m.why})` : m.requirement));
-      const fixes = missing.map((m) =>
-        m.why
-          ? fixOfUnusable(m.why)
-          : `create ${expectedServiceName(
-              m.requirement.split('|')[0] ?? m.requirement,
-              region,
-              endpoints.map((e) => e.serviceName),
-            )}`,
-      );
-      const present = found.length > 0 ? `; present: ${found.join(', ')}` : '';
-      const full = `${vpc.id} has no usable endpoint for ${names.join(', ')}${present}.`;
-      return {
-        compliance: 'NON_COMPLIANT',
-        annotation: firstThatFits([
-          `${full} Fix: ${[...new Set(fixes)].join('; ')}.`,
-          `${vpc.id} has no usable endpoint for ${names.join(', ')}. Fix: ${[...new Set(fixes)].join('; ')}.`,
-          `${vpc.id} has no usable endpoint for ${listSome(names, 2)}. Fix: ${fixes[0]}.`,
-          `${vpc.id} has no usable endpoint for ${listSome(
-            missing.map((m) => m.requirement),
-            3,
-          )}.`,
-        ]),
-        detail: `${full} Fix: ${[...new Set(fixes)].join('; ')}.`,
-      };
-    }
-    return compliant(
-      firstThatFits([
-        found.length > 0
-          ? `${vpc.id} has endpoints for every required service: ${found.join(', ')}.`
-          : `${vpc.id}: requiredServices lists no service.`,
-        `${vpc.id} has endpoints for every required service (${found.length}).`,
-      ]),
-    );
+    const tables = hasUnlistedGateway(endpoints) ? await view.routeTablesOfVpc(vpc.id) : [];
+    return judgeVpc(vpc, params.requiredServices, endpoints, tables);
+  },
+  evaluateSync(vpc, reads, params) {
+    const outOfScope = scopeVerdict(vpc, params);
+    if (outOfScope) return outOfScope;
+    const endpoints = reads.endpointsOfVpc(vpc.id).filter((e) => e.vpcId === vpc.id);
+    const tables = hasUnlistedGateway(endpoints) ? reads.routeTablesOfVpc(vpc.id) : [];
+    return judgeVpc(vpc, params.requiredServices, endpoints, tables);
   },
   async dependents(changed: Resource, _view: AccountView): Promise<ResourceRef[]> {
     if (changed.type === 'AWS::EC2::VPCEndpoint')

@@ -1,15 +1,53 @@
 import { errorMessage, isRetryableAwsError } from '../engine/aws-errors.js';
 import { AwsReadError } from '../errors.js';
-import { type Evaluation, unverifiable } from '../model/compliance.js';
+import { type Evaluation, unverifiable, type Verdict } from '../model/compliance.js';
 import type { Resource, ResourceRef, ResourceType } from '../model/resources.js';
-import type { AnyRule } from '../rules/rule.js';
-import type { AccountView, ResourceReadFailure } from '../sources/view.js';
+import { type AnyRule, evaluatesInMemory } from '../rules/rule.js';
+import type { AccountView, MemoryReads, ResourceReadFailure } from '../sources/view.js';
+
+/** A verdict bound to its rule and resource, built field by field (no spread per resource). */
+const bindVerdict = (verdict: Verdict, ruleId: string, resource: ResourceRef): Evaluation => ({
+  compliance: verdict.compliance,
+  annotation: verdict.annotation,
+  detail: verdict.detail,
+  counterexample: verdict.counterexample,
+  unverifiable: verdict.unverifiable,
+  ruleId,
+  resource,
+});
+
+/**
+ * The evaluation of a resource whose rule threw: a read that failed for good (denied, or a
+ * permanent error such as 400 InvalidRequest) makes it unverifiable, anything else NON_COMPLIANT
+ * with the reason. Throttling, 5xx and transport errors say nothing about the resource: rethrown.
+ */
+const failedEvaluation = (
+  rule: AnyRule,
+  ref: ResourceRef,
+  error: unknown,
+  onRuleError?: (error: unknown) => void,
+): Evaluation => {
+  if (isRetryableAwsError(error)) throw error;
+  if (error instanceof AwsReadError) {
+    // A read the scanner was refused, or that failed for good, says nothing about the resource:
+    // unverified, not violated.
+    const text = error.denied ? error.message : `the resource could not be read: ${error.message}`;
+    return bindVerdict(unverifiable(text), rule.id, ref);
+  }
+  onRuleError?.(error);
+  return {
+    ruleId: rule.id,
+    resource: ref,
+    compliance: 'NON_COMPLIANT',
+    annotation: `Evaluation failed: ${errorMessage(error)}`,
+  };
+};
 
 /**
  * Evaluates one resource so that it always ends with exactly one evaluation: a rule that throws on
  * odd input yields NON_COMPLIANT with the reason instead of losing the resource, and a read that
- * failed for good (denied, or a permanent error such as 400 InvalidRequest) makes the resource
- * unverifiable. Throttling, 5xx and transport errors say nothing about the resource and propagate.
+ * failed for good makes the resource unverifiable. Throttling, 5xx and transport errors say
+ * nothing about the resource and propagate.
  */
 const evaluateResource = async (
   rule: AnyRule,
@@ -20,34 +58,38 @@ const evaluateResource = async (
 ): Promise<Evaluation> => {
   const ref = { type: resource.type, id: resource.id };
   try {
-    const verdict = await rule.evaluate(resource, view, params as never);
-    return { ...verdict, ruleId: rule.id, resource: ref };
+    return bindVerdict(await rule.evaluate(resource, view, params as never), rule.id, ref);
   } catch (error) {
-    if (isRetryableAwsError(error)) throw error;
-    if (error instanceof AwsReadError) {
-      // A read the scanner was refused, or that failed for good, says nothing about the resource:
-      // unverified, not violated.
-      const text = error.denied
-        ? error.message
-        : `the resource could not be read: ${error.message}`;
-      return { ...unverifiable(text), ruleId: rule.id, resource: ref };
-    }
-    onRuleError?.(error);
-    return {
-      ruleId: rule.id,
-      resource: ref,
-      compliance: 'NON_COMPLIANT',
-      annotation: `Evaluation failed: ${errorMessage(error)}`,
-    };
+    return failedEvaluation(rule, ref, error, onRuleError);
+  }
+};
+
+/**
+ * `evaluateResource` over memory, without a promise; `undefined` when the rule needs a read the
+ * memory does not answer (the caller then evaluates through the view).
+ */
+const evaluateInMemory = (
+  rule: AnyRule,
+  resource: Resource,
+  reads: MemoryReads,
+  params: unknown,
+  onRuleError?: (error: unknown) => void,
+): Evaluation | undefined => {
+  const ref = { type: resource.type, id: resource.id };
+  try {
+    const verdict = rule.evaluateSync?.(resource, reads, params as never);
+    return verdict === undefined ? undefined : bindVerdict(verdict, rule.id, ref);
+  } catch (error) {
+    return failedEvaluation(rule, ref, error, onRuleError);
   }
 };
 
 /** The verdict for a resource the view listed but could not read for good. */
-const unreadableEvaluation = (rule: AnyRule, failure: ResourceReadFailure): Evaluation => ({
-  ...unverifiable(`the resource could not be read: ${failure.reason}`),
-  ruleId: rule.id,
-  resource: { type: failure.type, id: failure.id },
-});
+const unreadableEvaluation = (rule: AnyRule, failure: ResourceReadFailure): Evaluation =>
+  bindVerdict(unverifiable(`the resource could not be read: ${failure.reason}`), rule.id, {
+    type: failure.type,
+    id: failure.id,
+  });
 
 /** A resource left without a verdict, and why. */
 interface Unjudged {
@@ -57,6 +99,11 @@ interface Unjudged {
 
 interface JudgeOptions {
   concurrency: number;
+  /**
+   * The account in memory (a snapshot): rules with `evaluateSync` are judged from it one after the
+   * other, without a promise per resource. Live views leave it out.
+   */
+  memory?: MemoryReads | undefined;
   /** Epoch ms; no resource is started after it, and none still running is waited for past it. */
   deadline?: number | undefined;
   now?: () => number;
@@ -78,21 +125,58 @@ const refOfResource = (resource: Resource): ResourceRef => ({
   id: resource.id,
 });
 
+type Outcome = Evaluation | Unjudged | undefined;
+
+/** Resources judged from memory between two turns of the event loop (timers, signals). */
+const SYNC_SLICE = 4096;
+
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => {
+    setImmediate(resolve);
+  });
+
 /**
- * Judges resources with bounded concurrency, isolating each: one resource's transient failure is
- * recorded as unjudged and the others go on. The view's per-resource read failures for the rule's
- * type are included: permanent ones as unverifiable verdicts, transient ones as unjudged.
+ * Judges resources one after the other from memory. A resource whose rule declines the memory
+ * (it needs a read only the view answers) is evaluated through the view, isolated the same way.
+ * The deadline is checked before each resource, as the workers of `judgeAll` do.
  */
-const judgeAll = async (
+const judgeInMemory = async (
+  rule: AnyRule,
+  resources: readonly Resource[],
+  view: AccountView,
+  memory: MemoryReads,
+  params: unknown,
+  options: JudgeOptions,
+): Promise<Outcome[]> => {
+  const now = options.now ?? Date.now;
+  const { deadline, onRuleError } = options;
+  const outcomes: Outcome[] = new Array(resources.length);
+  for (let index = 0; index < resources.length; index++) {
+    if (deadline !== undefined && now() >= deadline) break;
+    if (index > 0 && index % SYNC_SLICE === 0) await nextTurn();
+    const resource = resources[index] as Resource;
+    try {
+      outcomes[index] =
+        evaluateInMemory(rule, resource, memory, params, onRuleError) ??
+        (await evaluateResource(rule, resource, view, params, onRuleError));
+    } catch (error) {
+      outcomes[index] = { resource: refOfResource(resource), reason: errorMessage(error) };
+    }
+  }
+  return outcomes;
+};
+
+/** Judges resources through the view, `concurrency` at a time, until the deadline. */
+const judgeThroughView = async (
   rule: AnyRule,
   resources: readonly Resource[],
   view: AccountView,
   params: unknown,
   options: JudgeOptions,
-): Promise<Judgement> => {
+): Promise<Outcome[]> => {
   const now = options.now ?? Date.now;
   const deadline = options.deadline;
-  const outcomes: (Evaluation | Unjudged | undefined)[] = new Array(resources.length);
+  const outcomes: Outcome[] = new Array(resources.length);
   let next = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired =
@@ -128,13 +212,35 @@ const judgeAll = async (
   }
   // Stop handing out work; whatever finishes after this point is ignored.
   next = resources.length;
+  return outcomes.slice();
+};
+
+/**
+ * Judges resources with bounded concurrency, isolating each: one resource's transient failure is
+ * recorded as unjudged and the others go on. The view's per-resource read failures for the rule's
+ * type are included: permanent ones as unverifiable verdicts, transient ones as unjudged. With the
+ * account in memory (`options.memory`) and a rule that can judge from it, no promise is made per
+ * resource.
+ */
+const judgeAll = async (
+  rule: AnyRule,
+  resources: readonly Resource[],
+  view: AccountView,
+  params: unknown,
+  options: JudgeOptions,
+): Promise<Judgement> => {
+  const outcomes =
+    options.memory && evaluatesInMemory(rule)
+      ? await judgeInMemory(rule, resources, view, options.memory, params, options)
+      : await judgeThroughView(rule, resources, view, params, options);
   const judgement: Judgement = { evaluations: [], unjudged: [], notReached: [] };
-  resources.forEach((resource, index) => {
+  for (let index = 0; index < resources.length; index++) {
     const outcome = outcomes[index];
-    if (outcome === undefined) judgement.notReached.push(refOfResource(resource));
+    if (outcome === undefined)
+      judgement.notReached.push(refOfResource(resources[index] as Resource));
     else if ('reason' in outcome) judgement.unjudged.push(outcome);
     else judgement.evaluations.push(outcome);
-  });
+  }
   for (const failure of view.readFailures?.(rule.resourceType as ResourceType) ?? []) {
     if (failure.transient) {
       judgement.unjudged.push({
@@ -147,4 +253,4 @@ const judgeAll = async (
 };
 
 export type { Judgement, JudgeOptions, Unjudged };
-export { evaluateResource, judgeAll };
+export { bindVerdict, evaluateResource, judgeAll };

@@ -8,9 +8,11 @@ import {
 } from '../model/compliance.js';
 import type { ResourceType } from '../model/resources.js';
 import type { AnyRule } from '../rules/rule.js';
-import type { GoneItem, SkippedItem } from '../sources/snapshot.js';
-import type { AccountView } from '../sources/view.js';
-import { judgeAll } from './evaluate.js';
+import { type GoneItem, type SkippedItem, SnapshotView } from '../sources/snapshot.js';
+import type { AccountView, MemoryReads } from '../sources/view.js';
+import { byCodeUnits } from '../util/order.js';
+import { bindVerdict, judgeAll } from './evaluate.js';
+import { memoryReadsOf } from './memory-view.js';
 
 interface ScanInput {
   rules: readonly AnyRule[];
@@ -39,55 +41,82 @@ const emptyCounts = (): Record<ComplianceType, number> => ({
 });
 
 /**
+ * The account in memory when the view is a plain snapshot view: not a live view, and not a view
+ * derived from a snapshot with reads of its own (those are read through the view).
+ */
+const memoryOf = (view: AccountView): MemoryReads | undefined =>
+  view instanceof SnapshotView && Object.getPrototypeOf(view) === SnapshotView.prototype
+    ? memoryReadsOf(view)
+    : undefined;
+
+/**
  * Runs every rule over every resource of its evaluated type: one evaluation per resource and rule,
- * NOT_APPLICABLE included, in a stable order (rule, then resource id).
+ * NOT_APPLICABLE included, in a stable order: rule, then resource id in plain code-unit order (the
+ * order of a sweep cursor; ids with upper case or `_`, such as legacy bucket names, sort as
+ * ASCII does, not as a locale would).
  */
 const scan = async (input: ScanInput): Promise<Evaluation[]> => {
   const evaluations: Evaluation[] = [];
+  const memory = memoryOf(input.view);
   for (const rule of input.rules) {
     const resources = await input.view.list(rule.resourceType as ResourceType);
     const params = input.params.get(rule.id);
     const { evaluations: judged, unjudged } = await judgeAll(rule, resources, input.view, params, {
       concurrency: input.concurrency ?? 8,
+      memory,
     });
     // Reads that still failed after the retries: the resource is reported, never dropped.
     for (const { resource, reason } of unjudged) {
-      judged.push({
-        ...unverifiable(`the resource could not be read after retries: ${reason}`),
-        ruleId: rule.id,
-        resource,
-      });
-    }
-    const seen = new Set(judged.map((evaluation) => evaluation.resource.id));
-    // Resources the source could not show as readable and present still end with one verdict:
-    // unreadable items NON_COMPLIANT with the reason, deleted ones NOT_APPLICABLE.
-    const addUnlisted = (id: string, verdict: Verdict): void => {
-      if (seen.has(id)) return;
-      seen.add(id);
-      judged.push({ ...verdict, ruleId: rule.id, resource: { type: rule.resourceType, id } });
-    };
-    for (const item of input.skipped ?? []) {
-      if (item.resourceType !== rule.resourceType || !item.resourceId) continue;
-      addUnlisted(
-        item.resourceId,
-        nonCompliant(
-          `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
+      judged.push(
+        bindVerdict(
+          unverifiable(`the resource could not be read after retries: ${reason}`),
+          rule.id,
+          resource,
         ),
       );
     }
-    for (const item of input.gone ?? []) {
-      if (item.resourceType !== rule.resourceType) continue;
-      addUnlisted(
-        item.resourceId,
-        notApplicable(
-          `The resource is ${item.status === 'ResourceNotRecorded' ? 'no longer recorded' : 'deleted'}${item.captureTime ? ` (recorded ${item.captureTime})` : ''}.`,
-        ),
-      );
-    }
-    judged.sort((a, b) => a.resource.id.localeCompare(b.resource.id));
+    addUnlisted(rule, judged, input);
+    judged.sort(byResourceId);
     for (const evaluation of judged) evaluations.push(evaluation);
   }
   return evaluations;
+};
+
+const byResourceId = (a: Evaluation, b: Evaluation): number =>
+  byCodeUnits(a.resource.id, b.resource.id);
+
+/**
+ * Resources the source could not show as readable and present still end with one verdict:
+ * unreadable items NON_COMPLIANT with the reason, deleted ones NOT_APPLICABLE.
+ */
+const addUnlisted = (rule: AnyRule, judged: Evaluation[], input: ScanInput): void => {
+  const skipped = (input.skipped ?? []).filter(
+    (item) => item.resourceType === rule.resourceType && item.resourceId,
+  );
+  const gone = (input.gone ?? []).filter((item) => item.resourceType === rule.resourceType);
+  if (skipped.length === 0 && gone.length === 0) return;
+  const seen = new Set(judged.map((evaluation) => evaluation.resource.id));
+  const add = (id: string, verdict: Verdict): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    judged.push(bindVerdict(verdict, rule.id, { type: rule.resourceType, id }));
+  };
+  for (const item of skipped) {
+    add(
+      item.resourceId as string,
+      nonCompliant(
+        `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
+      ),
+    );
+  }
+  for (const item of gone) {
+    add(
+      item.resourceId,
+      notApplicable(
+        `The resource is ${item.status === 'ResourceNotRecorded' ? 'no longer recorded' : 'deleted'}${item.captureTime ? ` (recorded ${item.captureTime})` : ''}.`,
+      ),
+    );
+  }
 };
 
 const summarise = (evaluations: readonly Evaluation[]): ScanSummary => {

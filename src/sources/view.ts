@@ -57,6 +57,28 @@ interface AccountView {
   endpointServiceDetails?(serviceName: string): Promise<EndpointServiceDetails | undefined>;
 }
 
+/**
+ * The reads of an AccountView whose account is held in memory, answered synchronously: what a rule's
+ * `evaluateSync` reads, so a scan of a snapshot spends no promise per resource. Arrays returned are
+ * shared and must not be changed; the same VPC gives the same array for the whole scan, so rules
+ * may key per-VPC facts on it.
+ */
+interface MemoryReads {
+  get<T extends ResourceType>(type: T, id: string): ResourceOf<T> | undefined;
+  vpc(vpcId: string): Vpc | undefined;
+  subnetsOfVpc(vpcId: string): readonly Subnet[];
+  routeTablesOfVpc(vpcId: string): readonly RouteTable[];
+  endpointsOfVpc(vpcId: string): readonly VpcEndpoint[];
+  natGatewaysOfVpc(vpcId: string): readonly NatGateway[];
+  /** Security groups by id; ids the account does not have are missing from the result. */
+  securityGroups(groupIds: readonly string[]): SecurityGroup[];
+  /**
+   * Absent when the source's prefix lists are not held in memory: a rule that needs them then
+   * declines the synchronous path and is evaluated through the view.
+   */
+  prefixLists?(selector: PrefixListSelector): PrefixList[];
+}
+
 interface PrefixListSelector {
   ids?: readonly string[] | undefined;
   names?: readonly string[] | undefined;
@@ -88,4 +110,11 @@ interface ResourceReadFailure {
   transient: boolean;
 }
 
-export type { AccountView, PrefixListSelector, ResourceReadFailure, SweepRange, SweepSlice };
+export type {
+  AccountView,
+  MemoryReads,
+  PrefixListSelector,
+  ResourceReadFailure,
+  SweepRange,
+  SweepSlice,
+};

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { AwsReadError } from '../../src/errors.js';
 import { compliant } from '../../src/model/compliance.js';
 import type { Vpc } from '../../src/model/resources.js';
+import { defineRule } from '../../src/rules/rule.js';
 import { evaluateResource, judgeAll } from '../../src/scan/evaluate.js';
+import { memoryReadsOf } from '../../src/scan/memory-view.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
 import { testVpc, vpcRuleThat } from '../helpers/vpc-rule.js';
 
@@ -113,5 +115,92 @@ describe('judgeAll', () => {
 
     expect(judgement.evaluations).toEqual([]);
     expect(judgement.notReached.map((ref) => ref.id)).toEqual(['vpc-1', 'vpc-2', 'vpc-3']);
+  });
+});
+
+describe('judgeAll over an account in memory', () => {
+  const vpcs = ['vpc-1', 'vpc-2', 'vpc-3'].map((id) => ({ ...VPC, id }));
+  const memory = memoryReadsOf(SnapshotView.fromResources(vpcs));
+  const base = vpcRuleThat(async () => compliant('Through the view.'));
+  const inMemory = (
+    evaluateSync: (vpc: Vpc) => ReturnType<typeof compliant> | undefined,
+    evaluate: (vpc: Vpc) => Promise<ReturnType<typeof compliant>> = async () =>
+      compliant('Through the view.'),
+  ) => defineRule({ ...base, evaluate, evaluateSync });
+
+  it('judges from memory when the rule can, binding each verdict to its resource', async () => {
+    const rule = inMemory((vpc) => compliant(`${vpc.id} from memory.`));
+
+    const judgement = await judgeAll(rule, vpcs, view, {}, { concurrency: 8, memory });
+
+    expect(judgement.evaluations.map((e) => [e.resource.id, e.annotation])).toEqual([
+      ['vpc-1', 'vpc-1 from memory.'],
+      ['vpc-2', 'vpc-2 from memory.'],
+      ['vpc-3', 'vpc-3 from memory.'],
+    ]);
+    expect(judgement.evaluations[0]).toMatchObject({
+      ruleId: 'test-vpc',
+      resource: { type: 'AWS::EC2::VPC', id: 'vpc-1' },
+      compliance: 'COMPLIANT',
+    });
+  });
+
+  it('reads through the view for a resource whose rule declines the memory', async () => {
+    const rule = inMemory((vpc) => (vpc.id === 'vpc-2' ? undefined : compliant('From memory.')));
+
+    const { evaluations } = await judgeAll(rule, vpcs, view, {}, { concurrency: 1, memory });
+
+    expect(evaluations.map((e) => e.annotation)).toEqual([
+      'From memory.',
+      'Through the view.',
+      'From memory.',
+    ]);
+  });
+
+  it('isolates each resource as the view path does', async () => {
+    const seen: unknown[] = [];
+    const rule = inMemory((vpc) => {
+      if (vpc.id === 'vpc-1') throw new TypeError('odd input');
+      if (vpc.id === 'vpc-2') throw new AwsReadError('Access denied to ec2:X', { denied: true });
+      return compliant('Fine.');
+    });
+
+    const judgement = await judgeAll(
+      rule,
+      vpcs,
+      view,
+      {},
+      {
+        concurrency: 1,
+        memory,
+        onRuleError: (error) => seen.push(error),
+      },
+    );
+
+    expect(judgement.evaluations.map((e) => [e.compliance, e.unverifiable ?? false])).toEqual([
+      ['NON_COMPLIANT', false],
+      ['NON_COMPLIANT', true],
+      ['COMPLIANT', false],
+    ]);
+    expect(judgement.evaluations[0]?.annotation).toBe('Evaluation failed: odd input');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('starts nothing after the deadline and names what it did not reach', async () => {
+    const rule = inMemory(() => compliant('Fine.'));
+
+    const judgement = await judgeAll(rule, vpcs, view, {}, { concurrency: 1, memory, deadline: 0 });
+
+    expect(judgement.evaluations).toEqual([]);
+    expect(judgement.notReached.map((ref) => ref.id)).toEqual(['vpc-1', 'vpc-2', 'vpc-3']);
+  });
+
+  it('judges a copy of the rule with another evaluate through the view, never the original memory path', async () => {
+    const rule = inMemory(() => compliant('From memory.'));
+    const copy = { ...rule, evaluate: async () => compliant('Copy through the view.') };
+
+    const { evaluations } = await judgeAll(copy, vpcs, view, {}, { concurrency: 1, memory });
+
+    expect(evaluations.map((e) => e.annotation)).toEqual(vpcs.map(() => 'Copy through the view.'));
   });
 });
