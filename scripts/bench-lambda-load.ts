@@ -28,23 +28,28 @@ const only = values.only?.split(',');
 // Prints how long require() took and, with an event, how long the first invocation took.
 const RUNNER = `
 const [file, eventJson] = process.argv.slice(2);
-const started = process.hrtime.bigint();
-const { handler } = require(file);
-const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
-const report = (extra) => process.stdout.write('\\n@@BENCH ' + JSON.stringify({ loadMs, ...extra }) + '\\n');
-if (!eventJson) report({});
+const report = (extra) => process.stdout.write('\\n@@BENCH ' + JSON.stringify(extra) + '\\n');
+if (!file) report({});
 else {
-  const context = { functionName: 'vpce-guard-bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000 };
-  const invoked = process.hrtime.bigint();
-  Promise.resolve(handler(JSON.parse(eventJson), context)).then(
-    () => report({ invokeMs: Number(process.hrtime.bigint() - invoked) / 1e6 }),
-    (error) => { report({ error: String(error) }); process.exitCode = 1; },
-  );
+  const started = process.hrtime.bigint();
+  const { handler } = require(file);
+  const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (!eventJson) report({ loadMs });
+  else {
+    const context = { functionName: 'vpce-guard-bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000 };
+    const invoked = process.hrtime.bigint();
+    Promise.resolve(handler(JSON.parse(eventJson), context)).then(
+      () => report({ loadMs, invokeMs: Number(process.hrtime.bigint() - invoked) / 1e6 }),
+      (error) => { report({ loadMs, error: String(error) }); process.exitCode = 1; },
+    );
+  }
 }
 `;
 
 interface Run {
   wallMs: number;
+  /** User + system CPU of the whole process (bash's \`times\`): far less sensitive to other load. */
+  cpuMs: number;
   loadMs?: number;
   invokeMs?: number;
 }
@@ -60,20 +65,33 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
+/** Seconds in bash's `times` (`0m0.123s`). */
+const seconds = (text: string): number => {
+  const match = /^(\d+)m([\d.]+)s$/.exec(text);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : Number.NaN;
+};
+
 const run = (args: string[], cwd: string, env: NodeJS.ProcessEnv = baseEnv()): Run => {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, {
-    cwd,
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  // bash reports its children's user and system CPU (`times`, second line) on stderr.
+  const result = spawnSync(
+    'bash',
+    ['-c', '"$@"; status=$?; times >&2; exit $status', '_', process.execPath, ...args],
+    {
+      cwd,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const marker = /@@BENCH (.*)$/m.exec(result.stdout ?? '');
-  if (result.status !== 0 || (args[0] !== '-e' && !marker?.[1])) {
+  if (result.status !== 0 || !marker?.[1]) {
     throw new Error(`node ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   }
-  return { wallMs, ...(marker?.[1] ? (JSON.parse(marker[1]) as Omit<Run, 'wallMs'>) : {}) };
+  const [user = '', system = ''] = (result.stderr.trim().split('\n').at(-1) ?? '').split(/\s+/);
+  const cpuMs = (seconds(user) + seconds(system)) * 1000;
+  return { wallMs, cpuMs, ...(JSON.parse(marker[1]) as Omit<Run, 'wallMs' | 'cpuMs'>) };
 };
 
 /**
@@ -124,7 +142,8 @@ try {
     for (const fn of functions) {
       const sample = samples.get(fn.name);
       if (!sample) continue;
-      sample.bare.push(run(['-e', ''], fn.dir));
+      // The runner without a file: node's own start plus the same reporting as the others.
+      sample.bare.push(run([runner], fn.dir));
       sample.load.push(run([runner, fn.file], fn.dir));
       if (invokeEnv && BUCKET_RULES.includes(fn.ruleId)) {
         sample.invoke.push(run([runner, fn.file, bucketChangeEvent(fn.ruleId)], fn.dir, invokeEnv));
@@ -133,26 +152,32 @@ try {
   }
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   const kib = (path: string) => `${(statSync(path).size / 1024).toFixed(0)} KiB`;
-  const bareAll = [...samples.values()].flatMap((sample) => sample.bare.map((r) => r.wallMs));
+  const bareAll = [...samples.values()].flatMap((sample) => sample.bare);
   console.log(
-    `${packageDir}: ${rounds} rounds, bare \`node -e ''\` ${ms(median(bareAll))} (median), Node ${process.version}\n`,
+    `${packageDir}: ${rounds} rounds, bare node ${ms(median(bareAll.map((r) => r.wallMs)))} wall, ${ms(median(bareAll.map((r) => r.cpuMs)))} CPU (medians), Node ${process.version}\n`,
   );
+  const invokeHeads = invokeEnv
+    ? ' load + first invocation (moto), wall / CPU | first invocation alone |'
+    : '';
   console.log(
-    `| function | zip | JS | \`require()\` alone | node start + \`require()\` | vs bare node |${invokeEnv ? ' + first invocation (moto) | first invocation alone |' : ''}`,
+    `| function | zip | JS | \`require()\` alone | node start + \`require()\`, wall / CPU | vs bare node, wall / CPU |${invokeHeads}`,
   );
   console.log(`| --- | ---: | ---: | ---: | ---: | ---: |${invokeEnv ? ' ---: | ---: |' : ''}`);
   for (const fn of functions) {
     const sample = samples.get(fn.name);
     if (!sample) continue;
-    const ratio = median(sample.load.map((r, i) => r.wallMs / (sample.bare[i]?.wallMs ?? 1)));
+    const ratioOf = (key: 'wallMs' | 'cpuMs') =>
+      median(sample.load.map((r, i) => r[key] / (sample.bare[i]?.[key] ?? Number.NaN)));
+    const both = (runs: Run[]) =>
+      `${ms(median(runs.map((r) => r.wallMs)))} / ${ms(median(runs.map((r) => r.cpuMs)))}`;
     const invoke = !invokeEnv
       ? ''
       : sample.invoke.length === 0
         ? ' n/a | n/a |'
-        : ` ${ms(median(sample.invoke.map((r) => r.wallMs)))} | ${ms(median(sample.invoke.map((r) => r.invokeMs ?? Number.NaN)))} |`;
+        : ` ${both(sample.invoke)} | ${ms(median(sample.invoke.map((r) => r.invokeMs ?? Number.NaN)))} |`;
     const js = readFileSync(fn.file).length;
     console.log(
-      `| ${fn.name} | ${kib(join(packageDir, fn.zip))} | ${(js / 1024).toFixed(0)} KiB | ${ms(median(sample.load.map((r) => r.loadMs ?? Number.NaN)))} | ${ms(median(sample.load.map((r) => r.wallMs)))} | ${ratio.toFixed(2)}× |${invoke}`,
+      `| ${fn.name} | ${kib(join(packageDir, fn.zip))} | ${(js / 1024).toFixed(0)} KiB | ${ms(median(sample.load.map((r) => r.loadMs ?? Number.NaN)))} | ${both(sample.load)} | ${ratioOf('wallMs').toFixed(2)}× / ${ratioOf('cpuMs').toFixed(2)}× |${invoke}`,
     );
   }
 } finally {
