@@ -13,6 +13,8 @@ import {
   type Rename,
   restorable,
   restoreText,
+  type Surroundings,
+  surroundingsOf,
 } from './identifiers.js';
 import { LruCache } from './lru.js';
 
@@ -179,27 +181,45 @@ interface Shape {
   key: string;
 }
 
-const lookup = (
-  policy: PolicyDocument,
-  name: string,
-  bucket: BucketFacts,
-  fence: Fence,
-  exemptions: Exemptions,
-  renames: readonly Rename[],
-): { entry: Entry; key: string } => {
-  const key = JSON.stringify([
-    policy.version ?? null,
-    policy.statements,
-    name,
+/**
+ * What every policy judged for one bucket name (or the placeholder), fence and exemptions shares:
+ * the strings identifiers must compare alike with, and a short id standing for all of it in keys.
+ */
+interface Context {
+  id: string;
+  around: Surroundings;
+}
+
+const contexts = new LruCache<string, Context>(1_000);
+
+const contextOf = (bucket: BucketFacts, fence: Fence, exemptions: Exemptions): Context => {
+  const content = JSON.stringify([
+    bucket.name,
     bucket.partition,
     bucket.account ?? null,
     fence,
     exemptions,
   ]);
+  let context = contexts.get(content);
+  if (context === undefined) {
+    context = { id: content, around: surroundingsOf(fenceStrings(bucket, fence, exemptions)) };
+    contexts.set(content, context);
+  }
+  return context;
+};
+
+const lookup = (
+  policy: PolicyDocument,
+  bucket: BucketFacts,
+  fence: Fence,
+  exemptions: Exemptions,
+  context: Context,
+  renames: readonly Rename[],
+): { entry: Entry; key: string } => {
+  const key = `${context.id}${policy.version ?? ''}\u0000${JSON.stringify(policy.statements)}`;
   let entry = cache.get(key);
   if (entry === undefined) {
-    const arn = `arn:${bucket.partition}:s3:::${name}`;
-    entry = entryOf(analyseFence(policy, { ...bucket, name, arn }, fence, exemptions), renames);
+    entry = entryOf(analyseFence(policy, bucket, fence, exemptions), renames);
     cache.set(key, entry);
   }
   return { entry, key };
@@ -228,10 +248,11 @@ const analyseShape = (
   const name = abstracted === undefined ? bucket.name : PLACEHOLDER;
   const base = abstracted?.policy ?? denies;
   const bucketRename = abstracted?.renames ?? [];
-  const arn = `arn:${bucket.partition}:s3:::${name}`;
-  const ids = abstractIdentifiers(base, fenceStrings({ ...bucket, name, arn }, fence, exemptions));
+  const named = { ...bucket, name, arn: `arn:${bucket.partition}:s3:::${name}` };
+  const context = contextOf(named, fence, exemptions);
+  const ids = abstractIdentifiers(base, context.around);
   if (ids !== undefined) {
-    const { entry, key } = lookup(ids.policy, name, bucket, fence, exemptions, ids.renames);
+    const { entry, key } = lookup(ids.policy, named, fence, exemptions, context, ids.renames);
     if (entry.shareable && !namesOriginal(entry.folded, ids.renames)) {
       return {
         result: { ...entry.result, allows },
@@ -242,7 +263,7 @@ const analyseShape = (
       };
     }
   }
-  const { entry, key } = lookup(base, name, bucket, fence, exemptions, []);
+  const { entry, key } = lookup(base, named, fence, exemptions, context, []);
   return {
     result: { ...entry.result, allows },
     renames: bucketRename,

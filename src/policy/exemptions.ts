@@ -22,13 +22,38 @@ const DEFAULT_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The exemptions for one bucket: placeholders filled, values naming an unknown account dropped. */
+// Every bucket of an account shares its exemptions: resolve them once per parameter value.
+const resolved = new WeakMap<object, Map<string, Exemptions>>();
+
 const resolveExemptions = (
   configured: Readonly<Record<string, readonly string[]>> | undefined,
   partition: string,
   account: string | undefined,
 ): Exemptions => {
+  const source = configured ?? DEFAULT_EXEMPTIONS;
+  let byAccount = resolved.get(source);
+  if (byAccount === undefined) {
+    byAccount = new Map();
+    resolved.set(source, byAccount);
+  }
+  const id = `${partition}:${account ?? ''}`;
+  let exemptions = byAccount.get(id);
+  if (exemptions === undefined) {
+    exemptions = resolveUncached(source, partition, account);
+    // Bounded: a parameter value serves the accounts of one scan.
+    if (byAccount.size > 10_000) byAccount.clear();
+    byAccount.set(id, exemptions);
+  }
+  return exemptions;
+};
+
+const resolveUncached = (
+  configured: Readonly<Record<string, readonly string[]>>,
+  partition: string,
+  account: string | undefined,
+): Exemptions => {
   const result: Record<string, string[]> = {};
-  for (const [key, values] of Object.entries(configured ?? DEFAULT_EXEMPTIONS)) {
+  for (const [key, values] of Object.entries(configured)) {
     const filled = values
       .filter((value) => account !== undefined || !value.includes('{account}'))
       .map((value) =>

@@ -53,6 +53,8 @@ const IAM_NAME_ARN =
   /^(arn:[a-z-]+:iam::\d{12}:(?:role|user)\/(?:[A-Za-z0-9+=,.@_-]+\/)*)([A-Za-z0-9+=,.@_-]+)$/;
 const WILDCARD = /[*?]/;
 
+const lower = (text: string): string => text.toLowerCase();
+
 const SID_PREFIX = '__vg_sid';
 const NAME_PREFIX = '__vg_name';
 
@@ -65,6 +67,8 @@ interface Candidate {
   replacement: string;
   kind: 'value' | 'name';
   key: string;
+  foldedBody: string;
+  foldedReplacement: string;
 }
 
 const valueCandidate = (value: string, key: string, counter: number): Candidate | undefined => {
@@ -82,6 +86,8 @@ const valueCandidate = (value: string, key: string, counter: number): Candidate 
     replacement,
     kind: 'value',
     key,
+    foldedBody: lower(body),
+    foldedReplacement: replacement,
   };
 };
 
@@ -96,6 +102,8 @@ const nameCandidate = (arn: string, counter: number): Candidate | undefined => {
     replacement,
     kind: 'name',
     key: 'principal',
+    foldedBody: lower(parsed[2]),
+    foldedReplacement: lower(replacement),
   };
 };
 
@@ -147,49 +155,67 @@ const collect = (
   return { others, values, names };
 };
 
-const lower = (text: string): string => text.toLowerCase();
-
-/** A string of the analysis, prepared once: its lower case, and as patterns when it has wildcards. */
-interface Probe {
-  folded: string;
-  /** Glob and ARN readings, with and without case; `undefined` for a literal. */
-  patterns: (Pattern | undefined)[] | undefined;
+/**
+ * Strings of the analysis, prepared for the checks: literals lower-cased and joined (an
+ * identifier sits inside one when the joined text holds it: no identifier holds the separator),
+ * and every pattern in its glob and ARN readings, with and without case.
+ */
+interface Surroundings {
+  literals: string;
+  patterns: readonly Pattern[];
+  /** Some string holds a policy variable: values may then be compared with request data. */
+  variables: boolean;
 }
 
-const probeCache = new LruCache<string, Probe>(20_000);
+const SEPARATOR = '\u0000';
 
-const probe = (text: string): Probe => {
-  let found = probeCache.get(text);
+// Patterns repeat across policies and contexts: compile each text's four readings once.
+const readingsCache = new LruCache<string, Pattern[]>(20_000);
+
+const readings = (text: string): Pattern[] => {
+  let found = readingsCache.get(text);
   if (found === undefined) {
-    found = {
-      folded: lower(text),
-      patterns: WILDCARD.test(text)
-        ? (['glob', 'arn'] as const).flatMap((mode) =>
-            [false, true].map((ignoreCase) => compile(text, mode, ignoreCase)),
-          )
-        : undefined,
-    };
-    probeCache.set(text, found);
+    found = (['glob', 'arn'] as const).flatMap((mode) =>
+      [false, true].flatMap((ignoreCase) => compile(text, mode, ignoreCase) ?? []),
+    );
+    readingsCache.set(text, found);
   }
   return found;
 };
 
-/**
- * Whether the original and its placeholder compare alike with a string of the analysis: neither
- * sits inside a literal (nor equals it, with or without case), and every pattern matches both or
- * neither, read as a glob or an ARN, with or without case.
- */
-const alike = (candidate: Candidate, text: Probe): boolean => {
-  if (text.patterns === undefined) {
-    return (
-      !text.folded.includes(lower(candidate.body)) &&
-      !text.folded.includes(lower(candidate.replacement))
-    );
+const surroundingsOf = (texts: readonly string[]): Surroundings => {
+  const literals: string[] = [];
+  const patterns: Pattern[] = [];
+  for (const text of texts) {
+    if (WILDCARD.test(text)) patterns.push(...readings(text));
+    else literals.push(text);
   }
-  return text.patterns.every(
+  return {
+    literals: lower(literals.join(SEPARATOR)),
+    patterns,
+    variables: texts.some((text) => text.includes('${')),
+  };
+};
+
+/** How many of the peers' strings hold the candidate's body or replacement (itself: two). */
+const peerCount = (candidate: Candidate, peers: Surroundings): number => {
+  let count = 0;
+  for (const text of peers.literals.split(SEPARATOR)) {
+    if (text.includes(candidate.foldedBody) || text.includes(candidate.foldedReplacement)) count++;
+  }
+  return count;
+};
+
+/**
+ * Whether the original and its placeholder compare alike with the strings: neither sits inside a
+ * literal (nor equals it, with or without case), and every pattern matches both or neither.
+ */
+const alike = (candidate: Candidate, around: Surroundings): boolean =>
+  !around.literals.includes(candidate.foldedBody) &&
+  !around.literals.includes(candidate.foldedReplacement) &&
+  around.patterns.every(
     (pattern) => matches(pattern, candidate.original) === matches(pattern, candidate.placeholder),
   );
-};
 
 /** The key's own facts: its form, and lower case where AWS issues only that, survive the rename. */
 const keepsForm = (candidate: Candidate): boolean => {
@@ -236,10 +262,10 @@ const renameStatement = (
  */
 const abstractIdentifiers = (
   policy: PolicyDocument,
-  context: readonly string[],
+  context: Surroundings,
 ): Abstraction | undefined => {
   const { others, values, names } = collect(policy);
-  const variables = [...others, ...context].some((text) => text.includes('${'));
+  const variables = context.variables || others.some((text) => text.includes('${'));
   let counter = 0;
   const candidates: Candidate[] = [];
   if (!variables) {
@@ -262,17 +288,17 @@ const abstractIdentifiers = (
   // the accepted set is stable.
   let accepted = candidates.filter(keepsForm);
   const rejected = candidates.filter((c) => !keepsForm(c)).map((c) => c.original);
-  const fixed = [...new Set([...others, ...context])].map(probe);
+  const own = surroundingsOf(others);
   for (;;) {
-    const probes = [...fixed, ...rejected.map(probe)];
+    const refused = surroundingsOf(rejected);
+    const peers = surroundingsOf(accepted.flatMap((c) => [c.original, c.placeholder]));
     const next = accepted.filter(
       (candidate) =>
-        probes.every((text) => alike(candidate, text)) &&
-        accepted.every(
-          (other) =>
-            other === candidate ||
-            (alike(candidate, probe(other.original)) && alike(candidate, probe(other.placeholder))),
-        ),
+        alike(candidate, context) &&
+        alike(candidate, own) &&
+        alike(candidate, refused) &&
+        // Its own original and placeholder are among the peers: one each, nothing else.
+        peerCount(candidate, peers) === 2,
     );
     if (next.length === accepted.length) break;
     rejected.push(
@@ -311,28 +337,40 @@ const abstractIdentifiers = (
   };
 };
 
-const tokenPatterns = new LruCache<string, RegExp>(10_000);
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const tokenPattern = (placeholder: string): RegExp => {
-  let pattern = tokenPatterns.get(placeholder);
+// One expression per set of placeholders (a shape has one set, whatever its policies' names).
+const restorers = new LruCache<string, RegExp>(10_000);
+
+const restorer = (renames: readonly Rename[]): RegExp => {
+  const id = renames.map((r) => `${r.kind}:${r.placeholder}`).join('\u0000');
+  let pattern = restorers.get(id);
   if (pattern === undefined) {
-    pattern = new RegExp(`(?<![A-Za-z0-9_-])${placeholder}(?![A-Za-z0-9_-])`, 'g');
-    tokenPatterns.set(placeholder, pattern);
+    // Longest first, so a placeholder never wins over a longer one that starts with it; a value
+    // placeholder counts only where it stands alone (not inside a longer word).
+    const alternatives = [...renames]
+      .sort((a, b) => b.placeholder.length - a.placeholder.length)
+      .map((r) =>
+        r.kind === 'plain'
+          ? escapeRegExp(r.placeholder)
+          : `(?<![A-Za-z0-9_-])${escapeRegExp(r.placeholder)}(?![A-Za-z0-9_-])`,
+      );
+    pattern = new RegExp(alternatives.join('|'), 'g');
+    restorers.set(id, pattern);
   }
   return pattern;
 };
 
 /** Puts the identifiers back into a text the analysis of the renamed policy produced. */
 const restoreText = (text: string, renames: readonly Rename[]): string => {
-  let result = text;
-  for (const rename of renames) {
-    if (!result.includes(rename.placeholder)) continue;
-    result =
-      rename.kind === 'plain'
-        ? result.replaceAll(rename.placeholder, rename.original)
-        : result.replace(tokenPattern(rename.placeholder), rename.original);
-  }
-  return result;
+  if (renames.length === 0) return text;
+  const pattern = restorer(renames);
+  pattern.lastIndex = 0;
+  if (!pattern.test(text)) return text;
+  return text.replace(
+    pattern,
+    (found) => renames.find((r) => r.placeholder === found)?.original ?? found,
+  );
 };
 
 /**
@@ -359,5 +397,5 @@ const namesOriginal = (foldedText: string, renames: readonly Rename[]): boolean 
       !rename.placeholder.startsWith(SID_PREFIX) && foldedText.includes(lower(rename.original)),
   );
 
-export type { Abstraction, Rename };
-export { abstractIdentifiers, namesOriginal, restorable, restoreText };
+export type { Abstraction, Rename, Surroundings };
+export { abstractIdentifiers, namesOriginal, restorable, restoreText, surroundingsOf };

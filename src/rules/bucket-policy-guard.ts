@@ -2,7 +2,7 @@ import { PolicyParseError } from '../errors.js';
 import type { Verdict } from '../model/compliance.js';
 import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Bucket } from '../model/resources.js';
-import { analyseFenceCached, analyseShape } from '../policy/cache.js';
+import { analyseShape } from '../policy/cache.js';
 import type { Miss } from '../policy/containment.js';
 import { statementLabel } from '../policy/document.js';
 import { describeExemptions, resolveExemptions } from '../policy/exemptions.js';
@@ -63,12 +63,18 @@ const adviceFor = (miss: Miss | undefined, spec: BucketGuardSpec): string => {
   }
 };
 
+/** A verdict, with the annotations it was fitted from (longest first). */
+interface Worded {
+  verdict: Verdict;
+  variants: readonly string[];
+}
+
 const nonCompliantVerdict = (
   bucket: Bucket,
   result: FenceResult,
   spec: BucketGuardSpec,
   exemptions: Exemptions,
-): Verdict => {
+): Worded => {
   const [first] = result.escapes;
   // The statement meant as the fence (it tests a fence key) explains best why requests get in.
   const misses = first?.misses ?? [];
@@ -86,14 +92,14 @@ const nonCompliantVerdict = (
     ? (miss?.text ?? `no Deny statement covers ${spec.outside}${allowNote}`)
     : (miss?.text ?? `the Deny statements leave ${spec.outside} out`);
   // Config shows the annotation next to the bucket, so shorter variants leave the name out.
-  const annotation = fitAnnotation(
+  const variants = [
     `Bucket ${bucket.name} lets ${spec.outside} in (${what}): ${cause}. ${advice}`,
     `Lets ${spec.outside} in (${what}): ${cause}. ${advice}`,
     `Lets ${spec.outside} in: ${cause}. ${advice}`,
     `Lets ${spec.outside} in: ${cause}.`,
     `Lets ${spec.outside} in (${what}). ${advice} The detail names the request that gets through.`,
     `Lets ${spec.outside} in. ${advice}`,
-  );
+  ];
   const lines = [
     `Bucket ${bucket.name} lets ${spec.outside} in.`,
     result.allActionsEscape
@@ -114,9 +120,12 @@ const nonCompliantVerdict = (
     `Fix: ${advice === spec.fix ? spec.fix : `${advice} ${spec.fix}`}`,
   ];
   return {
-    ...nonCompliant(annotation),
-    detail: lines.filter((line) => line !== '').join('\n'),
-    counterexample: first?.counterexample,
+    verdict: {
+      ...nonCompliant(fitAnnotation(...variants)),
+      detail: lines.filter((line) => line !== '').join('\n'),
+      counterexample: first?.counterexample,
+    },
+    variants,
   };
 };
 
@@ -125,7 +134,7 @@ const compliantVerdict = (
   result: FenceResult,
   spec: BucketGuardSpec,
   exemptions: Exemptions,
-): Verdict => {
+): Worded => {
   const labels = result.denies.map(statementLabel).join(', ');
   const verb = result.denies.length === 1 ? 'denies' : 'deny';
   const lockOut = result.lockOut
@@ -134,12 +143,12 @@ const compliantVerdict = (
   const future = result.explicitActionsOnly
     ? ' The Deny lists actions explicitly; actions AWS adds later are not covered (use s3:*).'
     : '';
-  const annotation = fitAnnotation(
+  const variants = [
     `Bucket ${bucket.name}: ${labels} ${verb} every S3 request ${spec.describeFence(result)}, except accepted exemptions.${lockOut}${future}`,
     `Bucket ${bucket.name}: every S3 request ${spec.describeFence(result)} is denied, except accepted exemptions.${lockOut}${future}`,
     `Bucket ${bucket.name}: every S3 request from outside is denied.${lockOut}${future}`,
     `Bucket ${bucket.name}: every S3 request from outside is denied.`,
-  );
+  ];
   const detail = [
     `Every request to ${bucket.name} and its objects ${spec.describeFence(result)} is denied by ${labels || 'the policy'}.`,
     describeExemptions(exemptions),
@@ -148,7 +157,7 @@ const compliantVerdict = (
   ]
     .filter((line) => line !== '')
     .join('\n');
-  return { ...compliant(annotation), detail };
+  return { verdict: { ...compliant(fitAnnotation(...variants)), detail }, variants };
 };
 
 /** The whole evaluation of a bucket-policy fence rule for one bucket. */
@@ -196,11 +205,11 @@ const evaluateBucketGuard = (
       detail: text,
     };
   }
-  const word = (named: Bucket, result: FenceResult): Verdict =>
+  const word = (named: Bucket, result: FenceResult): Worded =>
     result.compliant
       ? compliantVerdict(named, result, spec, exemptions)
       : nonCompliantVerdict(named, result, spec, exemptions);
-  if (shape.renames.length === 0) return word(bucket, shape.result);
+  if (shape.renames.length === 0) return word(bucket, shape.result).verdict;
   // Buckets of one template share the shape: word its verdict once, then put the names in.
   // The shape leaves the Allow statements out; a verdict without a Deny names them.
   const allowLabels =
@@ -211,25 +220,47 @@ const evaluateBucketGuard = (
     worded = word({ ...bucket, name: shape.name }, shape.result);
     verdicts.set(key, worded);
   }
-  const named = renamed(worded, shape.renames);
-  // Long names can push a fitted annotation past Config's limit: word that one for itself.
-  return named.annotation.length <= ANNOTATION_LIMIT
-    ? named
-    : word(bucket, analyseFenceCached(source.text, facts, spec.fence, exemptions));
+  return renamed(worded, shape.renames);
 };
 
-const verdicts = new LruCache<string, Verdict>(5_000);
+const verdicts = new LruCache<string, Worded>(5_000);
 
-const renamed = (verdict: Verdict, renames: readonly Rename[]): Verdict => ({
-  ...verdict,
-  annotation: restoreText(verdict.annotation, renames),
-  detail: verdict.detail === undefined ? undefined : restoreText(verdict.detail, renames),
-  counterexample:
-    verdict.counterexample &&
-    (JSON.parse(
-      restoreText(JSON.stringify(verdict.counterexample), renames),
-    ) as Verdict['counterexample']),
-});
+/** Puts the names into a string, or each string of a counterexample (no JSON round trip). */
+const restoreValue = <T>(value: T, renames: readonly Rename[]): T => {
+  if (typeof value === 'string') return restoreText(value, renames) as T;
+  if (Array.isArray(value)) return value.map((item) => restoreValue(item, renames)) as T;
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = restoreValue(item, renames);
+    return result as T;
+  }
+  return value;
+};
+
+/**
+ * The shared verdict with this policy's names: the annotation is fitted again from its variants,
+ * because the real names may be longer than the placeholders the verdict was fitted with.
+ */
+const renamed = ({ verdict, variants }: Worded, renames: readonly Rename[]): Verdict => {
+  let annotation: string | undefined;
+  for (const variant of variants) {
+    const text = restoreText(variant, renames);
+    if (text.length <= ANNOTATION_LIMIT) {
+      annotation = text;
+      break;
+    }
+  }
+  return {
+    ...verdict,
+    annotation:
+      annotation ?? fitAnnotation(restoreText(variants.at(-1) ?? verdict.annotation, renames)),
+    detail: verdict.detail === undefined ? undefined : restoreText(verdict.detail, renames),
+    counterexample:
+      verdict.counterexample === undefined
+        ? undefined
+        : restoreValue(verdict.counterexample, renames),
+  };
+};
 
 /**
  * What the live view calls to read buckets: the Config-first path (recorder status, discovered

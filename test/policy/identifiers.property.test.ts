@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseFenceCached } from '../../src/policy/cache.js';
 import { parsePolicy } from '../../src/policy/document.js';
 import { analyseFence, type Exemptions, type Fence } from '../../src/policy/fence.js';
-import { abstractIdentifiers, restoreText } from '../../src/policy/identifiers.js';
+import { abstractIdentifiers, restoreText, surroundingsOf } from '../../src/policy/identifiers.js';
 import { decide, fromCounterexample } from './oracle.js';
 
 /*
@@ -201,7 +201,7 @@ describe('identifier renaming in the shape cache', () => {
     );
 
     // Act
-    const renamed = abstractIdentifiers(policy, ['vpce-0a1b2c3d4e5f67890']);
+    const renamed = abstractIdentifiers(policy, surroundingsOf(['vpce-0a1b2c3d4e5f67890']));
 
     // Assess
     const values = renamed?.policy.statements[0]?.conditions.flatMap((c) => c.values);
