@@ -5,17 +5,14 @@ import type { Evaluation } from '../model/compliance.js';
 import type { SuppressionMark } from '../report/suppressions.js';
 import type { ScanSummary } from '../scan/scan.js';
 import type { Io } from './main.js';
-import { type JsonExtra, jsonEvaluationOf } from './render.js';
+import { type JsonEvaluation, type JsonExtra, jsonEvaluationOf } from './render.js';
 import { noteSuppressions } from './report.js';
 
 /**
- * `scan --format json`, written as it is serialised: one evaluation at a time, in batches of about
- * 64 KiB, never the whole report as one string (at 100k buckets that string alone was larger than
+ * `scan --format json`, written as it is serialised: a few dozen evaluations at a time (about
+ * 64 KiB), never the whole report as one string (at 100k buckets that string alone was larger than
  * the snapshot). The bytes are those of `JSON.stringify(toJsonReport(...), null, 2)` and a newline.
  */
-
-/** Text gathered before one write: large enough that writes cost little, small against memory. */
-const BATCH_CHARS = 64 * 1024;
 
 interface TextSink {
   write(text: string): Promise<void>;
@@ -47,8 +44,13 @@ const fileSink = async (out: string): Promise<TextSink> => {
   };
 };
 
-/** Every line of a pretty-printed value after the first, indented to its depth in the report. */
-const indented = (json: string, indent: string): string => json.replace(/\n/g, `\n${indent}`);
+/** Entries serialised together: about 64 KiB of report text, one write each. */
+const BATCH_ENTRIES = 48;
+
+// JSON.stringify places members of `{"evaluations": [...]}` exactly where the report has them, so a
+// batch is serialised natively and only its wrapper is cut off: no re-indenting in JS.
+const BATCH_HEAD = '{\n  "evaluations": ['.length;
+const BATCH_TAIL = '\n  ]\n}'.length;
 
 const writeReport = async (
   sink: TextSink,
@@ -57,19 +59,27 @@ const writeReport = async (
   extra: JsonExtra,
   marks: readonly (SuppressionMark | undefined)[] | undefined,
 ): Promise<void> => {
-  let batch = '{\n  "schemaVersion": 1,\n  "evaluations": [';
+  await sink.write('{\n  "schemaVersion": 1,\n  "evaluations": [');
+  let batch: JsonEvaluation[] = [];
+  let written = 0;
+  const flush = async () => {
+    const text = JSON.stringify({ evaluations: batch }, null, 2);
+    await sink.write(
+      `${written === 0 ? '' : ','}${text.slice(BATCH_HEAD, text.length - BATCH_TAIL)}`,
+    );
+    written += batch.length;
+    batch = [];
+  };
   for (let index = 0; index < evaluations.length; index += 1) {
     const entry = jsonEvaluationOf(evaluations[index] as Evaluation);
     if (marks?.[index]) noteSuppressions([entry], [marks[index]]);
-    batch += `${index === 0 ? '' : ','}\n    ${indented(JSON.stringify(entry, null, 2), '    ')}`;
-    if (batch.length >= BATCH_CHARS) {
-      await sink.write(batch);
-      batch = '';
-    }
+    batch.push(entry);
+    if (batch.length === BATCH_ENTRIES) await flush();
   }
-  batch += evaluations.length === 0 ? '],\n' : '\n  ],\n';
-  batch += `  "summary": ${indented(JSON.stringify({ ...summary, ...extra }, null, 2), '  ')}\n}\n`;
-  await sink.write(batch);
+  if (batch.length > 0) await flush();
+  // `{"summary": ...}` pretty-printed is the report's tail once its opening brace is cut off.
+  const tail = JSON.stringify({ summary: { ...summary, ...extra } }, null, 2).slice(1);
+  await sink.write(`${written === 0 ? ']' : '\n  ]'},${tail}\n`);
 };
 
 /**
