@@ -13,17 +13,13 @@ interface ServedSubnet {
 
 const isMainTable = (table: RouteTable): boolean => table.associations.some((a) => a.main);
 
-const explicitSubnetIds = (table: RouteTable): string[] =>
-  table.associations.flatMap((a) => (!a.main && a.subnetId ? [a.subnetId] : []));
-
-/**
- * The tables that decide routing in the table's VPC, with `table` itself in its current form (the
- * evaluated item may be newer than what a view returns).
- */
-const tablesOfSameVpc = (table: RouteTable, tables: readonly RouteTable[]): RouteTable[] => [
-  table,
-  ...tables.filter((other) => other.vpcId === table.vpcId && other.id !== table.id),
-];
+const explicitSubnetIds = (table: RouteTable): string[] => {
+  const ids: string[] = [];
+  for (const association of table.associations) {
+    if (!association.main && association.subnetId) ids.push(association.subnetId);
+  }
+  return ids;
+};
 
 /**
  * The subnets a table serves: its explicit associations, plus, for the main table, every subnet of
@@ -40,7 +36,13 @@ const subnetsServedBy = (
     association: 'explicit',
   }));
   if (!isMainTable(table)) return served;
-  const explicit = new Set(tablesOfSameVpc(table, tables).flatMap(explicitSubnetIds));
+  // The VPC's tables with `table` itself in its current form (the evaluated item may be newer
+  // than what a view returns).
+  const explicit = new Set(explicitSubnetIds(table));
+  for (const other of tables) {
+    if (other.vpcId !== table.vpcId || other.id === table.id) continue;
+    for (const id of explicitSubnetIds(other)) explicit.add(id);
+  }
   for (const subnet of subnets) {
     if (subnet.vpcId === table.vpcId && !explicit.has(subnet.id)) {
       served.push({ subnetId: subnet.id, association: 'main' });

@@ -30,6 +30,8 @@ interface TablePathsInput {
   served: readonly string[];
   /** The VPC's subnets as far as the source knows them. */
   subnets: readonly Subnet[];
+  /** The same subnets by id, when the caller keeps that index for the whole VPC. */
+  subnetsById?: ReadonlyMap<string, Subnet> | undefined;
   services: readonly string[];
   region?: string | undefined;
   endpoints: readonly VpcEndpoint[];
@@ -102,7 +104,7 @@ const defaultPath = (table: RouteTable, version: IpVersion): Route[] => {
 };
 
 const tablePaths = (input: TablePathsInput): TablePaths => {
-  const byId = new Map(input.subnets.map((subnet) => [subnet.id, subnet]));
+  const byId = input.subnetsById ?? new Map(input.subnets.map((subnet) => [subnet.id, subnet]));
   const served = input.served.flatMap((id) => byId.get(id) ?? []);
   const unknownSubnets = input.served.filter((id) => !byId.has(id));
   const gatewayIds = new Set(

@@ -161,10 +161,22 @@ const cachedVpcFacts = (
   return facts;
 };
 
+// The memory gives each VPC one subnet array for the whole scan: indexed once, not per table.
+const subnetIndexes = new WeakMap<readonly Subnet[], ReadonlyMap<string, Subnet>>();
+const indexedSubnets = (subnets: readonly Subnet[]): ReadonlyMap<string, Subnet> => {
+  let index = subnetIndexes.get(subnets);
+  if (!index) {
+    index = new Map(subnets.map((subnet) => [subnet.id, subnet]));
+    subnetIndexes.set(subnets, index);
+  }
+  return index;
+};
+
 interface TableInput {
   table: RouteTable;
   served: string[];
   subnets: readonly Subnet[];
+  subnetsById?: ReadonlyMap<string, Subnet> | undefined;
   facts: VpcFacts;
   natGateways: readonly NatGateway[];
   params: Params;
@@ -175,6 +187,7 @@ const analyse = (input: TableInput, prefixLists: readonly PrefixList[]): TablePa
     table: input.table,
     served: input.served,
     subnets: input.subnets,
+    subnetsById: input.subnetsById,
     services: input.params.gatewayServices,
     region: input.facts.region,
     endpoints: input.facts.endpoints,
@@ -308,7 +321,8 @@ const privateSubnetGatewayEndpoints = defineRule({
     if (served.length === 0) return servesNothing(table, hasSubnetsOf(table, subnets));
     const facts = cachedVpcFacts(table, reads.endpointsOfVpc(table.vpcId), params);
     const natGateways = needsNat(table) ? reads.natGatewaysOfVpc(table.vpcId) : NONE;
-    const input = { table, served, subnets, facts, natGateways, params };
+    const subnetsById = indexedSubnets(subnets);
+    const input = { table, served, subnets, subnetsById, facts, natGateways, params };
     const analysis = analyse(input, []);
     if (!isUnverified(analysis)) return conclude(input, analysis, { prefixLists: [] });
     // The prefix lists are read through the view when the memory does not hold them.

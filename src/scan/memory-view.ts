@@ -1,14 +1,13 @@
-import {
-  type NatGateway,
-  RESOURCE_TYPES,
-  type Resource,
-  type ResourceOf,
-  type ResourceType,
-  type RouteTable,
-  type SecurityGroup,
-  type Subnet,
-  type Vpc,
-  type VpcEndpoint,
+import type {
+  NatGateway,
+  Resource,
+  ResourceOf,
+  ResourceType,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+  VpcEndpoint,
 } from '../model/resources.js';
 import type { MemoryReads } from '../sources/view.js';
 
@@ -38,26 +37,27 @@ const groupByVpc = <T extends { vpcId?: string | undefined }>(
  * facts on it), and no read copies.
  */
 class MemoryView implements MemoryReads {
+  // Built on first use: a scan of some rules needs only some types indexed.
   private readonly byId = new Map<ResourceType, Map<string, Resource>>();
-  private readonly subnets: Map<string, Subnet[]>;
-  private readonly tables: Map<string, RouteTable[]>;
-  private readonly endpoints: Map<string, VpcEndpoint[]>;
-  private readonly nats: Map<string, NatGateway[]>;
+  private subnets: Map<string, Subnet[]> | undefined;
+  private tables: Map<string, RouteTable[]> | undefined;
+  private endpoints: Map<string, VpcEndpoint[]> | undefined;
+  private nats: Map<string, NatGateway[]> | undefined;
 
-  constructor(source: HeldResources) {
-    for (const type of RESOURCE_TYPES) {
-      const ids = new Map<string, Resource>();
-      for (const resource of source.all(type)) ids.set(resource.id, resource);
+  constructor(private readonly source: HeldResources) {}
+
+  private idsOf(type: ResourceType): Map<string, Resource> {
+    let ids = this.byId.get(type);
+    if (!ids) {
+      ids = new Map();
+      for (const resource of this.source.all(type)) ids.set(resource.id, resource);
       this.byId.set(type, ids);
     }
-    this.subnets = groupByVpc(source.all('AWS::EC2::Subnet'));
-    this.tables = groupByVpc(source.all('AWS::EC2::RouteTable'));
-    this.endpoints = groupByVpc(source.all('AWS::EC2::VPCEndpoint'));
-    this.nats = groupByVpc(source.all('AWS::EC2::NatGateway'));
+    return ids;
   }
 
   get<T extends ResourceType>(type: T, id: string): ResourceOf<T> | undefined {
-    return this.byId.get(type)?.get(id) as ResourceOf<T> | undefined;
+    return this.idsOf(type).get(id) as ResourceOf<T> | undefined;
   }
 
   vpc(vpcId: string): Vpc | undefined {
@@ -65,18 +65,22 @@ class MemoryView implements MemoryReads {
   }
 
   subnetsOfVpc(vpcId: string): readonly Subnet[] {
+    this.subnets ??= groupByVpc(this.source.all('AWS::EC2::Subnet'));
     return this.subnets.get(vpcId) ?? NONE;
   }
 
   routeTablesOfVpc(vpcId: string): readonly RouteTable[] {
+    this.tables ??= groupByVpc(this.source.all('AWS::EC2::RouteTable'));
     return this.tables.get(vpcId) ?? NONE;
   }
 
   endpointsOfVpc(vpcId: string): readonly VpcEndpoint[] {
+    this.endpoints ??= groupByVpc(this.source.all('AWS::EC2::VPCEndpoint'));
     return this.endpoints.get(vpcId) ?? NONE;
   }
 
   natGatewaysOfVpc(vpcId: string): readonly NatGateway[] {
+    this.nats ??= groupByVpc(this.source.all('AWS::EC2::NatGateway'));
     return this.nats.get(vpcId) ?? NONE;
   }
 
