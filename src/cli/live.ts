@@ -5,6 +5,7 @@ import type { AnyRule } from '../rules/rule.js';
 import { scan } from '../scan/scan.js';
 import {
   type ApiCallTally,
+  bucketTagsNeeded,
   createClients,
   createLiveView,
   resolvedRegion,
@@ -100,6 +101,8 @@ const scanLive = async (
         endpointUrl: options.endpointUrl,
         wholeLists: true,
         readPublicAccessBlock: false,
+        // Tags cost a call per bucket: read them only for a rule scoped by bucket tag.
+        readBucketTags: bucketTagsNeeded(rules.map((rule) => params.get(rule.id))),
       });
       await view.prefetch(rules.flatMap(scopeTypesOf));
       const evaluations: Evaluation[] = [];

@@ -264,15 +264,15 @@ const renamed = ({ verdict, variants }: Worded, renames: readonly Rename[]): Ver
 
 /**
  * What the live view calls to read buckets: the Config-first path (recorder status, discovered
- * buckets, 100 items a batch) and the S3 fallback (list, locate, policy, tags). Checked against
- * the calls really made by test/integration/least-privilege.test.ts.
+ * buckets, 100 items a batch) and the S3 fallback (list with regions, policy, and tags when a rule
+ * is scoped by tag; a region ListBuckets leaves out comes from the policy read's answer). Checked
+ * against the calls really made by test/integration/least-privilege.test.ts.
  */
 const BUCKET_READ_ACTIONS = [
   'config:DescribeConfigurationRecorderStatus',
   'config:ListDiscoveredResources',
   'config:BatchGetResourceConfig',
   's3:ListAllMyBuckets',
-  's3:GetBucketLocation',
   's3:GetBucketPolicy',
   's3:GetBucketTagging',
 ] as const;
