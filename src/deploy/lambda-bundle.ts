@@ -58,26 +58,52 @@ const schemaKeysPlugin = (): Plugin => ({
 const PROJECT_SOURCE = /\.[cm]?ts$/;
 const IN_NODE_MODULES = /[\\/]node_modules[\\/]/;
 const DYNAMIC_IMPORT = /\bawait\s+import\(\s*(['"])([^'"\n]+)\1\s*\)/g;
+const DESTRUCTURED_IMPORT =
+  /\bconst\s*\{([^{}]*)\}\s*=\s*await\s+import\(\s*(['"])([^'"\n]+)\2\s*\)/g;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `a, b: c` of a destructuring pattern as [export, local] pairs; undefined for other shapes. */
+const destructuredNames = (pattern: string): [string, string][] | undefined => {
+  const pairs = pattern
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => part.split(':').map((name) => name.trim()));
+  const valid = pairs.every(
+    (names) => names.length <= 2 && names.every((name) => IDENTIFIER.test(name)),
+  );
+  return valid ? pairs.map(([name = '', local]) => [name, local ?? name]) : undefined;
+};
 
 /**
  * `await import(x)` in the project's code as a static import. A function ships as one CommonJS
  * file, so a dynamic import saves no loading: the code is in the file either way. It only makes
  * esbuild wrap the imported module and everything below it in lazily run closures with complete
  * export objects, which keeps every command of a client the module imports (EC2: ~1 MB more).
- * The imported module now runs when the bundle loads, so the load time includes it.
+ * `const { a, b: c } = await import(x)` becomes named imports (esbuild keeps only those); any
+ * other form, a namespace import. The imported module now runs when the bundle loads, so the
+ * load time includes it.
  */
 const staticImports = (source: string): string | undefined => {
-  const specifiers: string[] = [];
-  const body = source.replace(DYNAMIC_IMPORT, (_call, _quote, specifier: string) => {
-    if (!specifiers.includes(specifier)) specifiers.push(specifier);
-    return `await Promise.resolve(__vpceGuardStaticImport${specifiers.indexOf(specifier)})`;
-  });
-  if (specifiers.length === 0) return undefined;
-  const imports = specifiers.map(
-    (specifier, index) =>
-      `import * as __vpceGuardStaticImport${index} from ${JSON.stringify(specifier)};`,
+  const imports: string[] = [];
+  const named = source.replace(
+    DESTRUCTURED_IMPORT,
+    (call, pattern: string, _quote, specifier: string) => {
+      const names = destructuredNames(pattern);
+      if (!names) return call;
+      const prefix = `__vpceGuardImport${imports.length}_`;
+      imports.push(
+        `import { ${names.map(([name]) => `${name} as ${prefix}${name}`).join(', ')} } from ${JSON.stringify(specifier)};`,
+      );
+      return `const { ${names.map(([name, local]) => `${name}: ${local}`).join(', ')} } = { ${names.map(([name]) => `${name}: ${prefix}${name}`).join(', ')} }`;
+    },
   );
-  return `${imports.join('\n')}\n${body}`;
+  const body = named.replace(DYNAMIC_IMPORT, (_call, _quote, specifier: string) => {
+    const local = `__vpceGuardImport${imports.length}`;
+    imports.push(`import * as ${local} from ${JSON.stringify(specifier)};`);
+    return `await Promise.resolve(${local})`;
+  });
+  return imports.length === 0 ? undefined : `${imports.join('\n')}\n${body}`;
 };
 
 const staticImportsPlugin = (): Plugin => ({

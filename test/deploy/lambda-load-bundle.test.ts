@@ -10,6 +10,7 @@ import {
   literalSchemaKeys,
   staticImports,
 } from '../../src/deploy/lambda-bundle.js';
+import { describeWithMoto } from '../integration/moto.js';
 
 /**
  * How a function bundle keeps only the SDK code it can use (src/deploy/lambda-bundle.ts), checked
@@ -30,9 +31,21 @@ export const describeVpcs = (client: EC2Client) => client.send(new DescribeVpcsC
 export const credentialsOf = () => new EC2Client({ region: 'us-east-1' }).config.credentials();
 `,
   );
+  // As src/engine/member-account.ts reaches STS: a destructured dynamic import.
+  writeFileSync(
+    join(dir, 'member.ts'),
+    `export const assume = async (RoleArn: string) => {
+  const { AssumeRoleCommand, STSClient: Client } = await import('@aws-sdk/client-sts');
+  const client = new Client({ region: 'us-east-1' });
+  const { Credentials } = await client.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'vpce-guard' }));
+  return Credentials?.AccessKeyId;
+};
+`,
+  );
   writeFileSync(
     join(dir, 'fake.ts'),
     `export const credentials = async () => (await import('./reads.js')).credentialsOf();
+export { assume } from './member.js';
 `,
   );
   const outfile = join(scratch, 'fake.cjs');
@@ -48,12 +61,12 @@ export const credentialsOf = () => new EC2Client({ region: 'us-east-1' }).config
   return outfile;
 };
 
-const runBundle = (file: string, env: Record<string, string>) =>
+const runBundle = (file: string, env: Record<string, string>, call = 'credentials()') =>
   spawnSync(
     process.execPath,
     [
       '-e',
-      `require(${JSON.stringify(file)}).credentials().then((c) => console.log(c.accessKeyId), (e) => { console.log(e.name); process.exit(3) })`,
+      `require(${JSON.stringify(file)}).${call}.then((c) => console.log(c?.accessKeyId ?? c), (e) => { console.log(e.name); process.exit(3) })`,
     ],
     { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', ...env } },
   );
@@ -75,7 +88,9 @@ const b = async () => { const { x } = await import("./live.js"); return x; };`;
 
     const out = staticImports(source) ?? '';
 
-    expect(out.match(/^import \* as (\w+) from "\.\/live\.js";$/gm)).toHaveLength(1);
+    // A destructured import names what it takes (esbuild keeps only that); other uses, all of it.
+    expect(out).toMatch(/^import \{ x as (\w+) \} from "\.\/live\.js";$/m);
+    expect(out).toMatch(/^import \* as (\w+) from "\.\/live\.js";$/m);
     expect(out).not.toContain('import(');
     expect(staticImports('export const a = 1;')).toBeUndefined();
   });
@@ -106,5 +121,25 @@ const b = async () => { const { x } = await import("./live.js"); return x; };`;
     expect(withEnv.stdout.trim(), withEnv.stderr).toBe('AKIDFROMENV');
     expect(without.status).toBe(3);
     expect(without.stdout.trim()).toBe('CredentialsProviderError');
+  });
+});
+
+describeWithMoto('a Lambda function bundle against moto_server', (moto) => {
+  it('assumes a member-account role through its bundled STS client with the env credentials', async () => {
+    const file = await bundleFakeHandler();
+
+    const assumed = runBundle(
+      file,
+      {
+        AWS_ENDPOINT_URL: moto.url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+      },
+      `assume('arn:aws:iam::111122223333:role/vpce-guard-member-us-east-1')`,
+    );
+
+    // moto issues temporary (ASIA…) keys for an assumed role.
+    expect(assumed.stdout.trim(), assumed.stderr).toMatch(/^ASIA/);
   });
 });
