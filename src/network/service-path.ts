@@ -411,11 +411,10 @@ const servicePath = (input: ServicePathInput): ServicePath => {
           piece.first <= candidate.last,
       );
       const tie = rival && rival.prefix === entry.prefix && rival.routeClass === entry.routeClass;
-      legs.push({
-        ...legOf(kind, entry, context, piece.alsoPossible),
-        versusEndpoint: rival ? (tie ? 'ties' : 'outranks') : undefined,
-        nat64: !range.endpointCarries,
-      });
+      const leg = legOf(kind, entry, context, piece.alsoPossible);
+      leg.versusEndpoint = rival ? (tie ? 'ties' : 'outranks') : undefined;
+      leg.nat64 = !range.endpointCarries;
+      legs.push(leg);
     }
   }
   // Prefix-list routes of unknown entries out of the VPC may hold some of the service's addresses.

@@ -21,7 +21,7 @@ import {
 } from '../network/service-name.js';
 import { type TablePaths, tablePaths } from '../network/table-paths.js';
 import { firstThatFits } from '../network/text.js';
-import type { AccountView } from '../sources/view.js';
+import type { AccountView, MemoryReads } from '../sources/view.js';
 import { judge, type Known } from './gateway-path-verdicts.js';
 import { type ChangeContext, defineRule } from './rule.js';
 
@@ -129,35 +129,25 @@ const vpcFactsOf = (
   };
 };
 
-// Per VPC for a whole in-memory scan: the memory gives each VPC one endpoint array, so the facts
-// are keyed on it (and go when the scan's view goes). Tables of another region or parameters
-// recompute them.
-const factsByEndpoints = new WeakMap<
-  readonly VpcEndpoint[],
-  { vpcId: string; tableRegion: string | undefined; params: Params; facts: VpcFacts }
+// Per VPC for a whole in-memory scan (and gone with the scan's memory). Tables of another region
+// or parameters recompute them.
+const factsByMemory = new WeakMap<
+  MemoryReads,
+  Map<string, { tableRegion: string | undefined; params: Params; facts: VpcFacts }>
 >();
 
-const cachedVpcFacts = (
-  table: RouteTable,
-  vpcEndpoints: readonly VpcEndpoint[],
-  params: Params,
-): VpcFacts => {
-  const cached = factsByEndpoints.get(vpcEndpoints);
-  if (
-    cached &&
-    cached.vpcId === table.vpcId &&
-    cached.tableRegion === table.region &&
-    cached.params === params
-  ) {
+const cachedVpcFacts = (table: RouteTable, reads: MemoryReads, params: Params): VpcFacts => {
+  let byVpc = factsByMemory.get(reads);
+  if (!byVpc) {
+    byVpc = new Map();
+    factsByMemory.set(reads, byVpc);
+  }
+  const cached = byVpc.get(table.vpcId);
+  if (cached && cached.tableRegion === table.region && cached.params === params) {
     return cached.facts;
   }
-  const facts = vpcFactsOf(table, vpcEndpoints, params);
-  factsByEndpoints.set(vpcEndpoints, {
-    vpcId: table.vpcId,
-    tableRegion: table.region,
-    params,
-    facts,
-  });
+  const facts = vpcFactsOf(table, reads.endpointsOfVpc(table.vpcId), params);
+  byVpc.set(table.vpcId, { tableRegion: table.region, params, facts });
   return facts;
 };
 
@@ -319,7 +309,7 @@ const privateSubnetGatewayEndpoints = defineRule({
     const subnets = main || mayUseIpv6(table) ? reads.subnetsOfVpc(table.vpcId) : NONE;
     const served = servedIds(table, main ? reads.routeTablesOfVpc(table.vpcId) : NONE, subnets);
     if (served.length === 0) return servesNothing(table, hasSubnetsOf(table, subnets));
-    const facts = cachedVpcFacts(table, reads.endpointsOfVpc(table.vpcId), params);
+    const facts = cachedVpcFacts(table, reads, params);
     const natGateways = needsNat(table) ? reads.natGatewaysOfVpc(table.vpcId) : NONE;
     const subnetsById = indexedSubnets(subnets);
     const input = { table, served, subnets, subnetsById, facts, natGateways, params };
