@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeJsonReport } from '../../src/cli/json-report.js';
+import { main } from '../../src/cli/main.js';
 import { toJsonReport } from '../../src/cli/render.js';
 import { noteSuppressions } from '../../src/cli/report.js';
 import { ReportError } from '../../src/errors.js';
@@ -45,6 +46,8 @@ const wholeReport = (
   noteSuppressions(report.evaluations, marks);
   return `${JSON.stringify(report, null, 2)}\n`;
 };
+
+const DEMO = new URL('../../examples/demo-snapshot.json', import.meta.url).pathname;
 
 const MARK: SuppressionMark = { reason: 'accepted', expires: '2030-01-01', owner: 'me', entry: 0 };
 
@@ -145,5 +148,15 @@ describe('writeJsonReport: the JSON report written as it is serialised', () => {
 
     await expect(failure).rejects.toThrow(ReportError);
     await expect(failure).rejects.toThrow(/cannot write .*under-a-file\.json/);
+  });
+
+  it('prints a scan of the demo account as one pretty-printed JSON document', async () => {
+    const out = capture();
+
+    await main(['scan', '--snapshot', DEMO, '--format', 'json', '--exit-zero'], out.io);
+
+    const report = JSON.parse(out.out());
+    expect(report.evaluations.length).toBeGreaterThan(10);
+    expect(out.out()).toBe(`${JSON.stringify(report, null, 2)}\n`);
   });
 });
