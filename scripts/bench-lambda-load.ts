@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,16 +20,24 @@ import { parseArgs } from 'node:util';
  * with a bucket change event in TestMode: load plus first invocation, so work a bundle defers
  * until its first call is counted too.
  *
- *   node bin/run-ts.js scripts/bench-lambda-load.ts [package dir] [rounds]
+ * Several package directories (before and after a change) are measured round by round together.
+ *
+ *   node bin/run-ts.js scripts/bench-lambda-load.ts [package dir ...] [--rounds 10]
  *        [--endpoint-url http://127.0.0.1:5000] [--only rule-id,rule-id]
  */
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'endpoint-url': { type: 'string' }, only: { type: 'string' } },
+  options: {
+    'endpoint-url': { type: 'string' },
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '10' },
+  },
 });
-const packageDir = resolve(positionals[0] ?? '.serverless');
-const rounds = Number(positionals[1] ?? 10);
+const packageDirs = (positionals.length > 0 ? positionals : ['.serverless']).map((dir) =>
+  resolve(dir),
+);
+const rounds = Number(values.rounds);
 const endpointUrl = values['endpoint-url'];
 const only = values.only?.split(',');
 
@@ -114,19 +130,29 @@ const scratch = mkdtempSync(join(tmpdir(), 'vpce-guard-bench-load-'));
 try {
   writeFileSync(join(scratch, 'runner.cjs'), RUNNER);
   const runner = join(scratch, 'runner.cjs');
-  const functions: { name: string; ruleId: string; dir: string; file: string; zip: string }[] = [];
-  for (const zip of readdirSync(packageDir)
-    .filter((name) => name.endsWith('.zip'))
-    .sort()) {
-    const [handler] = spawnSync('unzip', ['-Z1', join(packageDir, zip)], { encoding: 'utf8' })
-      .stdout.trim()
-      .split('\n');
-    // The rule functions; the notifier and report functions need their stack's environment.
-    const ruleId = /^handlers\/rules\/([a-z0-9-]+)\.js$/.exec(handler ?? '')?.[1];
-    if (!handler || !ruleId || (only && !only.includes(ruleId))) continue;
-    const dir = join(scratch, zip.replace(/\.zip$/, ''));
-    spawnSync('unzip', ['-q', join(packageDir, zip), '-d', dir]);
-    functions.push({ name: ruleId, ruleId, dir, file: join(dir, handler), zip });
+  interface Fn {
+    packageDir: string;
+    ruleId: string;
+    dir: string;
+    file: string;
+    zip: string;
+  }
+  const functions: Fn[] = [];
+  for (const [index, packageDir] of packageDirs.entries()) {
+    for (const zip of readdirSync(packageDir)
+      .filter((name) => name.endsWith('.zip'))
+      .sort()) {
+      const [handler] = spawnSync('unzip', ['-Z1', join(packageDir, zip)], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n');
+      // The rule functions; the notifier and report functions need their stack's environment.
+      const ruleId = /^handlers\/rules\/([a-z0-9-]+)\.js$/.exec(handler ?? '')?.[1];
+      if (!handler || !ruleId || (only && !only.includes(ruleId))) continue;
+      const dir = join(scratch, String(index), zip.replace(/\.zip$/, ''));
+      mkdirSync(dir, { recursive: true });
+      spawnSync('unzip', ['-q', join(packageDir, zip), '-d', dir]);
+      functions.push({ packageDir, ruleId, dir, file: join(dir, handler), zip });
+    }
   }
   const invokeEnv = endpointUrl && {
     ...baseEnv(),
@@ -136,11 +162,13 @@ try {
     AWS_MAX_ATTEMPTS: '1',
   };
   const samples = new Map(
-    functions.map((fn) => [fn.name, { bare: [] as Run[], load: [] as Run[], invoke: [] as Run[] }]),
+    functions.map((fn) => [fn, { bare: [] as Run[], load: [] as Run[], invoke: [] as Run[] }]),
   );
+  // Packages alternate function by function, so load that comes and goes hits them alike.
+  const order = [...functions].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
   for (let round = 0; round < rounds; round++) {
-    for (const fn of functions) {
-      const sample = samples.get(fn.name);
+    for (const fn of order) {
+      const sample = samples.get(fn);
       if (!sample) continue;
       // The runner without a file: node's own start plus the same reporting as the others.
       sample.bare.push(run([runner], fn.dir));
@@ -152,33 +180,36 @@ try {
   }
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   const kib = (path: string) => `${(statSync(path).size / 1024).toFixed(0)} KiB`;
-  const bareAll = [...samples.values()].flatMap((sample) => sample.bare);
-  console.log(
-    `${packageDir}: ${rounds} rounds, bare node ${ms(median(bareAll.map((r) => r.wallMs)))} wall, ${ms(median(bareAll.map((r) => r.cpuMs)))} CPU (medians), Node ${process.version}\n`,
-  );
-  const invokeHeads = invokeEnv
-    ? ' load + first invocation (moto), wall / CPU | first invocation alone |'
-    : '';
-  console.log(
-    `| function | zip | JS | \`require()\` alone | node start + \`require()\`, wall / CPU | vs bare node, wall / CPU |${invokeHeads}`,
-  );
-  console.log(`| --- | ---: | ---: | ---: | ---: | ---: |${invokeEnv ? ' ---: | ---: |' : ''}`);
-  for (const fn of functions) {
-    const sample = samples.get(fn.name);
-    if (!sample) continue;
-    const ratioOf = (key: 'wallMs' | 'cpuMs') =>
-      median(sample.load.map((r, i) => r[key] / (sample.bare[i]?.[key] ?? Number.NaN)));
-    const both = (runs: Run[]) =>
-      `${ms(median(runs.map((r) => r.wallMs)))} / ${ms(median(runs.map((r) => r.cpuMs)))}`;
-    const invoke = !invokeEnv
-      ? ''
-      : sample.invoke.length === 0
-        ? ' n/a | n/a |'
-        : ` ${both(sample.invoke)} | ${ms(median(sample.invoke.map((r) => r.invokeMs ?? Number.NaN)))} |`;
-    const js = readFileSync(fn.file).length;
+  for (const packageDir of packageDirs) {
+    const mine = functions.filter((fn) => fn.packageDir === packageDir);
+    const bareAll = mine.flatMap((fn) => samples.get(fn)?.bare ?? []);
     console.log(
-      `| ${fn.name} | ${kib(join(packageDir, fn.zip))} | ${(js / 1024).toFixed(0)} KiB | ${ms(median(sample.load.map((r) => r.loadMs ?? Number.NaN)))} | ${both(sample.load)} | ${ratioOf('wallMs').toFixed(2)}× / ${ratioOf('cpuMs').toFixed(2)}× |${invoke}`,
+      `\n${packageDir}: ${rounds} rounds, bare node ${ms(median(bareAll.map((r) => r.wallMs)))} wall, ${ms(median(bareAll.map((r) => r.cpuMs)))} CPU (medians), Node ${process.version}\n`,
     );
+    const invokeHeads = invokeEnv
+      ? ' load + first invocation (moto), wall / CPU | first invocation alone |'
+      : '';
+    console.log(
+      `| function | zip | JS | \`require()\` alone | node start + \`require()\`, wall / CPU | vs bare node, wall / CPU |${invokeHeads}`,
+    );
+    console.log(`| --- | ---: | ---: | ---: | ---: | ---: |${invokeEnv ? ' ---: | ---: |' : ''}`);
+    for (const fn of mine) {
+      const sample = samples.get(fn);
+      if (!sample) continue;
+      const ratioOf = (key: 'wallMs' | 'cpuMs') =>
+        median(sample.load.map((r, i) => r[key] / (sample.bare[i]?.[key] ?? Number.NaN)));
+      const both = (runs: Run[]) =>
+        `${ms(median(runs.map((r) => r.wallMs)))} / ${ms(median(runs.map((r) => r.cpuMs)))}`;
+      const invoke = !invokeEnv
+        ? ''
+        : sample.invoke.length === 0
+          ? ' n/a | n/a |'
+          : ` ${both(sample.invoke)} | ${ms(median(sample.invoke.map((r) => r.invokeMs ?? Number.NaN)))} |`;
+      const js = readFileSync(fn.file).length;
+      console.log(
+        `| ${fn.ruleId} | ${kib(join(packageDir, fn.zip))} | ${(js / 1024).toFixed(0)} KiB | ${ms(median(sample.load.map((r) => r.loadMs ?? Number.NaN)))} | ${both(sample.load)} | ${ratioOf('wallMs').toFixed(2)}× / ${ratioOf('cpuMs').toFixed(2)}× |${invoke}`,
+      );
+    }
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
