@@ -342,7 +342,12 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 // One expression per set of placeholders (a shape has one set, whatever its policies' names).
 const restorers = new LruCache<string, RegExp>(10_000);
 
+// A verdict restores several strings with one list of renames: find its expression once.
+const restorerOf = new WeakMap<readonly Rename[], RegExp>();
+
 const restorer = (renames: readonly Rename[]): RegExp => {
+  const known = restorerOf.get(renames);
+  if (known !== undefined) return known;
   const id = renames.map((r) => `${r.kind}:${r.placeholder}`).join('\u0000');
   let pattern = restorers.get(id);
   if (pattern === undefined) {
@@ -358,6 +363,7 @@ const restorer = (renames: readonly Rename[]): RegExp => {
     pattern = new RegExp(alternatives.join('|'), 'g');
     restorers.set(id, pattern);
   }
+  restorerOf.set(renames, pattern);
   return pattern;
 };
 
