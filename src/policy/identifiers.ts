@@ -161,6 +161,7 @@ const collect = (
  * and every pattern in its glob and ARN readings, with and without case.
  */
 interface Surroundings {
+  /** The literals, and the patterns' own texts: an identifier inside a pattern stays as written. */
   literals: string;
   patterns: readonly Pattern[];
   /** Some string holds a policy variable: values may then be compared with request data. */
@@ -188,7 +189,7 @@ const surroundingsOf = (texts: readonly string[]): Surroundings => {
   const patterns: Pattern[] = [];
   for (const text of texts) {
     if (WILDCARD.test(text)) patterns.push(...readings(text));
-    else literals.push(text);
+    literals.push(text);
   }
   return {
     literals: lower(literals.join(SEPARATOR)),
