@@ -223,51 +223,87 @@ const PROTOCOL_NAMES: Record<string, string> = {
   '58': 'icmpv6',
 };
 
-const permissionsOf = (configuration: Json, name: string, ctx: ParseContext): SecurityGroupRule[] =>
-  objectsOf(configuration, name, ctx).map((permission) => {
-    const rawProtocol = String(field(permission, 'ipProtocol') ?? '-1').toLowerCase();
-    const ipv4 = objectsOf(permission, 'ipv4Ranges', ctx).flatMap((range) => {
-      const cidr = str(range, 'cidrIp');
-      return cidr ? [{ cidr, description: str(range, 'description') }] : [];
-    });
-    // Older items carry only the legacy `ipRanges` list of strings.
-    for (const cidr of stringsOf(permission, 'ipRanges', ctx)) {
-      if (!ipv4.some((range) => range.cidr === cidr)) ipv4.push({ cidr, description: undefined });
+type CidrRange = { cidr: string; description?: string | undefined };
+
+/** `[{<cidrField>, description}]` as ranges, entries without a CIDR left out. */
+const rangesOf = (
+  permission: Json,
+  name: string,
+  cidrField: string,
+  ctx: ParseContext,
+): CidrRange[] => {
+  const ranges: CidrRange[] = [];
+  for (const range of arrayOf(permission, name, ctx)) {
+    if (!isRecord(range)) continue;
+    const cidr = str(range, cidrField);
+    if (cidr) ranges.push({ cidr, description: str(range, 'description') });
+  }
+  return ranges;
+};
+
+const hasCidr = (ranges: readonly CidrRange[], cidr: string): boolean => {
+  for (const range of ranges) if (range.cidr === cidr) return true;
+  return false;
+};
+
+const permissionOf = (permission: Json, ctx: ParseContext): SecurityGroupRule => {
+  const rawProtocol = String(field(permission, 'ipProtocol') ?? '-1').toLowerCase();
+  const ipv4 = rangesOf(permission, 'ipv4Ranges', 'cidrIp', ctx);
+  // Older items carry only the legacy `ipRanges` list of strings (some exporters: of objects).
+  const legacy = arrayOf(permission, 'ipRanges', ctx);
+  for (const cidr of legacy) {
+    if (typeof cidr === 'string' && !hasCidr(ipv4, cidr)) {
+      ipv4.push({ cidr, description: undefined });
     }
-    for (const range of objectsOf(permission, 'ipRanges', ctx)) {
-      const cidr = str(range, 'cidrIp');
-      if (cidr && !ipv4.some((known) => known.cidr === cidr)) {
-        ipv4.push({ cidr, description: str(range, 'description') });
-      }
+  }
+  for (const range of legacy) {
+    if (!isRecord(range)) continue;
+    const cidr = str(range, 'cidrIp');
+    if (cidr && !hasCidr(ipv4, cidr)) ipv4.push({ cidr, description: str(range, 'description') });
+  }
+  const prefixListIds: string[] = [];
+  const fromPort = num(permission, 'fromPort');
+  const toPort = num(permission, 'toPort');
+  const ipv6Ranges = rangesOf(permission, 'ipv6Ranges', 'cidrIpv6', ctx);
+  for (const entry of arrayOf(permission, 'prefixListIds', ctx)) {
+    const id = isRecord(entry) ? str(entry, 'prefixListId') : undefined;
+    if (id) prefixListIds.push(id);
+  }
+  const groupRefs: SecurityGroupRule['groupRefs'] = [];
+  for (const pair of arrayOf(permission, 'userIdGroupPairs', ctx)) {
+    if (!isRecord(pair)) continue;
+    const groupId = str(pair, 'groupId');
+    if (groupId) {
+      groupRefs.push({
+        groupId,
+        userId: str(pair, 'userId'),
+        vpcId: str(pair, 'vpcId'),
+        vpcPeeringConnectionId: str(pair, 'vpcPeeringConnectionId'),
+      });
     }
-    return {
-      protocol: PROTOCOL_NAMES[rawProtocol] ?? rawProtocol,
-      fromPort: num(permission, 'fromPort'),
-      toPort: num(permission, 'toPort'),
-      ipv4Ranges: ipv4,
-      ipv6Ranges: objectsOf(permission, 'ipv6Ranges', ctx).flatMap((range) => {
-        const cidr = str(range, 'cidrIpv6');
-        return cidr ? [{ cidr, description: str(range, 'description') }] : [];
-      }),
-      prefixListIds: objectsOf(permission, 'prefixListIds', ctx).flatMap((entry) => {
-        const id = str(entry, 'prefixListId');
-        return id ? [id] : [];
-      }),
-      groupRefs: objectsOf(permission, 'userIdGroupPairs', ctx).flatMap((pair) => {
-        const groupId = str(pair, 'groupId');
-        return groupId
-          ? [
-              {
-                groupId,
-                userId: str(pair, 'userId'),
-                vpcId: str(pair, 'vpcId'),
-                vpcPeeringConnectionId: str(pair, 'vpcPeeringConnectionId'),
-              },
-            ]
-          : [];
-      }),
-    };
-  });
+  }
+  return {
+    protocol: PROTOCOL_NAMES[rawProtocol] ?? rawProtocol,
+    fromPort,
+    toPort,
+    ipv4Ranges: ipv4,
+    ipv6Ranges,
+    prefixListIds,
+    groupRefs,
+  };
+};
+
+const permissionsOf = (
+  configuration: Json,
+  name: string,
+  ctx: ParseContext,
+): SecurityGroupRule[] => {
+  const permissions: SecurityGroupRule[] = [];
+  for (const permission of arrayOf(configuration, name, ctx)) {
+    if (isRecord(permission)) permissions.push(permissionOf(permission, ctx));
+  }
+  return permissions;
+};
 
 /** A policy document recorded as text; an object (some exporters) is re-serialised. */
 const policyFromDocument = (document: unknown): PolicySource => {
