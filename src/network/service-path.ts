@@ -229,8 +229,12 @@ const legOf = (
   ),
 });
 
-/** Collapses legs that name the same route and kind, keeping the first order. */
-const distinctLegs = (legs: readonly Leg[]): Leg[] => {
+/**
+ * Collapses legs that name the same route and kind, keeping the first order. The legs are the
+ * caller's own fresh ones: the first of each kept one takes the others' facts in place.
+ */
+const distinctLegs = (legs: Leg[]): Leg[] => {
+  if (legs.length < 2) return legs;
   const seen = new Map<string, Leg>();
   for (const leg of legs) {
     const key = `${leg.kind}|${leg.destination}|${leg.route?.target.id ?? ''}`;
@@ -245,7 +249,7 @@ const distinctLegs = (legs: readonly Leg[]): Leg[] => {
             ? 'outranks'
             : (known.versusEndpoint ?? leg.versusEndpoint);
       }
-    } else seen.set(key, { ...leg, alsoPossible: [...leg.alsoPossible] });
+    } else seen.set(key, leg);
   }
   return [...seen.values()];
 };

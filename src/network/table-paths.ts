@@ -124,7 +124,15 @@ const tablePaths = (input: TablePathsInput): TablePaths => {
         nat64: version === 6 && nat64,
         acceptInterfaceEndpoints: input.acceptInterfaceEndpoints,
       });
-      return { ...path, outcome: pathOutcome(path) };
+      return {
+        service: path.service,
+        version: path.version,
+        addressesKnown: path.addressesKnown,
+        legs: path.legs,
+        endpoint: path.endpoint,
+        interfaceEndpoint: path.interfaceEndpoint,
+        outcome: pathOutcome(path),
+      };
     }),
   );
   const defaults = families.map((version) => defaultPath(input.table, version));
