@@ -87,6 +87,18 @@ const str = (obj: Json | undefined, name: string): string | undefined => {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 };
 
+/**
+ * `field` for one name of an item's top level, read by name at the call site (`raw.resourceType`):
+ * every item is read for the same dozen names, and a read by name stays fast where one generic
+ * keyed read over every name and item shape does not.
+ */
+const orPascal = (value: unknown, raw: Json, name: string, pascal: string): unknown =>
+  value !== undefined || name in raw ? value : raw[pascal];
+
+/** `str` of a value already read. */
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+
 const num = (obj: Json | undefined, name: string): number | undefined => {
   const value = field(obj, name);
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -699,28 +711,49 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
   if (!isRecord(raw)) {
     throw new ConfigItemParseError('the item is not a JSON object', {});
   }
-  const resourceType = str(raw, 'resourceType');
-  const resourceId = str(raw, 'resourceId');
+  const resourceType = text(orPascal(raw.resourceType, raw, 'resourceType', 'ResourceType'));
+  const resourceId = text(orPascal(raw.resourceId, raw, 'resourceId', 'ResourceId'));
   const ctx: ParseContext = { resourceType, resourceId };
   if (!resourceType) throw new ConfigItemParseError('resourceType is missing', ctx);
   if (!resourceId) throw new ConfigItemParseError('resourceId is missing', ctx);
-  const rawStatus = str(raw, 'configurationItemStatus') ?? 'OK';
+  const rawStatus =
+    text(
+      orPascal(
+        raw.configurationItemStatus,
+        raw,
+        'configurationItemStatus',
+        'ConfigurationItemStatus',
+      ),
+    ) ?? 'OK';
   const status = ITEM_STATUSES.find((known) => known === rawStatus);
   if (!status) throw new ConfigItemParseError(`unknown configurationItemStatus ${rawStatus}`, ctx);
   const item: ConfigItem = {
     resourceType,
     resourceId,
-    resourceName: str(raw, 'resourceName'),
+    resourceName: text(orPascal(raw.resourceName, raw, 'resourceName', 'ResourceName')),
     status,
-    captureTime: timeString(field(raw, 'configurationItemCaptureTime')),
-    accountId: str(raw, 'awsAccountId') ?? str(raw, 'accountId'),
-    region: str(raw, 'awsRegion'),
+    captureTime: timeString(
+      orPascal(
+        raw.configurationItemCaptureTime,
+        raw,
+        'configurationItemCaptureTime',
+        'ConfigurationItemCaptureTime',
+      ),
+    ),
+    accountId:
+      text(orPascal(raw.awsAccountId, raw, 'awsAccountId', 'AwsAccountId')) ??
+      text(orPascal(raw.accountId, raw, 'accountId', 'AccountId')),
+    region: text(orPascal(raw.awsRegion, raw, 'awsRegion', 'AwsRegion')),
   };
   const recorded = status === 'OK' || status === 'ResourceDiscovered';
   const prefixList = resourceType === PREFIX_LIST_TYPE;
   if (!recorded || !(isResourceType(resourceType) || prefixList)) return item;
 
-  const configuration = decodeJson(field(raw, 'configuration'), 'configuration', ctx);
+  const configuration = decodeJson(
+    orPascal(raw.configuration, raw, 'configuration', 'Configuration'),
+    'configuration',
+    ctx,
+  );
   if (!isRecord(configuration)) {
     throw new ConfigItemParseError('configuration is missing or not an object', ctx);
   }
@@ -729,7 +762,15 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
     return item;
   }
   if (!isResourceType(resourceType)) return item;
-  const supplementary = decodeSupplementary(field(raw, 'supplementaryConfiguration'), ctx);
+  const supplementary = decodeSupplementary(
+    orPascal(
+      raw.supplementaryConfiguration,
+      raw,
+      'supplementaryConfiguration',
+      'SupplementaryConfiguration',
+    ),
+    ctx,
+  );
   try {
     item.resource = buildResource(
       resourceType,
@@ -739,10 +780,10 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
       {
         accountId: item.accountId,
         region: item.region,
-        arn: str(raw, 'ARN') ?? str(raw, 'arn'),
+        arn: text(raw.ARN) ?? text(orPascal(raw.arn, raw, 'arn', 'Arn')),
         resourceName: item.resourceName,
       },
-      field(raw, 'tags'),
+      orPascal(raw.tags, raw, 'tags', 'Tags'),
     );
   } catch (error) {
     if (error instanceof ConfigItemParseError) throw error;
