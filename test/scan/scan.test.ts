@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { compliant } from '../../src/model/compliance.js';
 import { RULES } from '../../src/rules/index.js';
 import { parseParams } from '../../src/rules/params.js';
+import { defineRule } from '../../src/rules/rule.js';
 import { scan, summarise } from '../../src/scan/scan.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import type { AccountView } from '../../src/sources/view.js';
 import { byCodeUnits } from '../../src/util/order.js';
+import { vpcRuleThat } from '../helpers/vpc-rule.js';
 
 const DEMO = new URL('../../examples/demo-snapshot.json', import.meta.url).pathname;
 const defaults = new Map(RULES.map((rule) => [rule.id, parseParams(rule.id, rule.parameters, {})]));
@@ -25,6 +28,30 @@ describe('scan', () => {
       expect(ids, rule.id).toEqual([...expected].sort(byCodeUnits));
     }
     expect(second).toEqual(first);
+  });
+
+  it('judges a loaded snapshot from memory, without the async reads of the view', async () => {
+    // Prepare
+    const view = await loadSnapshot(DEMO);
+    const calls = { sync: 0, async: 0 };
+    const rule = defineRule({
+      ...vpcRuleThat(async () => compliant('Through the view.')),
+      async evaluate() {
+        calls.async += 1;
+        return compliant('Through the view.');
+      },
+      evaluateSync() {
+        calls.sync += 1;
+        return compliant('From memory.');
+      },
+    });
+
+    // Act
+    const evaluations = await scan({ rules: [rule], view, params: new Map() });
+
+    // Assess
+    expect(evaluations.length).toBeGreaterThan(0);
+    expect(calls).toEqual({ sync: evaluations.length, async: 0 });
   });
 
   it('judges a snapshot from memory exactly as through the view', async () => {
