@@ -115,7 +115,8 @@ const bool = (obj: Json | undefined, name: string): boolean => {
 
 /** `state` is a plain string in recorded items but `{value}` in the advanced-query schema. */
 const stateOf = (obj: Json | undefined): string | undefined => {
-  const value = field(obj, 'state');
+  if (!obj) return undefined;
+  const value = orPascal(obj.state, obj, 'state', 'State');
   const raw = isRecord(value) ? str(value, 'value') : typeof value === 'string' ? value : undefined;
   return raw?.toLowerCase();
 };
@@ -154,8 +155,8 @@ const tagsInto = (tags: Record<string, string>, value: unknown): void => {
   if (Array.isArray(value)) {
     for (const tag of value) {
       if (!isRecord(tag)) continue;
-      const key = str(tag, 'key');
-      const tagValue = field(tag, 'value');
+      const key = text(orPascal(tag.key, tag, 'key', 'Key'));
+      const tagValue = orPascal(tag.value, tag, 'value', 'Value');
       if (key !== undefined) tags[key] = typeof tagValue === 'string' ? tagValue : '';
     }
   } else if (isRecord(value)) {
@@ -510,7 +511,7 @@ const buildResource = (
   const { accountId, region } = meta;
   const tags: Record<string, string> = {};
   if (type === 'AWS::S3::Bucket') bucketTagsInto(tags, supplementary, ctx);
-  tagsInto(tags, field(configuration, 'tags'));
+  tagsInto(tags, orPascal(configuration.tags, configuration, 'tags', 'Tags'));
   tagsInto(tags, itemTags);
   switch (type) {
     case 'AWS::S3::Bucket': {
