@@ -36,6 +36,13 @@ interface Rename {
 interface Abstraction {
   policy: PolicyDocument;
   renames: Rename[];
+  /**
+   * For the text templates (template.ts): every candidate was renamed (none refused, no policy
+   * variable), the strings the renamed ones were checked against, and each one's condition key.
+   */
+  complete: boolean;
+  own: Surroundings;
+  keys: ReadonlyMap<string, string>;
 }
 
 const STRING_OPERATORS = new Set([
@@ -316,6 +323,9 @@ const abstractIdentifiers = (
   if (accepted.length === 0 && sids.size === 0) return undefined;
   const map = new Map(accepted.map((c) => [c.original, c.placeholder]));
   return {
+    complete: !variables && rejected.length === 0,
+    own,
+    keys: new Map(accepted.filter((c) => c.kind === 'value').map((c) => [c.original, c.key])),
     policy: {
       ...policy,
       statements: policy.statements.map((s) => renameStatement(s, map, sids)),
@@ -335,6 +345,70 @@ const abstractIdentifiers = (
             : { placeholder: c.replacement, original: c.body, kind: 'plain' },
       ),
     ],
+  };
+};
+
+/**
+ * Whether another policy's identifiers may take the placeholders one policy of the same text
+ * template was given (template.ts): each has the form its placeholder needs, compares alike with
+ * the same strings, and none sits inside another. `renamed` pairs each original (a value, or a
+ * role or user ARN) with its placeholder and, for a value, its condition key.
+ */
+const renamesHold = (
+  renamed: readonly { original: string; placeholder: string; key: string | undefined }[],
+  context: Surroundings,
+  own: Surroundings,
+): boolean => {
+  const candidates: Candidate[] = [];
+  for (const { original, placeholder, key } of renamed) {
+    const candidate =
+      key === undefined ? nameFor(original, placeholder) : valueFor(original, placeholder, key);
+    if (candidate === undefined || !keepsForm(candidate)) return false;
+    candidates.push(candidate);
+  }
+  const peers = surroundingsOf(candidates.flatMap((c) => [c.original, c.placeholder]));
+  return candidates.every(
+    (candidate) =>
+      alike(candidate, context) && alike(candidate, own) && peerCount(candidate, peers) === 2,
+  );
+};
+
+/** The candidate `valueCandidate` makes of a value when it gives it this placeholder. */
+const valueFor = (value: string, placeholder: string, key: string): Candidate | undefined => {
+  if (!IDENTIFIER.test(value)) return undefined;
+  const cut = value.lastIndexOf('-') + 1;
+  if (placeholder.length !== value.length || placeholder.slice(0, cut) !== value.slice(0, cut)) {
+    return undefined;
+  }
+  const body = value.slice(cut);
+  const replacement = placeholder.slice(cut);
+  if (body.length < 4 || !/^1\d+$/.test(replacement)) return undefined;
+  return {
+    original: value,
+    placeholder,
+    body,
+    replacement,
+    kind: 'value',
+    key,
+    foldedBody: lower(body),
+    foldedReplacement: replacement,
+  };
+};
+
+/** The candidate `nameCandidate` makes of a role or user ARN when it gives it this placeholder. */
+const nameFor = (arn: string, placeholder: string): Candidate | undefined => {
+  const parsed = IAM_NAME_ARN.exec(arn);
+  const target = IAM_NAME_ARN.exec(placeholder);
+  if (!parsed?.[1] || !parsed[2] || !target?.[2] || target[1] !== parsed[1]) return undefined;
+  return {
+    original: arn,
+    placeholder,
+    body: parsed[2],
+    replacement: target[2],
+    kind: 'name',
+    key: 'principal',
+    foldedBody: lower(parsed[2]),
+    foldedReplacement: lower(target[2]),
   };
 };
 
@@ -405,4 +479,12 @@ const namesOriginal = (foldedText: string, renames: readonly Rename[]): boolean 
   );
 
 export type { Abstraction, Rename, Surroundings };
-export { abstractIdentifiers, namesOriginal, restorable, restoreText, surroundingsOf };
+export {
+  abstractIdentifiers,
+  IAM_NAME_ARN,
+  namesOriginal,
+  renamesHold,
+  restorable,
+  restoreText,
+  surroundingsOf,
+};

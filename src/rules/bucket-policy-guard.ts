@@ -15,6 +15,7 @@ import {
 import type { Exemptions, Fence, FenceResult } from '../policy/fence.js';
 import { type Rename, restoreText } from '../policy/identifiers.js';
 import { LruCache } from '../policy/lru.js';
+import { TemplateCache } from '../policy/template.js';
 import { type BucketScope, bucketArn, bucketScopeOf } from './bucket-scope.js';
 
 /**
@@ -188,6 +189,16 @@ const evaluateBucketGuard = (
       detail: `Bucket ${bucket.name} has no bucket policy, so nothing denies ${spec.outside}. ${spec.fix}`,
     };
   }
+  // Policies of one text template share one verdict (src/policy/template.ts).
+  const context = JSON.stringify([
+    spec.outside,
+    partition,
+    bucket.accountId ?? null,
+    spec.fence,
+    exemptions,
+  ]);
+  const recalled = templates.recall(context, source.text, bucket.name);
+  if (recalled !== undefined) return renamed(recalled.worded, recalled.renames);
   const facts = { name: bucket.name, arn, partition, account: bucket.accountId };
   let shape: ReturnType<typeof analyseShape>;
   try {
@@ -220,10 +231,22 @@ const evaluateBucketGuard = (
     worded = word({ ...bucket, name: shape.name }, shape.result);
     verdicts.set(key, worded);
   }
+  // A verdict that names no Deny names the Allows, which templates leave out: not remembered.
+  if (shape.renaming !== undefined && shape.result.denies.length > 0) {
+    templates.remember(
+      context,
+      source.text,
+      bucket.name,
+      shape.originals.map((s) => s.effect),
+      shape.renaming,
+      worded,
+    );
+  }
   return renamed(worded, shape.renames);
 };
 
 const verdicts = new LruCache<string, Worded>(5_000);
+const templates = new TemplateCache<Worded>();
 
 /** Puts the names into a string, or each string of a counterexample (no JSON round trip). */
 const restoreValue = <T>(value: T, renames: readonly Rename[]): T => {

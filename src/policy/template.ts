@@ -1,0 +1,306 @@
+import { PLACEHOLDER, type Renaming } from './cache.js';
+import { IAM_NAME_ARN, namesOriginal, type Rename, renamesHold } from './identifiers.js';
+import { LruCache } from './lru.js';
+
+/**
+ * Text templates: a second, cheaper way to the shape cache's answer. Policies written from one
+ * template differ only in the contents of a few JSON strings — Sids, identifiers, role names,
+ * bucket names — so the text with those contents cut out (the skeleton) names the template. The
+ * first policy of a skeleton goes the whole way (parse, rename, analyse: cache.ts) and leaves here
+ * how each cut-out string was treated: renamed to a placeholder, kept as written, or ignored (it
+ * sits in an Allow statement, which the analysis never reads). A later policy of the same skeleton
+ * takes the stored verdict, with its own names put back, only when it would have been renamed the
+ * same way: equal strings where the first had equal strings, the same kept strings, and every
+ * renamed identifier passing the same checks against the same strings (identifiers.ts
+ * `renamesHold`). Anything else goes the whole way. The skeleton keeps every other character of
+ * the text, so two policies of one skeleton parse to the same statements but for those strings.
+ */
+
+type SlotKind = 'sid' | 'bucket' | 'name' | 'value';
+
+interface Slot {
+  kind: SlotKind;
+  /** The cut-out text: a Sid, a bucket name, the name of a role or user, an identifier. */
+  value: string;
+  /** The whole JSON string it was cut from. */
+  whole: string;
+  /** What precedes the value in the JSON string (an ARN's head), for names and buckets. */
+  prefix: string;
+  /** The statement it sits in (position in the Statement element), or -1 outside statements. */
+  statement: number;
+}
+
+type Role =
+  | { role: 'ignored' }
+  | { role: 'kept'; value: string }
+  | { role: 'renamed'; placeholder: string; key: string | undefined };
+
+interface Template<W> {
+  roles: Role[];
+  /** Per slot (the bucket's own name first), the first slot holding an equal string. */
+  classes: readonly number[];
+  bucketAbstracted: boolean;
+  keptName: string;
+  renaming: Renaming;
+  worded: W;
+}
+
+// A JSON string, and whether a colon makes it an object key.
+const STRING = /"((?:[^"\\]|\\.)*)"(\s*:)?/g;
+const S3_ARN = /^(arn:[^:*?$]*:s3:::)([^/*?$]+)(\/.*)?$/;
+// Identifiers carry a digit; words without one ("Deny", "Allow") are structure.
+const VALUE = /^(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{4,}$/;
+// JSON text holds control characters only escaped; a text that holds this one raw is not
+// templated at all, so the mark cannot be confused.
+const MARK = '\u0001';
+
+/**
+ * The skeleton and the cut-out strings of a policy text. Each slot also records the statement it
+ * sits in (by position in the Statement element), so the first policy's parse tells which slots
+ * lie in Allow statements; `statements` counts them and `statementKeys` counts the root's
+ * Statement keys (a text with two is never templated: its parse keeps only the last).
+ */
+const tokenize = (
+  text: string,
+): { skeleton: string; slots: Slot[]; statements: number; statementKeys: number } => {
+  const slots: Slot[] = [];
+  const parts: string[] = [];
+  // The key holding each container open at this point (the root's is undefined).
+  const stack: (string | undefined)[] = [];
+  let statements = 0;
+  let statementKeys = 0;
+  let listed = false;
+  let pendingKey: string | undefined;
+  let last = 0;
+  // The structural characters between two strings (a few characters: `":"`, `,`, `[{`).
+  const structure = (from: number, to: number) => {
+    for (let index = from; index < to; index++) {
+      const code = text.charCodeAt(index);
+      if (code === 0x7d || code === 0x5d) {
+        stack.pop();
+        continue;
+      }
+      if (code !== 0x7b && code !== 0x5b) continue;
+      stack.push(pendingKey);
+      pendingKey = undefined;
+      if (stack[1] !== 'Statement' || code !== 0x7b) continue;
+      if (stack.length === 2) {
+        listed = false;
+        statements += 1;
+      } else if (stack.length === 3 && listed) statements += 1;
+    }
+  };
+  const statementOf = (): number => {
+    if (stack[1] !== 'Statement') return -1;
+    if (stack.length >= 3 && listed) return statements - 1;
+    return stack.length >= 2 && !listed ? statements - 1 : -1;
+  };
+  STRING.lastIndex = 0;
+  for (let match = STRING.exec(text); match !== null; match = STRING.exec(text)) {
+    const whole = match[0];
+    const content = match[1] ?? '';
+    structure(last, match.index);
+    parts.push(text.slice(last, match.index));
+    last = match.index + whole.length;
+    if (match[2] !== undefined) {
+      pendingKey = content;
+      if (content === 'Statement' && stack.length === 1) {
+        statementKeys += 1;
+        // Whether a list follows the colon (which the match includes).
+        listed = /^\s*\[/.test(text.slice(last, last + 64));
+      }
+      parts.push(whole);
+      continue;
+    }
+    const sid = pendingKey === 'Sid';
+    pendingKey = undefined;
+    const inStatement = statementOf();
+    const cut = (kind: SlotKind, value: string, prefix: string, replaced: string) => {
+      slots.push({ kind, value, whole: content, prefix, statement: inStatement });
+      parts.push(replaced);
+    };
+    if (content.includes('\\')) parts.push(whole);
+    else if (sid) cut('sid', content, '', `"${MARK}"`);
+    else {
+      const name = IAM_NAME_ARN.exec(content);
+      const s3 = name ? null : S3_ARN.exec(content);
+      if (name?.[1] && name[2]) cut('name', name[2], name[1], `"${name[1]}${MARK}"`);
+      else if (s3?.[1] && s3[2]) cut('bucket', s3[2], s3[1], `"${s3[1]}${MARK}${s3[3] ?? ''}"`);
+      else if (VALUE.test(content)) cut('value', content, '', `"${MARK}"`);
+      else parts.push(whole);
+    }
+  }
+  parts.push(text.slice(last));
+  return { skeleton: parts.join(''), slots, statements, statementKeys };
+};
+
+const classesOf = (name: string, slots: readonly Slot[]): number[] => {
+  const first = new Map<string, number>([[name, 0]]);
+  const classes = [0];
+  slots.forEach((slot, index) => {
+    const seen = first.get(slot.value);
+    if (seen === undefined) first.set(slot.value, index + 1);
+    classes.push(seen ?? index + 1);
+  });
+  return classes;
+};
+
+const sameClasses = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((value, index) => value === b[index]);
+
+/** The first policy's placeholders, by the kind of string they stand for. */
+interface Placeholders {
+  sids: ReadonlyMap<string, string>;
+  names: ReadonlyMap<string, string>;
+  values: ReadonlyMap<string, string>;
+  buckets: ReadonlyMap<string, string>;
+}
+
+const placeholdersOf = (renaming: Renaming): Placeholders => {
+  const sids = new Map<string, string>();
+  const names = new Map<string, string>();
+  const values = new Map<string, string>();
+  for (const rename of renaming.ids.renames) {
+    if (rename.kind === 'token') values.set(rename.original, rename.placeholder);
+    else if (rename.placeholder.startsWith('__vg_name'))
+      names.set(rename.original, rename.placeholder);
+    else sids.set(rename.original, rename.placeholder);
+  }
+  const buckets = new Map(renaming.bucketRenames.map((r) => [r.original, r.placeholder]));
+  return { sids, names, values, buckets };
+};
+
+/**
+ * How the first policy of a skeleton treated one cut-out string: renamed, or else ignored when it
+ * lies in an Allow statement (the analysis never reads those), or else kept as written.
+ */
+const roleOf = (
+  slot: Slot,
+  name: string,
+  renaming: Renaming,
+  inAllow: boolean,
+  placeholders: Placeholders,
+): Role => {
+  const renamed = (placeholder: string, key?: string): Role => ({
+    role: 'renamed',
+    placeholder,
+    key,
+  });
+  const otherwise: Role = inAllow ? { role: 'ignored' } : { role: 'kept', value: slot.value };
+  switch (slot.kind) {
+    case 'sid': {
+      const placeholder = placeholders.sids.get(slot.value);
+      return placeholder ? renamed(placeholder) : otherwise;
+    }
+    case 'bucket': {
+      const placeholder = placeholders.buckets.get(slot.value);
+      if (slot.value === name && !renaming.bucketAbstracted)
+        return { role: 'kept', value: slot.value };
+      return placeholder ? renamed(placeholder) : otherwise;
+    }
+    case 'name': {
+      const placeholder = placeholders.names.get(slot.value);
+      return placeholder && renaming.denyStrings.has(slot.whole) ? renamed(placeholder) : otherwise;
+    }
+    case 'value': {
+      const placeholder = placeholders.values.get(slot.value);
+      const key = renaming.ids.keys.get(slot.value);
+      return placeholder && key ? renamed(placeholder, key) : otherwise;
+    }
+  }
+};
+
+/** Templates of one kind of verdict, keyed by context and skeleton. */
+class TemplateCache<W> {
+  private readonly templates = new LruCache<string, Template<W>>(5_000);
+
+  /**
+   * Remembers how a policy was judged, when its identifiers were all renamed (a policy where some
+   * stayed as written is judged the whole way each time) and every placeholder sits in a cut-out
+   * string. `effects` are its statements' effects, in order.
+   */
+  remember(
+    context: string,
+    text: string,
+    name: string,
+    effects: readonly string[],
+    renaming: Renaming,
+    worded: W,
+  ): void {
+    if (!renaming.ids.complete || text.includes(MARK)) return;
+    const { skeleton, slots, statements, statementKeys } = tokenize(text);
+    if (slots.length === 0 || statementKeys !== 1 || statements !== effects.length) return;
+    const placeholders = placeholdersOf(renaming);
+    const roles = slots.map((slot) =>
+      roleOf(slot, name, renaming, effects[slot.statement] === 'Allow', placeholders),
+    );
+    const covered = new Set(roles.flatMap((r) => (r.role === 'renamed' ? [r.placeholder] : [])));
+    // The bucket's own placeholder goes back whether or not the text names the bucket.
+    const needed = [...renaming.ids.renames, ...renaming.bucketRenames]
+      .map((r) => r.placeholder)
+      .filter((placeholder) => placeholder !== PLACEHOLDER);
+    if (!needed.every((placeholder) => covered.has(placeholder))) return;
+    this.templates.set(`${context}\u0002${skeleton}`, {
+      roles,
+      classes: classesOf(name, slots),
+      bucketAbstracted: renaming.bucketAbstracted,
+      keptName: name,
+      renaming,
+      worded,
+    });
+  }
+
+  /** The stored verdict and this policy's renames, or `undefined` to go the whole way. */
+  recall(
+    context: string,
+    text: string,
+    name: string,
+  ): { worded: W; renames: Rename[] } | undefined {
+    const { skeleton, slots } = tokenize(text);
+    const template = this.templates.get(`${context}\u0002${skeleton}`);
+    if (template === undefined) return undefined;
+    if (!template.bucketAbstracted && name !== template.keptName) return undefined;
+    if (!sameClasses(classesOf(name, slots), template.classes)) return undefined;
+    const renames: Rename[] = template.bucketAbstracted
+      ? [{ placeholder: PLACEHOLDER, original: name, kind: 'plain' }]
+      : [];
+    const checked: { original: string; placeholder: string; key: string | undefined }[] = [];
+    const seen = new Set<string>();
+    for (let index = 0; index < slots.length; index++) {
+      const slot = slots[index] as Slot;
+      const role = template.roles[index] as Role;
+      if (role.role === 'ignored') continue;
+      if (role.role === 'kept') {
+        if (slot.value !== role.value) return undefined;
+        continue;
+      }
+      if (seen.has(role.placeholder)) continue;
+      seen.add(role.placeholder);
+      if (role.placeholder === PLACEHOLDER) continue;
+      if (slot.kind === 'bucket' && slot.value.includes('_')) return undefined;
+      if (slot.kind === 'value') {
+        checked.push({ original: slot.value, placeholder: role.placeholder, key: role.key });
+        renames.push({ placeholder: role.placeholder, original: slot.value, kind: 'token' });
+        continue;
+      }
+      if (slot.kind === 'name') {
+        checked.push({
+          original: slot.prefix + slot.value,
+          placeholder: slot.prefix + role.placeholder,
+          key: undefined,
+        });
+      }
+      renames.push({ placeholder: role.placeholder, original: slot.value, kind: 'plain' });
+    }
+    const { renaming } = template;
+    if (!renamesHold(checked, renaming.context.around, renaming.ids.own)) return undefined;
+    // As the shape cache does: a real identifier in the shared result would be a coincidence.
+    const identifiers = renames.filter(
+      (r) => r.kind === 'token' || r.placeholder.startsWith('__vg_name'),
+    );
+    if (namesOriginal(renaming.folded, identifiers)) return undefined;
+    return { worded: template.worded, renames };
+  }
+}
+
+export { TemplateCache, tokenize };

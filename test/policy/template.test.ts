@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { tokenize } from '../../src/policy/template.js';
+
+describe('policy text templates: tokenize', () => {
+  it('cuts out Sids, identifiers, role names and bucket names, and places each in its statement', () => {
+    // Prepare
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowApp865',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111122223333:role/app-3d0dfd' },
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::acme-data/*',
+        },
+        {
+          Sid: 'DenyOutside',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::acme-data', 'arn:aws:s3:::acme-data/*'],
+          Condition: { StringNotEquals: { 'aws:SourceVpce': ['vpce-0a1b2c3d4e5f67890'] } },
+        },
+      ],
+    });
+
+    // Act
+    const { slots, statements, statementKeys, skeleton } = tokenize(text);
+
+    // Assess
+    expect(statements).toBe(2);
+    expect(statementKeys).toBe(1);
+    expect(slots.map((s) => [s.kind, s.value, s.statement])).toEqual([
+      ['value', '2012-10-17', -1],
+      ['sid', 'AllowApp865', 0],
+      ['name', 'app-3d0dfd', 0],
+      ['bucket', 'acme-data', 0],
+      ['sid', 'DenyOutside', 1],
+      ['bucket', 'acme-data', 1],
+      ['bucket', 'acme-data', 1],
+      ['value', 'vpce-0a1b2c3d4e5f67890', 1],
+    ]);
+    expect(skeleton).not.toContain('acme-data');
+    expect(skeleton).toContain('"Effect":"Allow"');
+  });
+
+  it('reads a single statement object, and counts every Statement key of the root', () => {
+    // Act
+    const single = tokenize(
+      '{"Statement":{"Sid":"S12345","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}',
+    );
+    const twice = tokenize('{"Statement":[{"Sid":"A1"}],"Statement":[{"Sid":"B22222"}]}');
+
+    // Assess
+    expect(single.statements).toBe(1);
+    expect(single.slots.map((s) => [s.kind, s.statement])).toEqual([['sid', 0]]);
+    expect(twice.statementKeys).toBe(2);
+  });
+
+  it('keeps JSON-escaped strings whole in the skeleton', () => {
+    // Act
+    const { slots, skeleton } = tokenize(
+      '{"Statement":[{"Resource":"arn:aws:s3:::acme\\/x","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-\\u0030a1b2c3d"}}}]}',
+    );
+
+    // Assess
+    expect(slots).toEqual([]);
+    expect(skeleton).toContain('acme\\/x');
+  });
+});
