@@ -71,6 +71,9 @@ const s3BucketPolicyTlsOnly = defineRule({
   async evaluate(bucket, _view, params: Params) {
     return evaluateBucketGuard(bucket, params, GUARD_SPEC);
   },
+  evaluateSync(bucket, _reads, params: Params) {
+    return evaluateBucketGuard(bucket, params, GUARD_SPEC);
+  },
 });
 
 export { s3BucketPolicyTlsOnly };

@@ -201,6 +201,15 @@ const s3BucketPolicyVpceOnly = defineRule({
     'Add a Deny statement for Principal "*" and Action "s3:*" on both the bucket ARN and its objects (bucket/*), conditioned with StringNotEquals on aws:SourceVpce (your S3 endpoint ids) or aws:SourceVpc. Carve out only what the exemptions parameter accepts (by default AWS service principals, AWS services acting for a caller and the account\'s service-linked roles). `vpce-guard fix --bucket NAME` prints the policy with the missing statement appended. Apply it from inside the VPC so you do not lock yourself out.',
   remediationExample: REMEDIATION_EXAMPLE,
   iamActions: [...BUCKET_READ_ACTIONS, 'ec2:DescribeVpcEndpoints'],
+  evaluateSync(bucket, _reads, params) {
+    const verdict = evaluateBucketGuard(bucket, params, guardSpec(params));
+    // Checking the named endpoints reads the view: that one goes the asynchronous way.
+    const verifies =
+      params.verifyEndpoints &&
+      verdict.compliance === 'COMPLIANT' &&
+      bucket.policy.kind === 'present';
+    return verifies ? undefined : verdict;
+  },
   async evaluate(bucket, view, params) {
     const verdict = evaluateBucketGuard(bucket, params, guardSpec(params));
     if (!params.verifyEndpoints || verdict.compliance !== 'COMPLIANT') return verdict;
