@@ -73,7 +73,7 @@ const isScheduled = (event: ConfigRuleEvent): boolean => {
  * Imported on first use so a handler whose view is injected never loads the EC2/S3 readers.
  */
 const liveViewFactory: ViewFactory = async (event, clients) => {
-  const { createLiveView } = await import('../sources/aws/live-view.js');
+  const { bucketTagsNeeded, createLiveView } = await import('../sources/aws/live-view.js');
   // A periodic run sweeps every resource: one account-wide list per type beats per-VPC queries.
   // No rule reads a bucket's public access block, and the rule roles are not granted it.
   return createLiveView({
@@ -81,7 +81,21 @@ const liveViewFactory: ViewFactory = async (event, clients) => {
     accountId: event.accountId,
     wholeLists: isScheduled(event),
     readPublicAccessBlock: false,
+    readBucketTags: bucketTagsNeeded([rawParameters(event.ruleParameters)]),
   });
+};
+
+/**
+ * The rule's parameters as Config sends them, for the one question asked before they are
+ * validated: is the rule scoped by bucket tag? Unreadable text counts as scoped (tags are read),
+ * and the rule run itself then reports the parameters' error.
+ */
+const rawParameters = (text: string | undefined): unknown => {
+  try {
+    return JSON.parse(text ?? '{}');
+  } catch {
+    return { bucketTagKey: '' };
+  }
 };
 
 /**

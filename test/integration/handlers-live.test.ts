@@ -501,6 +501,28 @@ describeWithMoto(
       });
       expect(apiCalls()[0]?.byOperation['s3:GetBucketPolicy']).toBeUndefined();
     });
+    it('reads bucket tags in a sweep only when the rule is scoped by bucket tag', async () => {
+      // Prepare
+      const rule = 's3-bucket-policy-tls-only';
+      const plain = recordingLogger();
+      const scoped = recordingLogger();
+
+      // Act
+      await invoke(rule, scheduledEvent(), plain.logger);
+      const unscopedCount = delivered().length;
+      await invoke(
+        rule,
+        scheduledEvent({ ruleParameters: { bucketTagKey: 'data-class' } }),
+        scoped.logger,
+      );
+
+      // Assess
+      const listed = plain.apiCalls()[0]?.byOperation['s3:GetBucketPolicy'] ?? 0;
+      expect(listed).toBeGreaterThan(0);
+      expect(unscopedCount).toBeGreaterThan(0);
+      expect(plain.apiCalls()[0]?.byOperation['s3:GetBucketTagging']).toBeUndefined();
+      expect(scoped.apiCalls()[0]?.byOperation['s3:GetBucketTagging']).toBe(listed);
+    });
     it('delivers every bucket verdict of a sweep through 20% throttling, the bucket answering 400 unverifiable', async () => {
       // Prepare: the fault-free sweep first, then the same sweep through the fault proxy with the
       // production retry settings.
