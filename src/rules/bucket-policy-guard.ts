@@ -190,13 +190,7 @@ const evaluateBucketGuard = (
     };
   }
   // Policies of one text template share one verdict (src/policy/template.ts).
-  const context = JSON.stringify([
-    spec.outside,
-    partition,
-    bucket.accountId ?? null,
-    spec.fence,
-    exemptions,
-  ]);
+  const context = contextOf(spec, exemptions, partition, bucket.accountId);
   const recalled = templates.recall(context, source.text, bucket.name);
   if (recalled !== undefined) return renamed(recalled.worded, recalled.renames);
   const facts = { name: bucket.name, arn, partition, account: bucket.accountId };
@@ -246,6 +240,36 @@ const evaluateBucketGuard = (
 };
 
 const verdicts = new LruCache<string, Worded>(5_000);
+
+// The text a template's key starts with: the rule, the bucket's partition and account, the fence
+// and the exemptions. Specs and resolved exemptions are shared objects, so it is written once per
+// rule and account.
+const contexts = new WeakMap<BucketGuardSpec, WeakMap<Exemptions, Map<string, string>>>();
+
+const contextOf = (
+  spec: BucketGuardSpec,
+  exemptions: Exemptions,
+  partition: string,
+  account: string | undefined,
+): string => {
+  let bySpec = contexts.get(spec);
+  if (bySpec === undefined) {
+    bySpec = new WeakMap();
+    contexts.set(spec, bySpec);
+  }
+  let byAccount = bySpec.get(exemptions);
+  if (byAccount === undefined) {
+    byAccount = new Map();
+    bySpec.set(exemptions, byAccount);
+  }
+  const where = `${partition}:${account ?? ''}`;
+  let context = byAccount.get(where);
+  if (context === undefined) {
+    context = JSON.stringify([spec.outside, partition, account ?? null, spec.fence, exemptions]);
+    byAccount.set(where, context);
+  }
+  return context;
+};
 const templates = new TemplateCache<Worded>();
 
 /** Puts the names into a string, or each string of a counterexample (no JSON round trip). */

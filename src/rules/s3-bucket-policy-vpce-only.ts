@@ -151,7 +151,19 @@ const describeFence = (result: FenceResult): string => {
   return values.size > 0 ? `from outside ${[...values].join(' and ')}` : 'from any network';
 };
 
-const guardSpec = (params: Params): BucketGuardSpec => ({
+// One spec per parameter value, so the guard's per-spec memos hold across a scan's buckets.
+const specs = new WeakMap<Params, BucketGuardSpec>();
+
+const guardSpec = (params: Params): BucketGuardSpec => {
+  let spec = specs.get(params);
+  if (spec === undefined) {
+    spec = specOf(params);
+    specs.set(params, spec);
+  }
+  return spec;
+};
+
+const specOf = (params: Params): BucketGuardSpec => ({
   fence: {
     kind: 'network',
     allowedVpceIds: params.allowedVpceIds,
