@@ -79,39 +79,17 @@ interface Candidate {
 }
 
 const valueCandidate = (value: string, key: string, counter: number): Candidate | undefined => {
-  if (!IDENTIFIER.test(value)) return undefined;
   const cut = value.lastIndexOf('-') + 1;
-  const body = value.slice(cut);
+  const length = value.length - cut;
   const digits = String(counter);
-  if (body.length < 4 || digits.length > body.length - 1) return undefined;
+  if (digits.length > length - 1) return undefined;
   // A leading 1 keeps one placeholder body from sitting inside another of equal length.
-  const replacement = `1${digits.padStart(body.length - 1, '0')}`;
-  return {
-    original: value,
-    placeholder: value.slice(0, cut) + replacement,
-    body,
-    replacement,
-    kind: 'value',
-    key,
-    foldedBody: lower(body),
-    foldedReplacement: replacement,
-  };
+  return valueFor(value, value.slice(0, cut) + `1${digits.padStart(length - 1, '0')}`, key);
 };
 
 const nameCandidate = (arn: string, counter: number): Candidate | undefined => {
-  const parsed = IAM_NAME_ARN.exec(arn);
-  if (!parsed?.[1] || !parsed[2]) return undefined;
-  const replacement = `${NAME_PREFIX}${counter}__`;
-  return {
-    original: arn,
-    placeholder: parsed[1] + replacement,
-    body: parsed[2],
-    replacement,
-    kind: 'name',
-    key: 'principal',
-    foldedBody: lower(parsed[2]),
-    foldedReplacement: lower(replacement),
-  };
+  const head = IAM_NAME_ARN.exec(arn)?.[1];
+  return head === undefined ? undefined : nameFor(arn, `${head}${NAME_PREFIX}${counter}__`);
 };
 
 /** Whether an entry's values are identifiers this module may rename. */
