@@ -420,6 +420,14 @@ const restorer = (renames: readonly Rename[]): RegExp => {
   return pattern;
 };
 
+/**
+ * Lets `renames` use the expression of `like`, renames with the same placeholders (a template's
+ * policies differ in originals only), so no expression key is written per policy.
+ */
+const shareRestorer = (renames: readonly Rename[], like: readonly Rename[]): void => {
+  restorerOf.set(renames, restorer(like));
+};
+
 /** Puts the identifiers back into a text the analysis of the renamed policy produced. */
 const restoreText = (text: string, renames: readonly Rename[]): string => {
   if (renames.length === 0) return text;
@@ -464,5 +472,6 @@ export {
   renamesHold,
   restorable,
   restoreText,
+  shareRestorer,
   surroundingsOf,
 };

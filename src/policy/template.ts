@@ -1,5 +1,11 @@
 import { PLACEHOLDER, type Renaming } from './cache.js';
-import { IAM_NAME_ARN, namesOriginal, type Rename, renamesHold } from './identifiers.js';
+import {
+  IAM_NAME_ARN,
+  namesOriginal,
+  type Rename,
+  renamesHold,
+  shareRestorer,
+} from './identifiers.js';
 import { LruCache } from './lru.js';
 
 /**
@@ -43,10 +49,10 @@ interface Template<W> {
   keptName: string;
   renaming: Renaming;
   worded: W;
+  /** The renames of the first policy that took this template's verdict (same placeholders). */
+  restored?: readonly Rename[];
 }
 
-// A JSON string, and whether a colon makes it an object key.
-const STRING = /"((?:[^"\\]|\\.)*)"(\s*:)?/g;
 const S3_ARN = /^(arn:[^:*?$]*:s3:::)([^/*?$]+)(\/.*)?$/;
 // Identifiers carry a digit; words without one ("Deny", "Allow") are structure.
 const VALUE = /^(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{4,}$/;
@@ -60,78 +66,110 @@ const MARK = '\u0001';
  * lie in Allow statements; `statements` counts them and `statementKeys` counts the root's
  * Statement keys (a text with two is never templated: its parse keeps only the last).
  */
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The skeleton and the cut-out strings of a policy text, in one pass over its characters. Each
+ * slot also records the statement it sits in (by position in the Statement element), so the first
+ * policy's parse tells which slots lie in Allow statements; `statements` counts them and
+ * `statementKeys` counts the root's Statement keys (a text with two is never templated: its parse
+ * keeps only the last).
+ */
 const tokenize = (
   text: string,
 ): { skeleton: string; slots: Slot[]; statements: number; statementKeys: number } => {
   const slots: Slot[] = [];
-  const parts: string[] = [];
+  let skeleton = '';
   // The key holding each container open at this point (the root's is undefined).
   const stack: (string | undefined)[] = [];
   let statements = 0;
   let statementKeys = 0;
   let listed = false;
   let pendingKey: string | undefined;
-  let last = 0;
-  // The structural characters between two strings (a few characters: `":"`, `,`, `[{`).
-  const structure = (from: number, to: number) => {
-    for (let index = from; index < to; index++) {
-      const code = text.charCodeAt(index);
-      if (code === 0x7d || code === 0x5d) {
-        stack.pop();
-        continue;
+  let copied = 0;
+  let index = 0;
+  const length = text.length;
+  while (index < length) {
+    const code = text.charCodeAt(index);
+    if (code !== QUOTE) {
+      if (code === 0x7d || code === 0x5d) stack.pop();
+      else if (code === 0x7b || code === 0x5b) {
+        stack.push(pendingKey);
+        pendingKey = undefined;
+        if (stack[1] === 'Statement' && code === 0x7b) {
+          if (stack.length === 2) {
+            listed = false;
+            statements += 1;
+          } else if (stack.length === 3 && listed) statements += 1;
+        }
       }
-      if (code !== 0x7b && code !== 0x5b) continue;
-      stack.push(pendingKey);
-      pendingKey = undefined;
-      if (stack[1] !== 'Statement' || code !== 0x7b) continue;
-      if (stack.length === 2) {
-        listed = false;
-        statements += 1;
-      } else if (stack.length === 3 && listed) statements += 1;
+      index += 1;
+      continue;
     }
-  };
-  const statementOf = (): number => {
-    if (stack[1] !== 'Statement') return -1;
-    if (stack.length >= 3 && listed) return statements - 1;
-    return stack.length >= 2 && !listed ? statements - 1 : -1;
-  };
-  STRING.lastIndex = 0;
-  for (let match = STRING.exec(text); match !== null; match = STRING.exec(text)) {
-    const whole = match[0];
-    const content = match[1] ?? '';
-    structure(last, match.index);
-    parts.push(text.slice(last, match.index));
-    last = match.index + whole.length;
-    if (match[2] !== undefined) {
+    // A string: find its end; an escape keeps it whole in the skeleton.
+    let end = index + 1;
+    let escaped = false;
+    for (; end < length; end++) {
+      const c = text.charCodeAt(end);
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        escaped = true;
+        end += 1;
+      }
+    }
+    const content = text.slice(index + 1, end);
+    let after = end + 1;
+    while (after < length && text.charCodeAt(after) <= 0x20) after += 1;
+    if (text.charCodeAt(after) === 0x3a) {
       pendingKey = content;
       if (content === 'Statement' && stack.length === 1) {
         statementKeys += 1;
-        // Whether a list follows the colon (which the match includes).
-        listed = /^\s*\[/.test(text.slice(last, last + 64));
+        let next = after + 1;
+        while (next < length && text.charCodeAt(next) <= 0x20) next += 1;
+        listed = text.charCodeAt(next) === 0x5b;
       }
-      parts.push(whole);
+      index = end + 1;
       continue;
     }
     const sid = pendingKey === 'Sid';
     pendingKey = undefined;
-    const inStatement = statementOf();
-    const cut = (kind: SlotKind, value: string, prefix: string, replaced: string) => {
-      slots.push({ kind, value, whole: content, prefix, statement: inStatement });
-      parts.push(replaced);
-    };
-    if (content.includes('\\')) parts.push(whole);
-    else if (sid) cut('sid', content, '', `"${MARK}"`);
-    else {
+    index = end + 1;
+    if (escaped) continue;
+    const statement =
+      stack[1] !== 'Statement'
+        ? -1
+        : listed
+          ? stack.length >= 3
+            ? statements - 1
+            : -1
+          : statements - 1;
+    let kind: SlotKind | undefined;
+    let value = content;
+    let prefix = '';
+    let rest = '';
+    if (sid) kind = 'sid';
+    else if (content.startsWith('arn:')) {
       const name = IAM_NAME_ARN.exec(content);
       const s3 = name ? null : S3_ARN.exec(content);
-      if (name?.[1] && name[2]) cut('name', name[2], name[1], `"${name[1]}${MARK}"`);
-      else if (s3?.[1] && s3[2]) cut('bucket', s3[2], s3[1], `"${s3[1]}${MARK}${s3[3] ?? ''}"`);
-      else if (VALUE.test(content)) cut('value', content, '', `"${MARK}"`);
-      else parts.push(whole);
-    }
+      if (name?.[1] && name[2]) {
+        kind = 'name';
+        prefix = name[1];
+        value = name[2];
+      } else if (s3?.[1] && s3[2]) {
+        kind = 'bucket';
+        prefix = s3[1];
+        value = s3[2];
+        rest = s3[3] ?? '';
+      }
+    } else if (VALUE.test(content)) kind = 'value';
+    if (kind === undefined) continue;
+    slots.push({ kind, value, whole: content, prefix, statement });
+    skeleton += `${text.slice(copied, end - content.length)}${prefix}${MARK}${rest}`;
+    copied = end;
   }
-  parts.push(text.slice(last));
-  return { skeleton: parts.join(''), slots, statements, statementKeys };
+  skeleton += text.slice(copied);
+  return { skeleton, slots, statements, statementKeys };
 };
 
 const classesOf = (name: string, slots: readonly Slot[]): number[] => {
@@ -299,6 +337,8 @@ class TemplateCache<W> {
       (r) => r.kind === 'token' || r.placeholder.startsWith('__vg_name'),
     );
     if (namesOriginal(renaming.folded, identifiers)) return undefined;
+    if (template.restored === undefined) template.restored = renames;
+    else shareRestorer(renames, template.restored);
     return { worded: template.worded, renames };
   }
 }
