@@ -5,6 +5,7 @@ import type { VpcEndpoint } from '../model/resources.js';
 import type { PolicyDocument } from '../policy/document.js';
 import { parsePolicy } from '../policy/document.js';
 import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
+import { type Rename, restoreText } from '../policy/identifiers.js';
 import { LruCache } from '../policy/lru.js';
 import { analysePerimeter, type PerimeterResult, trustOf } from '../policy/perimeter.js';
 import { partitionOfRegion } from '../util/partitions.js';
@@ -99,14 +100,37 @@ const perimeterOf = (
     region: location?.region ?? endpoint.region ?? 'us-east-1',
     prefix: location?.prefix,
   };
-  const key = JSON.stringify([text, facts, trust]);
+  // The endpoint's id and VPC id enter the analysis only as the fixed values of aws:SourceVpce and
+  // aws:SourceVpc. A policy that names neither key (nor anything like the placeholders) answers
+  // alike for every endpoint: endpoints of one template share one analysis, made with placeholder
+  // ids, which go back into the result by text.
+  const shared = !/sourcevpc|vpce-1f1f1f|vpc-1f1f1f/i.test(JSON.stringify(policy.statements));
+  const renames: Rename[] = shared
+    ? [
+        { placeholder: ENDPOINT_PLACEHOLDER, original: endpoint.id, kind: 'token' },
+        ...(endpoint.vpcId
+          ? [{ placeholder: VPC_PLACEHOLDER, original: endpoint.vpcId, kind: 'token' as const }]
+          : []),
+      ]
+    : [];
+  const analysed = shared
+    ? { ...facts, id: ENDPOINT_PLACEHOLDER, vpcId: endpoint.vpcId ? VPC_PLACEHOLDER : undefined }
+    : facts;
+  const key = JSON.stringify([text, analysed, trust]);
   let result = results.get(key);
   if (result === undefined) {
-    result = analysePerimeter(policy, facts, trust);
+    result = analysePerimeter(policy, analysed, trust);
     results.set(key, result);
   }
-  return { result, trust };
+  const restored =
+    renames.length === 0
+      ? result
+      : (JSON.parse(restoreText(JSON.stringify(result), renames)) as PerimeterResult);
+  return { result: restored, trust };
 };
+
+const ENDPOINT_PLACEHOLDER = 'vpce-1f1f1f1f1f1f1f1f1';
+const VPC_PLACEHOLDER = 'vpc-1f1f1f1f1f1f1f1f1';
 
 const analyse = (
   endpoint: VpcEndpoint,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicySource, VpcEndpoint } from '../../src/model/resources.js';
 import { parsePolicy } from '../../src/policy/document.js';
+import { analysePerimeter, trustOf } from '../../src/policy/perimeter.js';
 import { parseParams } from '../../src/rules/params.js';
 import {
   actionPrefixOf,
@@ -381,5 +382,50 @@ describe('vpc-endpoint-policy-restricted', () => {
       expect(resource.compliance).toBe('NOT_APPLICABLE');
       expect(network.compliance).toBe('NOT_APPLICABLE');
     });
+  });
+});
+
+describe('vpc-endpoint-policy-restricted: endpoints of one policy template', () => {
+  it.each([
+    ['full access', [allowAll]],
+    [
+      'one organization',
+      [{ ...allowAll, Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } } }],
+    ],
+    [
+      'objects of any bucket',
+      [{ ...allowAll, Action: 's3:GetObject', Resource: 'arn:aws:s3:::*/*' }],
+    ],
+  ])('share one analysis and each shows its own ids (%s)', async (_, statements) => {
+    // Prepare: the first endpoint fills the cache; the second differs in its ids only.
+    const policy = present(statements);
+    await evaluate(endpointWith(policy));
+    const second = endpointWith(policy, {
+      id: 'vpce-0ffff0000aaaa1111',
+      vpcId: 'vpc-0eeee1111bbbb2222',
+    });
+    const text = (policy as { text: string }).text;
+    const direct = analysePerimeter(
+      parsePolicy(text),
+      {
+        id: second.id,
+        vpcId: second.vpcId,
+        account: undefined,
+        partition: 'aws',
+        region: 'eu-west-1',
+        prefix: 's3',
+      },
+      trustOf(parsePolicy(text), [], []),
+    );
+
+    // Act
+    const verdict = await evaluate(second);
+
+    // Assess
+    expect(verdict.compliance === 'COMPLIANT').toBe(direct.compliant);
+    expect(verdict.counterexample).toEqual(direct.escapes[0]?.counterexample);
+    expect(JSON.stringify(verdict)).not.toMatch(
+      /1f1f1f|vpce-0a1b2c3d4e5f67890|vpc-0f1e2d3c4b5a69788/,
+    );
   });
 });
