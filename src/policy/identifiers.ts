@@ -184,9 +184,13 @@ const surroundingsOf = (texts: readonly string[]): Surroundings => {
 };
 
 /** How many of the peers' strings hold the candidate's body or replacement (itself: two). */
-const peerCount = (candidate: Candidate, peers: Surroundings): number => {
+const peerCount = (candidate: Candidate, peers: Surroundings): number =>
+  holders(candidate, peers.literals.split(SEPARATOR));
+
+/** How many of the (lower-case) strings hold the candidate's body or replacement. */
+const holders = (candidate: Candidate, folded: readonly string[]): number => {
   let count = 0;
-  for (const text of peers.literals.split(SEPARATOR)) {
+  for (const text of folded) {
     if (text.includes(candidate.foldedBody) || text.includes(candidate.foldedReplacement)) count++;
   }
   return count;
@@ -196,12 +200,35 @@ const peerCount = (candidate: Candidate, peers: Surroundings): number => {
  * Whether the original and its placeholder compare alike with the strings: neither sits inside a
  * literal (nor equals it, with or without case), and every pattern matches both or neither.
  */
-const alike = (candidate: Candidate, around: Surroundings): boolean =>
-  !around.literals.includes(candidate.foldedBody) &&
-  !around.literals.includes(candidate.foldedReplacement) &&
-  around.patterns.every(
-    (pattern) => matches(pattern, candidate.original) === matches(pattern, candidate.placeholder),
+const alike = (candidate: Candidate, around: Surroundings): boolean => {
+  if (
+    around.literals.includes(candidate.foldedBody) ||
+    around.literals.includes(candidate.foldedReplacement)
+  ) {
+    return false;
+  }
+  const placeholderMatches = matchesOf(around, candidate.placeholder);
+  return around.patterns.every(
+    (pattern, index) => matches(pattern, candidate.original) === placeholderMatches[index],
   );
+};
+
+// Placeholders repeat across the policies of a template: match each against the patterns once.
+const placeholderMatchCache = new WeakMap<Surroundings, LruCache<string, boolean[]>>();
+
+const matchesOf = (around: Surroundings, placeholder: string): boolean[] => {
+  let byPlaceholder = placeholderMatchCache.get(around);
+  if (byPlaceholder === undefined) {
+    byPlaceholder = new LruCache(1_000);
+    placeholderMatchCache.set(around, byPlaceholder);
+  }
+  let found = byPlaceholder.get(placeholder);
+  if (found === undefined) {
+    found = around.patterns.map((pattern) => matches(pattern, placeholder));
+    byPlaceholder.set(placeholder, found);
+  }
+  return found;
+};
 
 /** The key's own facts: its form, and lower case where AWS issues only that, survive the rename. */
 const keepsForm = (candidate: Candidate): boolean => {
@@ -344,10 +371,10 @@ const renamesHold = (
     if (candidate === undefined || !keepsForm(candidate)) return false;
     candidates.push(candidate);
   }
-  const peers = surroundingsOf(candidates.flatMap((c) => [c.original, c.placeholder]));
+  const peers = candidates.flatMap((c) => [lower(c.original), lower(c.placeholder)]);
   return candidates.every(
     (candidate) =>
-      alike(candidate, context) && alike(candidate, own) && peerCount(candidate, peers) === 2,
+      alike(candidate, context) && alike(candidate, own) && holders(candidate, peers) === 2,
   );
 };
 

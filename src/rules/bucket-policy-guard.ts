@@ -1,5 +1,5 @@
 import { PolicyParseError } from '../errors.js';
-import type { Verdict } from '../model/compliance.js';
+import type { Counterexample, Verdict } from '../model/compliance.js';
 import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Bucket } from '../model/resources.js';
 import { analyseShape } from '../policy/cache.js';
@@ -272,16 +272,48 @@ const contextOf = (
 };
 const templates = new TemplateCache<Worded>();
 
-/** Puts the names into a string, or each string of a counterexample (no JSON round trip). */
-const restoreValue = <T>(value: T, renames: readonly Rename[]): T => {
-  if (typeof value === 'string') return restoreText(value, renames) as T;
-  if (Array.isArray(value)) return value.map((item) => restoreValue(item, renames)) as T;
-  if (value !== null && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = restoreValue(item, renames);
-    return result as T;
+/** The parts of a shared counterexample that hold a placeholder: top-level fields, context keys. */
+interface RestorePlan {
+  fields: readonly ('principal' | 'action' | 'resource')[];
+  context: readonly string[];
+}
+
+// A shared verdict's counterexample holds placeholders in the same places for every policy that
+// takes it: find them once, then copy the rest as it is.
+const plans = new WeakMap<Counterexample, RestorePlan>();
+
+const holdsPlaceholder = (value: unknown, renames: readonly Rename[]): boolean =>
+  typeof value === 'string'
+    ? restoreText(value, renames) !== value
+    : Array.isArray(value) && value.some((item) => holdsPlaceholder(item, renames));
+
+const restoreCounterexample = (
+  example: Counterexample,
+  renames: readonly Rename[],
+): Counterexample => {
+  let plan = plans.get(example);
+  if (plan === undefined) {
+    plan = {
+      fields: (['principal', 'action', 'resource'] as const).filter((field) =>
+        holdsPlaceholder(example[field], renames),
+      ),
+      context: Object.keys(example.context).filter((key) =>
+        holdsPlaceholder(example.context[key], renames),
+      ),
+    };
+    plans.set(example, plan);
   }
-  return value;
+  if (plan.fields.length === 0 && plan.context.length === 0) return example;
+  const restored: Counterexample = { ...example, context: { ...example.context } };
+  for (const field of plan.fields) restored[field] = restoreText(example[field], renames);
+  for (const key of plan.context) {
+    const value = example.context[key];
+    if (typeof value === 'string') restored.context[key] = restoreText(value, renames);
+    else if (Array.isArray(value)) {
+      restored.context[key] = value.map((item: string) => restoreText(item, renames));
+    }
+  }
+  return restored;
 };
 
 /**
@@ -305,7 +337,7 @@ const renamed = ({ verdict, variants }: Worded, renames: readonly Rename[]): Ver
     counterexample:
       verdict.counterexample === undefined
         ? undefined
-        : restoreValue(verdict.counterexample, renames),
+        : restoreCounterexample(verdict.counterexample, renames),
   };
 };
 
