@@ -45,7 +45,7 @@ const abstractPattern = (
   pattern: string,
   name: string,
   partition: string,
-  others: Map<string, string>,
+  others: Map<string, string> | undefined,
 ): string | undefined => {
   const head = /^arn:[^:*?$]*:s3:::/.exec(pattern)?.[0];
   if (head !== undefined) {
@@ -57,6 +57,7 @@ const abstractPattern = (
     if (STAR_THEN_PATH.test(rest)) return pattern;
     const other = rest.split('/')[0] ?? '';
     if (other !== '' && other !== name && !/[*?$_]/.test(other)) {
+      if (others === undefined) return pattern;
       let placeholder = others.get(other);
       if (placeholder === undefined) {
         placeholder = `__vg_bucket${others.size + 1}__`;
@@ -82,8 +83,9 @@ const abstractPolicy = (
   policy: PolicyDocument,
   name: string,
   partition: string,
+  renameOthers = true,
 ): { policy: PolicyDocument; renames: Rename[] } | undefined => {
-  const others = new Map<string, string>();
+  const others = renameOthers ? new Map<string, string>() : undefined;
   const statements: Statement[] = [];
   for (const statement of policy.statements) {
     const patterns: string[] = [];
@@ -98,7 +100,7 @@ const abstractPolicy = (
     policy: { ...policy, statements },
     renames: [
       { placeholder: PLACEHOLDER, original: name, kind: 'plain' },
-      ...[...others].map(
+      ...[...(others ?? [])].map(
         ([original, placeholder]): Rename => ({ placeholder, original, kind: 'plain' }),
       ),
     ],
@@ -275,13 +277,18 @@ const analyseShape = (
     statements: policy.statements.filter((s) => s.effect === 'Deny'),
   };
   const allows = policy.statements.filter((s) => s.effect === 'Allow');
-  const abstracted = abstractPolicy(denies, bucket.name, bucket.partition);
+  // A policy that spells a placeholder of its own (`__vg_…`) would get it put back as a name:
+  // only the bucket itself, whose placeholder it cannot spell, is renamed then.
+  const reserved =
+    text.includes('__vg_') ||
+    (text.includes('\\') && JSON.stringify(denies.statements).includes('__vg_'));
+  const abstracted = abstractPolicy(denies, bucket.name, bucket.partition, !reserved);
   const name = abstracted === undefined ? bucket.name : PLACEHOLDER;
   const base = abstracted?.policy ?? denies;
   const bucketRename = abstracted?.renames ?? [];
   const named = { ...bucket, name, arn: `arn:${bucket.partition}:s3:::${name}` };
   const context = contextOf(named, fence, exemptions);
-  const ids = abstractIdentifiers(base, context.around);
+  const ids = reserved ? undefined : abstractIdentifiers(base, context.around);
   if (ids !== undefined) {
     const { entry, key } = lookup(ids.policy, named, fence, exemptions, context, ids.renames);
     if (entry.shareable && !namesOriginal(entry.folded, ids.renames)) {

@@ -78,13 +78,21 @@ const BACKSLASH = 0x5c;
  */
 const tokenize = (
   text: string,
-): { skeleton: string; slots: Slot[]; statements: number; statementKeys: number } => {
+): {
+  skeleton: string;
+  slots: Slot[];
+  statements: number;
+  statementKeys: number;
+  /** No escapes and no bare numbers: only such texts are templated. */
+  plain: boolean;
+} => {
   const slots: Slot[] = [];
   let skeleton = '';
   // The key holding each container open at this point (the root's is undefined).
   const stack: (string | undefined)[] = [];
   let statements = 0;
   let statementKeys = 0;
+  let plain = true;
   let listed = false;
   let pendingKey: string | undefined;
   let copied = 0;
@@ -93,6 +101,9 @@ const tokenize = (
   while (index < length) {
     const code = text.charCodeAt(index);
     if (code !== QUOTE) {
+      // A number becomes a condition value the renamer compares as text: it would stay frozen
+      // in the skeleton while equal strings around it are renamed.
+      if (code >= 0x30 && code <= 0x39) plain = false;
       if (code === 0x7d || code === 0x5d) stack.pop();
       else if (code === 0x7b || code === 0x5b) {
         stack.push(pendingKey);
@@ -133,9 +144,15 @@ const tokenize = (
       continue;
     }
     const sid = pendingKey === 'Sid';
+    // The key the string is a value of, directly or as an element of its list.
+    const under = pendingKey ?? stack[stack.length - 1];
     pendingKey = undefined;
     index = end + 1;
-    if (escaped) continue;
+    if (escaped) {
+      // Decoded, an escaped string can equal a renamed one while staying frozen in the skeleton.
+      plain = false;
+      continue;
+    }
     const statement =
       stack[1] !== 'Statement'
         ? -1
@@ -148,7 +165,7 @@ const tokenize = (
     let value = content;
     let prefix = '';
     let rest = '';
-    if (sid) kind = 'sid';
+    if (sid) kind = content === '' ? undefined : 'sid';
     else if (content.startsWith('arn:')) {
       const name = IAM_NAME_ARN.exec(content);
       const s3 = name ? null : S3_ARN.exec(content);
@@ -156,7 +173,8 @@ const tokenize = (
         kind = 'name';
         prefix = name[1];
         value = name[2];
-      } else if (s3?.[1] && s3[2]) {
+      } else if (s3?.[1] && s3[2] && (under === 'Resource' || under === 'NotResource')) {
+        // The shape cache renames buckets in Resource and NotResource only.
         kind = 'bucket';
         prefix = s3[1];
         value = s3[2];
@@ -169,8 +187,15 @@ const tokenize = (
     copied = end;
   }
   skeleton += text.slice(copied);
-  return { skeleton, slots, statements, statementKeys };
+  return { skeleton, slots, statements, statementKeys, plain };
 };
+
+/**
+ * Texts never templated: one holding the mark raw, or text spelled like a placeholder (it would
+ * be put back as a name).
+ */
+const unusable = (text: string): boolean =>
+  text.includes(MARK) || text.includes('__vg_') || text.includes('__vpce_guard');
 
 const classesOf = (name: string, slots: readonly Slot[]): number[] => {
   const first = new Map<string, number>([[name, 0]]);
@@ -265,9 +290,11 @@ class TemplateCache<W> {
     renaming: Renaming,
     worded: W,
   ): void {
-    if (!renaming.ids.complete || text.includes(MARK)) return;
-    const { skeleton, slots, statements, statementKeys } = tokenize(text);
-    if (slots.length === 0 || statementKeys !== 1 || statements !== effects.length) return;
+    if (!renaming.ids.complete || unusable(text)) return;
+    const { skeleton, slots, statements, statementKeys, plain } = tokenize(text);
+    if (!plain || slots.length === 0 || statementKeys !== 1 || statements !== effects.length) {
+      return;
+    }
     const placeholders = placeholdersOf(renaming);
     const roles = slots.map((slot) =>
       roleOf(slot, name, renaming, effects[slot.statement] === 'Allow', placeholders),
@@ -294,7 +321,9 @@ class TemplateCache<W> {
     text: string,
     name: string,
   ): { worded: W; renames: Rename[] } | undefined {
-    const { skeleton, slots } = tokenize(text);
+    if (unusable(text)) return undefined;
+    const { skeleton, slots, plain } = tokenize(text);
+    if (!plain) return undefined;
     const template = this.templates.get(`${context}\u0002${skeleton}`);
     if (template === undefined) return undefined;
     if (!template.bucketAbstracted && name !== template.keptName) return undefined;

@@ -129,6 +129,41 @@ describe('identifier renaming in the shape cache', () => {
     expect(renamed?.policy.statements[0]?.sid).toMatch(/^__vg_sid\d+__$/);
   });
 
+  it('renames nothing in a policy that spells a placeholder of its own', () => {
+    // Prepare: a legal role name written like the Sid placeholder.
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyOutside',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::acme-data', 'arn:aws:s3:::acme-data/*'],
+          Condition: {
+            StringNotEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' },
+            ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/__vg_sid1__*' },
+          },
+        },
+      ],
+    });
+    const bucket = bucketOf('acme-data');
+    const fence: Fence = {
+      kind: 'network',
+      allowedVpceIds: [],
+      allowedVpcIds: [],
+      trustedAccountIds: [],
+      trustedOrgIds: [],
+    };
+
+    // Act
+    const cached = analyseFenceCached(text, bucket, fence, {});
+    const direct = analyseFence(parsePolicy(text), bucket, fence, {});
+
+    // Assess
+    expect(cached.escapes).toEqual(direct.escapes);
+  });
+
   it('puts a value back only where it stands alone', () => {
     // Act
     const text = restoreText('vpce-10000000000000001, not vpce-10000000000000001x or x1000000', [

@@ -24,7 +24,8 @@ const POOLS: Record<string, readonly string[]> = {
   ROLE: ['BreakGlass', 'app-3d0dfd', 'Admin', 'app-3d0dfd-ro', 'x'],
   TAG: ['payments', 'Payments', 'pay', 'ledger-2024'],
   BUCKET: ['acme-data', 'acme-data-old', 'other-bucket', 'acme'],
-  SID: ['DenyOutside', 'S1', 'DenyOutsideVpce', 'Allow1'],
+  SID: ['DenyOutside', 'S1', 'DenyOutsideVpce', 'Allow1', ''],
+  ACCT: ['111122223333', '444455556666'],
 };
 
 const BUCKETS = POOLS.BUCKET as readonly string[];
@@ -48,6 +49,9 @@ const CONDITIONS = [
   '{"StringNotEquals":{"aws:SourceVpce":"{VPCE1}","aws:PrincipalTag/team":"{TAG1}"}}',
   '{"StringNotLike":{"aws:SourceVpce":"{VPCE1}","aws:PrincipalArn":"arn:aws:iam::*:role/{ROLE2}*"}}',
   '{"Bool":{"aws:SecureTransport":"false"}}',
+  // Decoded, the escape spells a pool id; the number equals a pool account.
+  '{"StringNotEquals":{"aws:SourceVpce":["{VPCE1}","vpce-0a1b2c3d4e5f6789\\u0030"]}}',
+  '{"StringNotEquals":{"aws:SourceVpce":"{VPCE1}","aws:VpceAccount":["{ACCT1}",111122223333]}}',
 ];
 
 const PRINCIPALS = [
@@ -88,10 +92,9 @@ const policyTemplate = fc
 
 const assignment = fc.record(
   Object.fromEntries(
-    ['VPCE1', 'VPCE2', 'VPC1', 'ROLE1', 'ROLE2', 'TAG1', 'BUCKET1', 'SID1', 'SID2'].map((slot) => [
-      slot,
-      fc.constantFrom(...(POOLS[slot.replace(/\d$/, '')] as string[])),
-    ]),
+    ['VPCE1', 'VPCE2', 'VPC1', 'ROLE1', 'ROLE2', 'TAG1', 'BUCKET1', 'SID1', 'SID2', 'ACCT1'].map(
+      (slot) => [slot, fc.constantFrom(...(POOLS[slot.replace(/\d$/, '')] as string[]))],
+    ),
   ) as Record<string, fc.Arbitrary<string>>,
 );
 

@@ -86,3 +86,103 @@ describe('bucket-policy text templates', () => {
     );
   }, 240_000);
 });
+
+const R = '"Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*"]';
+const deny = (condition: string, sid = 'DenyOutside', resource = R) =>
+  `{"Sid":"${sid}","Effect":"Deny","Principal":"*","Action":"s3:*",${resource},"Condition":${condition}}`;
+const policyOf = (...statements: string[]) =>
+  `{"Version":"2012-10-17","Statement":[${statements.join(',')}]}`;
+
+// Pairs found by an adversarial review: the first text leaves a template, the second must still
+// get its own verdict (each is a text that once took a wrong one).
+const PAIRS: [string, string, string, string][] = [
+  [
+    'an escaped copy of the bucket ARN',
+    policyOf(
+      deny(
+        '{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}',
+        'D',
+        '"Resource":["arn:aws:s3:::acme-data","arn:aws:s3:::acme-data\\/*"]',
+      ),
+    ),
+    policyOf(
+      deny(
+        '{"StringNotEquals":{"aws:SourceVpce":"vpce-0fedcba9876543210"}}',
+        'D',
+        '"Resource":["arn:aws:s3:::other-bucket","arn:aws:s3:::acme-data\\/*"]',
+      ),
+    ),
+    'other-bucket',
+  ],
+  [
+    'an escaped copy of a renamed id',
+    policyOf(
+      deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}'),
+      deny('{"StringEquals":{"aws:SourceVpce":"vpce-0123456789abcdef\\u0030"}}', 'DenyRetired'),
+    ),
+    policyOf(
+      deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0fedcba9876543210"}}'),
+      deny('{"StringEquals":{"aws:SourceVpce":"vpce-0123456789abcdef\\u0030"}}', 'DenyRetired'),
+    ),
+    'B',
+  ],
+  [
+    'a number equal to a renamed string',
+    policyOf(
+      deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}'),
+      deny('{"StringEquals":{"aws:VpceAccount":["444455556666",444455556666]}}', 'DenyPartner'),
+    ),
+    policyOf(
+      deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}'),
+      deny('{"StringEquals":{"aws:VpceAccount":["777788889999",444455556666]}}', 'DenyPartner'),
+    ),
+    'B',
+  ],
+  [
+    'the bucket ARN in a condition',
+    policyOf(
+      deny(
+        '{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"},"ArnNotEquals":{"aws:SourceArn":"arn:aws:s3:::acme-data"}}',
+        'D',
+        '"Resource":["arn:aws:s3:::acme-data","arn:aws:s3:::acme-data/*"]',
+      ),
+    ),
+    policyOf(
+      deny(
+        '{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"},"ArnNotEquals":{"aws:SourceArn":"arn:aws:s3:::other-bucket"}}',
+        'D',
+        '"Resource":["arn:aws:s3:::other-bucket","arn:aws:s3:::other-bucket/*"]',
+      ),
+    ),
+    'other-bucket',
+  ],
+  [
+    'an empty Sid',
+    policyOf(deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}')),
+    policyOf(deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}', '')),
+    'B',
+  ],
+];
+
+describe('bucket-policy text templates: review cases', () => {
+  it.each(PAIRS)('give each policy its own verdict (%s)', async (_, first, second, secondName) => {
+    // Prepare
+    const rule = s3BucketPolicyVpceOnly;
+    const params = parseParams(rule.id, rule.parameters, {});
+    const judge = (name: string, text: string) => {
+      const bucket = bucketNamed(name, text.replaceAll('arn:aws:s3:::B', `arn:aws:s3:::${name}`));
+      return rule.evaluate(bucket, SnapshotView.fromResources([bucket]), params as never);
+    };
+    await judge(first.includes('acme-data') ? 'acme-data' : 'B', first);
+
+    // Act
+    const templated = await judge(secondName, second);
+    const whole = await judge(
+      secondName,
+      relaid(second.replaceAll('arn:aws:s3:::B', `arn:aws:s3:::${secondName}`)),
+    );
+
+    // Assess
+    expect(templated).toEqual(whole);
+  });
+});
