@@ -45,7 +45,7 @@ const abstractPattern = (
   pattern: string,
   name: string,
   partition: string,
-  others: Map<string, string> | undefined,
+  others: Map<string, string>,
 ): string | undefined => {
   const head = /^arn:[^:*?$]*:s3:::/.exec(pattern)?.[0];
   if (head !== undefined) {
@@ -57,7 +57,6 @@ const abstractPattern = (
     if (STAR_THEN_PATH.test(rest)) return pattern;
     const other = rest.split('/')[0] ?? '';
     if (other !== '' && other !== name && !/[*?$_]/.test(other)) {
-      if (others === undefined) return pattern;
       let placeholder = others.get(other);
       if (placeholder === undefined) {
         placeholder = `__vg_bucket${others.size + 1}__`;
@@ -83,9 +82,8 @@ const abstractPolicy = (
   policy: PolicyDocument,
   name: string,
   partition: string,
-  renameOthers = true,
 ): { policy: PolicyDocument; renames: Rename[] } | undefined => {
-  const others = renameOthers ? new Map<string, string>() : undefined;
+  const others = new Map<string, string>();
   const statements: Statement[] = [];
   for (const statement of policy.statements) {
     const patterns: string[] = [];
@@ -100,11 +98,26 @@ const abstractPolicy = (
     policy: { ...policy, statements },
     renames: [
       { placeholder: PLACEHOLDER, original: name, kind: 'plain' },
-      ...[...(others ?? [])].map(
+      ...[...others].map(
         ([original, placeholder]): Rename => ({ placeholder, original, kind: 'plain' }),
       ),
     ],
   };
+};
+
+const spellsPlaceholder = (text: string): boolean =>
+  text.includes('__vg_') || text.includes('__vpce_guard');
+
+// Fences and exemptions are shared objects across a scan: look at each once.
+const placeholderSpellers = new WeakMap<object, boolean>();
+
+const spellsPlaceholderIn = (value: object): boolean => {
+  let found = placeholderSpellers.get(value);
+  if (found === undefined) {
+    found = spellsPlaceholder(JSON.stringify(value));
+    placeholderSpellers.set(value, found);
+  }
+  return found;
 };
 
 /** A cached analysis and what tells whether it may stand for another policy of its shape. */
@@ -277,12 +290,14 @@ const analyseShape = (
     statements: policy.statements.filter((s) => s.effect === 'Deny'),
   };
   const allows = policy.statements.filter((s) => s.effect === 'Allow');
-  // A policy that spells a placeholder of its own (`__vg_…`) would get it put back as a name:
-  // only the bucket itself, whose placeholder it cannot spell, is renamed then.
+  // Text that spells a placeholder (in the policy, Allows included, or in the fence or the
+  // exemptions, which the wording shows) would get it put back as a name: nothing is renamed then.
   const reserved =
-    text.includes('__vg_') ||
-    (text.includes('\\') && JSON.stringify(denies.statements).includes('__vg_'));
-  const abstracted = abstractPolicy(denies, bucket.name, bucket.partition, !reserved);
+    spellsPlaceholder(text) ||
+    (text.includes('\\') && spellsPlaceholder(JSON.stringify(policy.statements))) ||
+    spellsPlaceholderIn(fence) ||
+    spellsPlaceholderIn(exemptions);
+  const abstracted = reserved ? undefined : abstractPolicy(denies, bucket.name, bucket.partition);
   const name = abstracted === undefined ? bucket.name : PLACEHOLDER;
   const base = abstracted?.policy ?? denies;
   const bucketRename = abstracted?.renames ?? [];

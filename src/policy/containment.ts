@@ -8,6 +8,7 @@ import { canonicalKey, DERIVED_PRINCIPAL_KEYS } from './keys.js';
 import { describePrincipal, type Principal, principalKey } from './principals.js';
 import {
   type ActionClass,
+  conditionDimKnown,
   type Dim,
   describeEntry,
   entryOn,
@@ -226,8 +227,7 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
         text: `${label}: ${entry.operator} is not an IAM condition operator (misspelled?), so nothing shows the Deny applies`,
       };
     }
-    const dimName = DERIVED_PRINCIPAL_KEYS.has(entry.keyLower) ? 'principal' : entry.keyLower;
-    if (!space.index.has(dimName)) {
+    if (!conditionDimKnown(space, entry.keyLower)) {
       return {
         kind: 'undecided',
         entry,

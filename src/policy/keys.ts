@@ -149,7 +149,8 @@ const S3_NUMERIC = new Set([
  * keys of an endpoint's own service (`dynamodb:`) as plain strings.
  */
 const keyFacts = (key: string, extraPrefixes: readonly string[] = []): KeyFacts | undefined => {
-  const known = GLOBAL_KEYS[key];
+  // Own properties only: a key named `constructor` or `__proto__` is no key vpce-guard knows.
+  const known = Object.hasOwn(GLOBAL_KEYS, key) ? GLOBAL_KEYS[key] : undefined;
   if (known) return known;
   for (const [prefix, facts] of Object.entries(TAG_PREFIXES)) {
     if (key.startsWith(prefix) && key.length > prefix.length) return facts;

@@ -215,7 +215,7 @@ const buildSpace = (spec: SpaceSpec): Space => {
   ]);
   for (const key of [...keys].sort()) {
     if (DERIVED_PRINCIPAL_KEYS.has(key)) continue;
-    const fixed = spec.fixed[key];
+    const fixed = Object.hasOwn(spec.fixed, key) ? spec.fixed[key] : undefined;
     if (fixed !== undefined) {
       dims.push({
         kind: 'key',
@@ -232,7 +232,7 @@ const buildSpace = (spec: SpaceSpec): Space => {
       facts,
       entries.filter((e) => e.keyLower === key),
       spec.variables,
-      spec.seeds[key] ?? [],
+      (Object.hasOwn(spec.seeds, key) ? spec.seeds[key] : undefined) ?? [],
     );
     dims.push({ kind: 'key', name: key, values: domain.values, complete: domain.complete, facts });
   }
@@ -257,6 +257,20 @@ const exactFor = (dim: Dim, entry: ConditionEntry): boolean => {
 const describeEntry = (entry: ConditionEntry): string =>
   `${entry.operator} ${entry.key} ${JSON.stringify(entry.values.length === 1 ? entry.values[0] : entry.values)}`;
 
+/**
+ * The dimension of a condition key. The analyser's own dimensions (principal, action, resource)
+ * share the index with the keys' names, so a key spelled like one of them (`Resource`) is no key
+ * vpce-guard knows, not that dimension.
+ */
+const keyDim = (space: Space, keyLower: string): Dim | undefined => {
+  const dim = space.dims[space.index.get(keyLower) ?? -1];
+  return dim?.kind === 'key' ? dim : undefined;
+};
+
+/** Whether a condition entry's key has a dimension (principal-describing keys: the principal's). */
+const conditionDimKnown = (space: Space, keyLower: string): boolean =>
+  DERIVED_PRINCIPAL_KEYS.has(keyLower) || keyDim(space, keyLower) !== undefined;
+
 /** Why an entry cannot be decided, or undefined when it can. */
 const undecidedReason = (space: Space, entry: ConditionEntry): string | undefined => {
   if (entry.base === undefined) {
@@ -266,7 +280,7 @@ const undecidedReason = (space: Space, entry: ConditionEntry): string | undefine
     return `${describeEntry(entry)} uses a policy variable whose value the caller or request decides`;
   }
   if (DERIVED_PRINCIPAL_KEYS.has(entry.keyLower)) return undefined;
-  const dim = space.dims[space.index.get(entry.keyLower) ?? -1];
+  const dim = keyDim(space, entry.keyLower);
   if (dim === undefined) return `${entry.key} is not a condition key vpce-guard knows`;
   if (!exactFor(dim, entry))
     return `${describeEntry(entry)} compares values vpce-guard does not model`;
@@ -294,7 +308,7 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
     const reason = undecidedReason(space, entry);
     if (reason !== undefined) undecided.push(`${statementLabel(statement)}: ${reason}`);
     const dimName = DERIVED_PRINCIPAL_KEYS.has(entry.keyLower) ? 'principal' : entry.keyLower;
-    if (!space.index.has(dimName) || entry.base === undefined) {
+    if (!conditionDimKnown(space, entry.keyLower) || entry.base === undefined) {
       unknownKey = true;
       continue;
     }
@@ -332,4 +346,4 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
 };
 
 export type { ActionClass, Dim, Space, SpaceSpec, StatementBoxes };
-export { buildSpace, describeEntry, entryOn, statementBoxes };
+export { buildSpace, conditionDimKnown, describeEntry, entryOn, statementBoxes };

@@ -403,3 +403,65 @@ describe('resources in endpoint counterexamples', () => {
     );
   });
 });
+
+describe("second review: keys and texts spelled like the analyser's own names", () => {
+  it.each(['Resource', 'action', 'Principal', 'constructor', '__proto__', 'toString'])(
+    'counts a condition on a key named %s as undecided, never crashing',
+    (key) => {
+      // Prepare
+      const text = denyOutside(
+        { Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'] },
+        { StringNotEquals: { 'aws:SourceVpce': VPCE, [key]: 'x' } },
+      );
+
+      // Act
+      const result = analyseFence(
+        parsePolicy(text),
+        bucketFacts('examplebucket'),
+        NETWORK,
+        DEFAULTS,
+      );
+
+      // Assess
+      expect(result.compliant).toBe(false);
+      expect(result.undecided.join(' ')).toContain(`${key} is not a condition key`);
+    },
+  );
+
+  it.each([
+    [
+      'a Deny principal',
+      {
+        Principal: undefined,
+        NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/__vpce_guard_bucket__` },
+      },
+    ],
+    [
+      'a Deny condition',
+      { Condition: { StringNotEquals: { 'aws:userid': '__vpce_guard_bucket__' } } },
+    ],
+  ])('shows a placeholder-like literal in %s as written', (_, extra) => {
+    // Prepare
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'D',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'],
+          ...extra,
+        },
+      ],
+    });
+    const bucket = bucketFacts('examplebucket');
+
+    // Act
+    const cached = analyseFenceCached(text, bucket, NETWORK, DEFAULTS);
+    const direct = analyseFence(parsePolicy(text), bucket, NETWORK, DEFAULTS);
+
+    // Assess
+    expect(cached.escapes).toEqual(direct.escapes);
+  });
+});

@@ -186,3 +186,34 @@ describe('bucket-policy text templates: review cases', () => {
     expect(templated).toEqual(whole);
   });
 });
+
+describe('bucket-policy verdicts: text spelled like a placeholder', () => {
+  it('shows exemptions and Allow labels as written', async () => {
+    // Prepare: an exemption and an Allow Sid spelled like the placeholders.
+    const rule = s3BucketPolicyTlsOnly;
+    const exemption = `arn:aws:iam::${ACCOUNT}:role/__vpce_guard_bucket__`;
+    const params = parseParams(rule.id, rule.parameters, {
+      exemptions: JSON.stringify({ 'aws:PrincipalArn': [exemption] }),
+    });
+    const judge = (text: string) => {
+      const bucket = bucketNamed('acme-data', text);
+      return rule.evaluate(bucket, SnapshotView.fromResources([bucket]), params as never);
+    };
+    const denied = policyOf(
+      deny('{"Bool":{"aws:SecureTransport":"false"}}', '__vg_sid1__').replaceAll(
+        'arn:aws:s3:::B',
+        'arn:aws:s3:::acme-data',
+      ),
+    );
+    const allowOnly = `{"Version":"2012-10-17","Statement":[{"Sid":"__vpce_guard_bucket__","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-data/*"}]}`;
+
+    // Act
+    const compliant = await judge(denied);
+    const open = await judge(allowOnly);
+
+    // Assess
+    expect(compliant.detail).toContain(exemption);
+    expect(compliant.annotation).toContain('__vg_sid1__');
+    expect(open.annotation).toContain('statement "__vpce_guard_bucket__" is an Allow');
+  });
+});
