@@ -9,40 +9,25 @@ import type {
   Vpc,
   VpcEndpoint,
 } from '../model/resources.js';
+import type { VpcScopedType } from '../sources/snapshot.js';
 import type { MemoryReads } from '../sources/view.js';
 
-/** A view that holds every resource of the account in memory (the snapshot view). */
+/** A view that holds every resource of the account in memory, indexed by VPC (the snapshot view). */
 interface HeldResources {
   all<T extends ResourceType>(type: T): ResourceOf<T>[];
+  byVpc<T extends VpcScopedType>(type: T): ReadonlyMap<string, readonly ResourceOf<T>[]>;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
 
-const groupByVpc = <T extends { vpcId?: string | undefined }>(
-  items: readonly T[],
-): Map<string, T[]> => {
-  const index = new Map<string, T[]>();
-  for (const item of items) {
-    if (!item.vpcId) continue;
-    const list = index.get(item.vpcId);
-    if (list) list.push(item);
-    else index.set(item.vpcId, [item]);
-  }
-  return index;
-};
-
 /**
- * Synchronous reads over resources held in memory, indexed once per scan: by type and id, and the
- * per-VPC lists rules ask for. Each VPC's list is one array for the whole scan (rules key per-VPC
+ * Synchronous reads over resources held in memory: by type and id (indexed on first use), and the
+ * view's own per-VPC lists. Each VPC's list is one array for the whole scan (rules key per-VPC
  * facts on it), and no read copies.
  */
 class MemoryView implements MemoryReads {
   // Built on first use: a scan of some rules needs only some types indexed.
   private readonly byId = new Map<ResourceType, Map<string, Resource>>();
-  private subnets: Map<string, Subnet[]> | undefined;
-  private tables: Map<string, RouteTable[]> | undefined;
-  private endpoints: Map<string, VpcEndpoint[]> | undefined;
-  private nats: Map<string, NatGateway[]> | undefined;
 
   constructor(private readonly source: HeldResources) {}
 
@@ -65,23 +50,19 @@ class MemoryView implements MemoryReads {
   }
 
   subnetsOfVpc(vpcId: string): readonly Subnet[] {
-    this.subnets ??= groupByVpc(this.source.all('AWS::EC2::Subnet'));
-    return this.subnets.get(vpcId) ?? NONE;
+    return this.source.byVpc('AWS::EC2::Subnet').get(vpcId) ?? NONE;
   }
 
   routeTablesOfVpc(vpcId: string): readonly RouteTable[] {
-    this.tables ??= groupByVpc(this.source.all('AWS::EC2::RouteTable'));
-    return this.tables.get(vpcId) ?? NONE;
+    return this.source.byVpc('AWS::EC2::RouteTable').get(vpcId) ?? NONE;
   }
 
   endpointsOfVpc(vpcId: string): readonly VpcEndpoint[] {
-    this.endpoints ??= groupByVpc(this.source.all('AWS::EC2::VPCEndpoint'));
-    return this.endpoints.get(vpcId) ?? NONE;
+    return this.source.byVpc('AWS::EC2::VPCEndpoint').get(vpcId) ?? NONE;
   }
 
   natGatewaysOfVpc(vpcId: string): readonly NatGateway[] {
-    this.nats ??= groupByVpc(this.source.all('AWS::EC2::NatGateway'));
-    return this.nats.get(vpcId) ?? NONE;
+    return this.source.byVpc('AWS::EC2::NatGateway').get(vpcId) ?? NONE;
   }
 
   securityGroups(groupIds: readonly string[]): SecurityGroup[] {

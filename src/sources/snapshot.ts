@@ -32,6 +32,16 @@ interface SkippedItem {
   reason: string;
 }
 
+/** The types a view indexes by VPC. */
+const VPC_SCOPED_TYPES = [
+  'AWS::EC2::Subnet',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::VPCEndpoint',
+  'AWS::EC2::NatGateway',
+] as const;
+
+type VpcScopedType = (typeof VPC_SCOPED_TYPES)[number];
+
 const byVpc = <T extends { vpcId?: string | undefined }>(items: T[]): Map<string, T[]> => {
   const index = new Map<string, T[]>();
   for (const item of items) {
@@ -74,10 +84,7 @@ class SnapshotView implements AccountView {
   readonly items: ConfigItem[];
   private readonly byKey = new Map<string, Resource>();
   private readonly byType = new Map<ResourceType, Resource[]>();
-  private readonly subnetsByVpc: Map<string, Subnet[]>;
-  private readonly tablesByVpc: Map<string, RouteTable[]>;
-  private readonly endpointsByVpc: Map<string, VpcEndpoint[]>;
-  private readonly natsByVpc: Map<string, NatGateway[]>;
+  private readonly vpcIndexes = new Map<VpcScopedType, Map<string, Resource[]>>();
   private readonly endpointsByGroup = new Map<string, VpcEndpoint[]>();
   private readonly prefixListItems: PrefixList[];
 
@@ -98,10 +105,7 @@ class SnapshotView implements AccountView {
       if (list) list.push(resource);
       else this.byType.set(resource.type, [resource]);
     }
-    this.subnetsByVpc = byVpc(this.all('AWS::EC2::Subnet'));
-    this.tablesByVpc = byVpc(this.all('AWS::EC2::RouteTable'));
-    this.endpointsByVpc = byVpc(this.all('AWS::EC2::VPCEndpoint'));
-    this.natsByVpc = byVpc(this.all('AWS::EC2::NatGateway'));
+    for (const type of VPC_SCOPED_TYPES) this.vpcIndexes.set(type, byVpc(this.all(type)));
     for (const endpoint of this.all('AWS::EC2::VPCEndpoint')) {
       for (const groupId of endpoint.securityGroupIds) {
         const list = this.endpointsByGroup.get(groupId);
@@ -187,6 +191,17 @@ class SnapshotView implements AccountView {
     return (this.byType.get(type) ?? []) as ResourceOf<T>[];
   }
 
+  /**
+   * This view's index of a type by VPC: one shared array per VPC for the view's life (the
+   * synchronous reads of a scan, src/scan/memory-view.ts, answer from it without copying).
+   */
+  byVpc<T extends VpcScopedType>(type: T): ReadonlyMap<string, readonly ResourceOf<T>[]> {
+    return (this.vpcIndexes.get(type) ?? new Map()) as unknown as ReadonlyMap<
+      string,
+      readonly ResourceOf<T>[]
+    >;
+  }
+
   async get<T extends ResourceType>(type: T, id: string): Promise<ResourceOf<T> | undefined> {
     return this.byKey.get(`${type}|${id}`) as ResourceOf<T> | undefined;
   }
@@ -200,19 +215,19 @@ class SnapshotView implements AccountView {
   }
 
   async subnetsOfVpc(vpcId: string): Promise<Subnet[]> {
-    return [...(this.subnetsByVpc.get(vpcId) ?? [])];
+    return [...(this.byVpc('AWS::EC2::Subnet').get(vpcId) ?? [])];
   }
 
   async routeTablesOfVpc(vpcId: string): Promise<RouteTable[]> {
-    return [...(this.tablesByVpc.get(vpcId) ?? [])];
+    return [...(this.byVpc('AWS::EC2::RouteTable').get(vpcId) ?? [])];
   }
 
   async endpointsOfVpc(vpcId: string): Promise<VpcEndpoint[]> {
-    return [...(this.endpointsByVpc.get(vpcId) ?? [])];
+    return [...(this.byVpc('AWS::EC2::VPCEndpoint').get(vpcId) ?? [])];
   }
 
   async natGatewaysOfVpc(vpcId: string): Promise<NatGateway[]> {
-    return [...(this.natsByVpc.get(vpcId) ?? [])];
+    return [...(this.byVpc('AWS::EC2::NatGateway').get(vpcId) ?? [])];
   }
 
   async securityGroups(groupIds: readonly string[]): Promise<SecurityGroup[]> {
@@ -311,5 +326,5 @@ const loadSnapshot = async (path: string): Promise<SnapshotView> => {
   return (builders.get(list) ?? SnapshotView.builder()).build();
 };
 
-export type { GoneItem, SkippedItem, SnapshotBuilder };
+export type { GoneItem, SkippedItem, SnapshotBuilder, VpcScopedType };
 export { loadSnapshot, SnapshotView, snapshotItemsOf };
