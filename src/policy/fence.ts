@@ -190,32 +190,27 @@ const FIXED_STRINGS = [
  * where it compares alike with all of them).
  */
 const fenceStrings = (bucket: BucketFacts, fence: Fence, exemptions: Exemptions): string[] => {
-  const accounts = bucket.account ? [bucket.account] : [];
-  const strings = [
+  const ownless = { version: undefined, id: undefined, statements: [] };
+  const approved = fence.kind === 'network' ? approvals(fence, bucket, ownless) : [];
+  return [
     ...FIXED_STRINGS,
+    ...approved.flatMap((e) => e.values),
     ...Object.values(exemptions).flat(),
-    ...accounts,
+    ...(bucket.account ? [bucket.account] : []),
     bucket.arn,
     `${bucket.arn}/*`,
-    `arn:${bucket.partition}:iam::999999999999:user/x`,
-    ...accounts.map((a) => `arn:${bucket.partition}:iam::${a}:root`),
+    ...principalSeeds(bucket),
   ];
-  if (fence.kind === 'network') {
-    const trusted = [...accounts, ...fence.trustedAccountIds];
-    strings.push(
-      ...fence.allowedVpceIds,
-      ...fence.allowedVpcIds,
-      ...fence.trustedAccountIds,
-      ...fence.trustedOrgIds,
-      ...fence.trustedOrgIds.map((o) => `${o}/*`),
-      ...trusted.flatMap((a) => [
-        `arn:*:ec2:*:${a}:vpc/*`,
-        ...fence.allowedVpcIds.map((id) => `arn:*:ec2:*:${a}:vpc/${id}`),
-      ]),
-    );
-  }
-  return strings;
 };
+
+/** The principals every fence analysis tries: an outsider, and the owner's root user. */
+const principalSeeds = (bucket: BucketFacts): string[] => [
+  `arn:${bucket.partition}:iam::999999999999:user/x`,
+  ...(bucket.account ? [rootArnOf(bucket)] : []),
+];
+
+const rootArnOf = (bucket: BucketFacts): string =>
+  `arn:${bucket.partition}:iam::${bucket.account}:root`;
 
 const analyseFence = (
   policy: PolicyDocument,
@@ -225,9 +220,7 @@ const analyseFence = (
 ): FenceResult => {
   const approved = fence.kind === 'network' ? approvals(fence, bucket, policy) : [];
   const exempt = Object.entries(exemptions).map(([key, values]) => valueIn(key, values));
-  const rootArn = bucket.account
-    ? `arn:${bucket.partition}:iam::${bucket.account}:root`
-    : undefined;
+  const rootArn = bucket.account ? rootArnOf(bucket) : undefined;
   const rootEntry = rootArn ? entry('StringEquals', 'aws:PrincipalArn', [rootArn]) : undefined;
   const space: Space = buildSpace({
     partition: bucket.partition,
@@ -239,10 +232,7 @@ const analyseFence = (
     fixed: bucket.account ? { 'aws:resourceaccount': [bucket.account] } : {},
     keyPrefixes: [],
     seeds: SEEDS,
-    principalSeeds: [
-      `arn:${bucket.partition}:iam::999999999999:user/x`,
-      ...(rootArn ? [rootArn] : []),
-    ],
+    principalSeeds: principalSeeds(bucket),
     extraKeys:
       fence.kind === 'tls'
         ? ['aws:securetransport', 'aws:sourceip', 'aws:sourcevpce']
