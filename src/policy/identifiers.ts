@@ -183,11 +183,10 @@ const surroundingsOf = (texts: readonly string[]): Surroundings => {
   };
 };
 
-/** How many of the peers' strings hold the candidate's body or replacement (itself: two). */
-const peerCount = (candidate: Candidate, peers: Surroundings): number =>
-  holders(candidate, peers.literals.split(SEPARATOR));
-
-/** How many of the (lower-case) strings hold the candidate's body or replacement. */
+/**
+ * How many of the (lower-case) strings hold the candidate's body or replacement; among the
+ * candidates' own strings, itself counts two (its original and its placeholder).
+ */
 const holders = (candidate: Candidate, folded: readonly string[]): number => {
   let count = 0;
   for (const text of folded) {
@@ -304,14 +303,14 @@ const abstractIdentifiers = (
   const own = surroundingsOf(others);
   for (;;) {
     const refused = surroundingsOf(rejected);
-    const peers = surroundingsOf(accepted.flatMap((c) => [c.original, c.placeholder]));
+    const peers = accepted.flatMap((c) => [lower(c.original), lower(c.placeholder)]);
     const next = accepted.filter(
       (candidate) =>
         alike(candidate, context) &&
         alike(candidate, own) &&
         alike(candidate, refused) &&
         // Its own original and placeholder are among the peers: one each, nothing else.
-        peerCount(candidate, peers) === 2,
+        holders(candidate, peers) === 2,
     );
     if (next.length === accepted.length) break;
     rejected.push(
