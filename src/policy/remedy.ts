@@ -52,7 +52,15 @@ const carveOuts = (exemptions: Exemptions): ConditionBlock => {
   return block;
 };
 
-const bucketResources = (arn: string): string[] => [arn, `${arn}/*`];
+/** A Deny of every S3 request on the bucket and its objects on which the condition block holds. */
+const bucketDeny = (arn: string, sid: string, condition: Record<string, unknown>): Statement => ({
+  Sid: sid,
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [arn, `${arn}/*`],
+  Condition: condition,
+});
 
 /** Deny every S3 request that does not come through the endpoints (or VPCs). */
 const networkDeny = (
@@ -64,28 +72,14 @@ const networkDeny = (
   const block = carveOuts(exemptions);
   const wildcard = network.values.some((value) => /[*?]/.test(value));
   add(block, wildcard ? 'StringNotLike' : 'StringNotEquals', network.key, network.values);
-  return {
-    Sid: sid,
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: bucketResources(arn),
-    Condition: block,
-  };
+  return bucketDeny(arn, sid, block);
 };
 
 /** Deny every plain-HTTP S3 request. */
 const tlsDeny = (arn: string, exemptions: Exemptions, sid: string): Statement => {
   const block = carveOuts(exemptions);
   add(block, 'Bool', 'aws:SecureTransport', ['false']);
-  return {
-    Sid: sid,
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: bucketResources(arn),
-    Condition: block,
-  };
+  return bucketDeny(arn, sid, block);
 };
 
 /** A Sid no existing statement uses (`Base`, `Base2`, ...). */
