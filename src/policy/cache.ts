@@ -105,6 +105,7 @@ const abstractPolicy = (
   };
 };
 
+/** Whether text spells one of the placeholders (`__vg_…`, `__vpce_guard_bucket__`). */
 const spellsPlaceholder = (text: string): boolean =>
   text.includes('__vg_') || text.includes('__vpce_guard');
 
@@ -346,4 +347,4 @@ const analyseFenceCached = (
 };
 
 export type { Renaming, Shape };
-export { abstractPolicy, analyseFenceCached, analyseShape, PLACEHOLDER };
+export { abstractPolicy, analyseFenceCached, analyseShape, PLACEHOLDER, spellsPlaceholder };

@@ -1,4 +1,4 @@
-import { PLACEHOLDER, type Renaming } from './cache.js';
+import { PLACEHOLDER, type Renaming, spellsPlaceholder } from './cache.js';
 import {
   IAM_NAME_ARN,
   namesOriginal,
@@ -194,8 +194,7 @@ const tokenize = (
  * Texts never templated: one holding the mark raw, or text spelled like a placeholder (it would
  * be put back as a name).
  */
-const unusable = (text: string): boolean =>
-  text.includes(MARK) || text.includes('__vg_') || text.includes('__vpce_guard');
+const unusable = (text: string): boolean => text.includes(MARK) || spellsPlaceholder(text);
 
 const classesOf = (name: string, slots: readonly Slot[]): number[] => {
   const first = new Map<string, number>([[name, 0]]);
