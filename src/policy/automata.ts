@@ -355,5 +355,39 @@ const searchAtoms = (
   return { values: [...found.values()], complete };
 };
 
+/**
+ * The pattern's literal start: its characters before the first wildcard, up to the first one
+ * outside ASCII, lower case when the pattern ignores case. Every value the pattern matches starts
+ * with it (`startsLike`), so most values are turned away without running the expression.
+ */
+const literalHead = (pattern: Pattern): string => {
+  let head = '';
+  for (const token of pattern.tokens) {
+    if (token.kind !== 'char' || token.char.length !== 1 || token.char.charCodeAt(0) >= 0x80) break;
+    head += pattern.ignoreCase ? token.char.toLowerCase() : token.char;
+  }
+  return head;
+};
+
+/**
+ * Whether `value` may match a pattern with this head (see `literalHead`): false only when it
+ * cannot. Under case-insensitive matching a non-ASCII character of the value may fold to an ASCII
+ * one (K, the Kelvin sign, to k), so such a value is left to the expression.
+ */
+const startsLike = (head: string, ignoreCase: boolean, value: string): boolean => {
+  // Each head character matches one code point of the value, and one code unit holds at most one.
+  if (value.length < head.length) return false;
+  for (let index = 0; index < head.length; index++) {
+    let code = value.charCodeAt(index);
+    const want = head.charCodeAt(index);
+    if (code === want) continue;
+    if (!ignoreCase) return false;
+    if (code >= 0x80) return true;
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    if (code !== want) return false;
+  }
+  return true;
+};
+
 export type { AtomResult, MatchMode, Pattern };
-export { atoms, compile, matches, matchText };
+export { atoms, compile, literalHead, matches, matchText, startsLike };

@@ -13,11 +13,11 @@ import {
   namesOriginal,
   type Rename,
   restorable,
-  restoreText,
   type Surroundings,
   surroundingsOf,
 } from './identifiers.js';
 import { LruCache } from './lru.js';
+import { restoreText } from './restore.js';
 
 /**
  * Analysis results cached by the policy's shape: the bucket's own ARNs are replaced by a

@@ -1,4 +1,4 @@
-import { compile, matches, type Pattern } from './automata.js';
+import { compile, literalHead, matches, type Pattern, startsLike } from './automata.js';
 import type { ConditionEntry, PolicyDocument, PrincipalSet, Statement } from './document.js';
 import { DERIVED_PRINCIPAL_KEYS, keyFacts } from './keys.js';
 import { LruCache } from './lru.js';
@@ -207,9 +207,28 @@ const alike = (candidate: Candidate, around: Surroundings): boolean => {
     return false;
   }
   const placeholderMatches = matchesOf(around, candidate.placeholder);
-  return around.patterns.every(
-    (pattern, index) => matches(pattern, candidate.original) === placeholderMatches[index],
-  );
+  const heads = headsOf(around);
+  const { original } = candidate;
+  for (let index = 0; index < around.patterns.length; index++) {
+    const pattern = around.patterns[index] as Pattern;
+    const matched =
+      startsLike(heads[index] as string, pattern.ignoreCase, original) &&
+      matches(pattern, original);
+    if (matched !== placeholderMatches[index]) return false;
+  }
+  return true;
+};
+
+// Each original meets every pattern: a look at the pattern's literal start turns most away.
+const headCache = new WeakMap<Surroundings, string[]>();
+
+const headsOf = (around: Surroundings): string[] => {
+  let heads = headCache.get(around);
+  if (heads === undefined) {
+    heads = around.patterns.map(literalHead);
+    headCache.set(around, heads);
+  }
+  return heads;
 };
 
 // Placeholders repeat across the policies of a template: match each against the patterns once.
@@ -416,56 +435,6 @@ const nameFor = (arn: string, placeholder: string): Candidate | undefined => {
   };
 };
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-// One expression per set of placeholders (a shape has one set, whatever its policies' names).
-const restorers = new LruCache<string, RegExp>(10_000);
-
-// A verdict restores several strings with one list of renames: find its expression once.
-const restorerOf = new WeakMap<readonly Rename[], RegExp>();
-
-const restorer = (renames: readonly Rename[]): RegExp => {
-  const known = restorerOf.get(renames);
-  if (known !== undefined) return known;
-  const id = renames.map((r) => `${r.kind}:${r.placeholder}`).join('\u0000');
-  let pattern = restorers.get(id);
-  if (pattern === undefined) {
-    // Longest first, so a placeholder never wins over a longer one that starts with it; a value
-    // placeholder counts only where it stands alone (not inside a longer word).
-    const alternatives = [...renames]
-      .sort((a, b) => b.placeholder.length - a.placeholder.length)
-      .map((r) =>
-        r.kind === 'plain'
-          ? escapeRegExp(r.placeholder)
-          : `(?<![A-Za-z0-9_-])${escapeRegExp(r.placeholder)}(?![A-Za-z0-9_-])`,
-      );
-    pattern = new RegExp(alternatives.join('|'), 'g');
-    restorers.set(id, pattern);
-  }
-  restorerOf.set(renames, pattern);
-  return pattern;
-};
-
-/**
- * Lets `renames` use the expression of `like`, renames with the same placeholders (a template's
- * policies differ in originals only), so no expression key is written per policy.
- */
-const shareRestorer = (renames: readonly Rename[], like: readonly Rename[]): void => {
-  restorerOf.set(renames, restorer(like));
-};
-
-/** Puts the identifiers back into a text the analysis of the renamed policy produced. */
-const restoreText = (text: string, renames: readonly Rename[]): string => {
-  if (renames.length === 0) return text;
-  const pattern = restorer(renames);
-  pattern.lastIndex = 0;
-  if (!pattern.test(text)) return text;
-  return text.replace(
-    pattern,
-    (found) => renames.find((r) => r.placeholder === found)?.original ?? found,
-  );
-};
-
 /**
  * Whether a result of the renamed policy can be put back by text: every value that holds a
  * placeholder is the placeholder itself (or, for a role, its ARN). A value built around one — a
@@ -497,7 +466,5 @@ export {
   namesOriginal,
   renamesHold,
   restorable,
-  restoreText,
-  shareRestorer,
   surroundingsOf,
 };

@@ -1,12 +1,7 @@
 import { PLACEHOLDER, type Renaming, spellsPlaceholder } from './cache.js';
-import {
-  IAM_NAME_ARN,
-  namesOriginal,
-  type Rename,
-  renamesHold,
-  shareRestorer,
-} from './identifiers.js';
+import { IAM_NAME_ARN, namesOriginal, type Rename, renamesHold } from './identifiers.js';
 import { LruCache } from './lru.js';
+import { shareRestorer } from './restore.js';
 
 /**
  * Text templates: a second, cheaper way to the shape cache's answer. Policies written from one
@@ -43,14 +38,17 @@ type Role =
 
 interface Template<W> {
   roles: Role[];
-  /** Per slot (the bucket's own name first), the first slot holding an equal string. */
-  classes: readonly number[];
   bucketAbstracted: boolean;
   keptName: string;
   renaming: Renaming;
   worded: W;
   /** The renames of the first policy that took this template's verdict (same placeholders). */
   restored?: readonly Rename[];
+  /**
+   * Whether the identifier checks hold, by the identifiers checked: accounts reuse their endpoint
+   * ids and roles across many buckets, and the checks depend on nothing else (bounded).
+   */
+  checks: Map<string, boolean>;
 }
 
 const S3_ARN = /^(arn:[^:*?$]*:s3:::)([^/*?$]+)(\/.*)?$/;
@@ -76,16 +74,16 @@ const BACKSLASH = 0x5c;
  * `statementKeys` counts the root's Statement keys (a text with two is never templated: its parse
  * keeps only the last).
  */
-const tokenize = (
-  text: string,
-): {
+interface Tokens {
   skeleton: string;
-  slots: Slot[];
+  slots: readonly Slot[];
   statements: number;
   statementKeys: number;
   /** No escapes and no bare numbers: only such texts are templated. */
   plain: boolean;
-} => {
+}
+
+const tokenizeText = (text: string): Tokens => {
   const slots: Slot[] = [];
   let skeleton = '';
   // The key holding each container open at this point (the root's is undefined).
@@ -127,6 +125,10 @@ const tokenize = (
       if (c === BACKSLASH) {
         escaped = true;
         end += 1;
+      } else if (c < 0x20) {
+        // JSON refuses a raw control character in a string: such a text must fail to parse,
+        // never take the verdict of a valid text of the same skeleton.
+        plain = false;
       }
     }
     const content = text.slice(index + 1, end);
@@ -190,25 +192,50 @@ const tokenize = (
   return { skeleton, slots, statements, statementKeys, plain };
 };
 
+// Both bucket rules read the same text in turn (the scan judges a resource under every rule of its
+// type before the next): the last text's tokens serve the second.
+let lastText: string | undefined;
+let lastTokens: Tokens | undefined;
+
+const tokenize = (text: string): Tokens => {
+  if (text !== lastText || lastTokens === undefined) {
+    lastTokens = tokenizeText(text);
+    lastText = text;
+  }
+  return lastTokens;
+};
+
 /**
  * Texts never templated: one holding the mark raw, or text spelled like a placeholder (it would
  * be put back as a name).
  */
 const unusable = (text: string): boolean => text.includes(MARK) || spellsPlaceholder(text);
 
-const classesOf = (name: string, slots: readonly Slot[]): number[] => {
-  const first = new Map<string, number>([[name, 0]]);
-  const classes = [0];
-  slots.forEach((slot, index) => {
-    const seen = first.get(slot.value);
-    if (seen === undefined) first.set(slot.value, index + 1);
-    classes.push(seen ?? index + 1);
-  });
-  return classes;
+/**
+ * Where equal strings sit: per slot, the first slot holding an equal string (the bucket's own name
+ * counts as slot 0). Two policies of one skeleton take one template only where these agree.
+ */
+const classKey = (name: string, slots: readonly Slot[]): string => {
+  let key = '';
+  for (let index = 0; index < slots.length; index++) {
+    const value = (slots[index] as Slot).value;
+    let first = index + 1;
+    if (value === name) first = 0;
+    else {
+      for (let earlier = 0; earlier < index; earlier++) {
+        if ((slots[earlier] as Slot).value === value) {
+          first = earlier + 1;
+          break;
+        }
+      }
+    }
+    key += `${first},`;
+  }
+  return key;
 };
 
-const sameClasses = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((value, index) => value === b[index]);
+const CHECKS_HELD = 256;
+const CONTEXTS_HELD = 256;
 
 /** The first policy's placeholders, by the kind of string they stand for. */
 interface Placeholders {
@@ -272,9 +299,20 @@ const roleOf = (
   }
 };
 
-/** Templates of one kind of verdict, keyed by context and skeleton. */
+/** Templates of one kind of verdict, keyed by context, then by where equal strings sit and skeleton. */
 class TemplateCache<W> {
-  private readonly templates = new LruCache<string, Template<W>>(5_000);
+  // Contexts are few (a rule's fence per account) and long: keyed apart, they are hashed once.
+  private readonly byContext = new Map<string, LruCache<string, Template<W>>>();
+
+  private templatesOf(context: string): LruCache<string, Template<W>> {
+    let templates = this.byContext.get(context);
+    if (templates === undefined) {
+      if (this.byContext.size >= CONTEXTS_HELD) this.byContext.clear();
+      templates = new LruCache(5_000);
+      this.byContext.set(context, templates);
+    }
+    return templates;
+  }
 
   /**
    * Remembers how a policy was judged, when its identifiers were all renamed (a policy where some
@@ -304,29 +342,33 @@ class TemplateCache<W> {
       .map((r) => r.placeholder)
       .filter((placeholder) => placeholder !== PLACEHOLDER);
     if (!needed.every((placeholder) => covered.has(placeholder))) return;
-    this.templates.set(`${context}\u0002${skeleton}`, {
+    this.templatesOf(context).set(`${classKey(name, slots)}\u0002${skeleton}`, {
       roles,
-      classes: classesOf(name, slots),
       bucketAbstracted: renaming.bucketAbstracted,
       keptName: name,
       renaming,
       worded,
+      checks: new Map(),
     });
   }
 
-  /** The stored verdict and this policy's renames, or `undefined` to go the whole way. */
+  /**
+   * The stored verdict and this policy's renames, or `undefined` to go the whole way. `canonical`
+   * is the template's first list of renames: every policy of the template has its placeholders in
+   * the same order, so plans made with it (restore.ts) fill for all of them.
+   */
   recall(
     context: string,
     text: string,
     name: string,
-  ): { worded: W; renames: Rename[] } | undefined {
-    if (unusable(text)) return undefined;
+  ): { worded: W; renames: Rename[]; canonical: readonly Rename[] } | undefined {
+    const templates = this.byContext.get(context);
+    if (templates === undefined || unusable(text)) return undefined;
     const { skeleton, slots, plain } = tokenize(text);
     if (!plain) return undefined;
-    const template = this.templates.get(`${context}\u0002${skeleton}`);
+    const template = templates.get(`${classKey(name, slots)}\u0002${skeleton}`);
     if (template === undefined) return undefined;
     if (!template.bucketAbstracted && name !== template.keptName) return undefined;
-    if (!sameClasses(classesOf(name, slots), template.classes)) return undefined;
     const renames: Rename[] = template.bucketAbstracted
       ? [{ placeholder: PLACEHOLDER, original: name, kind: 'plain' }]
       : [];
@@ -358,16 +400,27 @@ class TemplateCache<W> {
       }
       renames.push({ placeholder: role.placeholder, original: slot.value, kind: 'plain' });
     }
-    const { renaming } = template;
-    if (!renamesHold(checked, renaming.context.around, renaming.ids.own)) return undefined;
-    // As the shape cache does: a real identifier in the shared result would be a coincidence.
-    const identifiers = renames.filter(
-      (r) => r.kind === 'token' || r.placeholder.startsWith('__vg_name'),
-    );
-    if (namesOriginal(renaming.folded, identifiers)) return undefined;
+    // The checks read the originals and nothing else of this policy: the template fixes which
+    // slots are checked, with which placeholders and keys.
+    let memo = '';
+    for (const entry of checked) memo += `${entry.original}\u0000`;
+    let holds = template.checks.get(memo);
+    if (holds === undefined) {
+      const { renaming } = template;
+      // As the shape cache does: a real identifier in the shared result would be a coincidence.
+      const identifiers = renames.filter(
+        (r) => r.kind === 'token' || r.placeholder.startsWith('__vg_name'),
+      );
+      holds =
+        renamesHold(checked, renaming.context.around, renaming.ids.own) &&
+        !namesOriginal(renaming.folded, identifiers);
+      if (template.checks.size >= CHECKS_HELD) template.checks.clear();
+      template.checks.set(memo, holds);
+    }
+    if (!holds) return undefined;
     if (template.restored === undefined) template.restored = renames;
     else shareRestorer(renames, template.restored);
-    return { worded: template.worded, renames };
+    return { worded: template.worded, renames, canonical: template.restored };
   }
 }
 

@@ -13,8 +13,16 @@ import {
   listSome,
 } from '../policy/explain.js';
 import type { Exemptions, Fence, FenceResult } from '../policy/fence.js';
-import { type Rename, restoreText } from '../policy/identifiers.js';
+import type { Rename } from '../policy/identifiers.js';
 import { LruCache } from '../policy/lru.js';
+import {
+  fill,
+  filledLength,
+  planText,
+  restoreText,
+  samePlaceholders,
+  type TextPlan,
+} from '../policy/restore.js';
 import { TemplateCache } from '../policy/template.js';
 import { type BucketScope, bucketArn, bucketScopeOf } from './bucket-scope.js';
 
@@ -177,7 +185,8 @@ const evaluateBucketGuard = (
     );
   }
   const arn = bucketArn(bucket);
-  const partition = arn.split(':')[1] ?? 'aws';
+  // arn:PARTITION:s3:::name — read without splitting the whole ARN for every bucket.
+  const partition = arn.startsWith('arn:') ? arn.slice(4, arn.indexOf(':', 4)) : 'aws';
   const exemptions = resolveExemptions(params.exemptions, partition, bucket.accountId);
   if (source.kind === 'absent') {
     return {
@@ -192,7 +201,11 @@ const evaluateBucketGuard = (
   // Policies of one text template share one verdict (src/policy/template.ts).
   const context = contextOf(spec, exemptions, partition, bucket.accountId);
   const recalled = templates.recall(context, source.text, bucket.name);
-  if (recalled !== undefined) return renamed(recalled.worded, recalled.renames);
+  if (recalled !== undefined) {
+    return samePlaceholders(recalled.renames, recalled.canonical)
+      ? filled(planned(recalled.worded, recalled.canonical), recalled.renames)
+      : renamed(recalled.worded, recalled.renames);
+  }
   const facts = { name: bucket.name, arn, partition, account: bucket.accountId };
   let shape: ReturnType<typeof analyseShape>;
   try {
@@ -287,10 +300,7 @@ const holdsPlaceholder = (value: unknown, renames: readonly Rename[]): boolean =
     ? restoreText(value, renames) !== value
     : Array.isArray(value) && value.some((item) => holdsPlaceholder(item, renames));
 
-const restoreCounterexample = (
-  example: Counterexample,
-  renames: readonly Rename[],
-): Counterexample => {
+const restorePlanOf = (example: Counterexample, renames: readonly Rename[]): RestorePlan => {
   let plan = plans.get(example);
   if (plan === undefined) {
     plan = {
@@ -303,6 +313,14 @@ const restoreCounterexample = (
     };
     plans.set(example, plan);
   }
+  return plan;
+};
+
+const restoreCounterexample = (
+  example: Counterexample,
+  renames: readonly Rename[],
+): Counterexample => {
+  const plan = restorePlanOf(example, renames);
   if (plan.fields.length === 0 && plan.context.length === 0) return example;
   const restored: Counterexample = { ...example, context: { ...example.context } };
   for (const field of plan.fields) restored[field] = restoreText(example[field], renames);
@@ -339,6 +357,94 @@ const renamed = ({ verdict, variants }: Worded, renames: readonly Rename[]): Ver
         ? undefined
         : restoreCounterexample(verdict.counterexample, renames),
   };
+};
+
+/** A shared verdict cut at its placeholders once, for every policy of a template (restore.ts). */
+interface Planned {
+  worded: Worded;
+  variants: readonly TextPlan[];
+  /** The last resort when no variant fits once filled: cut to fit. */
+  last: TextPlan;
+  detail: TextPlan | undefined;
+  counterexample:
+    | {
+        example: Counterexample;
+        fields: readonly ['principal' | 'action' | 'resource', TextPlan][];
+        context: readonly [string, TextPlan | TextPlan[]][];
+      }
+    | undefined;
+}
+
+// Keyed by a template's first renames: one template, one verdict, one set of placeholders.
+const plannedByTemplate = new WeakMap<readonly Rename[], Planned>();
+
+const planned = (worded: Worded, canonical: readonly Rename[]): Planned => {
+  const known = plannedByTemplate.get(canonical);
+  if (known !== undefined && known.worded === worded) return known;
+  const { verdict, variants } = worded;
+  const example = verdict.counterexample;
+  let counterexample: Planned['counterexample'];
+  if (example !== undefined) {
+    const plan = restorePlanOf(example, canonical);
+    counterexample = {
+      example,
+      fields: plan.fields.map((field) => [field, planText(example[field], canonical)]),
+      context: plan.context.map((key) => {
+        const value = example.context[key];
+        return [
+          key,
+          Array.isArray(value)
+            ? value.map((item: string) => planText(item, canonical))
+            : planText(String(value), canonical),
+        ];
+      }),
+    };
+  }
+  const made: Planned = {
+    worded,
+    variants: variants.map((variant) => planText(variant, canonical)),
+    last: planText(variants.at(-1) ?? verdict.annotation, canonical),
+    detail: verdict.detail === undefined ? undefined : planText(verdict.detail, canonical),
+    counterexample,
+  };
+  plannedByTemplate.set(canonical, made);
+  return made;
+};
+
+/** `renamed`, by joining planned pieces: the same texts, without searching them. */
+const filled = (plans: Planned, renames: readonly Rename[]): Verdict => {
+  const originals = renames.map((rename) => rename.original);
+  let annotation: string | undefined;
+  for (const plan of plans.variants) {
+    if (filledLength(plan, originals) <= ANNOTATION_LIMIT) {
+      annotation = fill(plan, originals);
+      break;
+    }
+  }
+  let counterexample: Counterexample | undefined;
+  const planned = plans.counterexample;
+  if (planned !== undefined) {
+    counterexample = planned.example;
+    if (planned.fields.length > 0 || planned.context.length > 0) {
+      const context = { ...planned.example.context };
+      counterexample = { ...planned.example, context };
+      for (const [field, plan] of planned.fields) counterexample[field] = fill(plan, originals);
+      for (const [key, plan] of planned.context) {
+        context[key] = Array.isArray(plan)
+          ? plan.map((item) => fill(item, originals))
+          : fill(plan, originals);
+      }
+    }
+  }
+  const { verdict } = plans.worded;
+  const restored: Verdict = {
+    compliance: verdict.compliance,
+    annotation: annotation ?? fitAnnotation(fill(plans.last, originals)),
+    detail: plans.detail === undefined ? undefined : fill(plans.detail, originals),
+    counterexample,
+  };
+  if (verdict.unverifiable !== undefined) restored.unverifiable = verdict.unverifiable;
+  return restored;
 };
 
 /**

@@ -136,31 +136,38 @@ const nextTurn = (): Promise<void> =>
   });
 
 /**
- * Judges resources one after the other from memory. A resource whose rule declines the memory
- * (it needs a read only the view answers) is evaluated through the view, isolated the same way.
- * The deadline is checked before each resource, as the workers of `judgeAll` do.
+ * Judges resources one after the other from memory, each under every rule given before the next
+ * (rules of one resource type read the same resource in turn, so work on it is still warm). A
+ * resource whose rule declines the memory (it needs a read only the view answers) is evaluated
+ * through the view, isolated the same way. The deadline is checked before each resource, as the
+ * workers of `judgeAll` do. One list of outcomes per rule.
  */
 const judgeInMemory = async (
-  rule: AnyRule,
+  rules: readonly AnyRule[],
   resources: readonly Resource[],
   view: AccountView,
   memory: MemoryReads,
-  params: unknown,
+  params: readonly unknown[],
   options: JudgeOptions,
-): Promise<Outcome[]> => {
+): Promise<Outcome[][]> => {
   const now = options.now ?? Date.now;
   const { deadline, onRuleError } = options;
-  const outcomes: Outcome[] = new Array(resources.length);
+  const outcomes: Outcome[][] = rules.map(() => new Array(resources.length));
   for (let index = 0; index < resources.length; index++) {
     if (deadline !== undefined && now() >= deadline) break;
     if (index > 0 && index % SYNC_SLICE === 0) await nextTurn();
     const resource = resources[index] as Resource;
-    try {
-      outcomes[index] =
-        evaluateInMemory(rule, resource, memory, params, onRuleError) ??
-        (await evaluateResource(rule, resource, view, params, onRuleError));
-    } catch (error) {
-      outcomes[index] = { resource: refOfResource(resource), reason: errorMessage(error) };
+    for (let which = 0; which < rules.length; which++) {
+      const rule = rules[which] as AnyRule;
+      const ruleParams = params[which];
+      const ruleOutcomes = outcomes[which] as Outcome[];
+      try {
+        ruleOutcomes[index] =
+          evaluateInMemory(rule, resource, memory, ruleParams, onRuleError) ??
+          (await evaluateResource(rule, resource, view, ruleParams, onRuleError));
+      } catch (error) {
+        ruleOutcomes[index] = { resource: refOfResource(resource), reason: errorMessage(error) };
+      }
     }
   }
   return outcomes;
@@ -215,24 +222,13 @@ const judgeThroughView = async (
   return outcomes.slice();
 };
 
-/**
- * Judges resources with bounded concurrency, isolating each: one resource's transient failure is
- * recorded as unjudged and the others go on. The view's per-resource read failures for the rule's
- * type are included: permanent ones as unverifiable verdicts, transient ones as unjudged. With the
- * account in memory (`options.memory`) and a rule that can judge from it, no promise is made per
- * resource.
- */
-const judgeAll = async (
+/** The outcomes of one rule as a judgement, with the view's read failures for its type. */
+const judgementOf = (
   rule: AnyRule,
   resources: readonly Resource[],
+  outcomes: readonly Outcome[],
   view: AccountView,
-  params: unknown,
-  options: JudgeOptions,
-): Promise<Judgement> => {
-  const outcomes =
-    options.memory && evaluatesInMemory(rule)
-      ? await judgeInMemory(rule, resources, view, options.memory, params, options)
-      : await judgeThroughView(rule, resources, view, params, options);
+): Judgement => {
   const judgement: Judgement = { evaluations: [], unjudged: [], notReached: [] };
   for (let index = 0; index < resources.length; index++) {
     const outcome = outcomes[index];
@@ -252,5 +248,42 @@ const judgeAll = async (
   return judgement;
 };
 
+/**
+ * Judges resources with bounded concurrency, isolating each: one resource's transient failure is
+ * recorded as unjudged and the others go on. The view's per-resource read failures for the rule's
+ * type are included: permanent ones as unverifiable verdicts, transient ones as unjudged. With the
+ * account in memory (`options.memory`) and a rule that can judge from it, no promise is made per
+ * resource.
+ */
+const judgeAll = async (
+  rule: AnyRule,
+  resources: readonly Resource[],
+  view: AccountView,
+  params: unknown,
+  options: JudgeOptions,
+): Promise<Judgement> => {
+  const outcomes =
+    options.memory && evaluatesInMemory(rule)
+      ? ((await judgeInMemory([rule], resources, view, options.memory, [params], options))[0] ?? [])
+      : await judgeThroughView(rule, resources, view, params, options);
+  return judgementOf(rule, resources, outcomes, view);
+};
+
+/**
+ * `judgeAll` for several rules of one resource type that all judge from memory, resource by
+ * resource: the same judgements, one per rule.
+ */
+const judgeAllInMemory = async (
+  rules: readonly AnyRule[],
+  resources: readonly Resource[],
+  view: AccountView,
+  memory: MemoryReads,
+  params: readonly unknown[],
+  options: JudgeOptions,
+): Promise<Judgement[]> => {
+  const outcomes = await judgeInMemory(rules, resources, view, memory, params, options);
+  return rules.map((rule, which) => judgementOf(rule, resources, outcomes[which] ?? [], view));
+};
+
 export type { Judgement, JudgeOptions, Unjudged };
-export { bindVerdict, evaluateResource, judgeAll };
+export { bindVerdict, evaluateResource, judgeAll, judgeAllInMemory };

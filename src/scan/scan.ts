@@ -7,11 +7,11 @@ import {
   type Verdict,
 } from '../model/compliance.js';
 import type { ResourceType } from '../model/resources.js';
-import type { AnyRule } from '../rules/rule.js';
+import { type AnyRule, evaluatesInMemory } from '../rules/rule.js';
 import { type GoneItem, type SkippedItem, SnapshotView } from '../sources/snapshot.js';
 import type { AccountView, MemoryReads } from '../sources/view.js';
 import { byCodeUnits } from '../util/order.js';
-import { bindVerdict, judgeAll } from './evaluate.js';
+import { bindVerdict, type Judgement, judgeAll, judgeAllInMemory } from './evaluate.js';
 import { memoryReadsOf } from './memory-view.js';
 
 interface ScanInput {
@@ -58,13 +58,16 @@ const memoryOf = (view: AccountView): MemoryReads | undefined =>
 const scan = async (input: ScanInput): Promise<Evaluation[]> => {
   const evaluations: Evaluation[] = [];
   const memory = memoryOf(input.view);
+  const together = memory ? await judgeTogether(input, memory) : new Map<AnyRule, Judgement>();
   for (const rule of input.rules) {
     const resources = await input.view.list(rule.resourceType as ResourceType);
     const params = input.params.get(rule.id);
-    const { evaluations: judged, unjudged } = await judgeAll(rule, resources, input.view, params, {
-      concurrency: input.concurrency ?? 8,
-      memory,
-    });
+    const { evaluations: judged, unjudged } =
+      together.get(rule) ??
+      (await judgeAll(rule, resources, input.view, params, {
+        concurrency: input.concurrency ?? 8,
+        memory,
+      }));
     // Reads that still failed after the retries: the resource is reported, never dropped.
     for (const { resource, reason } of unjudged) {
       judged.push(
@@ -80,6 +83,36 @@ const scan = async (input: ScanInput): Promise<Evaluation[]> => {
     for (const evaluation of judged) evaluations.push(evaluation);
   }
   return evaluations;
+};
+
+/**
+ * Rules of one resource type that judge from memory, judged resource by resource (both bucket
+ * rules read one policy text in turn, so its tokens are still at hand for the second).
+ */
+const judgeTogether = async (
+  input: ScanInput,
+  memory: MemoryReads,
+): Promise<Map<AnyRule, Judgement>> => {
+  const byType = new Map<string, AnyRule[]>();
+  for (const rule of input.rules) {
+    if (!evaluatesInMemory(rule)) continue;
+    const group = byType.get(rule.resourceType) ?? [];
+    group.push(rule);
+    byType.set(rule.resourceType, group);
+  }
+  const judged = new Map<AnyRule, Judgement>();
+  for (const [type, rules] of byType) {
+    if (rules.length < 2) continue;
+    const resources = await input.view.list(type as ResourceType);
+    const params = rules.map((rule) => input.params.get(rule.id));
+    const judgements = await judgeAllInMemory(rules, resources, input.view, memory, params, {
+      concurrency: 1,
+    });
+    rules.forEach((rule, which) => {
+      judged.set(rule, judgements[which] as Judgement);
+    });
+  }
+  return judged;
 };
 
 const byResourceId = (a: Evaluation, b: Evaluation): number =>

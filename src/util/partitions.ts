@@ -18,8 +18,16 @@ const PARTITIONS: readonly (readonly [string, RegExp])[] = [
 /** The partition of a region (`aws-us-gov` for us-gov-west-1); `undefined` for a region no partition claims. */
 const partitionOfRegion = (region: string | undefined): string | undefined => {
   if (region === undefined) return undefined;
-  return PARTITIONS.find(([, pattern]) => pattern.test(region))?.[0];
+  // An account has a handful of regions and every bucket asks: the last answer is usually it.
+  if (region === lastRegion) return lastPartition;
+  const partition = PARTITIONS.find(([, pattern]) => pattern.test(region))?.[0];
+  lastRegion = region;
+  lastPartition = partition;
+  return partition;
 };
+
+let lastRegion: string | undefined;
+let lastPartition: string | undefined;
 
 /** The partition an ARN names (`arn:aws-cn:…` → `aws-cn`); `undefined` for text that is no ARN. */
 const partitionOfArn = (arn: string | undefined): string | undefined => {
