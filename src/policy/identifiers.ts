@@ -200,13 +200,8 @@ const holders = (candidate: Candidate, folded: readonly string[]): number => {
  * literal (nor equals it, with or without case), and every pattern matches both or neither.
  */
 const alike = (candidate: Candidate, around: Surroundings): boolean => {
-  if (
-    around.literals.includes(candidate.foldedBody) ||
-    around.literals.includes(candidate.foldedReplacement)
-  ) {
-    return false;
-  }
-  const placeholderMatches = matchesOf(around, candidate.placeholder);
+  const placeholder = placeholderFacts(around, candidate);
+  if (placeholder.held || around.literals.includes(candidate.foldedBody)) return false;
   const heads = headsOf(around);
   const { original } = candidate;
   for (let index = 0; index < around.patterns.length; index++) {
@@ -214,9 +209,37 @@ const alike = (candidate: Candidate, around: Surroundings): boolean => {
     const matched =
       startsLike(heads[index] as string, pattern.ignoreCase, original) &&
       matches(pattern, original);
-    if (matched !== placeholderMatches[index]) return false;
+    if (matched !== placeholder.matches[index]) return false;
   }
   return true;
+};
+
+/** What a placeholder meets in the strings: whether a literal holds it, and each pattern's answer. */
+interface PlaceholderFacts {
+  held: boolean;
+  matches: boolean[];
+}
+
+// Placeholders repeat across the policies of a template: look each up in the strings once. The
+// replacement a candidate carries is a function of its placeholder (the digits after the last
+// `-`, or the ARN's name), so the placeholder alone keys both facts.
+const placeholderMatchCache = new WeakMap<Surroundings, LruCache<string, PlaceholderFacts>>();
+
+const placeholderFacts = (around: Surroundings, candidate: Candidate): PlaceholderFacts => {
+  let byPlaceholder = placeholderMatchCache.get(around);
+  if (byPlaceholder === undefined) {
+    byPlaceholder = new LruCache(1_000);
+    placeholderMatchCache.set(around, byPlaceholder);
+  }
+  let found = byPlaceholder.get(candidate.placeholder);
+  if (found === undefined) {
+    found = {
+      held: around.literals.includes(candidate.foldedReplacement),
+      matches: around.patterns.map((pattern) => matches(pattern, candidate.placeholder)),
+    };
+    byPlaceholder.set(candidate.placeholder, found);
+  }
+  return found;
 };
 
 // Each original meets every pattern: a look at the pattern's literal start turns most away.
@@ -229,23 +252,6 @@ const headsOf = (around: Surroundings): string[] => {
     headCache.set(around, heads);
   }
   return heads;
-};
-
-// Placeholders repeat across the policies of a template: match each against the patterns once.
-const placeholderMatchCache = new WeakMap<Surroundings, LruCache<string, boolean[]>>();
-
-const matchesOf = (around: Surroundings, placeholder: string): boolean[] => {
-  let byPlaceholder = placeholderMatchCache.get(around);
-  if (byPlaceholder === undefined) {
-    byPlaceholder = new LruCache(1_000);
-    placeholderMatchCache.set(around, byPlaceholder);
-  }
-  let found = byPlaceholder.get(placeholder);
-  if (found === undefined) {
-    found = around.patterns.map((pattern) => matches(pattern, placeholder));
-    byPlaceholder.set(placeholder, found);
-  }
-  return found;
 };
 
 /** The key's own facts: its form, and lower case where AWS issues only that, survive the rename. */
@@ -389,11 +395,13 @@ const renamesHold = (
     if (candidate === undefined || !keepsForm(candidate)) return false;
     candidates.push(candidate);
   }
+  if (!candidates.every((candidate) => alike(candidate, context) && alike(candidate, own))) {
+    return false;
+  }
+  // A lone candidate's own two strings are the only peers, and they hold it exactly twice.
+  if (candidates.length === 1) return true;
   const peers = candidates.flatMap((c) => [lower(c.original), lower(c.placeholder)]);
-  return candidates.every(
-    (candidate) =>
-      alike(candidate, context) && alike(candidate, own) && holders(candidate, peers) === 2,
-  );
+  return candidates.every((candidate) => holders(candidate, peers) === 2);
 };
 
 /** The candidate `valueCandidate` makes of a value when it gives it this placeholder. */

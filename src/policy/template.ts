@@ -44,11 +44,18 @@ interface Template<W> {
   worded: W;
   /** The renames of the first policy that took this template's verdict (same placeholders). */
   restored?: readonly Rename[];
+  /** Slots whose strings must stay as the first policy had them. */
+  kept: readonly { index: number; value: string }[];
   /**
-   * Whether the identifier checks hold, by the identifiers checked: accounts reuse their endpoint
-   * ids and roles across many buckets, and the checks depend on nothing else (bounded).
+   * The first slot of each placeholder other than the bucket's own, in slot order (so every
+   * policy of the template lists its renames in one order): the rest hold equal strings.
    */
-  checks: Map<string, boolean>;
+  firsts: readonly {
+    index: number;
+    kind: SlotKind;
+    placeholder: string;
+    key: string | undefined;
+  }[];
 }
 
 const S3_ARN = /^(arn:[^:*?$]*:s3:::)([^/*?$]+)(\/.*)?$/;
@@ -75,6 +82,8 @@ const BACKSLASH = 0x5c;
  * keeps only the last).
  */
 interface Tokens {
+  /** The template key for the last bucket name asked (both bucket rules ask with one name). */
+  keyed?: { name: string; key: string };
   skeleton: string;
   slots: readonly Slot[];
   statements: number;
@@ -234,8 +243,15 @@ const classKey = (name: string, slots: readonly Slot[]): string => {
   return key;
 };
 
-const CHECKS_HELD = 256;
 const CONTEXTS_HELD = 256;
+
+/** A template's key within its context: where equal strings sit, then the skeleton. */
+const keyOf = (tokens: Tokens, name: string): string => {
+  if (tokens.keyed?.name !== name) {
+    tokens.keyed = { name, key: `${classKey(name, tokens.slots)}\u0002${tokens.skeleton}` };
+  }
+  return tokens.keyed.key;
+};
 
 /** The first policy's placeholders, by the kind of string they stand for. */
 interface Placeholders {
@@ -328,7 +344,8 @@ class TemplateCache<W> {
     worded: W,
   ): void {
     if (!renaming.ids.complete || unusable(text)) return;
-    const { skeleton, slots, statements, statementKeys, plain } = tokenize(text);
+    const tokens = tokenize(text);
+    const { slots, statements, statementKeys, plain } = tokens;
     if (!plain || slots.length === 0 || statementKeys !== 1 || statements !== effects.length) {
       return;
     }
@@ -342,13 +359,24 @@ class TemplateCache<W> {
       .map((r) => r.placeholder)
       .filter((placeholder) => placeholder !== PLACEHOLDER);
     if (!needed.every((placeholder) => covered.has(placeholder))) return;
-    this.templatesOf(context).set(`${classKey(name, slots)}\u0002${skeleton}`, {
+    const kept: Template<W>['kept'][number][] = [];
+    const firsts: Template<W>['firsts'][number][] = [];
+    const seen = new Set<string>([PLACEHOLDER]);
+    roles.forEach((role, index) => {
+      if (role.role === 'kept') kept.push({ index, value: role.value });
+      if (role.role !== 'renamed' || seen.has(role.placeholder)) return;
+      seen.add(role.placeholder);
+      const { kind } = slots[index] as Slot;
+      firsts.push({ index, kind, placeholder: role.placeholder, key: role.key });
+    });
+    this.templatesOf(context).set(keyOf(tokens, name), {
       roles,
       bucketAbstracted: renaming.bucketAbstracted,
       keptName: name,
       renaming,
       worded,
-      checks: new Map(),
+      kept,
+      firsts,
     });
   }
 
@@ -364,60 +392,45 @@ class TemplateCache<W> {
   ): { worded: W; renames: Rename[]; canonical: readonly Rename[] } | undefined {
     const templates = this.byContext.get(context);
     if (templates === undefined || unusable(text)) return undefined;
-    const { skeleton, slots, plain } = tokenize(text);
-    if (!plain) return undefined;
-    const template = templates.get(`${classKey(name, slots)}\u0002${skeleton}`);
+    const tokens = tokenize(text);
+    if (!tokens.plain) return undefined;
+    const template = templates.get(keyOf(tokens, name));
     if (template === undefined) return undefined;
     if (!template.bucketAbstracted && name !== template.keptName) return undefined;
+    const { slots } = tokens;
+    for (const { index, value } of template.kept) {
+      if ((slots[index] as Slot).value !== value) return undefined;
+    }
     const renames: Rename[] = template.bucketAbstracted
       ? [{ placeholder: PLACEHOLDER, original: name, kind: 'plain' }]
       : [];
     const checked: { original: string; placeholder: string; key: string | undefined }[] = [];
-    const seen = new Set<string>();
-    for (let index = 0; index < slots.length; index++) {
+    // As the shape cache does: a real identifier in the shared result would be a coincidence.
+    const identifiers: Rename[] = [];
+    for (const { index, kind, placeholder, key } of template.firsts) {
       const slot = slots[index] as Slot;
-      const role = template.roles[index] as Role;
-      if (role.role === 'ignored') continue;
-      if (role.role === 'kept') {
-        if (slot.value !== role.value) return undefined;
+      if (kind === 'bucket' && slot.value.includes('_')) return undefined;
+      if (kind === 'value') {
+        const rename: Rename = { placeholder, original: slot.value, kind: 'token' };
+        checked.push({ original: slot.value, placeholder, key });
+        renames.push(rename);
+        identifiers.push(rename);
         continue;
       }
-      if (seen.has(role.placeholder)) continue;
-      seen.add(role.placeholder);
-      if (role.placeholder === PLACEHOLDER) continue;
-      if (slot.kind === 'bucket' && slot.value.includes('_')) return undefined;
-      if (slot.kind === 'value') {
-        checked.push({ original: slot.value, placeholder: role.placeholder, key: role.key });
-        renames.push({ placeholder: role.placeholder, original: slot.value, kind: 'token' });
-        continue;
-      }
-      if (slot.kind === 'name') {
+      const rename: Rename = { placeholder, original: slot.value, kind: 'plain' };
+      if (kind === 'name') {
         checked.push({
           original: slot.prefix + slot.value,
-          placeholder: slot.prefix + role.placeholder,
+          placeholder: slot.prefix + placeholder,
           key: undefined,
         });
+        identifiers.push(rename);
       }
-      renames.push({ placeholder: role.placeholder, original: slot.value, kind: 'plain' });
+      renames.push(rename);
     }
-    // The checks read the originals and nothing else of this policy: the template fixes which
-    // slots are checked, with which placeholders and keys.
-    let memo = '';
-    for (const entry of checked) memo += `${entry.original}\u0000`;
-    let holds = template.checks.get(memo);
-    if (holds === undefined) {
-      const { renaming } = template;
-      // As the shape cache does: a real identifier in the shared result would be a coincidence.
-      const identifiers = renames.filter(
-        (r) => r.kind === 'token' || r.placeholder.startsWith('__vg_name'),
-      );
-      holds =
-        renamesHold(checked, renaming.context.around, renaming.ids.own) &&
-        !namesOriginal(renaming.folded, identifiers);
-      if (template.checks.size >= CHECKS_HELD) template.checks.clear();
-      template.checks.set(memo, holds);
-    }
-    if (!holds) return undefined;
+    const { renaming } = template;
+    if (!renamesHold(checked, renaming.context.around, renaming.ids.own)) return undefined;
+    if (namesOriginal(renaming.folded, identifiers)) return undefined;
     if (template.restored === undefined) template.restored = renames;
     else shareRestorer(renames, template.restored);
     return { worded: template.worded, renames, canonical: template.restored };
