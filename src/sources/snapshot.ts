@@ -53,11 +53,26 @@ const byVpc = <T extends { vpcId?: string | undefined }>(items: T[]): Map<string
   return index;
 };
 
-/** The raw item's capture time, ISO or epoch alike; items without one rank oldest. */
-const captureMillis = (raw: unknown): number =>
-  (typeof raw === 'object' && raw !== null
-    ? captureTimeMillis((raw as Record<string, unknown>).configurationItemCaptureTime)
-    : undefined) ?? Number.NEGATIVE_INFINITY;
+/** The raw item's capture time as written (read as a time only when two items of a resource meet). */
+const captureOf = (raw: unknown): unknown =>
+  typeof raw === 'object' && raw !== null
+    ? (raw as Record<string, unknown>).configurationItemCaptureTime
+    : undefined;
+
+/** A capture time in epoch milliseconds, ISO or epoch alike; items without one rank oldest. */
+const captureMillis = (capture: unknown): number =>
+  captureTimeMillis(capture) ?? Number.NEGATIVE_INFINITY;
+
+/**
+ * The newest item seen of one resource. Its capture time is parsed only once another item of the
+ * same resource turns up: a snapshot holds one item per resource, so most are never compared.
+ */
+interface Latest {
+  capture: unknown;
+  /** `captureMillis(capture)` once computed. */
+  millis: number | undefined;
+  item: ConfigItem | undefined;
+}
 
 /** Collects raw items one at a time (see `SnapshotView.builder`). */
 interface SnapshotBuilder {
@@ -88,19 +103,22 @@ class SnapshotView implements AccountView {
   private readonly endpointsByGroup = new Map<string, VpcEndpoint[]>();
   private readonly prefixListItems: PrefixList[];
 
+  /** `keys[i]`, when given, is `refKey(resources[i])`, already built by the builder. */
   private constructor(
     resources: Resource[],
     items: ConfigItem[],
     skipped: SkippedItem[],
     gone: GoneItem[],
     prefixLists: PrefixList[] = [],
+    keys?: readonly string[],
   ) {
     this.prefixListItems = prefixLists;
     this.items = items;
     this.skipped = skipped;
     this.gone = gone;
-    for (const resource of resources) {
-      this.byKey.set(refKey(resource), resource);
+    for (let index = 0; index < resources.length; index++) {
+      const resource = resources[index] as Resource;
+      this.byKey.set(keys?.[index] ?? refKey(resource), resource);
       const list = this.byType.get(resource.type);
       if (list) list.push(resource);
       else this.byType.set(resource.type, [resource]);
@@ -131,17 +149,27 @@ class SnapshotView implements AccountView {
     const skipped: SkippedItem[] = [];
     // The newest capture of each resource decides, whether it reads, is a deletion, or is broken:
     // an older readable item never stands in for a newer unreadable one.
-    const latest = new Map<string, { millis: number; item?: ConfigItem }>();
-    const consider = (key: string, millis: number, item?: ConfigItem) => {
+    const latest = new Map<string, Latest>();
+    const consider = (key: string, capture: unknown, item?: ConfigItem) => {
       const previous = latest.get(key);
-      if (!previous || millis >= previous.millis)
-        latest.set(key, item ? { millis, item } : { millis });
+      if (!previous) {
+        latest.set(key, { capture, millis: undefined, item });
+        return;
+      }
+      previous.millis ??= captureMillis(previous.capture);
+      const millis = captureMillis(capture);
+      if (millis >= previous.millis) {
+        previous.capture = capture;
+        previous.millis = millis;
+        previous.item = item;
+      }
     };
     const add = (raw: unknown): void => {
       try {
         const item = parseConfigurationItem(raw);
         items.push(item);
-        consider(`${item.resourceType}|${item.resourceId}`, captureMillis(raw), item);
+        // The same key as `refKey` of the item's resource (built from this type and id).
+        consider(`${item.resourceType}|${item.resourceId}`, captureOf(raw), item);
       } catch (error) {
         if (!(error instanceof ConfigItemParseError)) throw error;
         skipped.push({
@@ -150,17 +178,21 @@ class SnapshotView implements AccountView {
           reason: error.message,
         });
         if (error.resourceType && error.resourceId) {
-          consider(`${error.resourceType}|${error.resourceId}`, captureMillis(raw));
+          consider(`${error.resourceType}|${error.resourceId}`, captureOf(raw));
         }
       }
     };
     const build = (): SnapshotView => {
       const resources: Resource[] = [];
+      const keys: string[] = [];
       const gone: GoneItem[] = [];
       const prefixLists: PrefixList[] = [];
-      for (const { item } of latest.values()) {
+      for (const [key, { item }] of latest) {
         if (!item) continue;
-        if (item.resource) resources.push(item.resource);
+        if (item.resource) {
+          resources.push(item.resource);
+          keys.push(key);
+        }
         if (item.prefixList) prefixLists.push(item.prefixList);
         if (item.status !== 'OK' && item.status !== 'ResourceDiscovered') {
           gone.push({
@@ -171,7 +203,7 @@ class SnapshotView implements AccountView {
           });
         }
       }
-      return new SnapshotView(resources, items, skipped, gone, prefixLists);
+      return new SnapshotView(resources, items, skipped, gone, prefixLists, keys);
     };
     return { add, build };
   }

@@ -68,6 +68,31 @@ describe('SnapshotView', () => {
     expect((await view.bucket('my-bucket'))?.policy).toEqual({ kind: 'absent' });
   });
 
+  it('keeps the newest of three captures written as ISO text and epoch seconds, in any order', async () => {
+    const base = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
+    const absent = { BucketPolicy: { policyText: null } };
+    const captures = [
+      { configurationItemCaptureTime: 1767225600, supplementaryConfiguration: absent }, // 2026-01-01
+      { configurationItemCaptureTime: '2025-06-01T00:00:00Z' },
+      { configurationItemCaptureTime: '2025-12-31T23:59:59.999Z' },
+    ].map((fields) => ({ ...base, ...fields }));
+    const orders = [
+      [0, 1, 2],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 1, 0],
+    ];
+
+    const policies = await Promise.all(
+      orders.map(async (order) => {
+        const view = SnapshotView.fromItems(order.map((index) => captures[index]));
+        return (await view.bucket('my-bucket'))?.policy;
+      }),
+    );
+
+    expect(policies).toEqual(orders.map(() => ({ kind: 'absent' })));
+  });
+
   it('never lets an older readable item stand in for a newer unreadable one', async () => {
     const older = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
     const newerBroken = {
