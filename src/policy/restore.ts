@@ -38,14 +38,6 @@ const restorer = (renames: readonly Rename[]): RegExp => {
   return pattern;
 };
 
-/**
- * Lets `renames` use the expression of `like`, renames with the same placeholders (a template's
- * policies differ in originals only), so no expression key is written per policy.
- */
-const shareRestorer = (renames: readonly Rename[], like: readonly Rename[]): void => {
-  restorerOf.set(renames, restorer(like));
-};
-
 /** Puts the identifiers back into a text the analysis of the renamed policy produced. */
 const restoreText = (text: string, renames: readonly Rename[]): string => {
   if (renames.length === 0) return text;
@@ -105,16 +97,5 @@ const filledLength = (plan: TextPlan, originals: readonly string[]): number => {
   return length;
 };
 
-/** Whether two lists of renames have the same placeholders in the same order (plans carry over). */
-const samePlaceholders = (a: readonly Rename[], b: readonly Rename[]): boolean => {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) {
-    const left = a[index] as Rename;
-    const right = b[index] as Rename;
-    if (left.placeholder !== right.placeholder || left.kind !== right.kind) return false;
-  }
-  return true;
-};
-
 export type { TextPlan };
-export { fill, filledLength, planText, restoreText, samePlaceholders, shareRestorer };
+export { fill, filledLength, planText, restoreText };

@@ -1,7 +1,6 @@
 import { PLACEHOLDER, type Renaming, spellsPlaceholder } from './cache.js';
 import { IAM_NAME_ARN, namesOriginal, type Rename, renamesHold } from './identifiers.js';
 import { LruCache } from './lru.js';
-import { shareRestorer } from './restore.js';
 
 /**
  * Text templates: a second, cheaper way to the shape cache's answer. Policies written from one
@@ -382,8 +381,8 @@ class TemplateCache<W> {
 
   /**
    * The stored verdict and this policy's renames, or `undefined` to go the whole way. `canonical`
-   * is the template's first list of renames: every policy of the template has its placeholders in
-   * the same order, so plans made with it (restore.ts) fill for all of them.
+   * is the template's first list of renames: every policy of the template lists its renames in the
+   * order of `firsts`, so plans made with the first list (restore.ts) fill for all of them.
    */
   recall(
     context: string,
@@ -431,8 +430,7 @@ class TemplateCache<W> {
     const { renaming } = template;
     if (!renamesHold(checked, renaming.context.around, renaming.ids.own)) return undefined;
     if (namesOriginal(renaming.folded, identifiers)) return undefined;
-    if (template.restored === undefined) template.restored = renames;
-    else shareRestorer(renames, template.restored);
+    template.restored ??= renames;
     return { worded: template.worded, renames, canonical: template.restored };
   }
 }

@@ -20,7 +20,6 @@ import {
   filledLength,
   planText,
   restoreText,
-  samePlaceholders,
   type TextPlan,
 } from '../policy/restore.js';
 import { TemplateCache } from '../policy/template.js';
@@ -202,9 +201,7 @@ const evaluateBucketGuard = (
   const context = contextOf(spec, exemptions, partition, bucket.accountId);
   const recalled = templates.recall(context, source.text, bucket.name);
   if (recalled !== undefined) {
-    return samePlaceholders(recalled.renames, recalled.canonical)
-      ? filled(planned(recalled.worded, recalled.canonical), recalled.renames)
-      : renamed(recalled.worded, recalled.renames);
+    return filled(planned(recalled.worded, recalled.canonical), recalled.renames);
   }
   const facts = { name: bucket.name, arn, partition, account: bucket.accountId };
   let shape: ReturnType<typeof analyseShape>;

@@ -1,6 +1,16 @@
 /* biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables and escapes are the subject here. */
+
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { atoms, compile, matchText, type Pattern } from '../../src/policy/automata.js';
+import {
+  atoms,
+  compile,
+  literalHead,
+  matches,
+  matchText,
+  type Pattern,
+  startsLike,
+} from '../../src/policy/automata.js';
 import { type Box, subtract } from '../../src/policy/boxes.js';
 
 const patterns = (...specs: [string, 'literal' | 'glob' | 'arn', boolean?][]): Pattern[] =>
@@ -87,5 +97,67 @@ describe('subtract', () => {
     );
     expect(left).toEqual([[0b100n, 0b10n]]);
     expect(subtract([whole], [[0b111n, 0b11n]])).toEqual([]);
+  });
+});
+
+describe('literalHead and startsLike', () => {
+  it('never turn away a value the pattern matches', () => {
+    // Prepare: patterns and values over a small alphabet with case pairs and the characters
+    // that fold to ASCII under case-insensitive Unicode matching (Kelvin sign, long s).
+    const alphabet = fc.constantFrom(
+      'a',
+      'A',
+      'k',
+      'K',
+      's',
+      'S',
+      '\u212a',
+      '\u017f',
+      ':',
+      '-',
+      '1',
+      'é',
+      'É',
+    );
+    const text = fc.array(alphabet, { maxLength: 8 }).map((chars) => chars.join(''));
+    const pattern = fc.array(fc.oneof(alphabet, fc.constantFrom('*', '?')), { maxLength: 8 });
+    fc.assert(
+      fc.property(
+        pattern.map((chars) => chars.join('')),
+        text,
+        fc.constantFrom('glob', 'arn', 'literal') as fc.Arbitrary<'glob' | 'arn' | 'literal'>,
+        fc.boolean(),
+        (source, value, mode, ignoreCase) => {
+          const compiled = compile(
+            mode === 'arn' ? `arn:${source}:s3:::x` : source,
+            mode,
+            ignoreCase,
+          );
+          if (compiled === undefined) return;
+          const head = literalHead(compiled);
+          const candidate = mode === 'arn' ? `arn:${value}:s3:::x` : value;
+
+          // Act
+          const may = startsLike(head, compiled.ignoreCase, candidate);
+
+          // Assess
+          if (!may) expect(matches(compiled, candidate)).toBe(false);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('turn away values whose start differs from the literal head', () => {
+    // Prepare
+    const pattern = compile('arn:aws:iam::111122223333:role/*', 'arn', false) as Pattern;
+    const folded = compile('VPCE-0A*', 'glob', true) as Pattern;
+
+    // Act + Assess
+    expect(literalHead(pattern)).toBe('arn:aws:iam::111122223333:role/');
+    expect(startsLike(literalHead(pattern), false, 'vpce-0a1b2c3d4e5f67890')).toBe(false);
+    expect(literalHead(folded)).toBe('vpce-0a');
+    expect(startsLike(literalHead(folded), true, 'VPCE-0a1')).toBe(true);
+    expect(startsLike(literalHead(folded), true, 'vpce-0b1')).toBe(false);
   });
 });
