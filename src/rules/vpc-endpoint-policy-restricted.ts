@@ -1,5 +1,5 @@
 import { PolicyParseError } from '../errors.js';
-import type { Verdict } from '../model/compliance.js';
+import type { Counterexample, Verdict } from '../model/compliance.js';
 import { compliant, nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { VpcEndpoint } from '../model/resources.js';
 import type { PolicyDocument } from '../policy/document.js';
@@ -7,7 +7,12 @@ import { parsePolicy } from '../policy/document.js';
 import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
 import type { Rename } from '../policy/identifiers.js';
 import { LruCache } from '../policy/lru.js';
-import { analysePerimeter, type PerimeterResult, trustOf } from '../policy/perimeter.js';
+import {
+  analysePerimeter,
+  type PerimeterResult,
+  type Trust,
+  trustOf,
+} from '../policy/perimeter.js';
 import { restoreText } from '../policy/restore.js';
 import { partitionOfRegion } from '../util/partitions.js';
 import { endpointPolicyNotApplicable, isInactiveEndpointState } from './endpoint-state.js';
@@ -85,6 +90,112 @@ const DEFAULT_POLICY = parsePolicy(
 // Endpoints of one template share a policy text; judge each (text, endpoint shape, trust) once.
 const results = new LruCache<string, PerimeterResult>(2_000);
 
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((value, index) => value === b[index]);
+
+/**
+ * What perimeterOf derives from the policy alone (and the trust parameters): the same for every
+ * endpoint of a template, and gone with the parsed policy.
+ */
+interface PolicyFacts {
+  /** The policy names neither aws:SourceVpc(e) nor anything like the placeholders. */
+  shared: boolean;
+  /** `trustOf` under the last parameters seen (copied, so a later change of them misses). */
+  trust?: { accounts: readonly string[]; orgs: readonly string[]; trust: Trust; json: string };
+  /** The last text seen with this policy, as JSON (part of the result key). */
+  text?: { text: string; json: string };
+}
+
+const policyFacts = new WeakMap<PolicyDocument, PolicyFacts>();
+
+const factsOfPolicy = (policy: PolicyDocument): PolicyFacts => {
+  let facts = policyFacts.get(policy);
+  if (facts === undefined) {
+    facts = {
+      shared: !/sourcevpc|vpce-1f1f1f|vpc-1f1f1f/i.test(JSON.stringify(policy.statements)),
+    };
+    policyFacts.set(policy, facts);
+  }
+  return facts;
+};
+
+const cachedTrust = (facts: PolicyFacts, policy: PolicyDocument, params: Params) => {
+  const { trustedAccountIds: accounts, trustedOrgIds: orgs } = params;
+  const known = facts.trust;
+  if (known && sameList(known.accounts, accounts) && sameList(known.orgs, orgs)) return known;
+  const trust = trustOf(policy, accounts, orgs);
+  facts.trust = { accounts: [...accounts], orgs: [...orgs], trust, json: JSON.stringify(trust) };
+  return facts.trust;
+};
+
+const textJson = (facts: PolicyFacts, text: string): string => {
+  if (facts.text?.text !== text) facts.text = { text, json: JSON.stringify(text) };
+  return facts.text.json;
+};
+
+// Both placeholders hold it; a string without it has nothing to restore.
+const PLACEHOLDER_CORE = '-1f1f1f1f1f1f1f1f1';
+
+/**
+ * A string as restoring the result's JSON text would leave it: the string's own JSON is restored,
+ * so a placeholder next to an escape (`\n`) is treated exactly as it was within the whole text.
+ */
+const restoredString = (value: string, renames: readonly Rename[]): string =>
+  value.includes(PLACEHOLDER_CORE)
+    ? (JSON.parse(restoreText(JSON.stringify(value), renames)) as string)
+    : value;
+
+/**
+ * `JSON.parse(restoreText(JSON.stringify(value), renames))` without writing the text: the same
+ * plain data, with every string (keys too) restored. Anything but plain data goes the text way.
+ */
+const restoredCopy = (value: unknown, renames: readonly Rename[]): unknown => {
+  if (typeof value === 'string') return restoredString(value, renames);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || value === undefined || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) {
+    return value.map((item) =>
+      item === undefined || typeof item === 'function' || typeof item === 'symbol'
+        ? null
+        : restoredCopy(item, renames),
+    );
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      const name = restoredString(key, renames);
+      const restored = restoredCopy(item, renames);
+      if (name === '__proto__') {
+        Object.defineProperty(copy, name, {
+          value: restored,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else copy[name] = restored;
+    }
+    return copy;
+  }
+  return JSON.parse(restoreText(JSON.stringify(value), renames)) as unknown;
+};
+
+/**
+ * The shared result with the endpoint's own ids. A Deny's statement and condition entry come from
+ * the policy, which spells no placeholder (or it would not be shared): they are kept as they are.
+ */
+const restoredResult = (result: PerimeterResult, renames: readonly Rename[]): PerimeterResult => ({
+  compliant: result.compliant,
+  escapes: result.escapes.map((found) => ({
+    counterexample: restoredCopy(found.counterexample, renames) as Counterexample,
+    allowedBy: found.allowedBy.map((label) => restoredString(label, renames)),
+    misses: found.misses.map((miss) => ({ ...miss, text: restoredString(miss.text, renames) })),
+  })),
+  undecided: result.undecided.map((reason) => restoredString(reason, renames)),
+  allowsAnything: result.allowsAnything,
+});
+
 const perimeterOf = (
   endpoint: VpcEndpoint,
   policy: PolicyDocument,
@@ -92,7 +203,8 @@ const perimeterOf = (
   params: Params,
 ) => {
   const location = serviceLocationOf(endpoint.serviceName);
-  const trust = trustOf(policy, params.trustedAccountIds, params.trustedOrgIds);
+  const policyShape = factsOfPolicy(policy);
+  const { trust, json: trustJson } = cachedTrust(policyShape, policy, params);
   const facts = {
     id: endpoint.id,
     vpcId: endpoint.vpcId,
@@ -104,8 +216,8 @@ const perimeterOf = (
   // The endpoint's id and VPC id enter the analysis only as the fixed values of aws:SourceVpce and
   // aws:SourceVpc. A policy that names neither key (nor anything like the placeholders) answers
   // alike for every endpoint: endpoints of one template share one analysis, made with placeholder
-  // ids, which go back into the result by text.
-  const shared = !/sourcevpc|vpce-1f1f1f|vpc-1f1f1f/i.test(JSON.stringify(policy.statements));
+  // ids, which go back into the result.
+  const { shared } = policyShape;
   const renames: Rename[] = shared
     ? [
         { placeholder: ENDPOINT_PLACEHOLDER, original: endpoint.id, kind: 'token' },
@@ -117,16 +229,14 @@ const perimeterOf = (
   const analysed = shared
     ? { ...facts, id: ENDPOINT_PLACEHOLDER, vpcId: endpoint.vpcId ? VPC_PLACEHOLDER : undefined }
     : facts;
-  const key = JSON.stringify([text, analysed, trust]);
+  // JSON.stringify([text, analysed, trust]), with the policy's parts written once.
+  const key = `[${textJson(policyShape, text)},${JSON.stringify(analysed)},${trustJson}]`;
   let result = results.get(key);
   if (result === undefined) {
     result = analysePerimeter(policy, analysed, trust);
     results.set(key, result);
   }
-  const restored =
-    renames.length === 0
-      ? result
-      : (JSON.parse(restoreText(JSON.stringify(result), renames)) as PerimeterResult);
+  const restored = renames.length === 0 ? result : restoredResult(result, renames);
   return { result: restored, trust };
 };
 
@@ -289,4 +399,4 @@ const vpcEndpointPolicyRestricted = defineRule({
   },
 });
 
-export { actionPrefixOf, vpcEndpointPolicyRestricted };
+export { actionPrefixOf, restoredCopy, vpcEndpointPolicyRestricted };
