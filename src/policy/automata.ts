@@ -361,12 +361,14 @@ const searchAtoms = (
  * with it (`startsLike`), so most values are turned away without running the expression.
  */
 const literalHead = (pattern: Pattern): string => {
-  let head = '';
+  const head: string[] = [];
   for (const token of pattern.tokens) {
     if (token.kind !== 'char' || token.char.length !== 1 || token.char.charCodeAt(0) >= 0x80) break;
-    head += pattern.ignoreCase ? token.char.toLowerCase() : token.char;
+    head.push(pattern.ignoreCase ? token.char.toLowerCase() : token.char);
   }
-  return head;
+  // Joined, not appended: a head lives as long as its pattern, and one link per character would
+  // outweigh the text.
+  return head.join('');
 };
 
 /**

@@ -71,7 +71,6 @@ const MARK = '\u0001';
  * Statement keys (a text with two is never templated: its parse keeps only the last).
  */
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 /**
  * The skeleton and the cut-out strings of a policy text, in one pass over its characters. Each
@@ -91,7 +90,19 @@ interface Tokens {
   plain: boolean;
 }
 
+// A backslash (an escape) or a control character other than JSON's whitespace: never templated.
+const UNPLAIN = /[\\\x00-\x08\x0b\x0c\x0e-\x1f]/;
+const BREAKS = /[\t\n\r]/;
+
 const tokenizeText = (text: string): Tokens => {
+  // Decoded, an escaped string can equal a renamed one while staying frozen in the skeleton; a
+  // raw control character makes the text fail to parse, and it must never take the verdict of a
+  // valid text of the same skeleton.
+  if (UNPLAIN.test(text)) {
+    return { skeleton: text, slots: [], statements: 0, statementKeys: 0, plain: false };
+  }
+  // JSON whitespace is allowed between tokens, never raw inside a string.
+  const breaks = BREAKS.test(text);
   const slots: Slot[] = [];
   let skeleton = '';
   // The key holding each container open at this point (the root's is undefined).
@@ -124,22 +135,11 @@ const tokenizeText = (text: string): Tokens => {
       index += 1;
       continue;
     }
-    // A string: find its end; an escape keeps it whole in the skeleton.
-    let end = index + 1;
-    let escaped = false;
-    for (; end < length; end++) {
-      const c = text.charCodeAt(end);
-      if (c === QUOTE) break;
-      if (c === BACKSLASH) {
-        escaped = true;
-        end += 1;
-      } else if (c < 0x20) {
-        // JSON refuses a raw control character in a string: such a text must fail to parse,
-        // never take the verdict of a valid text of the same skeleton.
-        plain = false;
-      }
-    }
+    // A string: without escapes it ends at the next quote.
+    let end = text.indexOf('"', index + 1);
+    if (end < 0) end = length;
     const content = text.slice(index + 1, end);
+    if (breaks && BREAKS.test(content)) plain = false;
     let after = end + 1;
     while (after < length && text.charCodeAt(after) <= 0x20) after += 1;
     if (text.charCodeAt(after) === 0x3a) {
@@ -158,11 +158,6 @@ const tokenizeText = (text: string): Tokens => {
     const under = pendingKey ?? stack[stack.length - 1];
     pendingKey = undefined;
     index = end + 1;
-    if (escaped) {
-      // Decoded, an escaped string can equal a renamed one while staying frozen in the skeleton.
-      plain = false;
-      continue;
-    }
     const statement =
       stack[1] !== 'Statement'
         ? -1

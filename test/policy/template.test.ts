@@ -58,14 +58,19 @@ describe('policy text templates: tokenize', () => {
     expect(twice.statementKeys).toBe(2);
   });
 
-  it('keeps JSON-escaped strings whole in the skeleton', () => {
+  it('never templates a text with an escape or a raw control character', () => {
     // Act
-    const { slots, skeleton } = tokenize(
+    const escaped = tokenize(
       '{"Statement":[{"Resource":"arn:aws:s3:::acme\\/x","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-\\u0030a1b2c3d"}}}]}',
     );
+    const tab = tokenize('{"Statement":[{"Sid":"Deny\tOutside","Effect":"Deny"}]}');
+    const pretty = tokenize('{\n\t"Statement": [\r\n  {"Sid": "DenyOutside", "Effect": "Deny"}]}');
 
-    // Assess
-    expect(slots).toEqual([]);
-    expect(skeleton).toContain('acme\\/x');
+    // Assess: slots are cut only from texts whose strings are exactly what they spell.
+    expect(escaped.plain).toBe(false);
+    expect(escaped.slots).toEqual([]);
+    expect(tab.plain).toBe(false);
+    expect(pretty.plain).toBe(true);
+    expect(pretty.slots.map((s) => [s.kind, s.value])).toEqual([['sid', 'DenyOutside']]);
   });
 });
