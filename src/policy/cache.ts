@@ -291,9 +291,11 @@ const analyseShape = (
     statements: policy.statements.filter((s) => s.effect === 'Deny'),
   };
   const allows = policy.statements.filter((s) => s.effect === 'Allow');
-  // Text that spells a placeholder (in the policy, Allows included, or in the fence or the
-  // exemptions, which the wording shows) would get it put back as a name: nothing is renamed then.
+  // Text that spells a placeholder (in the policy, Allows included, in the fence or the
+  // exemptions, which the wording shows, or the bucket's own name) would get it put back as a
+  // name: nothing is renamed then.
   const reserved =
+    spellsPlaceholder(bucket.name) ||
     spellsPlaceholder(text) ||
     (text.includes('\\') && spellsPlaceholder(JSON.stringify(policy.statements))) ||
     spellsPlaceholderIn(fence) ||

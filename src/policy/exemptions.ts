@@ -36,7 +36,8 @@ const resolveExemptions = (
     byAccount = new Map();
     resolved.set(source, byAccount);
   }
-  const id = `${partition}:${account ?? ''}`;
+  // No account and an empty one resolve differently ({account} left out, or filled empty).
+  const id = account === undefined ? partition : `${partition}:${account}`;
   let exemptions = byAccount.get(id);
   if (exemptions === undefined) {
     exemptions = resolveUncached(source, partition, account);

@@ -38,6 +38,17 @@ const restorer = (renames: readonly Rename[]): RegExp => {
   return pattern;
 };
 
+/**
+ * Whether a text holds one of the placeholders where `restoreText` would put a name (by finding
+ * them, not by comparing the restored text: a name may equal its placeholder).
+ */
+const mentionsPlaceholder = (text: string, renames: readonly Rename[]): boolean => {
+  if (renames.length === 0) return false;
+  const pattern = restorer(renames);
+  pattern.lastIndex = 0;
+  return pattern.test(text);
+};
+
 /** Puts the identifiers back into a text the analysis of the renamed policy produced. */
 const restoreText = (text: string, renames: readonly Rename[]): string => {
   if (renames.length === 0) return text;
@@ -98,4 +109,4 @@ const filledLength = (plan: TextPlan, originals: readonly string[]): number => {
 };
 
 export type { TextPlan };
-export { fill, filledLength, planText, restoreText };
+export { fill, filledLength, mentionsPlaceholder, planText, restoreText };

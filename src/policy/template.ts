@@ -210,10 +210,11 @@ const tokenize = (text: string): Tokens => {
 };
 
 /**
- * Texts never templated: one holding the mark raw, or text spelled like a placeholder (it would
- * be put back as a name).
+ * Texts never templated: one holding the mark raw, or a text or bucket name spelled like a
+ * placeholder (it would be put back as a name).
  */
-const unusable = (text: string): boolean => text.includes(MARK) || spellsPlaceholder(text);
+const unusable = (text: string, name: string): boolean =>
+  text.includes(MARK) || spellsPlaceholder(text) || spellsPlaceholder(name);
 
 /**
  * Where equal strings sit: per slot, the first slot holding an equal string (the bucket's own name
@@ -338,7 +339,7 @@ class TemplateCache<W> {
     renaming: Renaming,
     worded: W,
   ): void {
-    if (!renaming.ids.complete || unusable(text)) return;
+    if (!renaming.ids.complete || unusable(text, name)) return;
     const tokens = tokenize(text);
     const { slots, statements, statementKeys, plain } = tokens;
     if (!plain || slots.length === 0 || statementKeys !== 1 || statements !== effects.length) {
@@ -386,7 +387,7 @@ class TemplateCache<W> {
     name: string,
   ): { worded: W; renames: Rename[]; canonical: readonly Rename[] } | undefined {
     const templates = this.byContext.get(context);
-    if (templates === undefined || unusable(text)) return undefined;
+    if (templates === undefined || unusable(text, name)) return undefined;
     const tokens = tokenize(text);
     if (!tokens.plain) return undefined;
     const template = templates.get(keyOf(tokens, name));

@@ -18,6 +18,7 @@ import { LruCache } from '../policy/lru.js';
 import {
   fill,
   filledLength,
+  mentionsPlaceholder,
   planText,
   restoreText,
   type TextPlan,
@@ -272,7 +273,7 @@ const contextOf = (
     byAccount = new Map();
     bySpec.set(exemptions, byAccount);
   }
-  const where = `${partition}:${account ?? ''}`;
+  const where = account === undefined ? partition : `${partition}:${account}`;
   let context = byAccount.get(where);
   if (context === undefined) {
     context = JSON.stringify([spec.outside, partition, account ?? null, spec.fence, exemptions]);
@@ -294,7 +295,7 @@ const plans = new WeakMap<Counterexample, RestorePlan>();
 
 const holdsPlaceholder = (value: unknown, renames: readonly Rename[]): boolean =>
   typeof value === 'string'
-    ? restoreText(value, renames) !== value
+    ? mentionsPlaceholder(value, renames)
     : Array.isArray(value) && value.some((item) => holdsPlaceholder(item, renames));
 
 const restorePlanOf = (example: Counterexample, renames: readonly Rename[]): RestorePlan => {
