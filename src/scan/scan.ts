@@ -60,14 +60,15 @@ const scan = async (input: ScanInput): Promise<Evaluation[]> => {
   const memory = memoryOf(input.view);
   const together = memory ? await judgeTogether(input, memory) : new Map<AnyRule, Judgement>();
   for (const rule of input.rules) {
-    const resources = await input.view.list(rule.resourceType as ResourceType);
-    const params = input.params.get(rule.id);
     const { evaluations: judged, unjudged } =
       together.get(rule) ??
-      (await judgeAll(rule, resources, input.view, params, {
-        concurrency: input.concurrency ?? 8,
-        memory,
-      }));
+      (await judgeAll(
+        rule,
+        await input.view.list(rule.resourceType as ResourceType),
+        input.view,
+        input.params.get(rule.id),
+        { concurrency: input.concurrency ?? 8, memory },
+      ));
     // Reads that still failed after the retries: the resource is reported, never dropped.
     for (const { resource, reason } of unjudged) {
       judged.push(

@@ -54,6 +54,36 @@ describe('scan', () => {
     expect(calls).toEqual({ sync: evaluations.length, async: 0 });
   });
 
+  it('judges each resource under every in-memory rule of its type before the next, with the same results', async () => {
+    // Prepare: two rules of one type that note the order they see resources in.
+    const view = await loadSnapshot(DEMO);
+    const seen: string[] = [];
+    const noting = (name: string) =>
+      defineRule({
+        ...vpcRuleThat(async () => compliant('Through the view.')),
+        id: `noting-${name}`,
+        evaluateSync(resource) {
+          seen.push(`${name}:${resource.id}`);
+          return compliant(`${name} saw ${resource.id}.`);
+        },
+      });
+    const rules = [noting('a'), noting('b')];
+
+    // Act
+    const together = await scan({ rules, view, params: new Map() });
+    const order = [...seen];
+    const alone = [
+      ...(await scan({ rules: [rules[0] as (typeof rules)[0]], view, params: new Map() })),
+      ...(await scan({ rules: [rules[1] as (typeof rules)[0]], view, params: new Map() })),
+    ];
+
+    // Assess: a, b for the first resource, then a, b for the next; output still rule by rule.
+    const ids = (await view.list('AWS::EC2::VPC')).map((vpc) => vpc.id);
+    expect(ids.length).toBeGreaterThan(1);
+    expect(order).toEqual(ids.flatMap((id) => [`a:${id}`, `b:${id}`]));
+    expect(together).toEqual(alone);
+  });
+
   it('judges a snapshot from memory exactly as through the view', async () => {
     // Prepare: a view derived from the snapshot is read through its async methods.
     const view = await loadSnapshot(DEMO);
