@@ -170,6 +170,34 @@ describe('template review: buckets of one account id spelled two ways', () => {
   });
 });
 
+describe('template review: one worded verdict for policies renamed and not', () => {
+  it('puts the endpoint back into the counterexample after a policy that names the placeholder id', async () => {
+    // Prepare: the first policy names vpce-10000000000000001, which is the placeholder the second
+    // policy's endpoint gets. The first is judged with no renaming (its id shows in the result),
+    // the second renamed: both have one shape, so they share one worded verdict and one plan of
+    // where its counterexample holds placeholders, made for the first (no endpoint placeholder).
+    // No Sid: a renamed Sid would tell the two shapes apart.
+    const text = (vpce: string) =>
+      policyOf(
+        `{"Effect":"Deny","Principal":"*","Action":"s3:*",${R('acme-data')},"Condition":{"StringNotEquals":{"aws:SourceVpce":"${vpce}"}}}`,
+      );
+    const buckets = [
+      bucketNamed('acme-data', text('vpce-10000000000000001'), 'a-first'),
+      bucketNamed('acme-data', text('vpce-0a1b2c3d4e5f67890'), 'b-second'),
+    ];
+
+    // Act
+    const warm = ofBucket(await warmScan(buckets), 'b-second');
+    const alone = ofBucket(await aloneScan([buckets[1] as Bucket]), 'b-second');
+
+    // Assess: the TLS counterexample goes through the policy's own endpoint.
+    expect(alone['s3-bucket-policy-tls-only']?.counterexample?.context['aws:SourceVpce']).toBe(
+      'vpce-0a1b2c3d4e5f67890',
+    );
+    expect(warm).toEqual(alone);
+  });
+});
+
 // Parameters the generated scans run under (one value per scan, as a real scan has).
 const PARAMS: Raw[] = [
   {},
@@ -213,6 +241,172 @@ describe.runIf(process.env.VG_REVIEW_FUZZ !== undefined)('template review: fuzz'
         expect(found).toEqual([]);
       }),
       { numRuns: Number(process.env.VG_REVIEW_FUZZ) || 50 },
+    );
+  }, 3_600_000);
+});
+
+// A wider generator: pools that collide with the bucket names, the fence and each other.
+const POOL: Record<string, readonly string[]> = {
+  V: [
+    'vpce-0a1b2c3d4e5f67890',
+    'vpce-10000000000000001',
+    'vpce-10000000000000002',
+    'vpce-0A1B2C3D4E5F67890',
+    'vpce-1a2b3c4d5e6f70000',
+    'vpce-0a1b2c3d4e5f6789a',
+    'vpce-acme0data1',
+  ],
+  VPC: ['vpc-0f1e2d3c4b5a69788', 'vpc-12345678', 'vpc-10000001'],
+  R: ['BreakGlass', 'app-3d0dfd', 'app-3d0dfd-ro', 'acme-data', 'Admin.1', 'x'],
+  T: ['payments', 'pay-1000', 'ledger-2024', 'acme-data', 'vpce-0a1b2c3d4e5f67890'],
+  B: [
+    'acme-data',
+    'acme',
+    'vpce-0a1b2c3d4e5f67890',
+    'vpce-10000000000000001',
+    'logs.2024-1',
+    'DenyOutside',
+  ],
+  S: ['DenyOutside', 'S1', 'acme-data', 'vpce-0a1b2c3d4e5f67890', 'Allow1', 'ſid-K'],
+  ID: ['Policy-1001', 'vpce-0a1b2c3d4e5f67890', 'acme-data'],
+};
+
+const WIDE_CONDITIONS = [
+  '{"StringNotEquals":{"aws:SourceVpce":"{V1}"}}',
+  '{"StringNotEquals":{"aws:SourceVpce":["{V1}","{V2}"]}}',
+  '{"StringNotEqualsIgnoreCase":{"aws:SourceVpce":"{V1}"}}',
+  '{"StringNotLike":{"aws:SourceVpce":["{V1}","vpce-0a1b*"]}}',
+  '{"StringNotLike":{"aws:SourceVpce":["{V1}","VPCE-1*"]}}',
+  '{"StringEquals":{"aws:SourceVpce":"{V2}"}}',
+  '{"StringNotEquals":{"aws:SourceVpc":"{VPC}"}}',
+  '{"StringNotEquals":{"aws:SourceVpce":"{V1}"},"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/{R1}"}}',
+  '{"StringNotEquals":{"aws:SourceVpce":"{V1}"},"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::111122223333:role/{R1}","arn:aws:iam::*:role/app-*"]}}',
+  '{"StringNotEquals":{"aws:SourceVpce":"{V1}","aws:PrincipalTag/team":"{T}"}}',
+  '{"StringNotEqualsIgnoreCase":{"aws:SourceVpce":"{V1}","aws:PrincipalTag/team":["{T}","PAY-*"]}}',
+  '{"StringNotLike":{"aws:SourceVpce":"{V1}","aws:PrincipalArn":"arn:aws:iam::*:role/{R2}*"}}',
+  '{"Bool":{"aws:SecureTransport":"false"}}',
+  '{"Bool":{"aws:SecureTransport":false}}',
+  '{"StringNotEquals":{"aws:SourceVpce":"{V1}","Sid":"{S1}"}}',
+];
+
+const WIDE_PRINCIPALS = [
+  '"Principal":"*"',
+  '"Principal":{"AWS":"*"}',
+  '"NotPrincipal":{"AWS":["arn:aws:iam::111122223333:role/{R1}"]}',
+  '"NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/{R2}","arn:aws:iam::111122223333:role/{R1}"]}',
+];
+
+const WIDE_RESOURCES = [
+  '"Resource":["arn:aws:s3:::{B}","arn:aws:s3:::{B}/*"]',
+  '"Resource":"arn:aws:s3:::{B}/*"',
+  '"Resource":["arn:aws:s3:::*","arn:aws:s3:::*/*"]',
+  '"Resource":["arn:aws:s3:::{OB}","arn:aws:s3:::{OB}/*","arn:aws:s3:::{B}","arn:aws:s3:::{B}/*"]',
+  '"NotResource":"arn:aws:s3:::{OB}/*"',
+  '"Resource":"arn:aws:s3:::{B}/{T}/*"',
+];
+
+const wideStatement = fc
+  .record({
+    effect: fc.constantFrom('Deny', 'Deny', 'Allow'),
+    sid: fc.constantFrom('"Sid":"{S1}",', '"Sid":"{S2}",', '"Sid":"",', ''),
+    principal: fc.constantFrom(...WIDE_PRINCIPALS),
+    action: fc.constantFrom(
+      '"Action":"s3:*"',
+      '"Action":["s3:GetObject"]',
+      '"NotAction":"s3:List*"',
+    ),
+    resource: fc.constantFrom(...WIDE_RESOURCES),
+    condition: fc.option(fc.constantFrom(...WIDE_CONDITIONS), { nil: undefined }),
+  })
+  .map(
+    (s) =>
+      `{${s.sid}"Effect":"${s.effect}",${s.principal},${s.action},${s.resource}${s.condition ? `,"Condition":${s.condition}` : ''}}`,
+  );
+
+const widePolicy = fc
+  .tuple(
+    fc.array(wideStatement, { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('', '"Id":"{ID}",'),
+    fc.constantFrom('[', ''),
+  )
+  .map(([statements, id, listed]) =>
+    listed === '' && statements.length === 1
+      ? `{${id}"Version":"2012-10-17","Statement":${statements[0]}}`
+      : `{${id}"Version":"2012-10-17","Statement":[${statements.join(',')}]}`,
+  );
+
+const SLOTS = ['V1', 'V2', 'VPC', 'R1', 'R2', 'T', 'OB', 'S1', 'S2', 'ID'];
+
+const wideAssignment = fc.record(
+  Object.fromEntries(
+    SLOTS.map((slot) => [
+      slot,
+      fc.constantFrom(...(POOL[slot === 'OB' ? 'B' : slot.replace(/\d$/, '')] as string[])),
+    ]),
+  ) as Record<string, fc.Arbitrary<string>>,
+);
+
+const wideFill = (text: string, values: Record<string, string>, bucket: string): string =>
+  text.replace(/\{([A-Z]+\d?)\}/g, (_, slot: string) =>
+    slot === 'B' ? bucket : (values[slot] ?? slot),
+  );
+
+const wideScan = fc
+  .tuple(
+    fc.array(widePolicy, { minLength: 1, maxLength: 3 }),
+    fc.array(
+      fc.tuple(
+        fc.nat(),
+        wideAssignment,
+        fc.constantFrom(...(POOL.B as string[])),
+        fc.constantFrom('eu-west-1', 'eu-west-1', 'us-gov-west-1'),
+        fc.constantFrom(ACCOUNT, ACCOUNT, '444455556666'),
+      ),
+      { minLength: 2, maxLength: 8 },
+    ),
+  )
+  .map(([shapes, fills]) =>
+    fills.map(([which, values, name, region, account], index) => ({
+      ...bucketNamed(
+        name,
+        wideFill(shapes[which % shapes.length] as string, values, name),
+        `${String(index).padStart(2, '0')}-${name}`,
+      ),
+      region,
+      accountId: account,
+    })),
+  );
+
+const WIDE_PARAMS: Raw[] = [
+  {},
+  { 's3-bucket-policy-vpce-only': { allowedVpceIds: ['vpce-0a1b*'] } },
+  {
+    's3-bucket-policy-vpce-only': {
+      allowedVpceIds: ['vpce-0a1b2c3d4e5f67890'],
+      verifyEndpoints: true,
+    },
+  },
+  {
+    's3-bucket-policy-vpce-only': {
+      exemptions: {
+        'aws:PrincipalArn': ['arn:aws:iam::*:role/app-*', 'arn:aws:iam::111122223333:role/ACME-*'],
+      },
+    },
+    's3-bucket-policy-tls-only': {
+      exemptions: { 'aws:PrincipalTag/team': ['pay-*'], 'aws:SourceVpce': ['vpce-1*'] },
+    },
+  },
+];
+
+describe.runIf(process.env.VG_REVIEW_WIDE !== undefined)('template review: wide fuzz', () => {
+  it('cached == alone over wide generated scans', async () => {
+    await fc.assert(
+      fc.asyncProperty(wideScan, fc.constantFrom(...WIDE_PARAMS), async (buckets, raw) => {
+        const found = await diffs(buckets, raw);
+        if (found.length > 0) console.log(JSON.stringify({ buckets, raw, found }, null, 1));
+        expect(found).toEqual([]);
+      }),
+      { numRuns: Number(process.env.VG_REVIEW_WIDE) || 50 },
     );
   }, 3_600_000);
 });
