@@ -143,28 +143,36 @@ const sameTarget = (a: RouteEntry, b: RouteEntry): boolean =>
  * its first address decides every address of it.
  */
 const routePieces = (entries: readonly RouteEntry[], first: bigint, last: bigint): RoutePiece[] => {
-  const relevant = entries.filter((entry) => entry.last >= first && entry.first <= last);
-  const ordered = [...relevant].sort(byPriority);
+  // Loops rather than filter/spread: this runs for every range of every path of every table.
+  const ordered: RouteEntry[] = [];
+  for (const entry of entries) if (entry.last >= first && entry.first <= last) ordered.push(entry);
+  if (ordered.length > 1) ordered.sort(byPriority);
   const bounds = new Set<bigint>([first]);
-  for (const entry of relevant) {
+  for (const entry of ordered) {
     if (entry.first > first) bounds.add(entry.first);
     if (entry.last < last) bounds.add(entry.last + 1n);
   }
   const starts = [...bounds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const pieces: RoutePiece[] = [];
-  for (const [index, start] of starts.entries()) {
-    const end = (starts[index + 1] ?? last + 1n) - 1n;
-    const matching = ordered.filter((entry) => contains(entry, start));
-    const entry = matching[0];
-    const alsoPossible = entry
-      ? matching.filter(
-          (other) =>
-            other !== entry &&
-            other.prefix === entry.prefix &&
-            other.routeClass === entry.routeClass &&
-            !sameTarget(other, entry),
-        )
-      : [];
+  for (let index = 0; index < starts.length; index++) {
+    const start = starts[index] as bigint;
+    const end = (index + 1 < starts.length ? (starts[index + 1] as bigint) : last + 1n) - 1n;
+    // The first entry holding the start decides; later ones of its length, class and another
+    // target are the alternatives AWS may pick.
+    let entry: RouteEntry | undefined;
+    const alsoPossible: RouteEntry[] = [];
+    for (const other of ordered) {
+      if (!contains(other, start)) continue;
+      if (entry === undefined) entry = other;
+      else if (
+        other !== entry &&
+        other.prefix === entry.prefix &&
+        other.routeClass === entry.routeClass &&
+        !sameTarget(other, entry)
+      ) {
+        alsoPossible.push(other);
+      }
+    }
     const previous = pieces.at(-1);
     if (
       previous &&

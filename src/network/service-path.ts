@@ -214,10 +214,12 @@ const legOf = (
   entry: RouteEntry | undefined,
   context: HopContext,
   alsoPossible: readonly RouteEntry[] = [],
+  /** `hopOf(entry.route, context)` when the caller has it already. */
+  hop: Hop | undefined = entry ? hopOf(entry.route, context) : undefined,
 ): Leg => ({
   kind,
   route: entry?.route,
-  hop: entry ? hopOf(entry.route, context) : undefined,
+  hop,
   destination: entry
     ? (entry.route.destinationPrefixListId ??
       entry.route.destinationCidr ??
@@ -235,21 +237,46 @@ const legOf = (
  */
 const distinctLegs = (legs: Leg[]): Leg[] => {
   if (legs.length < 2) return legs;
+  // A path has a handful of legs: compare them in place. Only a `|` inside a destination or
+  // target id could make two different legs spell one key; such legs take the keyed way.
+  if (legs.length > 16 || legs.some(spellsSeparator)) return distinctLegsByKey(legs);
+  const kept: Leg[] = [];
+  for (const leg of legs) {
+    const known = kept.find(
+      (other) =>
+        other.kind === leg.kind &&
+        other.destination === leg.destination &&
+        (other.route?.target.id ?? '') === (leg.route?.target.id ?? ''),
+    );
+    if (known) mergeLeg(known, leg);
+    else kept.push(leg);
+  }
+  return kept;
+};
+
+const spellsSeparator = (leg: Leg): boolean =>
+  leg.destination.includes('|') || (leg.route?.target.id.includes('|') ?? false);
+
+/** `known` takes the facts of `leg`, a leg of the same route and kind. */
+const mergeLeg = (known: Leg, leg: Leg): void => {
+  known.alsoPossible = [...new Set([...known.alsoPossible, ...leg.alsoPossible])];
+  // Merged legs are NAT64-only, or tie with the endpoint, only if every part is.
+  known.nat64 = known.nat64 === true && leg.nat64 === true;
+  if (known.versusEndpoint !== leg.versusEndpoint) {
+    known.versusEndpoint =
+      known.versusEndpoint === 'outranks' || leg.versusEndpoint === 'outranks'
+        ? 'outranks'
+        : (known.versusEndpoint ?? leg.versusEndpoint);
+  }
+};
+
+const distinctLegsByKey = (legs: Leg[]): Leg[] => {
   const seen = new Map<string, Leg>();
   for (const leg of legs) {
     const key = `${leg.kind}|${leg.destination}|${leg.route?.target.id ?? ''}`;
     const known = seen.get(key);
-    if (known) {
-      known.alsoPossible = [...new Set([...known.alsoPossible, ...leg.alsoPossible])];
-      // Merged legs are NAT64-only, or tie with the endpoint, only if every part is.
-      known.nat64 = known.nat64 === true && leg.nat64 === true;
-      if (known.versusEndpoint !== leg.versusEndpoint) {
-        known.versusEndpoint =
-          known.versusEndpoint === 'outranks' || leg.versusEndpoint === 'outranks'
-            ? 'outranks'
-            : (known.versusEndpoint ?? leg.versusEndpoint);
-      }
-    } else seen.set(key, leg);
+    if (known) mergeLeg(known, leg);
+    else seen.set(key, leg);
   }
   return [...seen.values()];
 };
@@ -394,12 +421,12 @@ const servicePath = (input: ServicePathInput): ServicePath => {
       const isServiceEndpoint =
         hop.hopClass === 'gateway-endpoint' && entry.route.target.id === endpoint?.id;
       if (isServiceEndpoint) {
-        legs.push(legOf('endpoint', entry, context, piece.alsoPossible));
+        legs.push(legOf('endpoint', entry, context, piece.alsoPossible, hop));
         continue;
       }
       if (hop.hopClass === 'local' || hop.hopClass === 'gateway-endpoint') {
         // Another service's endpoint route cannot hold this service's addresses.
-        legs.push(legOf(hop.hopClass === 'local' ? 'local' : 'dropped', entry, context));
+        legs.push(legOf(hop.hopClass === 'local' ? 'local' : 'dropped', entry, context, [], hop));
         continue;
       }
       const definite = range.known || broad;
@@ -415,7 +442,7 @@ const servicePath = (input: ServicePathInput): ServicePath => {
           piece.first <= candidate.last,
       );
       const tie = rival && rival.prefix === entry.prefix && rival.routeClass === entry.routeClass;
-      const leg = legOf(kind, entry, context, piece.alsoPossible);
+      const leg = legOf(kind, entry, context, piece.alsoPossible, hop);
       leg.versusEndpoint = rival ? (tie ? 'ties' : 'outranks') : undefined;
       leg.nat64 = !range.endpointCarries;
       legs.push(leg);
