@@ -84,11 +84,10 @@ const judgeVpc = (
   tables: readonly RouteTable[],
 ): Verdict => {
   const region = vpc.region ?? regionFromServiceNames(endpoints.map((e) => e.serviceName));
-  const routedTo = new Set(
-    tables.flatMap((table) =>
-      table.routes.flatMap((route) => (route.state === 'active' ? [route.target.id] : [])),
-    ),
-  );
+  const routedTo = new Set<string>();
+  for (const table of tables) {
+    for (const route of table.routes) if (route.state === 'active') routedTo.add(route.target.id);
+  }
   const found: string[] = [];
   const missing: { requirement: string; why?: string | undefined }[] = [];
   for (const requirement of requiredServices) {
