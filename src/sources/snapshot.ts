@@ -97,28 +97,28 @@ class SnapshotView implements AccountView {
   /** Resources whose newest item says they were deleted or are no longer recorded. */
   readonly gone: GoneItem[];
   readonly items: ConfigItem[];
-  private readonly byKey = new Map<string, Resource>();
+  // Built on first use: a scan reads resources by VPC and type (src/scan/memory-view.ts), and
+  // only the CLI's fixes and one-off reads ask by key.
+  private keyIndex: Map<string, Resource> | undefined;
+  private readonly keyed: readonly Resource[];
   private readonly byType = new Map<ResourceType, Resource[]>();
   private readonly vpcIndexes = new Map<VpcScopedType, Map<string, Resource[]>>();
   private readonly endpointsByGroup = new Map<string, VpcEndpoint[]>();
   private readonly prefixListItems: PrefixList[];
 
-  /** `keys[i]`, when given, is `refKey(resources[i])`, already built by the builder. */
   private constructor(
     resources: Resource[],
     items: ConfigItem[],
     skipped: SkippedItem[],
     gone: GoneItem[],
     prefixLists: PrefixList[] = [],
-    keys?: readonly string[],
   ) {
     this.prefixListItems = prefixLists;
     this.items = items;
     this.skipped = skipped;
     this.gone = gone;
-    for (let index = 0; index < resources.length; index++) {
-      const resource = resources[index] as Resource;
-      this.byKey.set(keys?.[index] ?? refKey(resource), resource);
+    this.keyed = resources;
+    for (const resource of resources) {
       const list = this.byType.get(resource.type);
       if (list) list.push(resource);
       else this.byType.set(resource.type, [resource]);
@@ -131,6 +131,15 @@ class SnapshotView implements AccountView {
         else this.endpointsByGroup.set(groupId, [endpoint]);
       }
     }
+  }
+
+  /** Every resource by `refKey`, the last of a key winning in the first one's place. */
+  private get byKey(): Map<string, Resource> {
+    if (this.keyIndex === undefined) {
+      this.keyIndex = new Map();
+      for (const resource of this.keyed) this.keyIndex.set(refKey(resource), resource);
+    }
+    return this.keyIndex;
   }
 
   /** Builds a view from raw Config items; unreadable items are collected in `skipped`, not thrown. */
@@ -149,11 +158,24 @@ class SnapshotView implements AccountView {
     const skipped: SkippedItem[] = [];
     // The newest capture of each resource decides, whether it reads, is a deletion, or is broken:
     // an older readable item never stands in for a newer unreadable one.
-    const latest = new Map<string, Latest>();
-    const consider = (key: string, capture: unknown, item?: ConfigItem) => {
-      const previous = latest.get(key);
+    // By the key `${type}|${id}` cut at its first `|` (by type, then id, for every real type),
+    // so no key string is built per item; `order` keeps the keys' first-seen order.
+    const latest = new Map<string, Map<string, Latest>>();
+    const order: Latest[] = [];
+    const consider = (type: string, id: string, capture: unknown, item?: ConfigItem) => {
+      const bar = type.indexOf('|');
+      const outer = bar < 0 ? type : type.slice(0, bar);
+      const inner = bar < 0 ? id : `${type.slice(bar + 1)}|${id}`;
+      let ofType = latest.get(outer);
+      if (!ofType) {
+        ofType = new Map();
+        latest.set(outer, ofType);
+      }
+      const previous = ofType.get(inner);
       if (!previous) {
-        latest.set(key, { capture, millis: undefined, item });
+        const entry: Latest = { capture, millis: undefined, item };
+        ofType.set(inner, entry);
+        order.push(entry);
         return;
       }
       previous.millis ??= captureMillis(previous.capture);
@@ -168,8 +190,7 @@ class SnapshotView implements AccountView {
       try {
         const item = parseConfigurationItem(raw);
         items.push(item);
-        // The same key as `refKey` of the item's resource (built from this type and id).
-        consider(`${item.resourceType}|${item.resourceId}`, captureOf(raw), item);
+        consider(item.resourceType, item.resourceId, captureOf(raw), item);
       } catch (error) {
         if (!(error instanceof ConfigItemParseError)) throw error;
         skipped.push({
@@ -178,21 +199,17 @@ class SnapshotView implements AccountView {
           reason: error.message,
         });
         if (error.resourceType && error.resourceId) {
-          consider(`${error.resourceType}|${error.resourceId}`, captureOf(raw));
+          consider(error.resourceType, error.resourceId, captureOf(raw));
         }
       }
     };
     const build = (): SnapshotView => {
       const resources: Resource[] = [];
-      const keys: string[] = [];
       const gone: GoneItem[] = [];
       const prefixLists: PrefixList[] = [];
-      for (const [key, { item }] of latest) {
+      for (const { item } of order) {
         if (!item) continue;
-        if (item.resource) {
-          resources.push(item.resource);
-          keys.push(key);
-        }
+        if (item.resource) resources.push(item.resource);
         if (item.prefixList) prefixLists.push(item.prefixList);
         if (item.status !== 'OK' && item.status !== 'ResourceDiscovered') {
           gone.push({
@@ -203,7 +220,7 @@ class SnapshotView implements AccountView {
           });
         }
       }
-      return new SnapshotView(resources, items, skipped, gone, prefixLists, keys);
+      return new SnapshotView(resources, items, skipped, gone, prefixLists);
     };
     return { add, build };
   }

@@ -93,6 +93,47 @@ describe('SnapshotView', () => {
     expect(policies).toEqual(orders.map(() => ({ kind: 'absent' })));
   });
 
+  it('treats items whose type and id spell one key as one resource, as the key index does', () => {
+    const deleted = (resourceType: string, resourceId: string, time: string) => ({
+      resourceType,
+      resourceId,
+      configurationItemStatus: 'ResourceDeleted',
+      configurationItemCaptureTime: time,
+    });
+
+    const view = SnapshotView.fromItems([
+      deleted('Custom::A|B', 'c', '2026-01-01T00:00:00Z'),
+      deleted('Custom::A', 'B|c', '2026-02-01T00:00:00Z'),
+      deleted('Custom::A', 'd', '2026-01-01T00:00:00Z'),
+    ]);
+
+    expect(view.gone.map((item) => `${item.resourceType}|${item.resourceId}`)).toEqual([
+      'Custom::A|B|c',
+      'Custom::A|d',
+    ]);
+    expect(view.gone[0]?.captureTime).toBe('2026-02-01T00:00:00Z');
+  });
+
+  it('answers reads by key after the first one, the last resource of a key winning', async () => {
+    const [first, second] = ['sg-1', 'sg-2'].map((id) => ({
+      type: 'AWS::EC2::SecurityGroup' as const,
+      id,
+      tags: {},
+      groupName: id,
+      ingress: [],
+      egress: [],
+    }));
+    const renamed = { ...first, groupName: 'renamed' } as typeof first;
+
+    const view = SnapshotView.fromResources([first, second, renamed] as never[]);
+
+    expect((await view.get('AWS::EC2::SecurityGroup', 'sg-1'))?.groupName).toBe('renamed');
+    expect(view.resources().map((resource) => resource.id)).toEqual(['sg-1', 'sg-2']);
+    expect((await view.securityGroups(['sg-2', 'sg-9'])).map((group) => group.id)).toEqual([
+      'sg-2',
+    ]);
+  });
+
   it('never lets an older readable item stand in for a newer unreadable one', async () => {
     const older = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
     const newerBroken = {
