@@ -198,11 +198,15 @@ const holders = (candidate: Candidate, folded: readonly string[]): number => {
 /**
  * Whether the original and its placeholder compare alike with the strings: neither sits inside a
  * literal (nor equals it, with or without case), and every pattern matches both or neither.
+ * `placeholder` is what the placeholder meets there, `heads` the patterns' literal starts.
  */
-const alike = (candidate: Candidate, around: Surroundings): boolean => {
-  const placeholder = placeholderFacts(around, candidate);
+const alike = (
+  candidate: Candidate,
+  around: Surroundings,
+  placeholder: PlaceholderFacts,
+  heads: readonly string[],
+): boolean => {
   if (placeholder.held || around.literals.includes(candidate.foldedBody)) return false;
-  const heads = headsOf(around);
   const { original } = candidate;
   for (let index = 0; index < around.patterns.length; index++) {
     const pattern = around.patterns[index] as Pattern;
@@ -213,6 +217,10 @@ const alike = (candidate: Candidate, around: Surroundings): boolean => {
   }
   return true;
 };
+
+/** `alike`, with what the placeholder meets looked up. */
+const alikeIn = (candidate: Candidate, around: Surroundings): boolean =>
+  alike(candidate, around, placeholderFacts(around, candidate), headsOf(around));
 
 /** What a placeholder meets in the strings: whether a literal holds it, and each pattern's answer. */
 interface PlaceholderFacts {
@@ -331,9 +339,9 @@ const abstractIdentifiers = (
     const peers = accepted.flatMap((c) => [lower(c.original), lower(c.placeholder)]);
     const next = accepted.filter(
       (candidate) =>
-        alike(candidate, context) &&
-        alike(candidate, own) &&
-        alike(candidate, refused) &&
+        alikeIn(candidate, context) &&
+        alikeIn(candidate, own) &&
+        alikeIn(candidate, refused) &&
         // Its own original and placeholder are among the peers: one each, nothing else.
         holders(candidate, peers) === 2,
     );
@@ -380,28 +388,48 @@ const abstractIdentifiers = (
 /**
  * Whether another policy's identifiers may take the placeholders one policy of the same text
  * template was given (template.ts): each has the form its placeholder needs, compares alike with
- * the same strings, and none sits inside another. `renamed` pairs each original (a value, or a
- * role or user ARN) with its placeholder and, for a value, its condition key.
+ * the same strings, and none sits inside another. Prepared once per template: `renamed` pairs
+ * each placeholder (of a value, or a role or user ARN) with, for a value, its condition key; the
+ * returned check takes the originals in that order. What each placeholder meets is looked up on
+ * the first call (it depends on the placeholder alone).
  */
-const renamesHold = (
-  renamed: readonly { original: string; placeholder: string; key: string | undefined }[],
+const prepareRenamesHold = (
+  renamed: readonly { placeholder: string; key: string | undefined }[],
   context: Surroundings,
   own: Surroundings,
-): boolean => {
-  const candidates: Candidate[] = [];
-  for (const { original, placeholder, key } of renamed) {
-    const candidate =
-      key === undefined ? nameFor(original, placeholder) : valueFor(original, placeholder, key);
-    if (candidate === undefined || !keepsForm(candidate)) return false;
-    candidates.push(candidate);
-  }
-  if (!candidates.every((candidate) => alike(candidate, context) && alike(candidate, own))) {
-    return false;
-  }
-  // A lone candidate's own two strings are the only peers, and they hold it exactly twice.
-  if (candidates.length === 1) return true;
-  const peers = candidates.flatMap((c) => [lower(c.original), lower(c.placeholder)]);
-  return candidates.every((candidate) => holders(candidate, peers) === 2);
+): ((originals: readonly string[]) => boolean) => {
+  const contextHeads = headsOf(context);
+  const ownHeads = headsOf(own);
+  const met: { context: PlaceholderFacts; own: PlaceholderFacts }[] = [];
+  return (originals) => {
+    const candidates: Candidate[] = [];
+    for (let index = 0; index < renamed.length; index++) {
+      const { placeholder, key } = renamed[index] as (typeof renamed)[number];
+      const original = originals[index] as string;
+      const candidate =
+        key === undefined ? nameFor(original, placeholder) : valueFor(original, placeholder, key);
+      if (candidate === undefined || !keepsForm(candidate)) return false;
+      let facts = met[index];
+      if (facts === undefined) {
+        facts = {
+          context: placeholderFacts(context, candidate),
+          own: placeholderFacts(own, candidate),
+        };
+        met[index] = facts;
+      }
+      if (
+        !alike(candidate, context, facts.context, contextHeads) ||
+        !alike(candidate, own, facts.own, ownHeads)
+      ) {
+        return false;
+      }
+      candidates.push(candidate);
+    }
+    // A lone candidate's own two strings are the only peers, and they hold it exactly twice.
+    if (candidates.length < 2) return true;
+    const peers = candidates.flatMap((c) => [lower(c.original), lower(c.placeholder)]);
+    return candidates.every((candidate) => holders(candidate, peers) === 2);
+  };
 };
 
 /** The candidate `valueCandidate` makes of a value when it gives it this placeholder. */
@@ -472,7 +500,7 @@ export {
   abstractIdentifiers,
   IAM_NAME_ARN,
   namesOriginal,
-  renamesHold,
+  prepareRenamesHold,
   restorable,
   surroundingsOf,
 };

@@ -46,7 +46,10 @@ const mentionsPlaceholder = (text: string, renames: readonly Rename[]): boolean 
   if (renames.length === 0) return false;
   const pattern = restorer(renames);
   pattern.lastIndex = 0;
-  return pattern.test(text);
+  const found = pattern.test(text);
+  // The expression is shared and global: leave it where every other use expects it.
+  pattern.lastIndex = 0;
+  return found;
 };
 
 /** Puts the identifiers back into a text the analysis of the renamed policy produced. */
@@ -76,7 +79,10 @@ const planText = (text: string, renames: readonly Rename[]): TextPlan => {
   const fills: number[] = [];
   let last = 0;
   if (renames.length > 0) {
-    for (const found of text.matchAll(restorer(renames))) {
+    const pattern = restorer(renames);
+    // matchAll starts where the shared expression last stopped: from the start, always.
+    pattern.lastIndex = 0;
+    for (const found of text.matchAll(pattern)) {
       const index = renames.findIndex((r) => r.placeholder === found[0]);
       if (index < 0) continue;
       pieces.push(text.slice(last, found.index));
@@ -108,5 +114,12 @@ const filledLength = (plan: TextPlan, originals: readonly string[]): number => {
   return length;
 };
 
+/**
+ * An object that stands for the placeholders of `renames` (their kinds and texts): lists with the
+ * same placeholders give the same object while it is cached, so what was worked out for one set
+ * of placeholders can be keyed by it.
+ */
+const placeholderSet = (renames: readonly Rename[]): object => restorer(renames);
+
 export type { TextPlan };
-export { fill, filledLength, mentionsPlaceholder, planText, restoreText };
+export { fill, filledLength, mentionsPlaceholder, placeholderSet, planText, restoreText };

@@ -1,5 +1,5 @@
 import { PLACEHOLDER, type Renaming, spellsPlaceholder } from './cache.js';
-import { IAM_NAME_ARN, namesOriginal, type Rename, renamesHold } from './identifiers.js';
+import { IAM_NAME_ARN, namesOriginal, prepareRenamesHold, type Rename } from './identifiers.js';
 import { LruCache } from './lru.js';
 
 /**
@@ -12,7 +12,7 @@ import { LruCache } from './lru.js';
  * takes the stored verdict, with its own names put back, only when it would have been renamed the
  * same way: equal strings where the first had equal strings, the same kept strings, and every
  * renamed identifier passing the same checks against the same strings (identifiers.ts
- * `renamesHold`). Anything else goes the whole way. The skeleton keeps every other character of
+ * `prepareRenamesHold`). Anything else goes the whole way. The skeleton keeps every other character of
  * the text, so two policies of one skeleton parse to the same statements but for those strings.
  */
 
@@ -55,6 +55,8 @@ interface Template<W> {
     placeholder: string;
     key: string | undefined;
   }[];
+  /** The identifier checks of the values and names among `firsts`, prepared on the first recall. */
+  holds?: (originals: readonly string[]) => boolean;
 }
 
 const S3_ARN = /^(arn:[^:*?$]*:s3:::)([^/*?$]+)(\/.*)?$/;
@@ -400,32 +402,37 @@ class TemplateCache<W> {
     const renames: Rename[] = template.bucketAbstracted
       ? [{ placeholder: PLACEHOLDER, original: name, kind: 'plain' }]
       : [];
-    const checked: { original: string; placeholder: string; key: string | undefined }[] = [];
+    // The values and role or user ARNs are checked, in `firsts` order.
+    const checked: string[] = [];
     // As the shape cache does: a real identifier in the shared result would be a coincidence.
     const identifiers: Rename[] = [];
-    for (const { index, kind, placeholder, key } of template.firsts) {
+    for (const { index, kind, placeholder } of template.firsts) {
       const slot = slots[index] as Slot;
       if (kind === 'bucket' && slot.value.includes('_')) return undefined;
-      if (kind === 'value') {
-        const rename: Rename = { placeholder, original: slot.value, kind: 'token' };
-        checked.push({ original: slot.value, placeholder, key });
-        renames.push(rename);
-        identifiers.push(rename);
-        continue;
-      }
-      const rename: Rename = { placeholder, original: slot.value, kind: 'plain' };
-      if (kind === 'name') {
-        checked.push({
-          original: slot.prefix + slot.value,
-          placeholder: slot.prefix + placeholder,
-          key: undefined,
-        });
-        identifiers.push(rename);
-      }
+      const rename: Rename = {
+        placeholder,
+        original: slot.value,
+        kind: kind === 'value' ? 'token' : 'plain',
+      };
       renames.push(rename);
+      if (kind === 'value' || kind === 'name') {
+        checked.push(kind === 'name' ? slot.prefix + slot.value : slot.value);
+        identifiers.push(rename);
+      }
     }
     const { renaming } = template;
-    if (!renamesHold(checked, renaming.context.around, renaming.ids.own)) return undefined;
+    template.holds ??= prepareRenamesHold(
+      template.firsts.flatMap(({ index, kind, placeholder, key }) => {
+        if (kind === 'value') return [{ placeholder, key }];
+        if (kind === 'name') {
+          return [{ placeholder: (slots[index] as Slot).prefix + placeholder, key: undefined }];
+        }
+        return [];
+      }),
+      renaming.context.around,
+      renaming.ids.own,
+    );
+    if (!template.holds(checked)) return undefined;
     if (namesOriginal(renaming.folded, identifiers)) return undefined;
     template.restored ??= renames;
     return { worded: template.worded, renames, canonical: template.restored };

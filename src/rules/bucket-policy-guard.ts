@@ -19,6 +19,7 @@ import {
   fill,
   filledLength,
   mentionsPlaceholder,
+  placeholderSet,
   planText,
   restoreText,
   type TextPlan,
@@ -290,8 +291,10 @@ interface RestorePlan {
 }
 
 // A shared verdict's counterexample holds placeholders in the same places for every policy that
-// takes it: find them once, then copy the rest as it is.
-const plans = new WeakMap<Counterexample, RestorePlan>();
+// takes it with the same placeholders: find them once per set, then copy the rest as it is. (One
+// verdict serves policies renamed differently: a policy that spells a placeholder id is judged
+// as written and shares the shape of one whose id was renamed to it.)
+const plans = new WeakMap<Counterexample, WeakMap<object, RestorePlan>>();
 
 const holdsPlaceholder = (value: unknown, renames: readonly Rename[]): boolean =>
   typeof value === 'string'
@@ -299,7 +302,13 @@ const holdsPlaceholder = (value: unknown, renames: readonly Rename[]): boolean =
     : Array.isArray(value) && value.some((item) => holdsPlaceholder(item, renames));
 
 const restorePlanOf = (example: Counterexample, renames: readonly Rename[]): RestorePlan => {
-  let plan = plans.get(example);
+  let bySet = plans.get(example);
+  if (bySet === undefined) {
+    bySet = new WeakMap();
+    plans.set(example, bySet);
+  }
+  const set = placeholderSet(renames);
+  let plan = bySet.get(set);
   if (plan === undefined) {
     plan = {
       fields: (['principal', 'action', 'resource'] as const).filter((field) =>
@@ -309,7 +318,7 @@ const restorePlanOf = (example: Counterexample, renames: readonly Rename[]): Res
         holdsPlaceholder(example.context[key], renames),
       ),
     };
-    plans.set(example, plan);
+    bySet.set(set, plan);
   }
   return plan;
 };

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Rename } from '../../src/policy/identifiers.js';
-import { fill, filledLength, planText, restoreText } from '../../src/policy/restore.js';
+import {
+  fill,
+  filledLength,
+  mentionsPlaceholder,
+  planText,
+  restoreText,
+} from '../../src/policy/restore.js';
 
 // Placeholders of the three kinds the renamer makes: plain Sid and name marks, the bucket's own
 // mark, and value tokens that count only where they stand alone.
@@ -57,5 +63,20 @@ describe('restore: planned pieces', () => {
 
     // Assess
     expect(filled).toBe('vpce-0a1b2c3d4e5f67890, xvpce-10000000000000001, vpce-100000000000000019');
+  });
+
+  it('plans from the start of a text after the shared expression found a placeholder elsewhere', () => {
+    // Prepare: one set of placeholders, so one shared global expression.
+    const renames: Rename[] = [
+      { placeholder: '__vpce_guard_bucket__', original: 'acme-data', kind: 'plain' },
+    ];
+    const found = mentionsPlaceholder('Bucket __vpce_guard_bucket__ lets requests in.', renames);
+
+    // Act: a shorter text, whose placeholder sits before where the search stopped.
+    const plan = planText('arn:aws:s3:::__vpce_guard_bucket__', renames);
+
+    // Assess
+    expect(found).toBe(true);
+    expect(fill(plan, ['acme-data'])).toBe('arn:aws:s3:::acme-data');
   });
 });
