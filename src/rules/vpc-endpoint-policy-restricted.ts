@@ -55,7 +55,7 @@ interface ServiceLocation {
 }
 
 /** `com.amazonaws.eu-west-1.s3` → s3 in eu-west-1; `undefined` for other accounts' PrivateLink services. */
-const serviceLocationOf = (serviceName: string): ServiceLocation | undefined => {
+const readServiceLocation = (serviceName: string): ServiceLocation | undefined => {
   const match =
     /^(?:cn\.)?(?:com\.amazonaws|aws\.[a-z]+)\.([a-z]{2,4}(?:-[a-z]+)+-\d+)\.(.+)$/.exec(
       serviceName,
@@ -66,6 +66,20 @@ const serviceLocationOf = (serviceName: string): ServiceLocation | undefined => 
   const first = rest.split('.')[0] ?? rest;
   const prefix = ACTION_PREFIXES[rest] ?? ACTION_PREFIXES[first] ?? first.replace(/-fips$/, '');
   return { prefix, region, partition: partitionOfRegion(region) ?? 'aws' };
+};
+
+// An account has a few dozen service names across thousands of endpoints: read each once. The
+// locations are shared, so they are frozen.
+const locations = new LruCache<string, Readonly<ServiceLocation> | null>(1_000);
+
+const serviceLocationOf = (serviceName: string): Readonly<ServiceLocation> | undefined => {
+  let location = locations.get(serviceName);
+  if (location === undefined) {
+    const read = readServiceLocation(serviceName);
+    location = read ? Object.freeze(read) : null;
+    locations.set(serviceName, location);
+  }
+  return location ?? undefined;
 };
 
 /** `com.amazonaws.eu-west-1.s3` → `s3`; `undefined` for PrivateLink services of other accounts. */
@@ -286,17 +300,26 @@ const analyse = (
   );
   const detail = [
     `${describeEndpoint(endpoint)} lets requests through that are bounded neither by principal nor by resource to ${boundText}.${note}`,
-    ...result.escapes.flatMap((found) => [
-      describeCounterexample(found.counterexample),
-      `  - allowed by ${found.allowedBy.join(', ') || 'the policy'}`,
-      ...found.misses.map((miss) => `  - ${miss.text}.`),
-    ]),
+    ...escapeLines(result),
     ...result.undecided.map(
       (reason) => `Could not decide: ${reason}; counted as allowing requests.`,
     ),
     `Fix: ${fix}`,
   ].join('\n');
   return { ...nonCompliant(annotation), detail, counterexample: example };
+};
+
+/** Each escape's counterexample, what allows it and why each Deny misses it (a loop: flatMap is slow in V8). */
+const escapeLines = (result: PerimeterResult): string[] => {
+  const lines: string[] = [];
+  for (const found of result.escapes) {
+    lines.push(
+      describeCounterexample(found.counterexample),
+      `  - allowed by ${found.allowedBy.join(', ') || 'the policy'}`,
+    );
+    for (const miss of found.misses) lines.push(`  - ${miss.text}.`);
+  }
+  return lines;
 };
 
 const REMEDIATION_EXAMPLE = JSON.stringify(

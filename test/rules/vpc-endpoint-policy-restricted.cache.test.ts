@@ -7,6 +7,7 @@ import { analysePerimeter, trustOf } from '../../src/policy/perimeter.js';
 import { restoreText } from '../../src/policy/restore.js';
 import { parseParams } from '../../src/rules/params.js';
 import {
+  actionPrefixOf,
   restoredCopy,
   vpcEndpointPolicyRestricted as rule,
 } from '../../src/rules/vpc-endpoint-policy-restricted.js';
@@ -164,5 +165,24 @@ describe('vpc-endpoint-policy-restricted caches', () => {
     expect(third).toEqual(first);
     expect(changed.compliance).toBe('NON_COMPLIANT');
     expect(changed).toEqual(await fresh({ trustedAccountIds: '444455556666' }));
+  });
+
+  it('reads service names alike before and after their cache has turned over', () => {
+    const names = [
+      'com.amazonaws.eu-west-1.s3',
+      'com.amazonaws.eu-west-1.ecr.dkr',
+      'com.amazonaws.eu-west-1.kms-fips',
+      'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0',
+      'not a service name',
+    ];
+    const first = names.map(actionPrefixOf);
+
+    for (let index = 0; index < 3_000; index++)
+      actionPrefixOf(`com.amazonaws.eu-west-1.svc${index}`);
+    const again = names.map(actionPrefixOf);
+
+    expect(first).toEqual(['s3', 'ecr', 'kms', undefined, undefined]);
+    expect(again).toEqual(first);
+    expect(actionPrefixOf('com.amazonaws.eu-west-1.svc2999')).toBe('svc2999');
   });
 });
