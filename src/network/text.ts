@@ -12,10 +12,23 @@ const firstThatFits = (variants: readonly string[]): string => {
   return fitting ?? variants.at(-1) ?? '';
 };
 
+/**
+ * `firstThatFits` over versions written on demand: a later, shorter version is only written when
+ * the ones before it are too long (most messages fit at once).
+ */
+const firstThatFitsOf = (...versions: readonly (() => string)[]): string => {
+  let text = '';
+  for (const version of versions) {
+    text = version();
+    if (text.length <= ANNOTATION_LIMIT) return text;
+  }
+  return text;
+};
+
 /** `a, b, c and 2 more`. */
 const listSome = (items: readonly string[], shown = 3): string => {
   const named = items.slice(0, shown).join(', ');
   return items.length > shown ? `${named} and ${items.length - shown} more` : named;
 };
 
-export { ANNOTATION_LIMIT, firstThatFits, listSome };
+export { ANNOTATION_LIMIT, firstThatFits, firstThatFitsOf, listSome };

@@ -11,7 +11,7 @@ import {
   routeText,
 } from '../network/path-text.js';
 import type { TablePaths } from '../network/table-paths.js';
-import { firstThatFits, listSome } from '../network/text.js';
+import { firstThatFits, firstThatFitsOf, listSome } from '../network/text.js';
 
 /**
  * The verdicts of private-subnet-gateway-endpoints from a table's analysed paths: the annotation
@@ -77,14 +77,17 @@ const nonCompliantVerdict = (judgement: Judgement, bad: JudgedPath[]): Verdict =
       .map((problem) => `${problem.name} leaves through ${listSome(problem.hops, shownHops)}`)
       .join('; ');
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-  const annotation = firstThatFits([
-    `${table.id}: ${causeOf(2)}, not a Gateway endpoint, for ${subnetText(judgement)}. Fix: ${fixes.join('; ')}.`,
-    `${table.id}: ${causeOf(1)}, not a Gateway endpoint. Fix: ${fixes.join('; ')}.`,
-    `${table.id}: ${first.name} leaves through ${listSome(first.hops, 1)}${more}. Fix: ${first.fix}.`,
-    `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix}.`,
+  const annotation = firstThatFitsOf(
+    () =>
+      `${table.id}: ${causeOf(2)}, not a Gateway endpoint, for ${subnetText(judgement)}. Fix: ${fixes.join('; ')}.`,
+    () => `${table.id}: ${causeOf(1)}, not a Gateway endpoint. Fix: ${fixes.join('; ')}.`,
+    () =>
+      `${table.id}: ${first.name} leaves through ${listSome(first.hops, 1)}${more}. Fix: ${first.fix}.`,
+    () => `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix}.`,
     // Hints in parentheses go last: the instruction itself must survive.
-    `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix.split(' (')[0]}.`,
-  ]);
+    () =>
+      `${table.id}: ${first.name} bypasses the endpoint${more}. Fix: ${first.fix.split(' (')[0]}.`,
+  );
   return {
     compliance: 'NON_COMPLIANT',
     annotation,
@@ -149,15 +152,18 @@ const compliantVerdict = (judgement: Judgement, good: JudgedPath[]): Verdict => 
     ),
   ];
   const rest = judgement.defaultHop ? `; default route via ${judgement.defaultHop}` : '';
-  const full = through(true).join(', ');
-  const short = through(false).join(', ');
-  const annotation = firstThatFits([
-    `${table.id} sends ${full} for ${subnetText(judgement)}${rest}.`,
-    `${table.id} sends ${short} for ${subnetText(judgement)}${rest}.`,
-    `${table.id} sends ${short}${rest}.`,
-    `${table.id} sends ${short}.`,
-    `${table.id} sends ${listSome(through(false), 2)}.`,
-  ]);
+  let shortText: string | undefined;
+  const short = () => {
+    shortText ??= through(false).join(', ');
+    return shortText;
+  };
+  const annotation = firstThatFitsOf(
+    () => `${table.id} sends ${through(true).join(', ')} for ${subnetText(judgement)}${rest}.`,
+    () => `${table.id} sends ${short()} for ${subnetText(judgement)}${rest}.`,
+    () => `${table.id} sends ${short()}${rest}.`,
+    () => `${table.id} sends ${short()}.`,
+    () => `${table.id} sends ${listSome(through(false), 2)}.`,
+  );
   return { compliance: 'COMPLIANT', annotation, detail: detailOf(judgement, annotation) };
 };
 
