@@ -221,6 +221,40 @@ describe('template review: one worded verdict for policies renamed and not', () 
   });
 });
 
+describe('template review: a shape entry marked shareable by a policy judged as written', () => {
+  it('keeps a renamed policy from taking a result whose counterexample only spells its placeholder', async () => {
+    // Prepare: one bucket judged twice in one process (its policy changed; here two items of one
+    // name). The Deny statements name the bucket by a wildcard, so the bucket keeps its name in
+    // the analysis. The first policy spells a placeholder (in an Allow Sid), so nothing is
+    // renamed and it reaches the shape entry first, with no renames: the entry is marked
+    // shareable. The second renames team-blue to team-1001, the first policy's value, and takes
+    // that entry: its counterexample (a case variant, teaM-1001) is no placeholder, so it is not
+    // put back, and the second bucket is shown a request its own policy denies.
+    const resource = '"Resource":"arn:aws:s3:::acme-data*"';
+    const denies = (team: string) =>
+      [
+        `{"Effect":"Deny","Principal":"*","Action":"s3:*",${resource},"Condition":{"Bool":{"aws:SecureTransport":"false"},"StringNotEqualsIgnoreCase":{"aws:PrincipalTag/team":"${team}"}}}`,
+        `{"Effect":"Deny","Principal":"*","Action":"s3:*",${resource},"Condition":{"Bool":{"aws:SecureTransport":"false"},"StringEquals":{"aws:PrincipalTag/team":"${team}"}}}`,
+      ].join(',');
+    const allow = (sid: string) =>
+      `{"Sid":"${sid}","Effect":"Allow","Principal":"*","Action":"s3:GetObject",${resource}}`;
+    const buckets = [
+      bucketNamed('acme-data', policyOf(denies('team-1001'), allow('__vg_note')), 'a-first'),
+      bucketNamed('acme-data', policyOf(denies('team-blue'), allow('Note')), 'b-second'),
+    ];
+
+    // Act
+    const warm = ofBucket(await warmScan(buckets), 'b-second');
+    const alone = ofBucket(await aloneScan([buckets[1] as Bucket]), 'b-second');
+
+    // Assess: the request that gets in carries a case variant of the second policy's own team.
+    const team =
+      alone['s3-bucket-policy-tls-only']?.counterexample?.context['aws:PrincipalTag/team'];
+    expect(String(team).toLowerCase()).toBe('team-blue');
+    expect(warm).toEqual(alone);
+  });
+});
+
 // Parameters the generated scans run under (one value per scan, as a real scan has).
 const PARAMS: Raw[] = [
   {},
