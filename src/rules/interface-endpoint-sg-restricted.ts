@@ -21,7 +21,7 @@ import {
   type PortRange,
   parsePortRange,
 } from '../network/ports.js';
-import { firstThatFits } from '../network/text.js';
+import { firstThatFitsOf } from '../network/text.js';
 import type { AccountView } from '../sources/view.js';
 import { isInactiveEndpointState } from './endpoint-state.js';
 import { type ChangeContext, defineRule } from './rule.js';
@@ -289,12 +289,14 @@ const judgeGroups = (
     const more = parts.length > 1 ? ` (+${parts.length - 1} more)` : '';
     return {
       compliance: 'NON_COMPLIANT',
-      annotation: firstThatFits([
-        `${endpoint.id}: ${parts.join('; ')}. ${fix}`,
-        `${endpoint.id}: ${parts[0]}${more}. ${fix}`,
-        `${endpoint.id}: ${findings.find((f) => !f.unverified)?.where ?? parts[0]}${more}. ${fix}`,
-        `${endpoint.id}: a security group admits traffic beyond ${portsText} from ${endpoint.vpcId}${more}. ${fix}`,
-      ]),
+      annotation: firstThatFitsOf(
+        () => `${endpoint.id}: ${parts.join('; ')}. ${fix}`,
+        () => `${endpoint.id}: ${parts[0]}${more}. ${fix}`,
+        () =>
+          `${endpoint.id}: ${findings.find((f) => !f.unverified)?.where ?? parts[0]}${more}. ${fix}`,
+        () =>
+          `${endpoint.id}: a security group admits traffic beyond ${portsText} from ${endpoint.vpcId}${more}. ${fix}`,
+      ),
       detail,
     };
   }

@@ -8,7 +8,7 @@ import {
   parseServiceName,
   regionFromServiceNames,
 } from '../network/service-name.js';
-import { firstThatFits, listSome } from '../network/text.js';
+import { firstThatFits, firstThatFitsOf, listSome } from '../network/text.js';
 import type { AccountView } from '../sources/view.js';
 import { defineRule } from './rule.js';
 
@@ -114,15 +114,17 @@ const judgeVpc = (
     const full = `${vpc.id} has no usable endpoint for ${names.join(', ')}${present}.`;
     return {
       compliance: 'NON_COMPLIANT',
-      annotation: firstThatFits([
-        `${full} Fix: ${[...new Set(fixes)].join('; ')}.`,
-        `${vpc.id} has no usable endpoint for ${names.join(', ')}. Fix: ${[...new Set(fixes)].join('; ')}.`,
-        `${vpc.id} has no usable endpoint for ${listSome(names, 2)}. Fix: ${fixes[0]}.`,
-        `${vpc.id} has no usable endpoint for ${listSome(
-          missing.map((m) => m.requirement),
-          3,
-        )}.`,
-      ]),
+      annotation: firstThatFitsOf(
+        () => `${full} Fix: ${[...new Set(fixes)].join('; ')}.`,
+        () =>
+          `${vpc.id} has no usable endpoint for ${names.join(', ')}. Fix: ${[...new Set(fixes)].join('; ')}.`,
+        () => `${vpc.id} has no usable endpoint for ${listSome(names, 2)}. Fix: ${fixes[0]}.`,
+        () =>
+          `${vpc.id} has no usable endpoint for ${listSome(
+            missing.map((m) => m.requirement),
+            3,
+          )}.`,
+      ),
       detail: `${full} Fix: ${[...new Set(fixes)].join('; ')}.`,
     };
   }
