@@ -241,7 +241,9 @@ const classKey = (name: string, slots: readonly Slot[]): string => {
   return key;
 };
 
+// Contexts are a rule's fence per account; each keeps its templates, and the least used go first.
 const CONTEXTS_HELD = 256;
+const TEMPLATES_HELD = 5_000;
 
 /** A template's key within its context: where equal strings sit, then the skeleton. */
 const keyOf = (tokens: Tokens, name: string): string => {
@@ -316,13 +318,12 @@ const roleOf = (
 /** Templates of one kind of verdict, keyed by context, then by where equal strings sit and skeleton. */
 class TemplateCache<W> {
   // Contexts are few (a rule's fence per account) and long: keyed apart, they are hashed once.
-  private readonly byContext = new Map<string, LruCache<string, Template<W>>>();
+  private readonly byContext = new LruCache<string, LruCache<string, Template<W>>>(CONTEXTS_HELD);
 
   private templatesOf(context: string): LruCache<string, Template<W>> {
     let templates = this.byContext.get(context);
     if (templates === undefined) {
-      if (this.byContext.size >= CONTEXTS_HELD) this.byContext.clear();
-      templates = new LruCache(5_000);
+      templates = new LruCache(TEMPLATES_HELD);
       this.byContext.set(context, templates);
     }
     return templates;
