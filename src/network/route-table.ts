@@ -31,17 +31,26 @@ const subnetsServedBy = (
   tables: readonly RouteTable[],
   subnets: readonly Subnet[],
 ): ServedSubnet[] => {
-  const served: ServedSubnet[] = explicitSubnetIds(table).map((subnetId) => ({
-    subnetId,
-    association: 'explicit',
-  }));
-  if (!isMainTable(table)) return served;
+  // Associations read in place (no id list per table): this runs for every table, and a main
+  // table reads every table of its VPC.
+  const served: ServedSubnet[] = [];
+  let main = false;
+  for (const association of table.associations) {
+    if (association.main) main = true;
+    else if (association.subnetId) {
+      served.push({ subnetId: association.subnetId, association: 'explicit' });
+    }
+  }
+  if (!main) return served;
   // The VPC's tables with `table` itself in its current form (the evaluated item may be newer
   // than what a view returns).
-  const explicit = new Set(explicitSubnetIds(table));
+  const explicit = new Set<string>();
+  for (const { subnetId } of served) explicit.add(subnetId);
   for (const other of tables) {
     if (other.vpcId !== table.vpcId || other.id === table.id) continue;
-    for (const id of explicitSubnetIds(other)) explicit.add(id);
+    for (const association of other.associations) {
+      if (!association.main && association.subnetId) explicit.add(association.subnetId);
+    }
   }
   for (const subnet of subnets) {
     if (subnet.vpcId === table.vpcId && !explicit.has(subnet.id)) {

@@ -43,17 +43,19 @@ interface Judgement {
 
 const subnetText = (judgement: Judgement): string => `subnets ${listSome(judgement.served, 2)}`;
 
-const detailOf = (judgement: Judgement, lead: string): string =>
-  [
-    lead,
-    `Serves ${listSome(judgement.served, 20)}.`,
-    ...judgement.analysis.paths.map((path) => `${describePath(path)}.`),
-    judgement.known.prefixListProblem
-      ? `Prefix lists not read: ${judgement.known.prefixListProblem}.`
-      : '',
-  ]
-    .filter((line) => line !== '')
-    .join('\n');
+const detailOf = (judgement: Judgement, lead: string): string => {
+  // Appended in place rather than spread, filtered and joined: every table gets a detail.
+  let detail = lead;
+  const add = (line: string) => {
+    detail = detail === '' ? line : `${detail}\n${line}`;
+  };
+  add(`Serves ${listSome(judgement.served, 20)}.`);
+  for (const path of judgement.analysis.paths) add(`${describePath(path)}.`);
+  if (judgement.known.prefixListProblem) {
+    add(`Prefix lists not read: ${judgement.known.prefixListProblem}.`);
+  }
+  return detail;
+};
 
 const pathName = (path: JudgedPath, families: number): string =>
   families > 1 ? `${path.service} ${familyLabel(path.version)}` : path.service;
