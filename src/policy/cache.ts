@@ -17,7 +17,7 @@ import {
   surroundingsOf,
 } from './identifiers.js';
 import { LruCache } from './lru.js';
-import { restoreText } from './restore.js';
+import { placeholderSet, restoreText } from './restore.js';
 
 /**
  * Analysis results cached by the policy's shape: the bucket's own ARNs are replaced by a
@@ -124,8 +124,15 @@ const spellsPlaceholderIn = (value: object): boolean => {
 /** A cached analysis and what tells whether it may stand for another policy of its shape. */
 interface Entry {
   result: FenceResult;
-  /** Every value of its counterexamples can be put back by text (identifiers.ts `restorable`). */
-  shareable: boolean;
+  /** The string values of its counterexamples. */
+  values: readonly string[];
+  /**
+   * Per set of placeholders (restore.ts `placeholderSet`): every value of its counterexamples
+   * can be put back by text (identifiers.ts `restorable`). Asked of the renames of the policy
+   * that takes the entry, not of the one that made it: a policy judged as written makes entries a
+   * renamed one may meet.
+   */
+  shareable: WeakMap<object, boolean>;
   /** Its escapes and undecided reasons, lower case: a real identifier must not occur there. */
   folded: string;
 }
@@ -141,16 +148,26 @@ const leaves = (value: unknown, into: string[]): string[] => {
   return into;
 };
 
-const entryOf = (result: FenceResult, renames: readonly Rename[]): Entry => {
-  const values = leaves(
+const entryOf = (result: FenceResult): Entry => ({
+  result,
+  values: leaves(
     result.escapes.map((e) => e.counterexample),
     [],
-  );
-  return {
-    result,
-    shareable: renames.length === 0 || restorable(values, renames),
-    folded: JSON.stringify([result.escapes, result.undecided]).toLowerCase(),
-  };
+  ),
+  shareable: new WeakMap(),
+  folded: JSON.stringify([result.escapes, result.undecided]).toLowerCase(),
+});
+
+/** Whether the entry's result can be put back by text with these renames. */
+const shareableWith = (entry: Entry, renames: readonly Rename[]): boolean => {
+  if (renames.length === 0) return true;
+  const set = placeholderSet(renames);
+  let shareable = entry.shareable.get(set);
+  if (shareable === undefined) {
+    shareable = restorable(entry.values, renames);
+    entry.shareable.set(set, shareable);
+  }
+  return shareable;
 };
 
 /**
@@ -261,12 +278,11 @@ const lookup = (
   fence: Fence,
   exemptions: Exemptions,
   context: Context,
-  renames: readonly Rename[],
 ): { entry: Entry; key: string } => {
   const key = `${context.id}${policy.version ?? ''}\u0000${JSON.stringify(policy.statements)}`;
   let entry = cache.get(key);
   if (entry === undefined) {
-    entry = entryOf(analyseFence(policy, bucket, fence, exemptions), renames);
+    entry = entryOf(analyseFence(policy, bucket, fence, exemptions));
     cache.set(key, entry);
   }
   return { entry, key };
@@ -308,8 +324,8 @@ const analyseShape = (
   const context = contextOf(named, fence, exemptions);
   const ids = reserved ? undefined : abstractIdentifiers(base, context.around);
   if (ids !== undefined) {
-    const { entry, key } = lookup(ids.policy, named, fence, exemptions, context, ids.renames);
-    if (entry.shareable && !namesOriginal(entry.folded, ids.renames)) {
+    const { entry, key } = lookup(ids.policy, named, fence, exemptions, context);
+    if (shareableWith(entry, ids.renames) && !namesOriginal(entry.folded, ids.renames)) {
       return {
         result: { ...entry.result, allows },
         renames: [...bucketRename, ...ids.renames],
@@ -327,7 +343,7 @@ const analyseShape = (
       };
     }
   }
-  const { entry, key } = lookup(base, named, fence, exemptions, context, []);
+  const { entry, key } = lookup(base, named, fence, exemptions, context);
   return {
     result: { ...entry.result, allows },
     renames: bucketRename,
