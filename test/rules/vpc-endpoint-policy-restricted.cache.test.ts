@@ -185,4 +185,49 @@ describe('vpc-endpoint-policy-restricted caches', () => {
     expect(again).toEqual(first);
     expect(actionPrefixOf('com.amazonaws.eu-west-1.svc2999')).toBe('svc2999');
   });
+
+  it('keys each endpoint of an endpoint-specific policy apart, also after its keys turned over', async () => {
+    const named = 'vpce-0a1b2c3d4e5f67890';
+    const text = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceVpce': named } },
+        },
+      ],
+    });
+    const params = parseParams(rule.id, rule.parameters, {});
+    const ids = [
+      named,
+      ...Array.from({ length: 80 }, (_, index) => `vpce-${String(index).padStart(17, '0')}`),
+    ];
+    const own = (id: string) => {
+      const policy = parsePolicy(text);
+      const facts = {
+        id,
+        vpcId: 'vpc-0f1e2d3c4b5a69788',
+        account: ACCOUNT,
+        partition: 'aws',
+        region: 'eu-west-1',
+        prefix: 's3',
+      };
+      return analysePerimeter(policy, facts, trustOf(policy, [], [])).compliant;
+    };
+
+    const verdicts = [];
+    for (const id of [...ids, ...ids.slice(0, 3)]) {
+      verdicts.push([
+        id,
+        (await evaluate(endpointWith(text, id, 'vpc-0f1e2d3c4b5a69788'), params)).compliance,
+      ]);
+    }
+
+    expect(verdicts).toEqual(
+      [...ids, ...ids.slice(0, 3)].map((id) => [id, own(id) ? 'COMPLIANT' : 'NON_COMPLIANT']),
+    );
+    expect(verdicts.filter(([, compliance]) => compliance === 'NON_COMPLIANT')).toHaveLength(2);
+  });
 });
