@@ -87,10 +87,15 @@ const expectedServiceName = (
   siblings: readonly string[] = [],
 ): string => {
   if (isFullServiceName(wanted)) return wanted.trim().toLowerCase();
-  const prefix =
-    siblings
-      .map((name) => COM_AMAZONAWS.exec(name.trim().toLowerCase())?.[1])
-      .find((found) => found !== undefined) ?? 'com.amazonaws';
+  // The first sibling that names its prefix decides; the rest need not be read.
+  let prefix = 'com.amazonaws';
+  for (const name of siblings) {
+    const found = COM_AMAZONAWS.exec(name.trim().toLowerCase())?.[1];
+    if (found !== undefined) {
+      prefix = found;
+      break;
+    }
+  }
   const service = wanted.trim().toLowerCase();
   if (REGIONLESS_SERVICES.has(service)) return `${prefix}.${service}`;
   return `${prefix}.${region ?? '<region>'}.${service}`;
