@@ -180,10 +180,19 @@ const PLACEHOLDER_CORE = '-1f1f1f1f1f1f1f1f1';
  * A string as restoring the result's JSON text would leave it: the string's own JSON is restored,
  * so a placeholder next to an escape (`\n`) is treated exactly as it was within the whole text.
  */
-const restoredString = (value: string, renames: readonly Rename[]): string =>
-  value.includes(PLACEHOLDER_CORE)
-    ? (JSON.parse(restoreText(JSON.stringify(value), renames)) as string)
-    : value;
+/** A character JSON.stringify writes escaped: quote, backslash, control or surrogate. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+const restoredString = (value: string, renames: readonly Rename[]): string => {
+  if (!value.includes(PLACEHOLDER_CORE)) return value;
+  // Where neither the string nor an original holds a character JSON escapes, the string's JSON
+  // is the string in quotes (no placeholder boundary tells those from the string's ends): the
+  // text way gives the same string.
+  if (!NEEDS_ESCAPE.test(value) && renames.every((rename) => !NEEDS_ESCAPE.test(rename.original))) {
+    return restoreText(value, renames);
+  }
+  return JSON.parse(restoreText(JSON.stringify(value), renames)) as string;
+};
 
 /**
  * `JSON.parse(restoreText(JSON.stringify(value), renames))` without writing the text: the same
