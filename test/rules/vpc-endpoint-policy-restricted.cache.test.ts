@@ -5,10 +5,10 @@ import { parsePolicy } from '../../src/policy/document.js';
 import type { Rename } from '../../src/policy/identifiers.js';
 import { analysePerimeter, trustOf } from '../../src/policy/perimeter.js';
 import { restoreText } from '../../src/policy/restore.js';
+import { restoredCopy } from '../../src/rules/endpoint-policy-results.js';
 import { parseParams } from '../../src/rules/params.js';
 import {
   actionPrefixOf,
-  restoredCopy,
   vpcEndpointPolicyRestricted as rule,
 } from '../../src/rules/vpc-endpoint-policy-restricted.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
