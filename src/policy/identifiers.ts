@@ -43,6 +43,8 @@ interface Abstraction {
   complete: boolean;
   own: Surroundings;
   keys: ReadonlyMap<string, string>;
+  /** Each renamed role or user ARN, whole, with the placeholder its name took. */
+  names: ReadonlyMap<string, string>;
 }
 
 const STRING_OPERATORS = new Set([
@@ -363,6 +365,9 @@ const abstractIdentifiers = (
     complete: !variables && rejected.length === 0,
     own,
     keys: new Map(accepted.filter((c) => c.kind === 'value').map((c) => [c.original, c.key])),
+    names: new Map(
+      accepted.filter((c) => c.kind === 'name').map((c) => [c.original, c.replacement]),
+    ),
     policy: {
       ...policy,
       statements: policy.statements.map((s) => renameStatement(s, map, sids)),

@@ -267,10 +267,11 @@ const placeholdersOf = (renaming: Renaming): Placeholders => {
   const values = new Map<string, string>();
   for (const rename of renaming.ids.renames) {
     if (rename.kind === 'token') values.set(rename.original, rename.placeholder);
-    else if (rename.placeholder.startsWith('__vg_name'))
-      names.set(rename.original, rename.placeholder);
-    else sids.set(rename.original, rename.placeholder);
+    else if (!rename.placeholder.startsWith('__vg_name'))
+      sids.set(rename.original, rename.placeholder);
   }
+  // By the whole ARN: roles of one name in two accounts are two identifiers.
+  for (const [arn, placeholder] of renaming.ids.names) names.set(arn, placeholder);
   const buckets = new Map(renaming.bucketRenames.map((r) => [r.original, r.placeholder]));
   return { sids, names, values, buckets };
 };
@@ -304,7 +305,8 @@ const roleOf = (
       return placeholder ? renamed(placeholder) : otherwise;
     }
     case 'name': {
-      const placeholder = placeholders.names.get(slot.value);
+      // The shape renames principals of Deny statements only; an Allow's ARN is never read.
+      const placeholder = inAllow ? undefined : placeholders.names.get(slot.whole);
       return placeholder && renaming.denyStrings.has(slot.whole) ? renamed(placeholder) : otherwise;
     }
     case 'value': {
