@@ -60,8 +60,11 @@ const scan = async (input: ScanInput): Promise<Evaluation[]> => {
   const memory = memoryOf(input.view);
   const together = memory ? await judgeTogether(input, memory) : new Map<AnyRule, Judgement>();
   for (const rule of input.rules) {
+    const prepared = together.get(rule);
+    // Taken once: a rule listed twice is judged again for its second listing.
+    together.delete(rule);
     const { evaluations: judged, unjudged } =
-      together.get(rule) ??
+      prepared ??
       (await judgeAll(
         rule,
         await input.view.list(rule.resourceType as ResourceType),
@@ -95,7 +98,7 @@ const judgeTogether = async (
   memory: MemoryReads,
 ): Promise<Map<AnyRule, Judgement>> => {
   const byType = new Map<string, AnyRule[]>();
-  for (const rule of input.rules) {
+  for (const rule of new Set(input.rules)) {
     if (!evaluatesInMemory(rule)) continue;
     const group = byType.get(rule.resourceType) ?? [];
     group.push(rule);

@@ -84,6 +84,22 @@ describe('scan', () => {
     expect(together).toEqual(alone);
   });
 
+  it('gives a rule listed twice its evaluations twice, each listing judged once', async () => {
+    // Prepare
+    const view = await loadSnapshot(DEMO);
+    const [first, second] = RULES.filter((rule) => rule.resourceType === 'AWS::S3::Bucket');
+    const rules = [first, second, first].filter((rule) => rule !== undefined);
+
+    // Act
+    const evaluations = await scan({ rules, view, params: defaults });
+    const once = await scan({ rules: rules.slice(0, 1), view, params: defaults });
+
+    // Assess
+    const ofFirst = evaluations.filter((e) => e.ruleId === first?.id);
+    expect(once.length).toBeGreaterThan(0);
+    expect(ofFirst).toEqual([...once, ...once]);
+  });
+
   it('judges a snapshot from memory exactly as through the view', async () => {
     // Prepare: a view derived from the snapshot is read through its async methods.
     const view = await loadSnapshot(DEMO);
