@@ -107,7 +107,10 @@ const judgeTogether = async (
   const judged = new Map<AnyRule, Judgement>();
   for (const [type, rules] of byType) {
     if (rules.length < 2) continue;
-    const resources = await input.view.list(type as ResourceType);
+    // In report order: each rule's evaluations then come sorted, and the sort below finds one run.
+    const resources = (await input.view.list(type as ResourceType)).sort((a, b) =>
+      byCodeUnits(a.id, b.id),
+    );
     const params = rules.map((rule) => input.params.get(rule.id));
     const judgements = await judgeAllInMemory(rules, resources, input.view, memory, params, {
       concurrency: 1,
