@@ -12,8 +12,9 @@ import { LruCache } from './lru.js';
  * takes the stored verdict, with its own names put back, only when it would have been renamed the
  * same way: equal strings where the first had equal strings, the same kept strings, and every
  * renamed identifier passing the same checks against the same strings (identifiers.ts
- * `prepareRenamesHold`). Anything else goes the whole way. The skeleton keeps every other character of
- * the text, so two policies of one skeleton parse to the same statements but for those strings.
+ * `prepareRenamesHold`). Anything else goes the whole way. The skeleton keeps every other
+ * character of the text, so two policies of one skeleton parse to the same statements but for
+ * those strings.
  */
 
 type SlotKind = 'sid' | 'bucket' | 'name' | 'value';
@@ -36,7 +37,6 @@ type Role =
   | { role: 'renamed'; placeholder: string; key: string | undefined };
 
 interface Template<W> {
-  roles: Role[];
   bucketAbstracted: boolean;
   keptName: string;
   renaming: Renaming;
@@ -317,7 +317,7 @@ const roleOf = (
   }
 };
 
-/** Templates of one kind of verdict, keyed by context, then by where equal strings sit and skeleton. */
+/** Templates of one kind of verdict: by context, then by where equal strings sit and skeleton. */
 class TemplateCache<W> {
   // Contexts are few (a rule's fence per account) and long: keyed apart, they are hashed once.
   private readonly byContext = new LruCache<string, LruCache<string, Template<W>>>(CONTEXTS_HELD);
@@ -371,7 +371,6 @@ class TemplateCache<W> {
       firsts.push({ index, kind, placeholder: role.placeholder, key: role.key });
     });
     this.templatesOf(context).set(keyOf(tokens, name), {
-      roles,
       bucketAbstracted: renaming.bucketAbstracted,
       keptName: name,
       renaming,
