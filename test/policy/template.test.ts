@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../../src/policy/template.js';
+import { tokenize } from '../../src/policy/template-tokens.js';
 
 describe('policy text templates: tokenize', () => {
   it('cuts out Sids, identifiers, role names and bucket names, and places each in its statement', () => {
