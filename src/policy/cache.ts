@@ -7,14 +7,13 @@ import {
   type FenceResult,
   fenceStrings,
 } from './fence.js';
+import { type Surroundings, surroundingsOf } from './identifier-checks.js';
 import {
   type Abstraction,
   abstractIdentifiers,
   namesOriginal,
   type Rename,
   restorable,
-  type Surroundings,
-  surroundingsOf,
 } from './identifiers.js';
 import { LruCache } from './lru.js';
 import { placeholderSet, restoreText } from './restore.js';

@@ -1,4 +1,4 @@
-import { IAM_NAME_ARN } from './identifiers.js';
+import { IAM_NAME_ARN } from './identifier-checks.js';
 
 /**
  * The tokenizer of the text templates (template.ts): a policy text cut into its skeleton (the text

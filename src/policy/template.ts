@@ -1,5 +1,6 @@
 import { PLACEHOLDER, type Renaming, spellsPlaceholder } from './cache.js';
-import { namesOriginal, prepareRenamesHold, type Rename } from './identifiers.js';
+import { prepareRenamesHold } from './identifier-checks.js';
+import { namesOriginal, type Rename } from './identifiers.js';
 import { LruCache } from './lru.js';
 import { keyOf, MARK, type Slot, type SlotKind, tokenize } from './template-tokens.js';
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { analyseFenceCached } from '../../src/policy/cache.js';
 import { parsePolicy } from '../../src/policy/document.js';
 import { analyseFence, type Exemptions, type Fence } from '../../src/policy/fence.js';
-import { abstractIdentifiers, surroundingsOf } from '../../src/policy/identifiers.js';
+import { surroundingsOf } from '../../src/policy/identifier-checks.js';
+import { abstractIdentifiers } from '../../src/policy/identifiers.js';
 import { restoreText } from '../../src/policy/restore.js';
 import { decide, fromCounterexample } from './oracle.js';
 import {
