@@ -366,4 +366,4 @@ export type {
   SetQualifier,
   Statement,
 };
-export { BASE_OPERATORS, parsePolicy, statementLabel };
+export { BASE_OPERATORS, parsePolicy, parseStatement, statementLabel };

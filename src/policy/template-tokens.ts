@@ -1,3 +1,4 @@
+import { parseStatement } from './document.js';
 import { IAM_NAME_ARN } from './identifier-checks.js';
 
 /**
@@ -52,6 +53,46 @@ interface Tokens {
 const UNPLAIN = /[\\\x00-\x08\x0b\x0c\x0e-\x1f]/;
 const BREAKS = /[\t\n\r]/;
 
+// Stands for a whole Allow statement in a skeleton; a control character, so no plain text holds it.
+const ALLOW_MARK = '\u0003';
+
+/** Where the object opening at `open` closes (the text has no escapes), or -1. */
+const objectEnd = (text: string, open: number): number => {
+  let depth = 0;
+  for (let index = open; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) {
+      const end = text.indexOf('"', index + 1);
+      if (end < 0) return -1;
+      index = end;
+    } else if (code === 0x7b || code === 0x5b) depth += 1;
+    else if (code === 0x7d || code === 0x5d) {
+      depth -= 1;
+      if (depth === 0) return code === 0x7d ? index : -1;
+    }
+  }
+  return -1;
+};
+
+/**
+ * Where the statement opening at `open` closes, when it is an Allow statement the policy parser
+ * accepts (its own check, on its own text); otherwise -1. An Allow never keeps a request out and
+ * the verdicts templates keep name no Allow, so two texts that differ only inside valid Allow
+ * statements take one template; an Allow the parser refuses makes the whole policy fail to parse,
+ * so it is never cut.
+ */
+const allowStatementEnd = (text: string, open: number): number => {
+  const close = objectEnd(text, open);
+  if (close < 0) return -1;
+  const body = text.slice(open, close + 1);
+  if (!body.includes('"Allow"')) return -1;
+  try {
+    return parseStatement(JSON.parse(body), 0, 'Statement').effect === 'Allow' ? close : -1;
+  } catch {
+    return -1;
+  }
+};
+
 const tokenizeText = (text: string): Tokens => {
   // Decoded, an escaped string can equal a renamed one while staying frozen in the skeleton; a
   // raw control character makes the text fail to parse, and it must never take the verdict of a
@@ -84,10 +125,24 @@ const tokenizeText = (text: string): Tokens => {
         stack.push(pendingKey);
         pendingKey = undefined;
         if (stack[1] === 'Statement' && code === 0x7b) {
+          let opened = false;
           if (stack.length === 2) {
             listed = false;
             statements += 1;
-          } else if (stack.length === 3 && listed) statements += 1;
+            opened = true;
+          } else if (stack.length === 3 && listed) {
+            statements += 1;
+            opened = true;
+          }
+          const close = opened ? allowStatementEnd(text, index) : -1;
+          if (close >= 0) {
+            // A valid Allow statement stands as one mark: the analysis never reads it.
+            skeleton += `${text.slice(copied, index)}${ALLOW_MARK}`;
+            copied = close + 1;
+            index = close + 1;
+            stack.pop();
+            continue;
+          }
         }
       }
       index += 1;

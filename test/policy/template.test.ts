@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/policy/template-tokens.js';
 
 describe('policy text templates: tokenize', () => {
-  it('cuts out Sids, identifiers, role names and bucket names, and places each in its statement', () => {
+  it('cuts out Sids, identifiers and bucket names, places each in its statement, and stands a valid Allow as one mark', () => {
     // Prepare
     const text = JSON.stringify({
       Version: '2012-10-17',
@@ -33,16 +33,40 @@ describe('policy text templates: tokenize', () => {
     expect(statementKeys).toBe(1);
     expect(slots.map((s) => [s.kind, s.value, s.statement])).toEqual([
       ['value', '2012-10-17', -1],
-      ['sid', 'AllowApp865', 0],
-      ['name', 'app-3d0dfd', 0],
-      ['bucket', 'acme-data', 0],
       ['sid', 'DenyOutside', 1],
       ['bucket', 'acme-data', 1],
       ['bucket', 'acme-data', 1],
       ['value', 'vpce-0a1b2c3d4e5f67890', 1],
     ]);
     expect(skeleton).not.toContain('acme-data');
-    expect(skeleton).toContain('"Effect":"Allow"');
+    expect(skeleton).not.toContain('"Effect":"Allow"');
+    expect(skeleton).toContain('[\u0003,{');
+  });
+
+  it('keeps an Allow the policy parser refuses in the skeleton, cut like any statement', () => {
+    // Prepare: an empty Action list makes the whole policy fail to parse.
+    const allow = (action: string) =>
+      `{"Sid":"AllowApp865","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app-3d0dfd"},"Action":${action},"Resource":"arn:aws:s3:::acme-data/*"}`;
+    const deny =
+      '{"Sid":"DenyOutside","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}';
+
+    // Act
+    const refused = tokenize(`{"Statement":[${allow('[]')},${deny}]}`);
+    const valid = tokenize(`{"Statement":[${allow('"s3:GetObject"')},${deny}]}`);
+    const other = tokenize(`{"Statement":[${allow('["s3:PutObject","s3:GetObject"]')},${deny}]}`);
+
+    // Assess: valid Allows of any content share a skeleton; the refused one has its own.
+    expect(refused.skeleton).toContain('"Effect":"Allow"');
+    expect(refused.slots.map((s) => [s.kind, s.statement])).toEqual([
+      ['sid', 0],
+      ['name', 0],
+      ['bucket', 0],
+      ['sid', 1],
+    ]);
+    expect(valid.skeleton).toBe(other.skeleton);
+    expect(refused.skeleton).not.toBe(valid.skeleton);
+    expect(refused.statements).toBe(2);
+    expect(valid.statements).toBe(2);
   });
 
   it('reads a single statement object, and counts every Statement key of the root', () => {

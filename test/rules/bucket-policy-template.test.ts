@@ -92,6 +92,9 @@ const deny = (condition: string, sid = 'DenyOutside', resource = R) =>
   `{"Sid":"${sid}","Effect":"Deny","Principal":"*","Action":"s3:*",${resource},"Condition":${condition}}`;
 const policyOf = (...statements: string[]) =>
   `{"Version":"2012-10-17","Statement":[${statements.join(',')}]}`;
+const allow = (action: string, extra?: string) =>
+  `{"Sid":"AllowApp1","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::${ACCOUNT}:role/app"},"Action":${action},${R}${extra ? `,${extra}` : ''}}`;
+const VPCE = '{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}';
 
 // Pairs found by an adversarial review: the first text leaves a template, the second must still
 // get its own verdict (each is a text that once took a wrong one).
@@ -160,6 +163,31 @@ const PAIRS: [string, string, string, string][] = [
     'an empty Sid',
     policyOf(deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}')),
     policyOf(deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}', '')),
+    'B',
+  ],
+  // Valid Allow statements stand as one mark in a skeleton (template-tokens.ts).
+  [
+    'an Allow the policy parser refuses, after a valid one',
+    policyOf(allow('"s3:GetObject"'), deny(VPCE)),
+    policyOf(allow('[]'), deny(VPCE)),
+    'B',
+  ],
+  [
+    'a valid Allow of another shape',
+    policyOf(allow('"s3:GetObject"'), deny(VPCE)),
+    policyOf(
+      allow(
+        '["s3:PutObject","s3:GetObject"]',
+        '"Condition":{"Bool":{"aws:SecureTransport":"true"}}',
+      ),
+      deny(VPCE),
+    ),
+    'B',
+  ],
+  [
+    'an Allow whose Effect is given again as Deny',
+    policyOf(allow('"s3:GetObject"'), deny(VPCE)),
+    policyOf(allow('"s3:*"', '"Effect":"Deny"'), deny(VPCE)),
     'B',
   ],
 ];
