@@ -245,3 +245,93 @@ describe('bucket-policy verdicts: text spelled like a placeholder', () => {
     expect(open.annotation).toContain('statement "__vpce_guard_bucket__" is an Allow');
   });
 });
+
+// Allow statements the parser accepts and ones it refuses (template-tokens.ts cuts only the first).
+const allowPart = {
+  principal: fc.constantFrom(
+    '"Principal":"*"',
+    `"Principal":{"AWS":"arn:aws:iam::${ACCOUNT}:role/app"}`,
+    `"Principal":{"AWS":["arn:aws:iam::${ACCOUNT}:role/app","arn:aws:iam::444455556666:root"]}`,
+    '"Principal":{}',
+    '"NotPrincipal":{"AWS":"*"},"Principal":"*"',
+    '',
+  ),
+  action: fc.constantFrom(
+    '"Action":"s3:GetObject"',
+    '"Action":["s3:GetObject","s3:PutObject"]',
+    '"NotAction":"s3:DeleteBucket"',
+    '"Action":[]',
+    '"Action":"s3:*","NotAction":"s3:GetObject"',
+  ),
+  resource: fc.constantFrom(
+    '"Resource":"arn:aws:s3:::B/*"',
+    '"Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*"]',
+    '"Resource":"*"',
+    '"Resource":[""]',
+  ),
+  condition: fc.constantFrom(
+    '',
+    ',"Condition":{"Bool":{"aws:SecureTransport":"true"}}',
+    ',"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}',
+    ',"Condition":{"Foo:StringEquals":{"aws:SourceVpce":"x"}}',
+    ',"Condition":"no"',
+  ),
+  effect: fc.constantFrom(
+    '"Effect":"Allow"',
+    '"Effect":"Deny","Effect":"Allow"',
+    '"Effect":"Allow","Effect":"Deny"',
+  ),
+};
+
+const allowStatement = fc
+  .record(allowPart)
+  .map(
+    ({ principal, action, resource, condition, effect }) =>
+      `{"Sid":"Grant",${effect},${[principal, action, resource].filter((part) => part !== '').join(',')}${condition}}`,
+  );
+
+describe('bucket-policy text templates: Allow statements', () => {
+  it('give a policy the verdict it gets judged the whole way, whatever its Allows', async () => {
+    const guards = [
+      deny('{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}'),
+      deny('{"Bool":{"aws:SecureTransport":"false"}}', 'DenyPlainHttp'),
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(allowStatement, { minLength: 1, maxLength: 2 }),
+        fc.array(allowStatement, { minLength: 1, maxLength: 2 }),
+        fc.nat(2),
+        fc.constantFrom(...RULES),
+        async (firstAllows, secondAllows, at, rule) => {
+          // Prepare: two policies with the same guards at the same place, different grants.
+          const params = parseParams(rule.id, rule.parameters, {});
+          const judge = (name: string, text: string) => {
+            const bucket = bucketNamed(
+              name,
+              text.replaceAll('arn:aws:s3:::B', `arn:aws:s3:::${name}`),
+            );
+            return rule.evaluate(bucket, SnapshotView.fromResources([bucket]), params as never);
+          };
+          const place = (allows: string[]) => {
+            const statements = [...guards];
+            statements.splice(Math.min(at, statements.length), 0, ...allows);
+            return policyOf(...statements);
+          };
+          await judge('acme-data', place(firstAllows));
+          const text = place(secondAllows);
+
+          // Act
+          const templated = await judge('other-bucket', text);
+          const whole = await judge(
+            'other-bucket',
+            relaid(text.replaceAll('arn:aws:s3:::B', 'arn:aws:s3:::other-bucket')),
+          );
+
+          // Assess
+          expect(templated).toEqual(whole);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 120_000);
+});
