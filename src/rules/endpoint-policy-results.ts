@@ -109,8 +109,15 @@ const restoredString = (value: string, renames: readonly Rename[]): string => {
   if (!NEEDS_ESCAPE.test(value) && renames.every((rename) => !NEEDS_ESCAPE.test(rename.original))) {
     return restoreText(value, renames);
   }
-  return JSON.parse(restoreText(JSON.stringify(value), renames)) as string;
+  return JSON.parse(restoreText(JSON.stringify(value), jsonRenames(renames))) as string;
 };
+
+/**
+ * The renames with their originals written as JSON string content: put into JSON text, an id
+ * holding a quote or a backslash (a snapshot is untrusted input) must not end the string.
+ */
+const jsonRenames = (renames: readonly Rename[]): Rename[] =>
+  renames.map((rename) => ({ ...rename, original: JSON.stringify(rename.original).slice(1, -1) }));
 
 /**
  * `JSON.parse(restoreText(JSON.stringify(value), renames))` without writing the text: the same
@@ -145,7 +152,7 @@ const restoredCopy = (value: unknown, renames: readonly Rename[]): unknown => {
     }
     return copy;
   }
-  return JSON.parse(restoreText(JSON.stringify(value), renames)) as unknown;
+  return JSON.parse(restoreText(JSON.stringify(value), jsonRenames(renames))) as unknown;
 };
 
 /**

@@ -251,10 +251,10 @@ describe('differential: endpoint policy results restored per endpoint', () => {
   });
 
   // Pre-existing before the speed work (the whole-result JSON restore failed the same way): a VPC
-  // id holding a character JSON escapes is put back raw into JSON text, which no longer parses.
-  // AWS ids never hold one, but a snapshot is untrusted input: the endpoint should be judged as
-  // with any other id. Marked `fails` so the suite stays green until restoredString is fixed.
-  it.fails('judges an endpoint whose VPC id holds a quote like any other', async () => {
+  // id holding a character JSON escapes was put back raw into JSON text, which then no longer
+  // parsed. AWS ids never hold one, but a snapshot is untrusted input: the endpoint is judged as
+  // with any other id.
+  it('judges an endpoint whose VPC id holds a quote like any other', async () => {
     const plain = await judge('vpc-0a1b2c3d4e5f6abcd');
     const quoted = await judge('vpc-0a1b"2c3d');
 
