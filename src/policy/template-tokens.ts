@@ -1,5 +1,6 @@
 import { parseStatement } from './document.js';
 import { IAM_NAME_ARN } from './identifier-checks.js';
+import { LruCache } from './lru.js';
 
 /**
  * The tokenizer of the text templates (template.ts): a policy text cut into its skeleton (the text
@@ -56,41 +57,27 @@ const BREAKS = /[\t\n\r]/;
 // Stands for a whole Allow statement in a skeleton; a control character, so no plain text holds it.
 const ALLOW_MARK = '\u0003';
 
-/** Where the object opening at `open` closes (the text has no escapes), or -1. */
-const objectEnd = (text: string, open: number): number => {
-  let depth = 0;
-  for (let index = open; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === QUOTE) {
-      const end = text.indexOf('"', index + 1);
-      if (end < 0) return -1;
-      index = end;
-    } else if (code === 0x7b || code === 0x5b) depth += 1;
-    else if (code === 0x7d || code === 0x5d) {
-      depth -= 1;
-      if (depth === 0) return code === 0x7d ? index : -1;
-    }
-  }
-  return -1;
-};
+// Whether an Allow statement is one the policy parser accepts, by its skeleton: the parser's
+// checks read structure, keys and the strings a skeleton keeps, never the contents of a slot (a
+// non-empty string without escapes), so statements of one skeleton are accepted alike.
+const validAllows = new LruCache<string, boolean>(2_000);
 
 /**
- * Where the statement opening at `open` closes, when it is an Allow statement the policy parser
- * accepts (its own check, on its own text); otherwise -1. An Allow never keeps a request out and
- * the verdicts templates keep name no Allow, so two texts that differ only inside valid Allow
- * statements take one template; an Allow the parser refuses makes the whole policy fail to parse,
- * so it is never cut.
+ * Whether the statement `text.slice(from, to + 1)`, of this skeleton, is an Allow the policy
+ * parser accepts (its own check, on the statement's text).
  */
-const allowStatementEnd = (text: string, open: number): number => {
-  const close = objectEnd(text, open);
-  if (close < 0) return -1;
-  const body = text.slice(open, close + 1);
-  if (!body.includes('"Allow"')) return -1;
-  try {
-    return parseStatement(JSON.parse(body), 0, 'Statement').effect === 'Allow' ? close : -1;
-  } catch {
-    return -1;
+const validAllow = (skeleton: string, text: string, from: number, to: number): boolean => {
+  let valid = validAllows.get(skeleton);
+  if (valid === undefined) {
+    try {
+      valid =
+        parseStatement(JSON.parse(text.slice(from, to + 1)), 0, 'Statement').effect === 'Allow';
+    } catch {
+      valid = false;
+    }
+    validAllows.set(skeleton, valid);
   }
+  return valid;
 };
 
 const tokenizeText = (text: string): Tokens => {
@@ -108,7 +95,13 @@ const tokenizeText = (text: string): Tokens => {
   const stack: (string | undefined)[] = [];
   let statements = 0;
   let statementKeys = 0;
+  // A raw break inside a string (the text then does not parse), and a number outside one.
+  let numeric = false;
   let plain = true;
+  // The statement open at this point: where it starts in the text, the skeleton and the slots.
+  let open:
+    | { at: number; depth: number; skeleton: number; slots: number; numeric: boolean }
+    | undefined;
   let listed = false;
   let pendingKey: string | undefined;
   let copied = 0;
@@ -119,8 +112,20 @@ const tokenizeText = (text: string): Tokens => {
     if (code !== QUOTE) {
       // A number becomes a condition value the renamer compares as text: it would stay frozen
       // in the skeleton while equal strings around it are renamed.
-      if (code >= 0x30 && code <= 0x39) plain = false;
-      if (code === 0x7d || code === 0x5d) stack.pop();
+      if (code >= 0x30 && code <= 0x39) numeric = true;
+      if (code === 0x7d && open !== undefined && stack.length === open.depth) {
+        // The statement closes: a valid Allow stands as one mark, the analysis never reads it.
+        skeleton += text.slice(copied, index + 1);
+        copied = index + 1;
+        const statement = skeleton.slice(open.skeleton);
+        if (statement.includes('"Allow"') && validAllow(statement, text, open.at, index)) {
+          skeleton = `${skeleton.slice(0, open.skeleton)}${ALLOW_MARK}`;
+          slots.length = open.slots;
+          numeric = open.numeric;
+        }
+        open = undefined;
+        stack.pop();
+      } else if (code === 0x7d || code === 0x5d) stack.pop();
       else if (code === 0x7b || code === 0x5b) {
         stack.push(pendingKey);
         pendingKey = undefined;
@@ -134,14 +139,16 @@ const tokenizeText = (text: string): Tokens => {
             statements += 1;
             opened = true;
           }
-          const close = opened ? allowStatementEnd(text, index) : -1;
-          if (close >= 0) {
-            // A valid Allow statement stands as one mark: the analysis never reads it.
-            skeleton += `${text.slice(copied, index)}${ALLOW_MARK}`;
-            copied = close + 1;
-            index = close + 1;
-            stack.pop();
-            continue;
+          if (opened) {
+            skeleton += text.slice(copied, index);
+            copied = index;
+            open = {
+              at: index,
+              depth: stack.length,
+              skeleton: skeleton.length,
+              slots: slots.length,
+              numeric,
+            };
           }
         }
       }
@@ -205,7 +212,7 @@ const tokenizeText = (text: string): Tokens => {
     copied = end;
   }
   skeleton += text.slice(copied);
-  return { skeleton, slots, statements, statementKeys, plain };
+  return { skeleton, slots, statements, statementKeys, plain: plain && !numeric };
 };
 
 // Both bucket rules read the same text in turn (the scan judges a resource under every rule of its

@@ -97,4 +97,21 @@ describe('policy text templates: tokenize', () => {
     expect(pretty.plain).toBe(true);
     expect(pretty.slots.map((s) => [s.kind, s.value])).toEqual([['sid', 'DenyOutside']]);
   });
+
+  it('reads a valid Allow only for its acceptance: numbers in it leave the text templated', () => {
+    // Prepare: a grant with a bare number; the same grant with a string where a list must be.
+    const allow = (max: string) =>
+      `{"Sid":"Grant1","Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThanEquals":{"s3:max-keys":${max}}}}`;
+    const deny = '{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}';
+
+    // Act
+    const counted = tokenize(`{"Statement":[${allow('10')},${deny}]}`);
+    const other = tokenize(`{"Statement":[${allow('20')},${deny}]}`);
+    const refused = tokenize(`{"Statement":[${allow('{}')},${deny}]}`);
+
+    // Assess
+    expect(counted.plain).toBe(true);
+    expect(counted.skeleton).toBe(other.skeleton);
+    expect(refused.skeleton).toContain('"Effect":"Allow"');
+  });
 });
