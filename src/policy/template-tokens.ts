@@ -115,13 +115,15 @@ const tokenizeText = (text: string): Tokens => {
       if (code >= 0x30 && code <= 0x39) numeric = true;
       if (code === 0x7d && open !== undefined && stack.length === open.depth) {
         // The statement closes: a valid Allow stands as one mark, the analysis never reads it.
-        skeleton += text.slice(copied, index + 1);
-        copied = index + 1;
-        const statement = skeleton.slice(open.skeleton);
-        if (statement.includes('"Allow"') && validAllow(statement, text, open.at, index)) {
-          skeleton = `${skeleton.slice(0, open.skeleton)}${ALLOW_MARK}`;
-          slots.length = open.slots;
-          numeric = open.numeric;
+        if (text.slice(open.at, index + 1).includes('"Allow"')) {
+          skeleton += text.slice(copied, index + 1);
+          copied = index + 1;
+          const statement = skeleton.slice(open.skeleton);
+          if (validAllow(statement, text, open.at, index)) {
+            skeleton = `${skeleton.slice(0, open.skeleton)}${ALLOW_MARK}`;
+            slots.length = open.slots;
+            numeric = open.numeric;
+          }
         }
         open = undefined;
         stack.pop();
