@@ -220,29 +220,12 @@ interface Renaming {
   ids: Abstraction;
   /** The id of the bucket/fence/exemptions context, and its strings. */
   context: { id: string; around: Surroundings };
-  /** Every string of the policy's Deny statements as written. */
-  denyStrings: ReadonlySet<string>;
   /** The shared result's escapes and reasons, lower case (a real identifier must not occur). */
   folded: string;
   bucketAbstracted: boolean;
   /** The bucket's and other buckets' placeholders (abstractPolicy). */
   bucketRenames: readonly Rename[];
 }
-
-const denyStringsOf = (statements: readonly Statement[]): Set<string> => {
-  const strings = new Set<string>();
-  for (const statement of statements) {
-    if (statement.sid !== undefined) strings.add(statement.sid);
-    for (const text of [...statement.actions.patterns, ...statement.resources.patterns]) {
-      strings.add(text);
-    }
-    if (statement.principal.kind === 'only' || statement.principal.kind === 'not') {
-      for (const p of statement.principal.principals) strings.add(p.value);
-    }
-    for (const entry of statement.conditions) for (const value of entry.values) strings.add(value);
-  }
-  return strings;
-};
 
 /**
  * What every policy judged for one bucket name (or the placeholder), fence and exemptions shares:
@@ -334,7 +317,6 @@ const analyseShape = (
         renaming: {
           ids,
           context,
-          denyStrings: denyStringsOf(denies.statements),
           folded: entry.folded,
           bucketAbstracted: abstracted !== undefined,
           bucketRenames: bucketRename,

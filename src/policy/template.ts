@@ -9,10 +9,10 @@ import { keyOf, MARK, type Slot, type SlotKind, tokenize } from './template-toke
  * template differ only in the contents of a few JSON strings — Sids, identifiers, role names,
  * bucket names — so the text with those contents cut out (the skeleton) names the template. The
  * first policy of a skeleton goes the whole way (parse, rename, analyse: cache.ts) and leaves here
- * how each cut-out string was treated: renamed to a placeholder, kept as written, or ignored (it
- * sits in an Allow statement, which the analysis never reads). A later policy of the same skeleton
- * takes the stored verdict, with its own names put back, only when it would have been renamed the
- * same way: equal strings where the first had equal strings, the same kept strings, and every
+ * how each cut-out string was treated: renamed to a placeholder or kept as written (an Allow
+ * statement the parser accepts is one mark, with no slots: template-tokens.ts). A later policy of
+ * the same skeleton takes the stored verdict, with its own names put back, only when it would have
+ * been renamed the same way: equal strings where the first had equal strings, the same kept strings, and every
  * renamed identifier passing the same checks against the same strings (identifiers.ts
  * `prepareRenamesHold`). Anything else goes the whole way. The skeleton keeps every other
  * character of the text, so two policies of one skeleton parse to the same statements but for
@@ -20,7 +20,6 @@ import { keyOf, MARK, type Slot, type SlotKind, tokenize } from './template-toke
  */
 
 type Role =
-  | { role: 'ignored' }
   | { role: 'kept'; value: string }
   | { role: 'renamed'; placeholder: string; key: string | undefined };
 
@@ -68,36 +67,28 @@ interface Placeholders {
 
 const placeholdersOf = (renaming: Renaming): Placeholders => {
   const sids = new Map<string, string>();
-  const names = new Map<string, string>();
   const values = new Map<string, string>();
   for (const rename of renaming.ids.renames) {
     if (rename.kind === 'token') values.set(rename.original, rename.placeholder);
     else if (!rename.placeholder.startsWith('__vg_name'))
       sids.set(rename.original, rename.placeholder);
   }
-  // By the whole ARN: roles of one name in two accounts are two identifiers.
-  for (const [arn, placeholder] of renaming.ids.names) names.set(arn, placeholder);
   const buckets = new Map(renaming.bucketRenames.map((r) => [r.original, r.placeholder]));
-  return { sids, names, values, buckets };
+  // Names by the whole ARN: roles of one name in two accounts are two identifiers.
+  return { sids, names: renaming.ids.names, values, buckets };
 };
 
 /**
- * How the first policy of a skeleton treated one cut-out string: renamed, or else ignored when it
- * lies in an Allow statement (the analysis never reads those), or else kept as written.
+ * How the first policy of a skeleton treated one cut-out string: renamed, or else kept as written.
+ * No slot lies in an Allow statement: in a text that parses, each is one mark.
  */
-const roleOf = (
-  slot: Slot,
-  name: string,
-  renaming: Renaming,
-  inAllow: boolean,
-  placeholders: Placeholders,
-): Role => {
+const roleOf = (slot: Slot, name: string, renaming: Renaming, placeholders: Placeholders): Role => {
   const renamed = (placeholder: string, key?: string): Role => ({
     role: 'renamed',
     placeholder,
     key,
   });
-  const otherwise: Role = inAllow ? { role: 'ignored' } : { role: 'kept', value: slot.value };
+  const otherwise: Role = { role: 'kept', value: slot.value };
   switch (slot.kind) {
     case 'sid': {
       const placeholder = placeholders.sids.get(slot.value);
@@ -110,9 +101,9 @@ const roleOf = (
       return placeholder ? renamed(placeholder) : otherwise;
     }
     case 'name': {
-      // The shape renames principals of Deny statements only; an Allow's ARN is never read.
-      const placeholder = inAllow ? undefined : placeholders.names.get(slot.whole);
-      return placeholder && renaming.denyStrings.has(slot.whole) ? renamed(placeholder) : otherwise;
+      // The shape renames the principals of its Deny statements, by the whole ARN.
+      const placeholder = placeholders.names.get(slot.whole);
+      return placeholder ? renamed(placeholder) : otherwise;
     }
     case 'value': {
       const placeholder = placeholders.values.get(slot.value);
@@ -139,26 +130,24 @@ class TemplateCache<W> {
   /**
    * Remembers how a policy was judged, when its identifiers were all renamed (a policy where some
    * stayed as written is judged the whole way each time) and every placeholder sits in a cut-out
-   * string. `effects` are its statements' effects, in order.
+   * string. `statementCount` is how many statements its parse holds.
    */
   remember(
     context: string,
     text: string,
     name: string,
-    effects: readonly string[],
+    statementCount: number,
     renaming: Renaming,
     worded: W,
   ): void {
     if (!renaming.ids.complete || unusable(text, name)) return;
     const tokens = tokenize(text);
     const { slots, statements, statementKeys, plain } = tokens;
-    if (!plain || slots.length === 0 || statementKeys !== 1 || statements !== effects.length) {
+    if (!plain || slots.length === 0 || statementKeys !== 1 || statements !== statementCount) {
       return;
     }
     const placeholders = placeholdersOf(renaming);
-    const roles = slots.map((slot) =>
-      roleOf(slot, name, renaming, effects[slot.statement] === 'Allow', placeholders),
-    );
+    const roles = slots.map((slot) => roleOf(slot, name, renaming, placeholders));
     const covered = new Set(roles.flatMap((r) => (r.role === 'renamed' ? [r.placeholder] : [])));
     // The bucket's own placeholder goes back whether or not the text names the bucket.
     const needed = [...renaming.ids.renames, ...renaming.bucketRenames]

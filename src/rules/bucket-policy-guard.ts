@@ -223,7 +223,7 @@ const evaluateBucketGuard = (
       context,
       source.text,
       bucket.name,
-      shape.originals.map((s) => s.effect),
+      shape.originals.length,
       shape.renaming,
       worded,
     );
