@@ -22,6 +22,13 @@ const DEFAULT_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The exemptions for one bucket: placeholders filled, values naming an unknown account dropped. */
+/**
+ * A key for a bucket's partition and account. No account and an empty one stay apart: exemptions
+ * resolve differently for them ({account} left out, or filled empty).
+ */
+const accountKey = (partition: string, account: string | undefined): string =>
+  account === undefined ? partition : `${partition}:${account}`;
+
 // Every bucket of an account shares its exemptions: resolve them once per parameter value.
 const resolved = new WeakMap<object, Map<string, Exemptions>>();
 
@@ -36,8 +43,7 @@ const resolveExemptions = (
     byAccount = new Map();
     resolved.set(source, byAccount);
   }
-  // No account and an empty one resolve differently ({account} left out, or filled empty).
-  const id = account === undefined ? partition : `${partition}:${account}`;
+  const id = accountKey(partition, account);
   let exemptions = byAccount.get(id);
   if (exemptions === undefined) {
     exemptions = resolveUncached(source, partition, account);
@@ -98,6 +104,7 @@ const EXEMPTIONS_DESCRIPTION =
   'Condition key → accepted values (patterns with * and ?, CIDR blocks for IP keys, true/false for boolean keys), e.g. {"aws:PrincipalArn": ["arn:aws:iam::111122223333:role/BreakGlass"], "aws:SourceIp": ["203.0.113.0/24"]}. A carve-out in the Deny (a condition that spares some requests) is accepted only when every request it spares is contained in these values. {account} and {partition} stand for the bucket\'s account and partition. In InputParameters give the JSON text. Default (when unset): {"aws:PrincipalIsAWSService": ["true"], "aws:ViaAWSService": ["true"], "aws:PrincipalArn": ["arn:{partition}:iam::{account}:role/aws-service-role/*"]} — AWS service principals, AWS services acting for a caller, and the account\'s service-linked roles. Setting it replaces the default: copy these entries to keep them.';
 
 export {
+  accountKey,
   DEFAULT_EXEMPTIONS,
   describeExemptions,
   EXEMPTIONS_DESCRIPTION,

@@ -5,7 +5,7 @@ import type { Bucket } from '../model/resources.js';
 import { analyseShape } from '../policy/cache.js';
 import type { Miss } from '../policy/containment.js';
 import { statementLabel } from '../policy/document.js';
-import { describeExemptions, resolveExemptions } from '../policy/exemptions.js';
+import { accountKey, describeExemptions, resolveExemptions } from '../policy/exemptions.js';
 import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
 import type { Exemptions, Fence, FenceResult } from '../policy/fence.js';
 import { LruCache } from '../policy/lru.js';
@@ -254,7 +254,7 @@ const contextOf = (
     byAccount = new Map();
     bySpec.set(exemptions, byAccount);
   }
-  const where = account === undefined ? partition : `${partition}:${account}`;
+  const where = accountKey(partition, account);
   let context = byAccount.get(where);
   if (context === undefined) {
     context = JSON.stringify([spec.outside, partition, account ?? null, spec.fence, exemptions]);
