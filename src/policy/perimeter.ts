@@ -81,12 +81,15 @@ const conditionValues = (statements: readonly Statement[], keys: readonly string
  * A resource pattern names its owner: an S3 bucket named in full, or an account. A wildcard in a
  * bucket name (`corp-*`, `example?ucket`) names no owner: bucket names are one global,
  * first-come namespace, so anyone can create a bucket that matches
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). Only a bucket
+ * ARN leaves region and account empty: an S3 ARN that carries them (an access point, a
+ * Multi-Region Access Point, a job) is owned by the account it names, so
+ * `arn:aws:s3:*:*:accesspoint/*` reaches every account's data like `arn:aws:s3:::*`.
  */
 const namesOwner = (pattern: string, accounts: readonly string[] | undefined): boolean => {
   const parts = pattern.split(':');
   if (parts.length < 6 || /[*?]/.test(parts[2] ?? '*')) return false;
-  if (parts[2] === 's3') {
+  if (parts[2] === 's3' && parts[3] === '' && parts[4] === '') {
     const bucket = (parts.slice(5).join(':').split('/')[0] ?? '').trim();
     return accounts === undefined && bucket.length > 0 && !/[*?]/.test(bucket);
   }

@@ -205,6 +205,49 @@ describe('vpc-endpoint-policy-restricted', () => {
         },
       );
 
+      it.each([
+        ['arn:aws:s3:*:*:accesspoint/*', 'arn:aws:s3:*:*:accesspoint/*/object/*'],
+        ['arn:aws:s3::*:accesspoint/*'],
+        ['arn:aws:s3:eu-west-1:*:accesspoint/data/object/*'],
+      ])(
+        'returns NON_COMPLIANT for access points of any account (%s), which name no bucket',
+        async (...resources) => {
+          // Prepare
+          const endpoint = endpointWith(
+            present([{ ...allowAll, Action: 's3:*', Resource: resources }]),
+          );
+
+          // Act
+          const verdict = await evaluate(endpoint);
+
+          // Assess
+          expect(verdict.compliance).toBe('NON_COMPLIANT');
+          expect(verdict.counterexample?.resource).toMatch(/accesspoint/);
+        },
+      );
+
+      it('returns COMPLIANT for access points of a named account', async () => {
+        // Prepare
+        const endpoint = endpointWith(
+          present([
+            {
+              ...allowAll,
+              Action: 's3:*',
+              Resource: [
+                `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/*`,
+                `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/*/object/*`,
+              ],
+            },
+          ]),
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance).toBe('COMPLIANT');
+      });
+
       it.each<[string, Record<string, string>]>([
         ['StringLike', { 'aws:PrincipalArn': '*' }],
         ['StringLike', { 'aws:PrincipalOrgID': '*' }],
