@@ -89,7 +89,9 @@ const positiveMatch = (base: BaseOperator, request: string, policy: string): Tri
     case 'Bool':
       return request.toLowerCase() === policy.toLowerCase();
     case 'BinaryEquals':
-      return request === policy;
+      // Compares a binary key byte for byte with the base-64 decoded policy value; no key the
+      // analyser models holds binary, so what a text value compares as is not documented.
+      return undefined;
     case 'IpAddress':
     case 'NotIpAddress':
       return ipInCidr(request, policy);

@@ -242,6 +242,8 @@ const buildSpace = (spec: SpaceSpec): Space => {
 /** Operators whose classes a key's domain keeps exact. */
 const exactFor = (dim: Dim, entry: ConditionEntry): boolean => {
   if (entry.base === 'Null') return true;
+  // Binary keys compare with base-64 decoded values: no modelled key holds binary.
+  if (entry.base === 'BinaryEquals') return false;
   if (!dim.complete) return false;
   switch (dim.facts?.type) {
     case 'ip':

@@ -256,6 +256,15 @@ describe('entryHolds', () => {
     ).toBe(false);
   });
 
+  it('leaves BinaryEquals undecided on a present key: it compares bytes with the base-64 decoded value', () => {
+    // Prepare
+    const [entry] = conditionOf({ BinaryEquals: { 'aws:SecureTransport': 'false' } });
+
+    // Act & Assess
+    expect(entry && holds(entry, { 'aws:securetransport': 'false' })).toBeUndefined();
+    expect(entry && holds(entry, {})).toBe(false);
+  });
+
   it('never decides an operator IAM does not define', () => {
     // Prepare
     const [entry] = conditionOf({ StringSortOf: { 'aws:SourceVpce': VPCE } });

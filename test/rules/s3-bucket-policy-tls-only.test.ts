@@ -95,6 +95,20 @@ describe('s3-bucket-policy-tls-only', () => {
       expect(verdict.counterexample?.context['aws:SecureTransport']).toBe('false');
     });
 
+    it('returns NON_COMPLIANT for a Deny on BinaryEquals, which compares base-64 decoded bytes, not the text "false"', async () => {
+      // Prepare
+      const bucket = bucketWith(
+        present([denyHttp({ Condition: { BinaryEquals: { 'aws:SecureTransport': 'false' } } })]),
+      );
+
+      // Act
+      const verdict = await evaluate(bucket);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.detail).toContain('Could not decide');
+    });
+
     it('returns NON_COMPLIANT naming the escaping actions when the Deny lists a few', async () => {
       // Prepare
       const bucket = bucketWith(present([denyHttp({ Action: ['s3:GetObject'] })]));
