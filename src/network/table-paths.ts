@@ -6,7 +6,7 @@ import type {
   Subnet,
   VpcEndpoint,
 } from '../model/resources.js';
-import type { IpVersion } from './cidr.js';
+import { cidrVersion, type IpVersion } from './cidr.js';
 import { isNat64Route } from './hops.js';
 import { expandRoutes } from './route-decision.js';
 import {
@@ -53,6 +53,11 @@ interface TablePaths {
   isPublic: boolean;
   /** The default-path routes to an internet gateway, for the annotation. */
   internetRoutes: Route[];
+  /**
+   * Prefix-list routes of unknown entries that may outrank the internet gateway's default route:
+   * the table is public only if they hold no broad entry, which cannot be told without them.
+   */
+  publicUnverified: Route[];
 }
 
 /**
@@ -92,15 +97,53 @@ const familiesOf = (
   return { families, nat64 };
 };
 
-/** The routes that decide the family's public addresses and are too broad to be about a service. */
-const defaultPath = (table: RouteTable, version: IpVersion): Route[] => {
-  const { entries } = expandRoutes(table.routes, version, () => []);
+/** A prefix list's entries of one family by id; `undefined` when the source does not know them. */
+const listLookup =
+  (prefixLists: readonly PrefixList[], version: IpVersion) =>
+  (id: string): readonly string[] | undefined => {
+    const list = prefixLists.find((candidate) => candidate.id === id);
+    if (!list) return undefined;
+    const cidrs = list.cidrs.filter((cidr) => cidrVersion(cidr) === version);
+    // A list declared for the other family holds nothing of this one.
+    return list.addressFamily && list.addressFamily !== (version === 4 ? 'IPv4' : 'IPv6')
+      ? []
+      : cidrs;
+  };
+
+interface DefaultPath {
+  /** The routes that decide the family's public addresses and are too broad to be about a service. */
+  routes: Route[];
+  /**
+   * Prefix-list routes of unknown entries to a hop other than an internet gateway: entries broad
+   * enough (0.0.0.0/1, say) would outrank the default route, so they may decide the default path.
+   */
+  unknown: Route[];
+}
+
+/**
+ * A prefix-list route takes part like any other: AWS uses the longest prefix "irrespective of
+ * whether they are propagated routes, static routes, or routes that reference prefix lists", so a
+ * customer list of 0.0.0.0/1 and 128.0.0.0/1 decides every address over 0.0.0.0/0.
+ */
+const defaultPath = (
+  table: RouteTable,
+  version: IpVersion,
+  prefixLists: readonly PrefixList[],
+): DefaultPath => {
+  const { entries, unresolved } = expandRoutes(
+    table.routes,
+    version,
+    listLookup(prefixLists, version),
+  );
   const routes = new Set<Route>();
   for (const piece of piecesOf(entries, publicSpace(version))) {
     if (piece.entry && piece.entry.prefix < MIN_SERVICE_PREFIX[version])
       routes.add(piece.entry.route);
   }
-  return [...routes];
+  const unknown = unresolved.filter(
+    (route) => route.target.kind !== 'internet-gateway' && route.target.kind !== 'local',
+  );
+  return { routes: [...routes], unknown };
 };
 
 const tablePaths = (input: TablePathsInput): TablePaths => {
@@ -145,14 +188,22 @@ const tablePaths = (input: TablePathsInput): TablePaths => {
   }
   let isPublic = families.length > 0;
   const internetRoutes: Route[] = [];
+  const publicUnknown: Route[] = [];
   for (const version of families) {
-    const routes = defaultPath(input.table, version);
+    const { routes, unknown } = defaultPath(input.table, version, input.prefixLists);
     if (routes.length === 0 || routes.some((route) => route.target.kind !== 'internet-gateway')) {
       isPublic = false;
     }
     for (const route of routes) internetRoutes.push(route);
+    for (const route of unknown) {
+      // A Gateway endpoint's own list holds its service's ranges, never a default route.
+      if (!gatewayIds.has(route.target.id)) publicUnknown.push(route);
+    }
   }
-  return { families, paths, unknownSubnets, isPublic, internetRoutes };
+  // Public only when no list of unknown entries could take the default traffic elsewhere.
+  const publicUnverified = isPublic && publicUnknown.length > 0 ? publicUnknown : [];
+  if (publicUnverified.length > 0) isPublic = false;
+  return { families, paths, unknownSubnets, isPublic, publicUnverified, internetRoutes };
 };
 
 export type { TablePaths, TablePathsInput };

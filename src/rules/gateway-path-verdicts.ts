@@ -234,9 +234,41 @@ const leavesTheVpc = ({ table, gatewayIds }: Judgement): boolean =>
       route.state === 'active' && route.target.kind !== 'local' && !gatewayIds.has(route.target.id),
   );
 
+/**
+ * A table that would be public (its default routes go to an internet gateway) but for prefix-list
+ * routes whose entries are unknown: one broad entry would take the default traffic elsewhere, so
+ * neither "public" nor any path verdict can be given.
+ */
+const publicUnverifiedVerdict = (judgement: Judgement): Verdict => {
+  const { table, analysis } = judgement;
+  const lists = analysis.publicUnverified.map(
+    (route) => `${route.destinationPrefixListId ?? ''} → ${route.target.id || route.target.kind}`,
+  );
+  const [first] = analysis.internetRoutes;
+  const internet = first
+    ? `${first.destinationCidr ?? first.destinationIpv6Cidr ?? ''} → ${first.target.id}`
+    : 'the internet gateway';
+  const ids = analysis.publicUnverified.map((route) => route.destinationPrefixListId ?? '');
+  const fix = `check the entries of ${listSome(ids, 2)} (AWS::EC2::PrefixList items, or scan live)`;
+  const annotation = firstThatFits([
+    `Could not verify: ${table.id}: route ${listSome(lists, 2)} may take the traffic ${internet} sends to the internet (a public table) for ${subnetText(judgement)}; its entries are not known. Fix: ${fix}.`,
+    `Could not verify: ${table.id}: route ${listSome(lists, 1)} may outrank ${internet}; its entries are not known. Fix: ${fix}.`,
+  ]);
+  return {
+    compliance: 'NON_COMPLIANT',
+    unverifiable: true,
+    annotation,
+    detail: detailOf(
+      judgement,
+      `${table.id} would be a public route table (${internet}), but route ${lists.join(', ')} names a prefix list whose entries are not known: an entry broader than a service range (0.0.0.0/1, say) outranks the default route and sends the traffic there instead. Without the entries (AWS::EC2::PrefixList items, or a live scan that may call ec2:GetManagedPrefixListEntries) the table can be judged neither public nor private.`,
+    ),
+  };
+};
+
 const judge = (judgement: Judgement): Verdict => {
   const { paths, isPublic } = judgement.analysis;
   if (isPublic || !leavesTheVpc(judgement)) return notApplicableVerdict(judgement);
+  if (judgement.analysis.publicUnverified.length > 0) return publicUnverifiedVerdict(judgement);
   const bad = paths.filter((path) => path.outcome === 'egress');
   if (bad.length > 0) return nonCompliantVerdict(judgement, bad);
   const unsure = paths.filter((path) => path.outcome === 'unverified');

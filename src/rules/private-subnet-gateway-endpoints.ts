@@ -210,6 +210,7 @@ const analyse = (input: TableInput, prefixLists: readonly PrefixList[]): TablePa
   });
 
 const isUnverified = (analysis: TablePaths): boolean =>
+  analysis.publicUnverified.length > 0 ||
   analysis.paths.some((path) => path.legs.some((leg) => leg.kind === 'unverified'));
 
 const reanalyse = (input: TableInput, analysis: TablePaths, known: Known): TablePaths =>

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { PrefixList, Resource, Route } from '../../src/model/resources.js';
+import { parseParams } from '../../src/rules/params.js';
+import { privateSubnetGatewayEndpoints as rule } from '../../src/rules/private-subnet-gateway-endpoints.js';
+import { SnapshotView } from '../../src/sources/snapshot.js';
+import {
+  endpoint,
+  explicit,
+  localRoute,
+  natGateway,
+  route,
+  routeTable,
+  subnet,
+  vpc,
+} from '../network/model-builders.js';
+
+/**
+ * Whether a table is public (out of the rule's scope) is decided by where its default traffic
+ * goes, and a prefix-list route takes part in that like any other route: AWS documents that "for
+ * routes that overlap, more specific routes always take priority irrespective of whether they are
+ * propagated routes, static routes, or routes that reference prefix lists" (How route priority
+ * works). A customer list of 0.0.0.0/1 and 128.0.0.0/1 outranks 0.0.0.0/0 → igw for every address.
+ */
+
+const S3 = 'com.amazonaws.us-east-1.s3';
+const S3_LIST: PrefixList = {
+  id: 'pl-63a5400a',
+  name: S3,
+  addressFamily: 'IPv4',
+  ownerId: 'AWS',
+  cidrs: ['52.216.0.0/15', '3.5.0.0/19', '54.231.0.0/16', '16.182.0.0/16'],
+};
+const SPLIT_EGRESS: PrefixList = {
+  id: 'pl-0e9d8c7b6a5f43210',
+  name: 'central-egress',
+  addressFamily: 'IPv4',
+  ownerId: '111122223333',
+  cidrs: ['0.0.0.0/1', '128.0.0.0/1'],
+};
+const ON_PREMISES: PrefixList = {
+  id: 'pl-0e9d8c7b6a5f43210',
+  name: 'on-premises',
+  addressFamily: 'IPv4',
+  ownerId: '111122223333',
+  cidrs: ['10.64.0.0/10', '192.168.0.0/16'],
+};
+
+const igwDefault = route('0.0.0.0/0', 'internet-gateway', 'igw-1');
+const toTransitGateway = route('pl-0e9d8c7b6a5f43210', 'transit-gateway', 'tgw-1');
+
+const evaluate = async (routes: Route[], lists: PrefixList[], extra: Resource[] = []) => {
+  const view = SnapshotView.fromResources(
+    [
+      vpc('vpc-1', ['10.0.0.0/16']),
+      subnet('subnet-a', 'vpc-1', { cidrBlock: '10.0.1.0/24' }),
+      natGateway('nat-1', 'vpc-1'),
+      routeTable('rtb-1', 'vpc-1', [localRoute('10.0.0.0/16'), ...routes], [explicit('subnet-a')], {
+        region: 'us-east-1',
+      }),
+      ...extra,
+    ],
+    lists,
+  );
+  const table = await view.get('AWS::EC2::RouteTable', 'rtb-1');
+  if (!table) throw new Error('test table missing');
+  return rule.evaluate(table, view, parseParams(rule.id, rule.parameters, {}));
+};
+
+describe('private-subnet-gateway-endpoints: public tables and prefix-list routes', () => {
+  it('is not a public table when a customer prefix list of 0.0.0.0/1 and 128.0.0.0/1 sends all traffic to a transit gateway', async () => {
+    // Prepare, Act
+    const verdict = await evaluate([igwDefault, toTransitGateway], [S3_LIST, SPLIT_EGRESS]);
+
+    // Assess
+    expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+    expect(verdict.unverifiable).not.toBe(true);
+    expect(verdict.annotation).toContain('transit gateway tgw-1 (pl-0e9d8c7b6a5f43210)');
+    expect(verdict.annotation).not.toContain('public route table');
+  });
+
+  it('is not a public table when the split list sends all traffic to a NAT gateway', async () => {
+    // Prepare, Act
+    const verdict = await evaluate(
+      [igwDefault, route('pl-0e9d8c7b6a5f43210', 'nat-gateway', 'nat-1')],
+      [S3_LIST, SPLIT_EGRESS],
+    );
+
+    // Assess
+    expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+    expect(verdict.annotation).toContain('NAT gateway nat-1');
+  });
+
+  it('is COMPLIANT behind the split list when the S3 Gateway endpoint route outranks its /1 entries', async () => {
+    // Prepare, Act
+    const verdict = await evaluate(
+      [igwDefault, toTransitGateway, route('pl-63a5400a', 'vpc-endpoint', 'vpce-s3')],
+      [S3_LIST, SPLIT_EGRESS],
+      [endpoint('vpce-s3', 'vpc-1', S3, { routeTableIds: ['rtb-1'] })],
+    );
+
+    // Assess
+    expect(verdict.compliance, verdict.annotation).toBe('COMPLIANT');
+  });
+
+  it('reports could not verify, not a public table, when the list that may hold the default traffic is unknown', async () => {
+    // Prepare, Act
+    const verdict = await evaluate([igwDefault, toTransitGateway], [S3_LIST]);
+
+    // Assess
+    expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+    expect(verdict.unverifiable).toBe(true);
+    expect(verdict.annotation).toContain('pl-0e9d8c7b6a5f43210 → tgw-1');
+  });
+
+  it('stays a public table when the customer list routed to a transit gateway holds only private ranges', async () => {
+    // Prepare, Act
+    const verdict = await evaluate([igwDefault, toTransitGateway], [S3_LIST, ON_PREMISES]);
+
+    // Assess
+    expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+    expect(verdict.annotation).toContain('public route table');
+  });
+
+  it('stays a public table when the unknown list is routed to the internet gateway itself', async () => {
+    // Prepare, Act
+    const verdict = await evaluate(
+      [igwDefault, route('pl-0e9d8c7b6a5f43210', 'internet-gateway', 'igw-1')],
+      [S3_LIST],
+    );
+
+    // Assess
+    expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+  });
+});
