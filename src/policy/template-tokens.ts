@@ -47,6 +47,8 @@ interface Tokens {
   statementKeys: number;
   /** No escapes and no bare numbers: only such texts are templated. */
   plain: boolean;
+  /** Whether the text spells a placeholder (template.ts asks, once per text). */
+  spells?: boolean;
 }
 
 // A backslash (an escape) or a control character other than JSON's whitespace: never templated.
@@ -56,6 +58,7 @@ const BREAKS = /[\t\n\r]/;
 
 // Stands for a whole Allow statement in a skeleton; a control character, so no plain text holds it.
 const ALLOW_MARK = '\u0003';
+const ALLOW_WORD = '"Allow"'.length;
 
 // Whether an Allow statement is one the policy parser accepts, by its skeleton: the parser's
 // checks read structure, keys and the strings a skeleton keeps, never the contents of a slot (a
@@ -103,6 +106,8 @@ const tokenizeText = (text: string): Tokens => {
     | { at: number; depth: number; skeleton: number; slots: number; numeric: boolean }
     | undefined;
   let listed = false;
+  // Where the next `"Allow"` starts (none: beyond any index, as an unsigned -1).
+  let nextAllow = -1;
   let pendingKey: string | undefined;
   let copied = 0;
   let index = 0;
@@ -115,7 +120,9 @@ const tokenizeText = (text: string): Tokens => {
       if (code >= 0x30 && code <= 0x39) numeric = true;
       if (code === 0x7d && open !== undefined && stack.length === open.depth) {
         // The statement closes: a valid Allow stands as one mark, the analysis never reads it.
-        if (text.slice(open.at, index + 1).includes('"Allow"')) {
+        // The next `"Allow"` at or after the statement's start, found once for all statements.
+        if (nextAllow < open.at) nextAllow = text.indexOf('"Allow"', open.at) >>> 0;
+        if (nextAllow + ALLOW_WORD <= index + 1) {
           skeleton += text.slice(copied, index + 1);
           copied = index + 1;
           const statement = skeleton.slice(open.skeleton);
@@ -262,4 +269,4 @@ const keyOf = (tokens: Tokens, name: string): string => {
 };
 
 export type { Slot, SlotKind, Tokens };
-export { keyOf, MARK, tokenize };
+export { keyOf, tokenize };

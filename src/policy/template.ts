@@ -2,7 +2,7 @@ import { PLACEHOLDER, type Renaming, spellsPlaceholder } from './cache.js';
 import { prepareRenamesHold } from './identifier-checks.js';
 import { namesOriginal, type Rename } from './identifiers.js';
 import { LruCache } from './lru.js';
-import { keyOf, MARK, type Slot, type SlotKind, tokenize } from './template-tokens.js';
+import { keyOf, type Slot, type SlotKind, type Tokens, tokenize } from './template-tokens.js';
 
 /**
  * Text templates: a second, cheaper way to the shape cache's answer. Policies written from one
@@ -47,11 +47,14 @@ interface Template<W> {
 }
 
 /**
- * Texts never templated: one holding the mark raw, or a text or bucket name spelled like a
- * placeholder (it would be put back as a name).
+ * Texts never templated: one that is not plain (that covers a text holding the mark raw: it is a
+ * control character), or a text or bucket name spelled like a placeholder (it would be put back as
+ * a name). Both bucket rules ask of one text in turn: its tokens remember the answer.
  */
-const unusable = (text: string, name: string): boolean =>
-  text.includes(MARK) || spellsPlaceholder(text) || spellsPlaceholder(name);
+const unusable = (tokens: Tokens, text: string, name: string): boolean => {
+  tokens.spells ??= spellsPlaceholder(text);
+  return !tokens.plain || tokens.spells || spellsPlaceholder(name);
+};
 
 // Contexts are a rule's fence per account; each keeps its templates, and the least used go first.
 const CONTEXTS_HELD = 256;
@@ -140,10 +143,15 @@ class TemplateCache<W> {
     renaming: Renaming,
     worded: W,
   ): void {
-    if (!renaming.ids.complete || unusable(text, name)) return;
+    if (!renaming.ids.complete) return;
     const tokens = tokenize(text);
-    const { slots, statements, statementKeys, plain } = tokens;
-    if (!plain || slots.length === 0 || statementKeys !== 1 || statements !== statementCount) {
+    const { slots, statements, statementKeys } = tokens;
+    if (
+      unusable(tokens, text, name) ||
+      slots.length === 0 ||
+      statementKeys !== 1 ||
+      statements !== statementCount
+    ) {
       return;
     }
     const placeholders = placeholdersOf(renaming);
@@ -185,9 +193,9 @@ class TemplateCache<W> {
     name: string,
   ): { worded: W; renames: Rename[]; canonical: readonly Rename[] } | undefined {
     const templates = this.byContext.get(context);
-    if (templates === undefined || unusable(text, name)) return undefined;
+    if (templates === undefined) return undefined;
     const tokens = tokenize(text);
-    if (!tokens.plain) return undefined;
+    if (unusable(tokens, text, name)) return undefined;
     const template = templates.get(keyOf(tokens, name));
     if (template === undefined) return undefined;
     if (!template.bucketAbstracted && name !== template.keptName) return undefined;
