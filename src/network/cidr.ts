@@ -90,15 +90,34 @@ const cidrContains = (outer: Cidr, inner: Cidr): boolean => {
   return outer.network >> hostBits === inner.network >> hostBits;
 };
 
-/** Whether the CIDR text lies inside any of the blocks; malformed text is never inside. */
+/**
+ * Whether the CIDR text lies inside the blocks taken together: a VPC's 10.0.0.0/17 and
+ * 10.0.128.0/17 hold 10.0.0.0/16 although neither holds it alone. Malformed text is never inside.
+ */
 const isCidrWithinAny = (cidr: string, blocks: readonly string[]): boolean => {
   const inner = parseCidr(cidr);
   if (!inner) return false;
-  return blocks.some((block) => {
+  const spans: [bigint, bigint][] = [];
+  for (const block of blocks) {
     const outer = parseCidr(block);
-    return outer !== undefined && cidrContains(outer, inner);
-  });
+    if (outer === undefined || outer.version !== inner.version) continue;
+    // The common case, one block holding it, needs no sweep.
+    if (cidrContains(outer, inner)) return true;
+    spans.push([outer.network, lastAddress(outer)]);
+  }
+  spans.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let next = inner.network;
+  const last = lastAddress(inner);
+  for (const [first, end] of spans) {
+    if (first > next) break;
+    if (end >= next) next = end + 1n;
+    if (next > last) return true;
+  }
+  return false;
 };
+
+const lastAddress = (cidr: Cidr): bigint =>
+  cidr.network + (1n << BigInt(BITS[cidr.version] - cidr.prefix)) - 1n;
 
 /** `0.0.0.0/0` or `::/0` (or any spelling of them): every address of a family. */
 const isAnyAddress = (cidr: string): boolean => parseCidr(cidr)?.prefix === 0;

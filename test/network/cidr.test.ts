@@ -140,6 +140,47 @@ describe('isCidrWithinAny', () => {
     expect(isCidrWithinAny('::/0', ['2600:1f18:aa:bb00::/56'])).toBe(false);
   });
 
+  it('accepts a CIDR that only the blocks taken together hold (a VPC of two adjacent blocks)', () => {
+    // Act & Assess
+    expect(isCidrWithinAny('10.0.0.0/16', ['10.0.0.0/17', '10.0.128.0/17'])).toBe(true);
+    expect(isCidrWithinAny('10.0.0.0/16', ['10.0.128.0/17', '10.0.0.0/18', '10.0.64.0/18'])).toBe(
+      true,
+    );
+    expect(isCidrWithinAny('10.0.0.0/16', ['10.0.0.0/17', '10.0.192.0/18'])).toBe(false);
+    expect(isCidrWithinAny('10.0.0.0/15', ['10.0.0.0/16', '10.2.0.0/16'])).toBe(false);
+  });
+
+  it('agrees with an address-by-address check of the blocks taken together', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 24, max: 32 })), {
+          maxLength: 5,
+        }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 24, max: 32 }),
+        (blocks, address, prefix) => {
+          // Prepare: blocks and the source inside 10.0.0.0/24, so every address can be checked
+          const text = ([a, p]: [number, number]) => `10.0.0.${a}/${p}`;
+          const span = (t: string): [number, number] => {
+            const cidr = parseCidr(t);
+            if (!cidr) throw new Error(t);
+            const first = Number(cidr.network & 0xffn);
+            return [first, first + 2 ** (32 - cidr.prefix) - 1];
+          };
+          const spans = blocks.map((block) => span(text(block)));
+          const [first, last] = span(text([address, prefix]));
+          let expected = true;
+          for (let a = first; a <= last; a++) {
+            if (!spans.some(([f, l]) => f <= a && a <= l)) expected = false;
+          }
+
+          // Act & Assess
+          expect(isCidrWithinAny(text([address, prefix]), blocks.map(text))).toBe(expected);
+        },
+      ),
+    );
+  });
+
   it('never places malformed text or malformed blocks', () => {
     // Act & Assess
     expect(isCidrWithinAny('10.0.0.0/40', ['0.0.0.0/0'])).toBe(false);

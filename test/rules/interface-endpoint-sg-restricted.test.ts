@@ -101,6 +101,20 @@ describe('interface-endpoint-sg-restricted', () => {
       expect(verdict.annotation).toContain('Fix: allow only TCP 443 from inside vpc-1.');
     });
 
+    it('returns COMPLIANT for a source that only the VPC blocks taken together hold', async () => {
+      // Prepare: a VPC of 10.0.0.0/17 and 10.0.128.0/17 holds every address of 10.0.0.0/16.
+      const resources = [
+        vpc('vpc-1', ['10.0.0.0/17', '10.0.128.0/17']),
+        securityGroup('sg-1', [ingress({ ipv4Ranges: [{ cidr: '10.0.0.0/16' }] })]),
+      ];
+
+      // Act
+      const verdict = await evaluate(iface(['sg-1']), resources);
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('COMPLIANT');
+    });
+
     it.each([
       [
         { groupId: 'sg-peer', vpcPeeringConnectionId: 'pcx-1', vpcId: 'vpc-9' },
