@@ -118,6 +118,8 @@ interface DefaultPath {
    * enough (0.0.0.0/1, say) would outrank the default route, so they may decide the default path.
    */
   unknown: Route[];
+  /** Some route of the family can leave the VPC (other than through a Gateway endpoint). */
+  leaves: boolean;
 }
 
 /**
@@ -129,6 +131,7 @@ const defaultPath = (
   table: RouteTable,
   version: IpVersion,
   prefixLists: readonly PrefixList[],
+  gatewayIds: ReadonlySet<string>,
 ): DefaultPath => {
   const { entries, unresolved } = expandRoutes(
     table.routes,
@@ -140,10 +143,14 @@ const defaultPath = (
     if (piece.entry && piece.entry.prefix < MIN_SERVICE_PREFIX[version])
       routes.add(piece.entry.route);
   }
+  // A Gateway endpoint's own list holds its service's ranges, never a default route.
+  const outOfVpc = (route: Route) =>
+    route.target.kind !== 'local' && !gatewayIds.has(route.target.id);
   const unknown = unresolved.filter(
-    (route) => route.target.kind !== 'internet-gateway' && route.target.kind !== 'local',
+    (route) => route.target.kind !== 'internet-gateway' && outOfVpc(route),
   );
-  return { routes: [...routes], unknown };
+  const leaves = unresolved.some(outOfVpc) || entries.some((entry) => outOfVpc(entry.route));
+  return { routes: [...routes], unknown, leaves };
 };
 
 const tablePaths = (input: TablePathsInput): TablePaths => {
@@ -186,20 +193,29 @@ const tablePaths = (input: TablePathsInput): TablePaths => {
       });
     }
   }
-  let isPublic = families.length > 0;
+  // AWS calls a subnet public when it has a direct route to an internet gateway. A family with no
+  // route out of the VPC at all (IPv6 blocks assigned, only the local IPv6 route) neither makes nor
+  // unmakes that; every family that can leave must leave through the internet gateway.
+  let isPublic = true;
+  let leavingFamilies = 0;
   const internetRoutes: Route[] = [];
   const publicUnknown: Route[] = [];
   for (const version of families) {
-    const { routes, unknown } = defaultPath(input.table, version, input.prefixLists);
+    const { routes, unknown, leaves } = defaultPath(
+      input.table,
+      version,
+      input.prefixLists,
+      gatewayIds,
+    );
+    if (routes.length === 0 && !leaves) continue;
+    leavingFamilies++;
     if (routes.length === 0 || routes.some((route) => route.target.kind !== 'internet-gateway')) {
       isPublic = false;
     }
     for (const route of routes) internetRoutes.push(route);
-    for (const route of unknown) {
-      // A Gateway endpoint's own list holds its service's ranges, never a default route.
-      if (!gatewayIds.has(route.target.id)) publicUnknown.push(route);
-    }
+    for (const route of unknown) publicUnknown.push(route);
   }
+  if (leavingFamilies === 0) isPublic = false;
   // Public only when no list of unknown entries could take the default traffic elsewhere.
   const publicUnverified = isPublic && publicUnknown.length > 0 ? publicUnknown : [];
   if (publicUnverified.length > 0) isPublic = false;

@@ -48,15 +48,26 @@ const ON_PREMISES: PrefixList = {
 const igwDefault = route('0.0.0.0/0', 'internet-gateway', 'igw-1');
 const toTransitGateway = route('pl-0e9d8c7b6a5f43210', 'transit-gateway', 'tgw-1');
 
-const evaluate = async (routes: Route[], lists: PrefixList[], extra: Resource[] = []) => {
+const DUAL_STACK = { ipv6CidrBlocks: ['2600:1f18:1:101::/64'] };
+
+const evaluate = async (
+  routes: Route[],
+  lists: PrefixList[],
+  extra: Resource[] = [],
+  subnetExtra: Parameters<typeof subnet>[2] = {},
+) => {
   const view = SnapshotView.fromResources(
     [
-      vpc('vpc-1', ['10.0.0.0/16']),
-      subnet('subnet-a', 'vpc-1', { cidrBlock: '10.0.1.0/24' }),
+      vpc('vpc-1', ['10.0.0.0/16'], { ipv6CidrBlocks: ['2600:1f18:1:100::/56'] }),
+      subnet('subnet-a', 'vpc-1', { cidrBlock: '10.0.1.0/24', ...subnetExtra }),
       natGateway('nat-1', 'vpc-1'),
-      routeTable('rtb-1', 'vpc-1', [localRoute('10.0.0.0/16'), ...routes], [explicit('subnet-a')], {
-        region: 'us-east-1',
-      }),
+      routeTable(
+        'rtb-1',
+        'vpc-1',
+        [localRoute('10.0.0.0/16'), localRoute('2600:1f18:1:100::/56'), ...routes],
+        [explicit('subnet-a')],
+        { region: 'us-east-1' },
+      ),
       ...extra,
     ],
     lists,
@@ -130,5 +141,57 @@ describe('private-subnet-gateway-endpoints: public tables and prefix-list routes
 
     // Assess
     expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+  });
+
+  describe('dual-stack subnets', () => {
+    it('is a public table when IPv4 goes to the internet gateway and IPv6 has no route out of the VPC', async () => {
+      // Prepare: the VPC and subnet have IPv6 blocks, the table only the local IPv6 route.
+      // Act
+      const verdict = await evaluate([igwDefault], [S3_LIST], [], DUAL_STACK);
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+      expect(verdict.annotation).toContain('public route table');
+    });
+
+    it('is a public table when both families go to the internet gateway', async () => {
+      // Act
+      const verdict = await evaluate(
+        [igwDefault, route('::/0', 'internet-gateway', 'igw-1')],
+        [S3_LIST],
+        [],
+        DUAL_STACK,
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+    });
+
+    it('is judged when IPv6 leaves through an egress-only internet gateway', async () => {
+      // Act
+      const verdict = await evaluate(
+        [igwDefault, route('::/0', 'egress-only-internet-gateway', 'eigw-1')],
+        [S3_LIST],
+        [],
+        DUAL_STACK,
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+      expect(verdict.detail).toContain('egress-only internet gateway eigw-1');
+    });
+
+    it('is judged when IPv6 has no default route but a specific route out of the VPC', async () => {
+      // Act
+      const verdict = await evaluate(
+        [igwDefault, route('2600:1f00::/24', 'transit-gateway', 'tgw-1')],
+        [S3_LIST],
+        [],
+        DUAL_STACK,
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).not.toBe('NOT_APPLICABLE');
+    });
   });
 });
