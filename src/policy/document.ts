@@ -1,5 +1,6 @@
 import { PolicyParseError } from '../errors.js';
 import { isRecord } from '../util/json.js';
+import { duplicateKeys } from './duplicate-keys.js';
 import { LruCache } from './lru.js';
 
 /**
@@ -339,13 +340,35 @@ const parsePolicyDocument = (input: unknown): PolicyDocument => {
   const statementsRaw = raw.Statement;
   const list = Array.isArray(statementsRaw) ? statementsRaw : [statementsRaw];
   const single = !Array.isArray(statementsRaw);
-  return {
+  const parsed: PolicyDocument = {
     version: optionalString(raw.Version, 'Version'),
     id: optionalString(raw.Id, 'Id'),
     statements: list.map((statement, index) =>
       parseStatement(statement, index, single ? 'Statement' : `Statement[${index}]`),
     ),
   };
+  if (typeof input === 'string') textOf.set(parsed, input);
+  return parsed;
+};
+
+/**
+ * The text each parsed document came from (the parse cache's own key string, so no copy). The
+ * parse keeps the last of a repeated key, as `JSON.parse` does (and as the bucket-policy templates
+ * read a text), but AWS documents no reading of such a policy: a rule that cannot accept that
+ * guess asks `duplicateKeyError`, which scans the text only then.
+ */
+const textOf = new WeakMap<PolicyDocument, string>();
+
+/** The first key the policy text repeats within one object, as an error; undefined when none. */
+const duplicateKeyError = (policy: PolicyDocument): PolicyParseError | undefined => {
+  const text = textOf.get(policy);
+  const [duplicate] = text === undefined ? [] : duplicateKeys(text);
+  return duplicate === undefined
+    ? undefined
+    : new PolicyParseError(
+        `names the key "${duplicate.key}" twice; AWS documents no reading of duplicate keys, so which one applies cannot be decided`,
+        duplicate.path || undefined,
+      );
 };
 
 /** How annotations name a statement: its Sid when it has one, else its position (1-based). */
@@ -366,4 +389,4 @@ export type {
   SetQualifier,
   Statement,
 };
-export { BASE_OPERATORS, parsePolicy, parseStatement, statementLabel };
+export { BASE_OPERATORS, duplicateKeyError, parsePolicy, parseStatement, statementLabel };

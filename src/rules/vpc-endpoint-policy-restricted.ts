@@ -3,7 +3,7 @@ import type { Verdict } from '../model/compliance.js';
 import { nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { VpcEndpoint } from '../model/resources.js';
 import type { PolicyDocument } from '../policy/document.js';
-import { parsePolicy } from '../policy/document.js';
+import { duplicateKeyError, parsePolicy } from '../policy/document.js';
 import { describeCounterexample, fitAnnotation, listSome } from '../policy/explain.js';
 import type { Rename } from '../policy/identifiers.js';
 import { LruCache } from '../policy/lru.js';
@@ -305,6 +305,9 @@ const vpcEndpointPolicyRestricted = defineRule({
     let policy: PolicyDocument;
     try {
       policy = parsePolicy(source.text);
+      // Allows count here: a key repeated even inside an Allow leaves open what it allows.
+      const duplicate = duplicateKeyError(policy);
+      if (duplicate !== undefined) throw duplicate;
     } catch (error) {
       if (!(error instanceof PolicyParseError)) throw error;
       const text = `The policy of endpoint ${endpoint.id} cannot be analysed (${error.message}).${note}`;

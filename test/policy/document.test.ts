@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyParseError } from '../../src/errors.js';
-import { parsePolicy, statementLabel } from '../../src/policy/document.js';
+import { duplicateKeyError, parsePolicy, statementLabel } from '../../src/policy/document.js';
 
 const statementOf = (statement: Record<string, unknown>) =>
   parsePolicy({ Version: '2012-10-17', Statement: [statement] }).statements[0];
@@ -248,6 +248,71 @@ describe('parsePolicy', () => {
     // Assess
     expect(act).toThrow(PolicyParseError);
     expect(act).toThrow(message);
+  });
+
+  it.each([
+    [
+      'a Condition operator',
+      '{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/Admin"},"StringNotEquals":{"aws:SourceVpce":"vpce-0a1b2c3d4e5f67890"}}}]}',
+      'StringNotEquals',
+      'Statement[0].Condition',
+    ],
+    [
+      'an Effect',
+      '{"Statement":{"Effect":"Allow","Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}}',
+      'Effect',
+      'Statement',
+    ],
+    [
+      'a condition key, once spelled with an escape',
+      '{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true","aws:Source\\u0056pce":"false"}}}]}',
+      'aws:SourceVpce',
+      'Statement[1].Condition.Null',
+    ],
+  ])(
+    'names a duplicated key (%s) with its path: AWS documents no reading of it',
+    (_label, text, key, path) => {
+      // Act
+      const error = duplicateKeyError(parsePolicy(text));
+
+      // Assess
+      expect(error).toBeInstanceOf(PolicyParseError);
+      expect(error?.message).toContain(`"${key}" twice`);
+      expect(error?.path).toBe(path);
+    },
+  );
+
+  it('parses a repeated key as JSON.parse does (the last one) and still names it', () => {
+    // Prepare
+    const text =
+      '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"},"StringEquals":{"aws:ResourceAccount":"111122223333"}}}]}';
+
+    // Act
+    const policy = parsePolicy(text);
+
+    // Assess
+    expect(policy.statements[0]?.effect).toBe('Allow');
+    expect(duplicateKeyError(policy)?.message).toContain('"StringEquals" twice');
+    expect(duplicateKeyError(policy)?.path).toBe('Statement[0].Condition');
+    expect(duplicateKeyError(parsePolicy(text.replace('},"StringEquals":{', ',')))).toBeUndefined();
+  });
+
+  it('names no duplicate for equal keys in different objects or keys that equal string values', () => {
+    // Prepare
+    const text =
+      '{"Statement":[{"Sid":"Effect","Effect":"Deny","Principal":{"AWS":"*"},"Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0a1b2c3d4e5f67890"}}},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"a\\"Effect\\":,{["}}}]}';
+
+    // Act
+    const policy = parsePolicy(text);
+
+    // Assess
+    expect(policy.statements).toHaveLength(2);
+    expect(duplicateKeyError(policy)).toBeUndefined();
+    expect(
+      duplicateKeyError(
+        parsePolicy({ Statement: { Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' } }),
+      ),
+    ).toBeUndefined();
   });
 
   it('keeps the JSON error as the cause', () => {

@@ -226,6 +226,21 @@ describe('vpc-endpoint-policy-restricted', () => {
         },
       );
 
+      it('returns NON_COMPLIANT when an Allow repeats a Condition operator, which AWS documents no reading of', async () => {
+        // Prepare: JSON.parse keeps only the second limit, on the resource account.
+        const endpoint = endpointWith({
+          kind: 'present',
+          text: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"${ORG}"},"StringEquals":{"aws:ResourceAccount":"${ACCOUNT}"}}}]}`,
+        });
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+        expect(verdict.annotation).toContain('"StringEquals" twice');
+      });
+
       it('returns COMPLIANT for access points of a named account', async () => {
         // Prepare
         const endpoint = endpointWith(
