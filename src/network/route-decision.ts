@@ -27,7 +27,10 @@ interface RouteEntry {
   last: bigint;
 }
 
-/** A stretch of addresses that one route decides (or none: no route, traffic is dropped). */
+/**
+ * A stretch of addresses that one entry of one route decides (or none: no route, traffic is
+ * dropped). Two entries of one prefix-list route make two pieces: each competes at its own length.
+ */
 interface RoutePiece {
   first: bigint;
   last: bigint;
@@ -174,9 +177,11 @@ const routePieces = (entries: readonly RouteEntry[], first: bigint, last: bigint
       }
     }
     const previous = pieces.at(-1);
+    // Merged only when the same entry decides both: a broad entry of a list must not stand for a
+    // specific entry of the same list next to it, which may outrank a service range.
     if (
       previous &&
-      previous.entry?.route === entry?.route &&
+      previous.entry === entry &&
       previous.alsoPossible.length === 0 &&
       alsoPossible.length === 0
     ) {
