@@ -134,22 +134,22 @@ const approvals = (
   const vpcArns = pinned
     ? fence.allowedVpcIds.flatMap((id) => accounts.map((a) => `arn:*:ec2:*:${a}:vpc/${id}`))
     : accounts.map((a) => `arn:*:ec2:*:${a}:vpc/*`);
+  // Pinned ids make the approved network exactly those endpoints and VPCs: an endpoint is not
+  // approved for belonging to a trusted account or organization (it may sit in another VPC).
+  const owners = pinned ? [] : accounts;
+  const orgs = pinned ? [] : fence.trustedOrgIds;
   return [
     ...vpce,
     ...vpc,
     ...(vpcArns.length > 0 ? [entry('ArnLike', 'aws:SourceVpcArn', vpcArns)] : []),
-    ...(accounts.length > 0
-      ? [entry('StringEquals', 'aws:VpceAccount', accounts.map(literal))]
-      : []),
-    ...(fence.trustedOrgIds.length > 0
-      ? [entry('StringEquals', 'aws:VpceOrgID', fence.trustedOrgIds)]
-      : []),
-    ...(fence.trustedOrgIds.length > 0
+    ...(owners.length > 0 ? [entry('StringEquals', 'aws:VpceAccount', owners.map(literal))] : []),
+    ...(orgs.length > 0 ? [entry('StringEquals', 'aws:VpceOrgID', orgs)] : []),
+    ...(orgs.length > 0
       ? [
           entry(
             'StringLike',
             'aws:VpceOrgPaths',
-            fence.trustedOrgIds.map((o) => `${o}/*`),
+            orgs.map((o) => `${o}/*`),
             'ForAllValues',
           ),
         ]

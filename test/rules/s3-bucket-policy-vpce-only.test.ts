@@ -211,6 +211,34 @@ describe('s3-bucket-policy-vpce-only', () => {
       expect((await evaluate(bucketWith(present(foreign)))).compliance).toBe('NON_COMPLIANT');
     });
 
+    it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+      ['aws:VpceAccount', { StringNotEquals: { 'aws:VpceAccount': ACCOUNT } }, {}],
+      [
+        'aws:VpceOrgID',
+        { StringNotEquals: { 'aws:VpceOrgID': 'o-a1b2c3d4e5' } },
+        { trustedOrgIds: 'o-a1b2c3d4e5' },
+      ],
+    ])(
+      'rejects an %s fence when allowedVpceIds pins the approved endpoints: other endpoints of the account get in',
+      async (_key, condition, extra) => {
+        // Prepare
+        const statements = [deny(condition)];
+
+        // Act
+        const verdict = await evaluate(bucketWith(present(statements)), {
+          allowedVpceIds: VPCE,
+          ...extra,
+        });
+        const unpinned = await evaluate(bucketWith(present(statements)), extra);
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+        const through = verdict.counterexample?.context['aws:SourceVpce'];
+        expect(typeof through === 'string' && through !== VPCE).toBe(true);
+        expect(unpinned.compliance, unpinned.annotation).toBe('COMPLIANT');
+      },
+    );
+
     it('says that a Deny of everything also locks out the approved endpoints', async () => {
       const verdict = await evaluate(
         bucketWith(
