@@ -73,6 +73,17 @@ const cleanUpStaleResults = async (
         const type = qualifier?.ResourceType;
         const id = qualifier?.ResourceId;
         if (type !== ruleType || !id || current.has(id) || ctx.results.has(type, id)) continue;
+        // Ordered after this sweep was triggered: the resource was evaluated by a change after
+        // the listing began (created while the sweep ran), so its absence proves nothing, and
+        // an older NOT_APPLICABLE must not hide the newer verdict.
+        const ordered = result.EvaluationResultIdentifier?.OrderingTimestamp?.getTime();
+        if (ordered !== undefined && ordered > at.getTime()) {
+          deps.logger.info('Result newer than the sweep kept; not treated as stale', {
+            resourceType: type,
+            resourceId: id,
+          });
+          continue;
+        }
         ctx.results.add(
           { type, id },
           notApplicable('The resource no longer exists or is no longer in scope.'),
