@@ -8,7 +8,8 @@ import {
   ruleConsoleUrl,
   SUBJECT_PREFIX,
 } from './format.js';
-import type { AlertMessage, Transition } from './message.js';
+import { type AlertMessage, SNS_MESSAGE_BUDGET, type Transition } from './message.js';
+import { snsMessageBytes } from './publisher.js';
 
 /**
  * Many transitions of one rule in one account and region, arriving together (a rule's first
@@ -63,21 +64,40 @@ const itemOf = ({ change, kind }: Transition) => ({
   annotation: change.annotation ?? null,
 });
 
-/** Items in order until the budget is spent. */
-const itemsWithinBudget = (transitions: readonly Transition[]) => {
+/** Items in order until the budget (characters of their JSON) is spent. */
+const itemsWithinBudget = (transitions: readonly Transition[], budget: number) => {
   const items: ReturnType<typeof itemOf>[] = [];
   let used = 0;
   for (const transition of transitions) {
     const item = itemOf(transition);
     const size = JSON.stringify(item).length + 1;
-    if (used + size > DOCUMENT_BUDGET) break;
+    if (used + size > budget) break;
     items.push(item);
     used += size;
   }
   return items;
 };
 
+/**
+ * The digest of a group, its document's item list shortened until the message fits SNS's limit in
+ * bytes: annotations in a non-Latin script take three bytes a character, quotes grow in each copy.
+ */
 const digestMessage = (scope: DigestScope, transitions: readonly Transition[]): AlertMessage => {
+  let budget = DOCUMENT_BUDGET;
+  for (;;) {
+    const message = digestWithin(scope, transitions, budget);
+    const bytes = snsMessageBytes(message);
+    if (bytes <= SNS_MESSAGE_BUDGET || budget === 0) return message;
+    budget = Math.floor(budget * (SNS_MESSAGE_BUDGET / bytes) * 0.9);
+    if (budget < 1_000) budget = 0;
+  }
+};
+
+const digestWithin = (
+  scope: DigestScope,
+  transitions: readonly Transition[],
+  budget: number,
+): AlertMessage => {
   const { rule, accountId, region, configRuleName } = scope;
   const sorted = [...transitions].sort(byTimeThenId);
   const violations = sorted.filter((transition) => transition.kind === 'violation');
@@ -112,7 +132,7 @@ const digestMessage = (scope: DigestScope, transitions: readonly Transition[]): 
     'Every result of this rule in AWS Config (full reasons are in the report):',
     ruleConsoleUrl(region, configRuleName),
   );
-  const items = itemsWithinBudget(sorted);
+  const items = itemsWithinBudget(sorted, budget);
   return {
     subject: fitLine(
       `${SUBJECT_PREFIX} ${counts}: `,

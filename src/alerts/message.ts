@@ -11,6 +11,7 @@ import {
   resourceConsoleUrl,
   SUBJECT_PREFIX,
 } from './format.js';
+import { snsMessageBytes } from './publisher.js';
 
 /**
  * One alert as SNS will carry it: a subject, plain text for people (e-mail, and the default for
@@ -55,15 +56,29 @@ interface Reason {
 
 const NO_ANNOTATION = 'AWS Config recorded no annotation for this evaluation.';
 /**
- * The reason appears in the text and in each JSON copy of the SNS message (256 KiB in all); a
- * longer one is shortened here and read whole from the evidence object.
+ * The reason appears in the text and in each JSON copy of the SNS message; a longer one is
+ * shortened here and read whole from the evidence object.
  */
 const MAX_REASON = 24_000;
+/**
+ * SNS takes at most 262,144 bytes of message and attributes. Characters are not bytes: a reason in
+ * a non-Latin script takes three bytes a character, and a quote four characters in each JSON copy.
+ * The rest of the request (topic, subject) is kept outside this budget.
+ */
+const SNS_MESSAGE_BUDGET = 262_144 - 2_048;
+/** Below this the reason is not shortened further: the fixed parts alone cannot be that large. */
+const MIN_REASON = 500;
 
-const boundedReason = (reason: string, evidenceUri: string | undefined): string =>
-  reason.length <= MAX_REASON
+/** Cuts at `max` UTF-16 units without splitting a surrogate pair (SNS needs valid UTF-8). */
+const cutAt = (text: string, max: number): string => {
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+};
+
+const boundedReason = (reason: string, evidenceUri: string | undefined, max: number): string =>
+  reason.length <= max
     ? reason
-    : `${reason.slice(0, MAX_REASON)}... (shortened; the whole reason is in ${evidenceUri ?? 'the evidence object'})`;
+    : `${cutAt(reason, max)}... (shortened; the whole reason is in ${evidenceUri ?? 'the evidence object'})`;
 
 /**
  * The evidence object is overwritten on every evaluation, so it may describe a newer or an older
@@ -82,7 +97,7 @@ const reasonOf = (
 ): Reason =>
   evidence && evidenceMatches(change, evidence)
     ? {
-        text: boundedReason(evidence.detail || evidence.annotation, evidenceUri),
+        text: evidence.detail || evidence.annotation,
         source: 'evidence',
         counterexample: evidence.counterexample,
         unverifiable: evidence.unverifiable,
@@ -206,7 +221,7 @@ const documentOf = (transition: Transition, reason: Reason): Record<string, unkn
   };
 };
 
-const transitionMessage = (transition: Transition, reason: Reason): AlertMessage => ({
+const buildMessage = (transition: Transition, reason: Reason): AlertMessage => ({
   subject: subjectOf(transition),
   text: textOf(transition, reason),
   sms: smsOf(transition),
@@ -214,5 +229,21 @@ const transitionMessage = (transition: Transition, reason: Reason): AlertMessage
   attributes: attributesOf(transition),
 });
 
+/**
+ * The alert for one transition, its reason shortened until the whole message fits SNS's limit in
+ * bytes (a message SNS refuses would fail the record again on every redelivery).
+ */
+const transitionMessage = (transition: Transition, reason: Reason): AlertMessage => {
+  let max = Math.min(MAX_REASON, reason.text.length);
+  for (;;) {
+    const text = boundedReason(reason.text, reason.evidenceUri, max);
+    const message = buildMessage(transition, { ...reason, text });
+    const bytes = snsMessageBytes(message);
+    if (bytes <= SNS_MESSAGE_BUDGET || max <= MIN_REASON) return message;
+    // The reason is most of the message: shrink it by the share that is over, and a bit more.
+    max = Math.max(MIN_REASON, Math.floor(max * (SNS_MESSAGE_BUDGET / bytes) * 0.9));
+  }
+};
+
 export type { AlertAttributes, AlertMessage, Reason, Transition };
-export { evidenceMatches, reasonOf, STATE_WORD, transitionMessage };
+export { evidenceMatches, reasonOf, SNS_MESSAGE_BUDGET, STATE_WORD, transitionMessage };

@@ -33,6 +33,19 @@ const publishInputOf = (topicArn: string, message: AlertMessage): PublishCommand
   ),
 });
 
+/**
+ * What SNS counts against its size limit: the message and every attribute's name, data type and
+ * value, in UTF-8 bytes. The subject is added too, so the figure never falls short.
+ */
+const snsMessageBytes = (message: AlertMessage): number => {
+  let bytes = Buffer.byteLength(JSON.stringify(messageStructureOf(message)));
+  bytes += Buffer.byteLength(message.subject);
+  for (const [name, value] of Object.entries(message.attributes)) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength('String') + Buffer.byteLength(value);
+  }
+  return bytes;
+};
+
 interface AlertPublisher {
   /** Resolves with the SNS message id; rejects with AlertDeliveryError. */
   publish(message: AlertMessage): Promise<string>;
@@ -53,4 +66,4 @@ const snsPublisher = (sns: SNSClient, topicArn: string): AlertPublisher => ({
 });
 
 export type { AlertPublisher };
-export { messageStructureOf, publishInputOf, snsPublisher };
+export { messageStructureOf, publishInputOf, snsMessageBytes, snsPublisher };
