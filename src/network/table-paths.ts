@@ -118,7 +118,10 @@ interface DefaultPath {
    * enough (0.0.0.0/1, say) would outrank the default route, so they may decide the default path.
    */
   unknown: Route[];
-  /** Some route of the family can leave the VPC (other than through a Gateway endpoint). */
+  /**
+   * Some route of the family is known to leave the VPC (other than through a Gateway endpoint);
+   * routes of unknown entries are in `unknown`, not here.
+   */
   leaves: boolean;
 }
 
@@ -149,7 +152,7 @@ const defaultPath = (
   const unknown = unresolved.filter(
     (route) => route.target.kind !== 'internet-gateway' && outOfVpc(route),
   );
-  const leaves = unresolved.some(outOfVpc) || entries.some((entry) => outOfVpc(entry.route));
+  const leaves = entries.some((entry) => outOfVpc(entry.route));
   return { routes: [...routes], unknown, leaves };
 };
 
@@ -199,7 +202,8 @@ const tablePaths = (input: TablePathsInput): TablePaths => {
   let isPublic = true;
   let leavingFamilies = 0;
   const internetRoutes: Route[] = [];
-  const publicUnknown: Route[] = [];
+  // A list of unknown entries is unresolved in every family: named once.
+  const publicUnknown = new Set<Route>();
   for (const version of families) {
     const { routes, unknown, leaves } = defaultPath(
       input.table,
@@ -207,17 +211,22 @@ const tablePaths = (input: TablePathsInput): TablePaths => {
       input.prefixLists,
       gatewayIds,
     );
-    if (routes.length === 0 && !leaves) continue;
+    if (routes.length === 0 && !leaves) {
+      // Nothing known carries this family out; a list of unknown entries might (a broad entry
+      // would take the family's default traffic), which leaves "public" unverified, not refuted.
+      for (const route of unknown) publicUnknown.add(route);
+      continue;
+    }
     leavingFamilies++;
     if (routes.length === 0 || routes.some((route) => route.target.kind !== 'internet-gateway')) {
       isPublic = false;
     }
     for (const route of routes) internetRoutes.push(route);
-    for (const route of unknown) publicUnknown.push(route);
+    for (const route of unknown) publicUnknown.add(route);
   }
   if (leavingFamilies === 0) isPublic = false;
   // Public only when no list of unknown entries could take the default traffic elsewhere.
-  const publicUnverified = isPublic && publicUnknown.length > 0 ? publicUnknown : [];
+  const publicUnverified = isPublic ? [...publicUnknown] : [];
   if (publicUnverified.length > 0) isPublic = false;
   return { families, paths, unknownSubnets, isPublic, publicUnverified, internetRoutes };
 };

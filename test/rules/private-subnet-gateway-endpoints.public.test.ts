@@ -181,6 +181,29 @@ describe('private-subnet-gateway-endpoints: public tables and prefix-list routes
       expect(verdict.detail).toContain('egress-only internet gateway eigw-1');
     });
 
+    it('reports could not verify when only a list of unknown entries may carry IPv6 (or IPv4) out', async () => {
+      // Act
+      const verdict = await evaluate([igwDefault, toTransitGateway], [S3_LIST], [], DUAL_STACK);
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+      expect(verdict.unverifiable).toBe(true);
+      expect(verdict.annotation).toContain('pl-0e9d8c7b6a5f43210 → tgw-1');
+    });
+
+    it('is a public table when the list routed to a transit gateway is known to hold IPv4 private ranges only', async () => {
+      // Act
+      const verdict = await evaluate(
+        [igwDefault, toTransitGateway],
+        [S3_LIST, ON_PREMISES],
+        [],
+        DUAL_STACK,
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+    });
+
     it('is judged when IPv6 has no default route but a specific route out of the VPC', async () => {
       // Act
       const verdict = await evaluate(
