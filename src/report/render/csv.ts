@@ -35,7 +35,11 @@ const CSV_COLUMNS = [
 const csvCell = (value: string | number | boolean | undefined): string => {
   let text = value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
+  // Semicolons and tabs are quoted too: spreadsheets in many locales split CSV on them, and the
+  // text after one would start a cell of its own, past the apostrophe above.
+  return /[",;\t\r\n]/.test(text) || text !== text.trim()
+    ? `"${text.replaceAll('"', '""')}"`
+    : text;
 };
 
 const renderCsv = (report: ComplianceReport): string => {

@@ -8,7 +8,8 @@ const mdCell = (value: string | number | undefined): string =>
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
     .replace(/([\\`*_[\]|#!~])/g, '\\$1')
-    .replace(/\r?\n/g, '<br>');
+    // CommonMark ends a line at LF, CRLF and a bare CR alike: each would end the table row.
+    .replace(/\r\n|\r|\n/g, '<br>');
 
 const row = (cells: (string | number | undefined)[]): string =>
   `| ${cells.map((cell) => mdCell(cell)).join(' | ')} |`;
