@@ -1,7 +1,7 @@
 import type { Counterexample } from '../model/compliance.js';
 import { matchText } from './automata.js';
 import { type Box, isEmpty } from './boxes.js';
-import { hasVariable } from './condition.js';
+import { hasVariable, isNegated } from './condition.js';
 import {
   allowed,
   boxOf,
@@ -113,6 +113,12 @@ const trustOf = (
   if (accounts.length > 0 || orgs.length > 0) {
     return { accounts, orgs, resources: resources.filter((p) => namesOwner(p, accounts)) };
   }
+  // A Deny of everything outside an account or organization (a negated test of it) names it as
+  // trusted just as an Allow limited to it does; a positive test in a Deny names one to keep out.
+  const fences = policy.statements
+    .filter((s) => s.effect === 'Deny')
+    .map((s) => ({ ...s, conditions: s.conditions.filter((c) => c.base && isNegated(c.base)) }));
+  const limits = [...allows, ...fences];
   const named = new Set<string>();
   for (const s of policy.statements) {
     if (s.principal.kind !== 'only') continue;
@@ -122,8 +128,8 @@ const trustOf = (
     }
   }
   const accountKeys = ['aws:principalaccount', 'aws:resourceaccount', 's3:resourceaccount'];
-  for (const v of conditionValues(allows, accountKeys)) if (ACCOUNT.test(v)) named.add(v);
-  for (const v of conditionValues(allows, ['aws:principalarn'])) {
+  for (const v of conditionValues(limits, accountKeys)) if (ACCOUNT.test(v)) named.add(v);
+  for (const v of conditionValues(limits, ['aws:principalarn'])) {
     const account = v.split(':')[4] ?? '';
     if (ACCOUNT.test(account)) named.add(account);
   }
@@ -134,7 +140,7 @@ const trustOf = (
     'aws:resourceorgpaths',
   ];
   const namedOrgs = new Set(
-    conditionValues(allows, orgKeys)
+    conditionValues(limits, orgKeys)
       .map((v) => v.split('/')[0] ?? '')
       .filter((v) => ORG.test(v)),
   );

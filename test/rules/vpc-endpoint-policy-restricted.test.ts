@@ -329,6 +329,41 @@ describe('vpc-endpoint-policy-restricted', () => {
       });
     });
 
+    it.each<[string, Record<string, unknown>, string]>([
+      [
+        'outside the organization it names',
+        { StringNotEquals: { 'aws:PrincipalOrgID': ORG } },
+        'COMPLIANT',
+      ],
+      [
+        'outside the account it names, by principal or resource',
+        { StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT, 'aws:ResourceAccount': ACCOUNT } },
+        'COMPLIANT',
+      ],
+      [
+        'of the one organization it names',
+        { StringEquals: { 'aws:PrincipalOrgID': ORG } },
+        'NON_COMPLIANT',
+      ],
+    ])(
+      'judges full access with a Deny of everything %s, without trusted lists',
+      async (_label, condition, expected) => {
+        // Prepare
+        const endpoint = endpointWith(
+          present([
+            allowAll,
+            { Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: condition },
+          ]),
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance, verdict.annotation).toBe(expected);
+      },
+    );
+
     it('accepts aws:PrincipalAccount and aws:ResourceAccount limits from trustedAccountIds', async () => {
       // Prepare
       const endpoint = endpointWith(
