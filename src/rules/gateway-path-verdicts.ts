@@ -253,6 +253,7 @@ const publicUnverifiedVerdict = (judgement: Judgement): Verdict => {
   const annotation = firstThatFits([
     `Could not verify: ${table.id}: route ${listSome(lists, 2)} may take the traffic ${internet} sends to the internet (a public table) for ${subnetText(judgement)}; its entries are not known. Fix: ${fix}.`,
     `Could not verify: ${table.id}: route ${listSome(lists, 1)} may outrank ${internet}; its entries are not known. Fix: ${fix}.`,
+    `Could not verify: ${table.id}: route ${lists[0]} may outrank ${internet}${lists.length > 1 ? ` (+${lists.length - 1} more)` : ''}; entries not known. Fix: check the entries of ${ids[0]}, or scan live.`,
   ]);
   return {
     compliance: 'NON_COMPLIANT',

@@ -123,6 +123,25 @@ describe('private-subnet-gateway-endpoints: public tables and prefix-list routes
     expect(verdict.annotation).toContain('pl-0e9d8c7b6a5f43210 → tgw-1');
   });
 
+  it('fits the could-not-verify annotation in 256 characters with several unknown lists', async () => {
+    // Prepare: long ids, three lists of unknown entries to three hops.
+    const routes = [
+      route('0.0.0.0/0', 'internet-gateway', 'igw-0123456789abcdef0'),
+      route('pl-0123456789abcdef0', 'transit-gateway', 'tgw-0123456789abcdef0'),
+      route('pl-0123456789abcdef1', 'nat-gateway', 'nat-0123456789abcdef0'),
+      route('pl-0123456789abcdef2', 'vpc-peering', 'pcx-0123456789abcdef0'),
+    ];
+
+    // Act
+    const verdict = await evaluate(routes, [S3_LIST]);
+
+    // Assess
+    expect(verdict.unverifiable).toBe(true);
+    expect(verdict.annotation.length).toBeLessThanOrEqual(256);
+    expect(verdict.annotation).toContain('Fix: ');
+    expect(verdict.detail).toContain('pl-0123456789abcdef2 → pcx-0123456789abcdef0');
+  });
+
   it('stays a public table when the customer list routed to a transit gateway holds only private ranges', async () => {
     // Prepare, Act
     const verdict = await evaluate([igwDefault, toTransitGateway], [S3_LIST, ON_PREMISES]);
