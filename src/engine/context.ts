@@ -43,6 +43,12 @@ interface Context {
   unjudged: Unjudged[];
   /** Resources the time budget did not reach. */
   notReached: ResourceRef[];
+  /**
+   * Work that failed transiently after the verdicts were judged (a throttled stale-result
+   * cleanup): the verdicts are still delivered, then the invocation fails with this so the retry
+   * repeats the work.
+   */
+  failAfterDelivery?: Error | undefined;
 }
 
 /** How many resources are judged at once: live-view reads overlap without tripping throttling. */

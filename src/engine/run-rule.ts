@@ -182,6 +182,13 @@ const runRule = async (rule: AnyRule, rawEvent: unknown, deps: EngineDeps): Prom
       lost.map(({ resource }) => resource),
     );
   }
+  if (ctx.failAfterDelivery) {
+    logger.error('Verdicts delivered, but follow-up work failed; failing so AWS Config retries', {
+      ...summary,
+      error: ctx.failAfterDelivery,
+    });
+    throw ctx.failAfterDelivery;
+  }
   logger.info('Invocation complete', { ...summary });
   return summary;
 };

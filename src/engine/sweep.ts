@@ -1,9 +1,10 @@
 import { GetComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-service';
+import { AwsReadError } from '../errors.js';
 import { notApplicable } from '../model/compliance.js';
 import type { Resource, ResourceType } from '../model/resources.js';
 import type { SweepSlice } from '../sources/view.js';
 import { byCodeUnits } from '../util/order.js';
-import { errorName, isRetryableAwsError } from './aws-errors.js';
+import { errorMessage, errorName, isRetryableAwsError } from './aws-errors.js';
 import { type Context, evaluateAll, regionOfEvent } from './context.js';
 import { cursorKey, type SweepCursor } from './sweep-cursor.js';
 
@@ -43,12 +44,12 @@ const cleanUpStaleResults = async (
   ctx: Context,
   current: ReadonlySet<string>,
   at: Date,
-): Promise<void> => {
+): Promise<boolean> => {
   const { rule, deps, event } = ctx;
   const ruleName = event.configRuleName;
   if (!ruleName) {
     deps.logger.warn('The event names no Config rule; stale results are not cleaned up');
-    return;
+    return true;
   }
   const ruleType: string = rule.resourceType;
   let stale = 0;
@@ -95,17 +96,25 @@ const cleanUpStaleResults = async (
       pages += 1;
     } while (nextToken && pages < MAX_COMPLIANCE_PAGES);
   } catch (error) {
-    if (isRetryableAwsError(error)) throw error;
     // The fresh verdicts matter more than the housekeeping: deliver them, but say so loudly.
     deps.logger.error('Stale-result cleanup failed; old results of deleted resources remain', {
       error,
       errorName: errorName(error),
     });
+    if (!isRetryableAwsError(error)) return true;
+    // Throttled or a server fault: a retry may get through, so the invocation fails, but only
+    // after delivery; throwing here would lose every verdict this sweep judged.
+    ctx.failAfterDelivery = new AwsReadError(
+      `Stale-result cleanup failed after the sweep's verdicts were judged (${errorMessage(error)}); failing so it is retried`,
+      { cause: error },
+    );
+    return false;
   }
   if (nextToken && pages >= MAX_COMPLIANCE_PAGES) {
     deps.logger.warn('Stale-result cleanup stopped at the page limit', { pages });
   }
   deps.logger.info('Stale results cleaned up', { stale });
+  return true;
 };
 
 /**
@@ -146,8 +155,9 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
   }
   for (const ref of ctx.notReached) if (nextId === undefined || ref.id < nextId) nextId = ref.id;
   if (nextId === undefined) {
-    await cleanUpStaleResults(ctx, new Set(slice.ids), at);
-    if (store && key && cursor) await store.clear(key);
+    const cleaned = await cleanUpStaleResults(ctx, new Set(slice.ids), at);
+    // Kept when the cleanup must be retried: the retry then judges only the last slice again.
+    if (cleaned && store && key && cursor) await store.clear(key);
     return { complete: true, remaining: 0 };
   }
   const from = nextId;

@@ -72,3 +72,36 @@ describe('stale-result cleanup of a periodic sweep', () => {
     expect(verdicts).toEqual({ 'vpc-a': 'COMPLIANT', 'vpc-gone': 'NOT_APPLICABLE' });
   });
 });
+
+describe('a throttled stale-result cleanup', () => {
+  beforeEach(() => {
+    configMock.reset();
+    configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  });
+
+  it('still delivers the sweep verdicts, then fails so the retry repeats the cleanup', async () => {
+    // Prepare: Config throttles the compliance read past the SDK's retries.
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    configMock.on(GetComplianceDetailsByConfigRuleCommand).rejects(throttled);
+    const deps = {
+      config: new ConfigServiceClient({}),
+      view: SnapshotView.fromResources([testVpc('vpc-a'), testVpc('vpc-b')]),
+      logger: new RecordingLogger(),
+      sleep: async () => {},
+    };
+
+    // Act
+    const run = runRule(vpcRule, scheduledEvent(), deps);
+
+    // Assess: the judged verdicts are not thrown away with the housekeeping.
+    await expect(run).rejects.toThrow(/Rate exceeded|cleanup/);
+    const verdicts = Object.fromEntries(
+      sent().map((evaluation) => [evaluation.ComplianceResourceId, evaluation.ComplianceType]),
+    );
+    expect(verdicts).toEqual({ 'vpc-a': 'COMPLIANT', 'vpc-b': 'COMPLIANT' });
+  });
+});
