@@ -124,12 +124,20 @@ const dependentsOf = async (
     return all;
   } catch (error) {
     // Without its dependents a trigger-type change has nothing to report: fail visibly instead.
-    if (self.length === 0 || isRetryableAwsError(error)) throw error;
+    if (self.length === 0) throw error;
     deps.logger.error('Finding dependent resources failed; evaluating the changed resource only', {
       resourceType: changed.type,
       resourceId: changed.id,
       error,
     });
+    // A throttled lookup may succeed later: deliver the changed resource's verdict, then fail so
+    // the retry re-evaluates the dependents (throwing now would lose that verdict too).
+    if (isRetryableAwsError(error)) {
+      ctx.failAfterDelivery = new AwsReadError(
+        `Finding the resources that depend on ${changed.type} ${changed.id} failed (${errorMessage(error)}); failing so AWS Config retries`,
+        { cause: error },
+      );
+    }
     return self;
   }
 };
