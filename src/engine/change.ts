@@ -291,6 +291,9 @@ const handleChange = async (
   else await evaluateDependentsOfGone(ctx, item, at);
 };
 
+/** Capture times of one item may be rounded differently by the event and the API. */
+const CAPTURE_TIME_TOLERANCE_MS = 1_000;
+
 /** Oversized items are not in the event; Config's own history holds the item of this change. */
 const fetchOversizedItem = async (
   ctx: Context,
@@ -305,6 +308,15 @@ const fetchOversizedItem = async (
   if (!item) {
     throw new AwsReadError(
       `GetResourceConfigHistory returned no configuration item for ${summary.resourceType} ${summary.resourceId} at ${summary.configurationItemCaptureTime}; failing so AWS Config retries`,
+    );
+  }
+  // History answered with an earlier item: the one this change recorded is not readable yet.
+  // Judging the earlier item would report the previous configuration as the current one.
+  const fetched = item.configurationItemCaptureTime?.getTime();
+  const wanted = Date.parse(summary.configurationItemCaptureTime);
+  if (fetched !== undefined && fetched < wanted - CAPTURE_TIME_TOLERANCE_MS) {
+    throw new AwsReadError(
+      `GetResourceConfigHistory returned the item of ${item.configurationItemCaptureTime?.toISOString()} for ${summary.resourceType} ${summary.resourceId}, not the one captured at ${summary.configurationItemCaptureTime}; failing so AWS Config retries`,
     );
   }
   return item as Record<string, unknown>;
