@@ -4,11 +4,18 @@ import { isAvailableEndpoint } from './gateway-endpoints.js';
 import { type Hop, type HopContext, hopOf, NAT64_PREFIX } from './hops.js';
 import { distinctLegs } from './leg-merge.js';
 import {
+  MIN_SERVICE_PREFIX,
+  piecesOf,
+  publicSpace,
+  type Range,
+  rangeOfCidr,
+} from './public-space.js';
+import {
   expandRoutes,
   type PrefixListLookup,
   type RouteEntry,
+  type RoutePiece,
   routePieces,
-  spanOf,
 } from './route-decision.js';
 import { matchesService, parseServiceName } from './service-name.js';
 
@@ -74,80 +81,6 @@ interface ServicePathInput {
   nat64: boolean;
   acceptInterfaceEndpoints: boolean;
 }
-
-/**
- * A route no broader than this may outrank an entry of a service's prefix list; broader routes
- * never can, since no AWS service range is that wide (the largest AWS allocations are /10s).
- */
-const MIN_SERVICE_PREFIX: Record<IpVersion, number> = { 4: 8, 6: 16 };
-
-/** IPv4 ranges that are never a public service address (RFC 6890 special-purpose blocks). */
-const NON_PUBLIC_V4 = [
-  '0.0.0.0/8',
-  '10.0.0.0/8',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-  '172.16.0.0/12',
-  '192.0.0.0/24',
-  '192.0.2.0/24',
-  '192.168.0.0/16',
-  '198.18.0.0/15',
-  '198.51.100.0/24',
-  '203.0.113.0/24',
-  '224.0.0.0/3',
-];
-
-interface Range {
-  first: bigint;
-  last: bigint;
-  known: boolean;
-  /** Traffic to these addresses can match the Gateway endpoint's route (not NAT64 addresses). */
-  endpointCarries: boolean;
-}
-
-const rangeOfCidr = (text: string): { first: bigint; last: bigint; prefix: number } | undefined =>
-  spanOf(text);
-
-/** Public IPv4 space as ranges: everything between the special-purpose blocks. */
-const publicV4 = (): Range[] => {
-  const blocks = NON_PUBLIC_V4.flatMap((text) => rangeOfCidr(text) ?? []).sort((a, b) =>
-    a.first < b.first ? -1 : 1,
-  );
-  const ranges: Range[] = [];
-  let next = 0n;
-  for (const block of blocks) {
-    if (block.first > next) {
-      ranges.push({ first: next, last: block.first - 1n, known: false, endpointCarries: true });
-    }
-    if (block.last + 1n > next) next = block.last + 1n;
-  }
-  const end = (1n << 32n) - 1n;
-  if (next <= end) ranges.push({ first: next, last: end, known: false, endpointCarries: true });
-  return ranges;
-};
-
-const unicastV6 = rangeOfCidr('2000::/3');
-const PUBLIC_SPACE: Record<IpVersion, readonly Range[]> = {
-  4: publicV4(),
-  6: unicastV6 ? [{ ...unicastV6, known: false, endpointCarries: true }] : [],
-};
-
-const publicSpace = (version: IpVersion): readonly Range[] => PUBLIC_SPACE[version];
-
-/**
- * The route pieces of several ranges. Public space is a dozen ranges between the special-purpose
- * blocks: one pass over their span, keeping the pieces that touch a range, costs far less than a
- * pass per range (the span's boundaries are the routes', not the ranges').
- */
-const piecesOf = (entries: readonly RouteEntry[], ranges: readonly Range[]) => {
-  const [first] = ranges;
-  const last = ranges.at(-1);
-  if (!first || !last) return [];
-  return routePieces(entries, first.first, last.last).filter((piece) =>
-    ranges.some((range) => piece.first <= range.last && piece.last >= range.first),
-  );
-};
 
 const carriesFamily = (endpoint: VpcEndpoint, version: IpVersion): boolean => {
   const type = endpoint.ipAddressType ?? 'ipv4';
@@ -268,6 +201,31 @@ const effectiveRoutes = (
   return routes;
 };
 
+/**
+ * The route a piece counts with. AWS picks one of two prefix-list routes with overlapping entries
+ * at random (and then sticks to it), so where the endpoint's route ties with one that leaves the
+ * VPC, the verdict takes the one that leaves. The route decision already puts non-endpoint targets
+ * first; a Gateway Load Balancer endpoint is a `vpce-` target as well, so its tie is settled here,
+ * where the endpoints are known, not by which id sorts first.
+ */
+const conservativePick = (
+  piece: RoutePiece,
+  endpoint: VpcEndpoint | undefined,
+  context: HopContext,
+): { entry?: RouteEntry | undefined; alsoPossible: RouteEntry[] } => {
+  const { entry } = piece;
+  if (!entry || endpoint === undefined || entry.route.target.id !== endpoint.id) return piece;
+  const leaving = piece.alsoPossible.find((other) => {
+    const hop = hopOf(other.route, context);
+    return hop.hopClass !== 'gateway-endpoint' && hop.hopClass !== 'local';
+  });
+  if (!leaving) return piece;
+  return {
+    entry: leaving,
+    alsoPossible: [entry, ...piece.alsoPossible.filter((other) => other !== leaving)],
+  };
+};
+
 /** Decides the path of one service and family through one table. */
 const servicePath = (input: ServicePathInput): ServicePath => {
   const { table, service, version, region, endpoints, prefixLists } = input;
@@ -347,7 +305,7 @@ const servicePath = (input: ServicePathInput): ServicePath => {
       : ranges.map((range) => ({ range, pieces: routePieces(entries, range.first, range.last) }));
   for (const { range, pieces } of groups) {
     for (const piece of pieces) {
-      const { entry } = piece;
+      const { entry, alsoPossible } = conservativePick(piece, endpoint, context);
       const hop = entry ? hopOf(entry.route, context) : undefined;
       // Too broad to be about one service, or covering the whole range (all of NAT64's prefix).
       const broad =
@@ -372,7 +330,7 @@ const servicePath = (input: ServicePathInput): ServicePath => {
       const isServiceEndpoint =
         hop.hopClass === 'gateway-endpoint' && entry.route.target.id === endpoint?.id;
       if (isServiceEndpoint) {
-        legs.push(legOf('endpoint', entry, context, piece.alsoPossible, hop));
+        legs.push(legOf('endpoint', entry, context, alsoPossible, hop));
         continue;
       }
       if (hop.hopClass === 'local' || hop.hopClass === 'gateway-endpoint') {
@@ -393,7 +351,7 @@ const servicePath = (input: ServicePathInput): ServicePath => {
           piece.first <= candidate.last,
       );
       const tie = rival && rival.prefix === entry.prefix && rival.routeClass === entry.routeClass;
-      const leg = legOf(kind, entry, context, piece.alsoPossible, hop);
+      const leg = legOf(kind, entry, context, alsoPossible, hop);
       leg.versusEndpoint = rival ? (tie ? 'ties' : 'outranks') : undefined;
       leg.nat64 = !range.endpointCarries;
       legs.push(leg);
@@ -435,4 +393,4 @@ const pathOutcome = (path: ServicePath): PathOutcome => {
 };
 
 export type { Leg, LegKind, PathOutcome, ServicePath, ServicePathInput };
-export { carriesFamily, MIN_SERVICE_PREFIX, pathOutcome, piecesOf, publicSpace, servicePath };
+export { carriesFamily, pathOutcome, servicePath };

@@ -8,16 +8,9 @@ import type {
 } from '../model/resources.js';
 import { cidrVersion, type IpVersion } from './cidr.js';
 import { isNat64Route } from './hops.js';
+import { MIN_SERVICE_PREFIX, piecesOf, publicSpace } from './public-space.js';
 import { expandRoutes } from './route-decision.js';
-import {
-  MIN_SERVICE_PREFIX,
-  type PathOutcome,
-  pathOutcome,
-  piecesOf,
-  publicSpace,
-  type ServicePath,
-  servicePath,
-} from './service-path.js';
+import { type PathOutcome, pathOutcome, type ServicePath, servicePath } from './service-path.js';
 
 /**
  * Every service path of one route table: for each gateway service and each address family its

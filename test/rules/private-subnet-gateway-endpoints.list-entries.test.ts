@@ -122,4 +122,50 @@ describe('private-subnet-gateway-endpoints: each entry of a customer prefix list
     expect(verdict.unverifiable).not.toBe(true);
     expect(verdict.annotation).toContain('ties with the vpce-s3 prefix-list route');
   });
+
+  it.each([
+    ['vpce-0a1b2c3d4e5f60718', 'vpce-0f9e8d7c6b5a49382'],
+    ['vpce-0f9e8d7c6b5a49382', 'vpce-0a1b2c3d4e5f60718'],
+  ])(
+    'counts a tie with a Gateway Load Balancer endpoint route as a way out (S3 endpoint %s, GWLB endpoint %s)',
+    async (s3Id, gwlbId) => {
+      // Prepare: an inspection list holding an S3 entry at the same length goes to a GWLB endpoint;
+      // AWS picks one of two overlapping prefix-list routes at random, whichever endpoint id sorts first.
+      const view = SnapshotView.fromResources(
+        [
+          vpc('vpc-1', ['10.0.0.0/16']),
+          subnet('subnet-a', 'vpc-1', { cidrBlock: '10.0.1.0/24' }),
+          natGateway('nat-1', 'vpc-1'),
+          endpoint(s3Id, 'vpc-1', S3, { routeTableIds: ['rtb-1'] }),
+          endpoint(gwlbId, 'vpc-1', 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0', {
+            endpointType: 'GatewayLoadBalancer',
+            subnetIds: ['subnet-inspection'],
+          }),
+          routeTable(
+            'rtb-1',
+            'vpc-1',
+            [
+              localRoute('10.0.0.0/16'),
+              route('0.0.0.0/0', 'nat-gateway', 'nat-1'),
+              route('pl-63a5400a', 'vpc-endpoint', s3Id),
+              route('pl-0f1e2d3c4b5a69788', 'vpc-endpoint', gwlbId),
+            ],
+            [explicit('subnet-a')],
+            { region: 'us-east-1' },
+          ),
+        ],
+        [S3_LIST, firewallList(['52.216.0.0/15'])],
+      );
+      const table = await view.get('AWS::EC2::RouteTable', 'rtb-1');
+      if (!table) throw new Error('test table missing');
+
+      // Act
+      const verdict = await rule.evaluate(table, view, parseParams(rule.id, rule.parameters, {}));
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toContain(`Gateway Load Balancer endpoint ${gwlbId}`);
+      expect(verdict.annotation).toContain(`ties with the ${s3Id} prefix-list route`);
+    },
+  );
 });
