@@ -74,6 +74,8 @@ const OUT: [RouteTargetKind, string][] = [
   ['transit-gateway', 'tgw-1'],
   ['virtual-private-gateway', 'vgw-1'],
   ['egress-only-internet-gateway', 'eigw-1'],
+  // A Gateway Load Balancer endpoint (not recorded: named as one), sorting after vpce-s3.
+  ['vpc-endpoint', 'vpce-z-inspection'],
 ];
 const IGW: [RouteTargetKind, string] = ['internet-gateway', 'igw-1'];
 
