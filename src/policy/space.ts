@@ -281,7 +281,11 @@ const undecidedReason = (space: Space, entry: ConditionEntry): string | undefine
   if (entry.values.some((value) => hasVariable(value, space.spec.variables))) {
     return `${describeEntry(entry)} uses a policy variable whose value the caller or request decides`;
   }
-  if (DERIVED_PRINCIPAL_KEYS.has(entry.keyLower)) return undefined;
+  if (DERIVED_PRINCIPAL_KEYS.has(entry.keyLower)) {
+    return space.dims[0]?.complete
+      ? undefined
+      : `${describeEntry(entry)}: the principals the policy names are too many patterns to tell apart`;
+  }
   const dim = keyDim(space, entry.keyLower);
   if (dim === undefined) return `${entry.key} is not a condition key vpce-guard knows`;
   if (!exactFor(dim, entry))
@@ -290,8 +294,12 @@ const undecidedReason = (space: Space, entry: ConditionEntry): string | undefine
 };
 
 const entryOn = (dim: Dim, entry: ConditionEntry, value: unknown, variables: boolean): Tri => {
-  if (dim.kind === 'principal')
+  // A principal class search that hit its bound may have merged or missed classes: a principal
+  // value then stands for no known set of principals.
+  if (dim.kind === 'principal') {
+    if (!dim.complete) return undefined;
     return entryHolds(entry, principalKey(value as Principal, entry.keyLower), variables);
+  }
   const result = entryHolds(entry, value as KeyValue, variables);
   if (value === null || exactFor(dim, entry)) return result;
   // Present values of a key whose classes this operator does not respect: unknown.
@@ -321,8 +329,14 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
     let o = 0n;
     dim.values.forEach((value, index) => {
       const parts: Tri[] = [];
-      if (dim.kind === 'principal')
-        parts.push(principalApplies(statement.principal, value as Principal));
+      if (dim.kind === 'principal') {
+        const everyone = statement.principal.kind === 'everyone';
+        parts.push(
+          everyone || dim.complete
+            ? principalApplies(statement.principal, value as Principal)
+            : undefined,
+        );
+      }
       if (dim.kind === 'action') {
         parts.push(matchSet(statement.actions, (value as ActionClass).name, ACTION_CASE, false));
       }

@@ -168,6 +168,37 @@ describe('s3-bucket-policy-vpce-only', () => {
       },
     );
 
+    it('counts a carve-out whose principal patterns are too many to tell apart as letting requests in', async () => {
+      // Prepare: each pattern remembers the last eleven characters; together they pass the class
+      // search's bound, and the roles they spare (any account) must not vanish from the analysis.
+      const tail = '?'.repeat(10);
+      const carve = {
+        ArnNotLike: {
+          'aws:PrincipalArn': [`arn:aws:iam::*:role/*a${tail}`, `arn:aws:iam::*:role/*b${tail}`],
+        },
+      };
+      const buckets = [NAME, `${NAME}-replica`].map((name) => {
+        const arn = `arn:aws:s3:::${name}`;
+        return bucketWith(
+          present([deny({ ...outsideVpce, ...carve }, { Resource: [arn, `${arn}/*`] })]),
+          {
+            id: name,
+            name,
+          },
+        );
+      });
+
+      // Act
+      const verdicts = [];
+      for (const bucket of buckets) verdicts.push(await evaluate(bucket));
+
+      // Assess
+      for (const verdict of verdicts) {
+        expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+        expect(verdict.detail).toContain('too many patterns to tell apart');
+      }
+    });
+
     it('accepts a wildcard value contained in allowedVpceIds', async () => {
       const verdict = await evaluate(
         bucketWith(present([deny({ StringNotLike: { 'aws:SourceVpce': 'vpce-0a1b*' } })])),
