@@ -49,6 +49,11 @@ interface Context {
    * repeats the work.
    */
   failAfterDelivery?: Error | undefined;
+  /**
+   * Undoes what this invocation recorded for later ones (a sweep's cursor) when its verdicts could
+   * not be delivered: a retry must judge them again, not continue past them.
+   */
+  onDeliveryFailure?: (() => Promise<void>) | undefined;
 }
 
 /** How many resources are judged at once: live-view reads overlap without tripping throttling. */

@@ -149,9 +149,10 @@ const runRule = async (rule: AnyRule, rawEvent: unknown, deps: EngineDeps): Prom
   const lost = owed(ctx);
   // Nothing judged and something owed: an empty delivery would only look like a success.
   const skipDelivery = evaluations.length === 0 && lost.length > 0;
-  const { delivered, testMode } = skipDelivery
-    ? { delivered: 0, testMode: false }
-    : await deliverEvaluations(evaluations, {
+  let outcome: { delivered: number; testMode: boolean } = { delivered: 0, testMode: false };
+  if (!skipDelivery) {
+    try {
+      outcome = await deliverEvaluations(evaluations, {
         config: deps.config,
         resultToken: event.resultToken,
         logger,
@@ -159,6 +160,12 @@ const runRule = async (rule: AnyRule, rawEvent: unknown, deps: EngineDeps): Prom
         signal: deps.signal,
         ...(deps.maxDeliveryAttempts ? { maxAttempts: deps.maxDeliveryAttempts } : {}),
       });
+    } catch (error) {
+      await ctx.onDeliveryFailure?.();
+      throw error;
+    }
+  }
+  const { delivered, testMode } = outcome;
   await putEvidence(ctx);
   const summary: RunSummary = {
     evaluated: evaluations.length,

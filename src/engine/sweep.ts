@@ -6,7 +6,7 @@ import type { SweepSlice } from '../sources/view.js';
 import { byCodeUnits } from '../util/order.js';
 import { errorMessage, errorName, isRetryableAwsError } from './aws-errors.js';
 import { type Context, evaluateAll, regionOfEvent } from './context.js';
-import { cursorKey, type SweepCursor } from './sweep-cursor.js';
+import { cursorKey, type SweepCursor, type SweepCursorStore } from './sweep-cursor.js';
 
 /** A guard against a paginator that never ends (GetComplianceDetailsByConfigRule, 100 per page). */
 const MAX_COMPLIANCE_PAGES = 1_000;
@@ -118,6 +118,26 @@ const cleanUpStaleResults = async (
 };
 
 /**
+ * Puts the cursor back as this invocation found it (none: the sweep starts over), for when the
+ * verdicts judged since could not be delivered. Left moved on, the retry would skip them.
+ */
+const restoreCursor =
+  (ctx: Context, store: SweepCursorStore, key: string, found: SweepCursor | undefined) =>
+  async (): Promise<void> => {
+    try {
+      if (found) await store.save(key, found);
+      else await store.clear(key);
+    } catch (error) {
+      ctx.deps.logger.error(
+        'Sweep cursor could not be put back; undelivered verdicts wait for the next full sweep',
+        {
+          error,
+        },
+      );
+    }
+  };
+
+/**
  * A periodic sweep over every resource of the rule's type, in id order, from the saved cursor on,
  * until the time budget runs out. When it runs out with a cursor store, the first id not judged is
  * saved and the next periodic invocation continues there; stale results are cleaned (and the
@@ -157,7 +177,10 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
   if (nextId === undefined) {
     const cleaned = await cleanUpStaleResults(ctx, new Set(slice.ids), at);
     // Kept when the cleanup must be retried: the retry then judges only the last slice again.
-    if (cleaned && store && key && cursor) await store.clear(key);
+    if (cleaned && store && key && cursor) {
+      await store.clear(key);
+      ctx.onDeliveryFailure = restoreCursor(ctx, store, key, cursor);
+    }
     return { complete: true, remaining: 0 };
   }
   const from = nextId;
@@ -171,6 +194,7 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
         invocations: (cursor?.invocations ?? 0) + 1,
       });
       saved = true;
+      ctx.onDeliveryFailure = restoreCursor(ctx, store, key, cursor);
     } catch (error) {
       deps.logger.error('Sweep cursor could not be saved; what remains is named as lost', {
         error,

@@ -9,7 +9,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runRule } from '../../src/engine/run-rule.js';
 import { memoryCursorStore } from '../../src/engine/sweep-cursor.js';
-import { UnjudgedResourcesError } from '../../src/errors.js';
+import { EvaluationDeliveryError, UnjudgedResourcesError } from '../../src/errors.js';
 import { compliant } from '../../src/model/compliance.js';
 import type { ResourceType, Vpc } from '../../src/model/resources.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
@@ -141,5 +141,38 @@ describe('periodic sweeps across invocations', () => {
       expect.objectContaining({ nextId: 'vpc-000', invocations: 1 }),
     ]);
     expect(configMock).not.toHaveReceivedCommand(GetComplianceDetailsByConfigRuleCommand);
+  });
+  it('keeps the cursor where the invocation found it when delivery fails, so the retry leaves no gap', async () => {
+    // Prepare: the first invocation judges vpc-000..009, but PutEvaluations stays throttled.
+    const cursors = memoryCursorStore();
+    const view = slowView(VPCS, 10);
+    const deps = () => ({
+      config: new ConfigServiceClient({}),
+      view,
+      logger: new RecordingLogger(),
+      cursors,
+      sleep: async () => {},
+      maxDeliveryAttempts: 2,
+    });
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    configMock.on(PutEvaluationsCommand).rejects(throttled);
+
+    // Act
+    const failed = runRule(vpcRule, scheduledEvent(), deps());
+    await expect(failed).rejects.toBeInstanceOf(EvaluationDeliveryError);
+    configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    const retried = await runRule(vpcRule, scheduledEvent(), deps());
+
+    // Assess: the retry starts where the failed invocation started, not past what it lost.
+    expect(retried.sweep).toMatchObject({ complete: false, nextId: 'vpc-010' });
+    const delivered = configMock
+      .commandCalls(PutEvaluationsCommand)
+      .filter((call) => call.returnValue !== undefined)
+      .flatMap((call) => call.args[0].input.Evaluations ?? [])
+      .map((evaluation) => evaluation.ComplianceResourceId);
+    expect(delivered.slice(-10)).toEqual(VPCS.slice(0, 10).map((v) => v.id));
   });
 });
