@@ -112,8 +112,8 @@ interface DefaultPath {
    */
   unknown: Route[];
   /**
-   * Some route of the family is known to leave the VPC (other than through a Gateway endpoint);
-   * routes of unknown entries are in `unknown`, not here.
+   * Some route of the family is known to carry public addresses out of the VPC (other than
+   * through a Gateway endpoint); routes of unknown entries are in `unknown`, not here.
    */
   leaves: boolean;
 }
@@ -134,18 +134,20 @@ const defaultPath = (
     version,
     listLookup(prefixLists, version),
   );
-  const routes = new Set<Route>();
-  for (const piece of piecesOf(entries, publicSpace(version))) {
-    if (piece.entry && piece.entry.prefix < MIN_SERVICE_PREFIX[version])
-      routes.add(piece.entry.route);
-  }
   // A Gateway endpoint's own list holds its service's ranges, never a default route.
   const outOfVpc = (route: Route) =>
     route.target.kind !== 'local' && !gatewayIds.has(route.target.id);
+  const routes = new Set<Route>();
+  let leaves = false;
+  for (const piece of piecesOf(entries, publicSpace(version))) {
+    if (!piece.entry) continue;
+    // Routes to private ranges only (on-premises fd00::/8, say) say nothing about the internet.
+    if (outOfVpc(piece.entry.route)) leaves = true;
+    if (piece.entry.prefix < MIN_SERVICE_PREFIX[version]) routes.add(piece.entry.route);
+  }
   const unknown = unresolved.filter(
     (route) => route.target.kind !== 'internet-gateway' && outOfVpc(route),
   );
-  const leaves = entries.some((entry) => outOfVpc(entry.route));
   return { routes: [...routes], unknown, leaves };
 };
 
@@ -189,9 +191,10 @@ const tablePaths = (input: TablePathsInput): TablePaths => {
       });
     }
   }
-  // AWS calls a subnet public when it has a direct route to an internet gateway. A family with no
-  // route out of the VPC at all (IPv6 blocks assigned, only the local IPv6 route) neither makes nor
-  // unmakes that; every family that can leave must leave through the internet gateway.
+  // AWS calls a subnet public when it has a direct route to an internet gateway. A family that
+  // cannot reach the internet at all (IPv6 blocks assigned, only the local IPv6 route or a route to
+  // on-premises ranges) neither makes nor unmakes that; every family that can must go through the
+  // internet gateway.
   let isPublic = true;
   let leavingFamilies = 0;
   const internetRoutes: Route[] = [];

@@ -173,6 +173,19 @@ describe('private-subnet-gateway-endpoints: public tables and prefix-list routes
       expect(verdict.annotation).toContain('public route table');
     });
 
+    it('is a public table when IPv6 only reaches on-premises ranges through a transit gateway', async () => {
+      // Act
+      const verdict = await evaluate(
+        [igwDefault, route('fd00::/8', 'transit-gateway', 'tgw-1')],
+        [S3_LIST],
+        [],
+        DUAL_STACK,
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+    });
+
     it('is a public table when both families go to the internet gateway', async () => {
       // Act
       const verdict = await evaluate(
