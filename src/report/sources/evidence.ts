@@ -17,7 +17,7 @@ interface EvidenceJoinResult {
   evaluations: ReportEvaluation[];
   joined: number;
   missing: number;
-  /** Evidence older or newer than Config's verdict (a different compliance type): not used. */
+  /** Evidence of another evaluation (a different compliance type, or older): not used. */
   stale: number;
   warnings: string[];
 }
@@ -38,10 +38,23 @@ const readRecord = (text: string): EvidenceRecord | undefined => {
   }
 };
 
+/** Config's and the evidence's times of one evaluation may be rounded differently. */
+const TIME_TOLERANCE_MS = 1_000;
+
+/**
+ * Evidence of an evaluation before the one Config holds: the same verdict, possibly for another
+ * reason (the newer evidence write failed, which the rule functions only log).
+ */
+const olderThan = (record: EvidenceRecord, evaluation: ReportEvaluation): boolean => {
+  const written = Date.parse(record.evaluatedAt);
+  const held = Date.parse(evaluation.evaluatedAt ?? '');
+  return !Number.isNaN(held) && (Number.isNaN(written) || written < held - TIME_TOLERANCE_MS);
+};
+
 /**
  * Joins Config's verdicts with the evidence objects the rule functions wrote, so reports show the
  * full reason instead of the 256-character annotation. Config stays the source of truth: evidence
- * whose compliance type differs from Config's verdict is stale and ignored. A missing or unreadable
+ * whose compliance type differs from Config's verdict, or that is older, is stale and ignored. A missing or unreadable
  * object never fails the report; the annotation is kept.
  */
 const joinEvidence = async (
@@ -87,7 +100,7 @@ const joinEvidence = async (
         result.warnings.push(`evidence ${key} is not an evidence record; ignored`);
         return evaluation;
       }
-      if (record.complianceType !== evaluation.complianceType) {
+      if (record.complianceType !== evaluation.complianceType || olderThan(record, evaluation)) {
         result.stale += 1;
         return evaluation;
       }
