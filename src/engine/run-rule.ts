@@ -79,24 +79,38 @@ const parseInvocation = (
   return { event, invoking, params: parseParams(rule.id, rule.parameters, raw) };
 };
 
-/** Evidence is a copy for people; Config holds the verdict, so a failure here is only logged. */
+/** Evidence records written between two checks of the invocation's end. */
+const EVIDENCE_SLICE = 100;
+
+/**
+ * Evidence is a copy for people; Config holds the verdict, so a failure here is only logged. It is
+ * written in slices and stops once the invocation is about to end: a sweep's thousands of objects
+ * written past the Lambda timeout would fail an invocation whose verdicts were all delivered.
+ */
 const putEvidence = async (ctx: Context): Promise<void> => {
-  const { evidence, logger } = ctx.deps;
+  const { evidence, logger, signal } = ctx.deps;
   if (!evidence || ctx.results.size === 0) return;
-  try {
-    await evidence.put(
-      ctx.results.toEvidence({
-        accountId: ctx.event.accountId ?? 'unknown',
-        region: regionOfEvent(ctx.event),
-        ruleId: ctx.rule.id,
-        remediation: ctx.rule.remediation,
-      }),
-    );
-  } catch (error) {
-    logger.error('Evidence could not be stored; the evaluations in AWS Config stand', {
-      error,
-      errorName: errorName(error),
-    });
+  const records = ctx.results.toEvidence({
+    accountId: ctx.event.accountId ?? 'unknown',
+    region: regionOfEvent(ctx.event),
+    ruleId: ctx.rule.id,
+    remediation: ctx.rule.remediation,
+  });
+  for (let start = 0; start < records.length; start += EVIDENCE_SLICE) {
+    if (signal?.aborted) {
+      logger.warn('Evidence not written: the invocation is about to end', {
+        unwritten: records.length - start,
+      });
+      return;
+    }
+    try {
+      await evidence.put(records.slice(start, start + EVIDENCE_SLICE));
+    } catch (error) {
+      logger.error('Evidence could not be stored; the evaluations in AWS Config stand', {
+        error,
+        errorName: errorName(error),
+      });
+    }
   }
 };
 
