@@ -83,6 +83,9 @@ const ACTION_CASE = true;
 // Sweeps repeat the same Action lists; grouping the 180 S3 actions by them is pure, so keep it.
 const actionCache = new LruCache<string, ActionClass[]>(2_000);
 
+// Class lists whose search hit its bound (merged or missing classes): matches on them are unknown.
+const incompleteActions = new WeakSet<ActionClass[]>();
+
 const actionClasses = (spec: SpaceSpec, patterns: readonly string[]): ActionClass[] => {
   const key = JSON.stringify([spec.actions, patterns]);
   let classes = actionCache.get(key);
@@ -99,7 +102,9 @@ const groupActions = (spec: SpaceSpec, patterns: readonly string[]): ActionClass
     const compiled = patterns.map((p) => compile(p, 'glob', ACTION_CASE) as Pattern);
     const domain = [compile(`${prefix}:?*`, 'glob', ACTION_CASE) as Pattern];
     const found = atoms(compiled, domain, [`${prefix}:GetItem`, `${prefix}:Get`]);
-    return found.values.map((name) => ({ name, members: [name], on: '' }));
+    const classes = found.values.map((name): ActionClass => ({ name, members: [name], on: '' }));
+    if (!found.complete) incompleteActions.add(classes);
+    return classes;
   }
   const separate = new Set(spec.actions.separate.map((name) => name.toLowerCase()));
   const compiledActions = patterns.map((p) => compile(p, 'glob', ACTION_CASE) as Pattern);
@@ -135,17 +140,21 @@ const PREFERRED = [
   's3:GetBucketPolicy',
 ];
 
-const resourceValues = (spec: SpaceSpec, patterns: readonly string[]): string[] => {
+const resourceValues = (
+  spec: SpaceSpec,
+  patterns: readonly string[],
+): { values: string[]; complete: boolean } => {
   const compiled = patterns
     .filter((p) => !hasVariable(p, spec.variables))
     .map((p) => compile(p, 'glob') as Pattern);
   if (spec.resources.kind === 'any') {
-    return atoms(compiled, [], spec.resources.seeds, realisticResource).values;
+    return atoms(compiled, [], spec.resources.seeds, realisticResource);
   }
   const { arn } = spec.resources;
   // Object keys are at least one character long (PutObject: Key, minimum length 1).
   const objects = compile(`${arn.replace(/[*?]/g, '')}/?*`, 'glob') as Pattern;
-  return [arn, ...atoms(compiled, [objects], [`${arn}/key`]).values];
+  const found = atoms(compiled, [objects], [`${arn}/key`]);
+  return { values: [arn, ...found.values], complete: found.complete };
 };
 
 /**
@@ -175,6 +184,9 @@ const matchSet = (set: MatchSet, value: string, ignoreCase: boolean, variables: 
   return set.kind !== 'only';
 };
 
+/** An Action/Resource element that names `*`: it matches every value, whatever the classes. */
+const matchesAll = (set: MatchSet): boolean => set.kind === 'only' && set.patterns.includes('*');
+
 const buildSpace = (spec: SpaceSpec): Space => {
   const entries = [...spec.statements.flatMap((s) => s.conditions), ...spec.questionEntries];
   const actionPatterns = spec.statements.flatMap((s) => s.actions.patterns);
@@ -188,6 +200,8 @@ const buildSpace = (spec: SpaceSpec): Space => {
     ),
     spec.principalSeeds,
   );
+  const actions = actionClasses(spec, actionPatterns);
+  const resources = resourceValues(spec, resourcePatterns);
   const dims: Dim[] = [
     {
       kind: 'principal',
@@ -198,14 +212,14 @@ const buildSpace = (spec: SpaceSpec): Space => {
     {
       kind: 'action',
       name: 'action',
-      values: actionClasses(spec, actionPatterns),
-      complete: true,
+      values: actions,
+      complete: !incompleteActions.has(actions),
     },
     {
       kind: 'resource',
       name: 'resource',
-      values: resourceValues(spec, resourcePatterns),
-      complete: true,
+      values: resources.values,
+      complete: resources.complete,
     },
   ];
   const keys = new Set<string>([
@@ -337,11 +351,20 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
             : undefined,
         );
       }
+      // Classes of a search that hit its bound answer for no known set of values, except `*`.
       if (dim.kind === 'action') {
-        parts.push(matchSet(statement.actions, (value as ActionClass).name, ACTION_CASE, false));
+        parts.push(
+          dim.complete || matchesAll(statement.actions)
+            ? matchSet(statement.actions, (value as ActionClass).name, ACTION_CASE, false)
+            : undefined,
+        );
       }
       if (dim.kind === 'resource') {
-        parts.push(matchSet(statement.resources, value as string, false, variables));
+        parts.push(
+          dim.complete || matchesAll(statement.resources)
+            ? matchSet(statement.resources, value as string, false, variables)
+            : undefined,
+        );
       }
       for (const entry of byDim.get(dim.name) ?? [])
         parts.push(entryOn(dim, entry, value, variables));
@@ -357,6 +380,12 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
   }
   if (statement.resources.patterns.some((p) => hasVariable(p, variables))) {
     undecided.push(`${statementLabel(statement)}: its Resource uses a policy variable`);
+  }
+  const tooMany = (element: string) =>
+    `${statementLabel(statement)}: the ${element} patterns of the policy are too many to tell apart`;
+  if (!space.dims[1]?.complete && !matchesAll(statement.actions)) undecided.push(tooMany('Action'));
+  if (!space.dims[2]?.complete && !matchesAll(statement.resources)) {
+    undecided.push(tooMany('Resource'));
   }
   return { statement, under, over, undecided, blocked: unknownKey };
 };

@@ -199,6 +199,23 @@ describe('s3-bucket-policy-vpce-only', () => {
       }
     });
 
+    it('counts a NotResource whose object patterns are too many to tell apart as letting requests in', async () => {
+      // Prepare: the objects these patterns spare must not vanish when the class search stops.
+      const tail = '?'.repeat(10);
+      const statement = {
+        ...deny(outsideVpce),
+        Resource: undefined,
+        NotResource: [`${ARN}/*a${tail}`, `${ARN}/*b${tail}`],
+      };
+
+      // Act
+      const verdict = await evaluate(bucketWith(present([statement])));
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+      expect(verdict.detail).toContain('Resource patterns of the policy are too many');
+    });
+
     it('accepts a wildcard value contained in allowedVpceIds', async () => {
       const verdict = await evaluate(
         bucketWith(present([deny({ StringNotLike: { 'aws:SourceVpce': 'vpce-0a1b*' } })])),

@@ -241,6 +241,24 @@ describe('vpc-endpoint-policy-restricted', () => {
         expect(verdict.annotation).toContain('"StringEquals" twice');
       });
 
+      it('returns NON_COMPLIANT when the allowed action patterns are too many to tell apart', async () => {
+        // Prepare: the actions these patterns allow must not vanish when the class search stops.
+        const tail = '?'.repeat(10);
+        const endpoint = endpointWith(
+          present([
+            { ...allowAll, Action: [`dynamodb:*a${tail}`, `dynamodb:*b${tail}`], Resource: '*' },
+          ]),
+          { serviceName: 'com.amazonaws.eu-west-1.dynamodb' },
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+        expect(verdict.detail).toContain('Action patterns of the policy are too many');
+      });
+
       it('returns COMPLIANT for access points of a named account', async () => {
         // Prepare
         const endpoint = endpointWith(
