@@ -322,4 +322,30 @@ const fetchOversizedItem = async (
   return item as Record<string, unknown>;
 };
 
-export { fetchOversizedItem, handleChange };
+const GONE_STATUSES: ReadonlySet<string> = new Set<ItemStatus>([
+  'ResourceDeleted',
+  'ResourceDeletedNotRecorded',
+  'ResourceNotRecorded',
+]);
+
+/**
+ * An oversized change: the summary names the resource; its item is read from history. A resource
+ * of the rule's type that left the scope, was deleted or is no longer recorded is NOT_APPLICABLE
+ * from the summary alone: history may no longer hold it (ResourceNotDiscoveredException), and a
+ * failed read would leave its last verdict standing.
+ */
+const handleOversized = async (ctx: Context, summary: ConfigurationItemSummary): Promise<void> => {
+  const ruleType: string = ctx.rule.resourceType;
+  const status = summary.configurationItemStatus;
+  const leftScope = ctx.event.eventLeftScope === true;
+  const at = new Date(summary.configurationItemCaptureTime);
+  if (summary.resourceType === ruleType && (leftScope || (status && GONE_STATUSES.has(status)))) {
+    const reason = notApplicableReason((status ?? 'OK') as ItemStatus, leftScope);
+    ctx.results.add({ type: ruleType, id: summary.resourceId }, notApplicable(reason), at);
+    return;
+  }
+  const item = await fetchOversizedItem(ctx, summary);
+  await handleChange(ctx, item, at);
+};
+
+export { handleChange, handleOversized };

@@ -4,7 +4,7 @@ import type { ResourceRef } from '../model/resources.js';
 import { parseParams, parseRuleParametersJson } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
 import { errorMessage, errorName } from './aws-errors.js';
-import { fetchOversizedItem, handleChange } from './change.js';
+import { handleChange, handleOversized } from './change.js';
 import {
   type Context,
   type EngineDeps,
@@ -58,12 +58,9 @@ const dispatch = async (
         { changedProperties: invoking.changedProperties },
       );
       return undefined;
-    case 'OversizedConfigurationItemChangeNotification': {
-      const summary = invoking.configurationItemSummary;
-      const item = await fetchOversizedItem(ctx, summary);
-      await handleChange(ctx, item, new Date(summary.configurationItemCaptureTime));
+    case 'OversizedConfigurationItemChangeNotification':
+      await handleOversized(ctx, invoking.configurationItemSummary);
       return undefined;
-    }
     case 'ScheduledNotification':
       return sweep(ctx, new Date(invoking.notificationCreationTime));
   }

@@ -89,3 +89,49 @@ describe('an oversized change whose item history does not hold yet', () => {
     });
   });
 });
+
+describe('an oversized change of a resource that left the scope or is gone', () => {
+  beforeEach(() => {
+    configMock.reset();
+    configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  });
+
+  it.each([
+    ['left the rule scope', { status: undefined, leftScope: true }],
+    ['was deleted', { status: 'ResourceDeleted' as const, leftScope: false }],
+    ['is no longer recorded', { status: 'ResourceNotRecorded' as const, leftScope: false }],
+  ])(
+    'is NOT_APPLICABLE at its capture time when it %s, without reading history',
+    async (_, how) => {
+      // Prepare: history cannot help (the resource is no longer discovered).
+      configMock.on(GetResourceConfigHistoryCommand).rejects(
+        Object.assign(new Error('Resource vpc-1 is not discovered.'), {
+          name: 'ResourceNotDiscoveredException',
+        }),
+      );
+      const event = oversizedEvent(
+        {
+          resourceType: 'AWS::EC2::VPC',
+          resourceId: 'vpc-1',
+          ...(how.status ? { status: how.status } : {}),
+        },
+        { eventLeftScope: how.leftScope },
+      );
+
+      // Act
+      await runRule(vpcRule, event, deps());
+
+      // Assess
+      expect(configMock).not.toHaveReceivedCommand(GetResourceConfigHistoryCommand);
+      expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+        Evaluations: [
+          expect.objectContaining({
+            ComplianceResourceId: 'vpc-1',
+            ComplianceType: 'NOT_APPLICABLE',
+            OrderingTimestamp: new Date(CAPTURE_TIME),
+          }),
+        ],
+      });
+    },
+  );
+});
