@@ -177,7 +177,8 @@ const runRule = async (rule: AnyRule, rawEvent: unknown, deps: EngineDeps): Prom
     }
   }
   const { delivered, testMode } = outcome;
-  await putEvidence(ctx);
+  // TestMode results are not stored by Config; their evidence must not stand next to real verdicts.
+  if (!testMode) await putEvidence(ctx);
   const summary: RunSummary = {
     evaluated: evaluations.length,
     delivered,

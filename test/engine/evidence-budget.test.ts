@@ -50,4 +50,26 @@ describe('evidence written after delivery', () => {
       'Evidence not written: the invocation is about to end',
     );
   });
+  it('stores no evidence for a TESTMODE run, whose results Config does not store either', async () => {
+    // Prepare: `rdk test-remote` invokes the deployed function with test items and TESTMODE.
+    configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    const written: EvidenceRecord[] = [];
+    const evidence = {
+      async put(records: readonly EvidenceRecord[]) {
+        for (const record of records) written.push(record);
+      },
+    };
+
+    // Act
+    const summary = await runRule(vpcRule, scheduledEvent({ resultToken: 'TESTMODE' }), {
+      config: new ConfigServiceClient({}),
+      view: SnapshotView.fromResources([testVpc('vpc-1')]),
+      logger: new RecordingLogger(),
+      evidence,
+    });
+
+    // Assess: a test item's reason must never stand next to a real verdict in reports or alerts.
+    expect(summary).toMatchObject({ testMode: true, delivered: 1 });
+    expect(written).toEqual([]);
+  });
 });
