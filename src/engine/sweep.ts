@@ -6,6 +6,7 @@ import type { SweepSlice } from '../sources/view.js';
 import { byCodeUnits } from '../util/order.js';
 import { errorMessage, errorName, isRetryableAwsError } from './aws-errors.js';
 import { type Context, evaluateAll, regionOfEvent } from './context.js';
+import { TEST_MODE_TOKEN } from './deliver.js';
 import { cursorKey, type SweepCursor, type SweepCursorStore } from './sweep-cursor.js';
 
 /** A guard against a paginator that never ends (GetComplianceDetailsByConfigRule, 100 per page). */
@@ -145,7 +146,8 @@ const restoreCursor =
  */
 const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
   const { deps, event, rule } = ctx;
-  const store = deps.cursors;
+  // A TESTMODE run (rdk test-remote) stores nothing, its place in the real sweep included.
+  const store = event.resultToken === TEST_MODE_TOKEN ? undefined : deps.cursors;
   const region = regionOfEvent(event);
   const key =
     store && event.configRuleName

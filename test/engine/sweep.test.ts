@@ -175,4 +175,26 @@ describe('periodic sweeps across invocations', () => {
       .map((evaluation) => evaluation.ComplianceResourceId);
     expect(delivered.slice(-10)).toEqual(VPCS.slice(0, 10).map((v) => v.id));
   });
+  it('leaves the real sweep cursor alone in a TESTMODE run', async () => {
+    // Prepare: a real sweep paused at vpc-010; then `rdk test-remote` sends a TESTMODE schedule.
+    const cursors = memoryCursorStore();
+    const view = slowView(VPCS, 10);
+    const deps = () => ({
+      config: new ConfigServiceClient({}),
+      view,
+      logger: new RecordingLogger(),
+      cursors,
+    });
+    await runRule(vpcRule, scheduledEvent(), deps());
+    const paused = [...cursors.entries.values()];
+
+    // Act
+    const test = runRule(vpcRule, scheduledEvent({ resultToken: 'TESTMODE' }), deps());
+    await test.catch(() => undefined);
+
+    // Assess: the test run neither moved nor cleared the cursor the next real run continues from.
+    expect([...cursors.entries.values()]).toEqual(paused);
+    const next = await runRule(vpcRule, scheduledEvent(), deps());
+    expect(next.sweep).toMatchObject({ complete: false, nextId: 'vpc-020' });
+  });
 });
