@@ -171,11 +171,30 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
   await evaluateAll(ctx, slice.resources, at);
 
   // The first id this sweep still owes a verdict: unjudged, not reached, or not read in time.
-  let nextId = slice.nextId;
-  for (const { resource } of ctx.unjudged) {
-    if (nextId === undefined || resource.id < nextId) nextId = resource.id;
+  const firstOwed = (skip?: string): string | undefined => {
+    let first = slice.nextId;
+    for (const { resource } of ctx.unjudged) {
+      if (resource.id !== skip && (first === undefined || resource.id < first)) first = resource.id;
+    }
+    for (const ref of ctx.notReached) {
+      if (ref.id !== skip && (first === undefined || ref.id < first)) first = ref.id;
+    }
+    return first;
+  };
+  let nextId = firstOwed();
+  // The resource the cursor points at failed again: staying there would pin the sweep to it
+  // forever (every run restarting at it, the resources before it never judged again). It stays
+  // named as unjudged, and the next full sweep tries it again.
+  if (
+    cursor &&
+    nextId === cursor.nextId &&
+    ctx.unjudged.some(({ resource }) => resource.id === nextId)
+  ) {
+    deps.logger.warn('A resource failed again at the sweep cursor; the sweep moves past it', {
+      resourceId: nextId,
+    });
+    nextId = firstOwed(nextId);
   }
-  for (const ref of ctx.notReached) if (nextId === undefined || ref.id < nextId) nextId = ref.id;
   if (nextId === undefined) {
     const cleaned = await cleanUpStaleResults(ctx, new Set(slice.ids), at);
     // Kept when the cleanup must be retried: the retry then judges only the last slice again.

@@ -197,4 +197,39 @@ describe('periodic sweeps across invocations', () => {
     const next = await runRule(vpcRule, scheduledEvent(), deps());
     expect(next.sweep).toMatchObject({ complete: false, nextId: 'vpc-020' });
   });
+  it('moves past a resource that fails again at the cursor, so one bad resource cannot pin the sweep', async () => {
+    // Prepare: vpc-003 is throttled on every read; everything else judges fine.
+    const cursors = memoryCursorStore();
+    const throttledOn = vpcRuleThat(async (resource) => {
+      if (resource.id === 'vpc-003') {
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return compliant('Fine.');
+    });
+    const deps = () => ({
+      config: new ConfigServiceClient({}),
+      view: SnapshotView.fromResources(VPCS.slice(0, 6)),
+      logger: new RecordingLogger(),
+      cursors,
+    });
+
+    // Act: the invocation, its retry, and the next day's periodic run.
+    await expect(runRule(throttledOn, scheduledEvent(), deps())).rejects.toBeInstanceOf(
+      UnjudgedResourcesError,
+    );
+    await expect(runRule(throttledOn, scheduledEvent(), deps())).rejects.toBeInstanceOf(
+      UnjudgedResourcesError,
+    );
+    configMock.resetHistory();
+    await runRule(throttledOn, scheduledEvent(), deps()).catch(() => undefined);
+
+    // Assess: the second failure at the same place completes the sweep (cleanup included), and
+    // the next sweep starts over instead of judging only vpc-003 onwards forever.
+    const ids = sent().map((evaluation) => evaluation.ComplianceResourceId);
+    expect(ids).toContain('vpc-000');
+    expect(ids).toContain('vpc-002');
+  });
 });
