@@ -89,4 +89,53 @@ describe('periodic sweeps always make progress', () => {
       { numRuns: 60 },
     );
   });
+  it('leaves no resource out when PutEvaluations fails for whole invocations along the way', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 25 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        async (count, perInvocation, outages) => {
+          // Prepare: Config refuses every evaluation of some invocations (throttled throughout).
+          configMock.reset();
+          configMock.on(GetComplianceDetailsByConfigRuleCommand).resolves({});
+          const delivered = new Set<string | undefined>();
+          let run = 0;
+          configMock.on(PutEvaluationsCommand).callsFake(async (input) => {
+            if (outages[run]) {
+              throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+            }
+            for (const evaluation of input.Evaluations ?? []) {
+              delivered.add(evaluation.ComplianceResourceId);
+            }
+            return { FailedEvaluations: [] };
+          });
+          const vpcs = Array.from({ length: count }, (_, i) =>
+            testVpc(`vpc-${String(i).padStart(3, '0')}`),
+          );
+          const rule = vpcRuleThat(async () => compliant('Fine.'));
+          const cursors = memoryCursorStore();
+          const view = budgetedView(vpcs, perInvocation);
+          const outageRuns = outages.filter(Boolean).length;
+          const invocations = Math.ceil(count / perInvocation) + outageRuns + 1;
+
+          // Act
+          for (run = 0; run < invocations; run += 1) {
+            await runRule(rule, scheduledEvent(), {
+              config: new ConfigServiceClient({}),
+              view,
+              logger: new RecordingLogger(),
+              cursors,
+              sleep: async () => {},
+              maxDeliveryAttempts: 1,
+            }).catch(() => undefined);
+          }
+
+          // Assess: what a failed invocation judged is judged again, never skipped.
+          for (const vpc of vpcs) expect(delivered.has(vpc.id)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });
