@@ -1,6 +1,6 @@
 import { PolicyParseError } from '../errors.js';
 import { isRecord } from '../util/json.js';
-import { duplicateKeys } from './duplicate-keys.js';
+import { type DuplicateKey, duplicateError, duplicateKeys, insideAllow } from './duplicate-keys.js';
 import { LruCache } from './lru.js';
 
 /**
@@ -347,28 +347,32 @@ const parsePolicyDocument = (input: unknown): PolicyDocument => {
       parseStatement(statement, index, single ? 'Statement' : `Statement[${index}]`),
     ),
   };
-  if (typeof input === 'string') textOf.set(parsed, input);
+  if (typeof input === 'string') {
+    const duplicates = duplicateKeys(input).filter((d) => !NAMES_ONLY.has(d.key));
+    if (duplicates.length > 0) duplicatesOf.set(parsed, duplicates);
+    const deciding = duplicates.find((d) => !insideAllow(d.path, parsed.statements, single));
+    if (deciding !== undefined) throw duplicateError(deciding);
+  }
   return parsed;
 };
 
 /**
- * The text each parsed document came from (the parse cache's own key string, so no copy). The
- * parse keeps the last of a repeated key, as `JSON.parse` does (and as the bucket-policy templates
- * read a text), but AWS documents no reading of such a policy: a rule that cannot accept that
- * guess asks `duplicateKeyError`, which scans the text only then.
+ * Keys a policy text repeats within one object. `JSON.parse` keeps the last of them, but AWS
+ * documents no reading of such a policy (first, last or merged), so which statement AWS evaluates
+ * cannot be decided: the parse fails. One exception: a repeat inside a statement that the
+ * last-wins reading takes for an Allow is only kept here. A bucket fence never counts an Allow
+ * (and any other reading of it can only deny more), as the bucket-policy templates read it too;
+ * rules where Allows count (endpoint policies) ask `duplicateKeyError`. Sid and Id name, they
+ * never decide.
  */
-const textOf = new WeakMap<PolicyDocument, string>();
+const duplicatesOf = new WeakMap<PolicyDocument, readonly DuplicateKey[]>();
 
-/** The first key the policy text repeats within one object, as an error; undefined when none. */
+const NAMES_ONLY = new Set(['Sid', 'Id']);
+
+/** The first key the policy text repeats within one object (inside an Allow), as an error. */
 const duplicateKeyError = (policy: PolicyDocument): PolicyParseError | undefined => {
-  const text = textOf.get(policy);
-  const [duplicate] = text === undefined ? [] : duplicateKeys(text);
-  return duplicate === undefined
-    ? undefined
-    : new PolicyParseError(
-        `names the key "${duplicate.key}" twice; AWS documents no reading of duplicate keys, so which one applies cannot be decided`,
-        duplicate.path || undefined,
-      );
+  const [first] = duplicatesOf.get(policy) ?? [];
+  return first === undefined ? undefined : duplicateError(first);
 };
 
 /** How annotations name a statement: its Sid when it has one, else its position (1-based). */

@@ -1,3 +1,6 @@
+import { PolicyParseError } from '../errors.js';
+import type { Statement } from './document.js';
+
 /**
  * Finds a key written twice in one JSON object of a policy text. `JSON.parse` keeps the last of
  * them silently, but AWS documents no reading of such a policy (first, last or merged), so a
@@ -81,5 +84,18 @@ const duplicateKeys = (text: string): DuplicateKey[] => {
   return found;
 };
 
+const duplicateError = (duplicate: DuplicateKey): PolicyParseError =>
+  new PolicyParseError(
+    `names the key "${duplicate.key}" twice; AWS documents no reading of duplicate keys, so which one applies cannot be decided`,
+    duplicate.path || undefined,
+  );
+
+/** Whether an object path lies inside a statement whose (last-wins) Effect is Allow. */
+const insideAllow = (path: string, statements: readonly Statement[], single: boolean): boolean => {
+  const match = /^Statement(?:\[(\d+)\])?(?=$|[.[])/.exec(path);
+  if (match === null || (match[1] === undefined) !== single) return false;
+  return statements[Number(match[1] ?? 0)]?.effect === 'Allow';
+};
+
 export type { DuplicateKey };
-export { duplicateKeys };
+export { duplicateError, duplicateKeys, insideAllow };

@@ -270,20 +270,25 @@ describe('parsePolicy', () => {
       'Statement[1].Condition.Null',
     ],
   ])(
-    'names a duplicated key (%s) with its path: AWS documents no reading of it',
+    'throws PolicyParseError for a key repeated outside an Allow (%s): AWS documents no reading of it',
     (_label, text, key, path) => {
       // Act
-      const error = duplicateKeyError(parsePolicy(text));
+      let caught: unknown;
+      try {
+        parsePolicy(text);
+      } catch (error) {
+        caught = error;
+      }
 
       // Assess
-      expect(error).toBeInstanceOf(PolicyParseError);
-      expect(error?.message).toContain(`"${key}" twice`);
-      expect(error?.path).toBe(path);
+      expect(caught).toBeInstanceOf(PolicyParseError);
+      expect((caught as PolicyParseError).message).toContain(`"${key}" twice`);
+      expect((caught as PolicyParseError).path).toBe(path);
     },
   );
 
-  it('parses a repeated key as JSON.parse does (the last one) and still names it', () => {
-    // Prepare
+  it('parses a key repeated inside an Allow as JSON.parse does (the last one) and still names it', () => {
+    // Prepare: a bucket fence never counts an Allow; any other reading of it only denies more.
     const text =
       '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"},"StringEquals":{"aws:ResourceAccount":"111122223333"}}}]}';
 
@@ -295,6 +300,17 @@ describe('parsePolicy', () => {
     expect(duplicateKeyError(policy)?.message).toContain('"StringEquals" twice');
     expect(duplicateKeyError(policy)?.path).toBe('Statement[0].Condition');
     expect(duplicateKeyError(parsePolicy(text.replace('},"StringEquals":{', ',')))).toBeUndefined();
+  });
+
+  it('accepts a repeated Sid, which names a statement and decides nothing', () => {
+    // Act
+    const policy = parsePolicy(
+      '{"Statement":{"Sid":"A","Sid":"B","Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}}',
+    );
+
+    // Assess
+    expect(policy.statements[0]?.sid).toBe('B');
+    expect(duplicateKeyError(policy)).toBeUndefined();
   });
 
   it('names no duplicate for equal keys in different objects or keys that equal string values', () => {

@@ -216,6 +216,25 @@ describe('s3-bucket-policy-vpce-only', () => {
       expect(verdict.detail).toContain('Resource patterns of the policy are too many');
     });
 
+    it('rejects a Deny that writes one Condition operator twice, for each bucket of the template', async () => {
+      // Prepare: JSON.parse keeps the fence and drops the carve-out; AWS documents neither reading.
+      const text = (name: string) =>
+        `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::${name}","arn:aws:s3:::${name}/*"],"Condition":{"StringNotEquals":{"aws:PrincipalArn":"${BREAK_GLASS}"},"StringNotEquals":{"aws:SourceVpce":"${VPCE}"}}}]}`;
+      const buckets = [NAME, `${NAME}-replica`].map((name) =>
+        bucketWith({ kind: 'present', text: text(name) }, { id: name, name }),
+      );
+
+      // Act
+      const verdicts = [];
+      for (const bucket of buckets) verdicts.push(await evaluate(bucket));
+
+      // Assess
+      for (const verdict of verdicts) {
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+        expect(verdict.annotation).toContain('"StringNotEquals" twice');
+      }
+    });
+
     it('accepts a wildcard value contained in allowedVpceIds', async () => {
       const verdict = await evaluate(
         bucketWith(present([deny({ StringNotLike: { 'aws:SourceVpce': 'vpce-0a1b*' } })])),
