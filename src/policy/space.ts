@@ -1,8 +1,9 @@
-import { atoms, compile, matches, matchText, type Pattern } from './automata.js';
+import { atoms, compile, matches, type Pattern } from './automata.js';
 import { and, entryHolds, hasVariable, type Tri } from './condition.js';
-import type { ConditionEntry, MatchSet, Statement } from './document.js';
+import type { ConditionEntry, Statement } from './document.js';
 import { statementLabel } from './document.js';
 import { type KeyDomain, type KeyValue, keyDomain } from './domains.js';
+import { matchesAll, matchSet, serviceWildcard } from './elements.js';
 import { DERIVED_PRINCIPAL_KEYS, type KeyFacts, keyFacts } from './keys.js';
 import { LruCache } from './lru.js';
 import {
@@ -170,22 +171,6 @@ const realisticResource = (witness: string): string[] => {
   });
   return [named, keyed];
 };
-
-const matchSet = (set: MatchSet, value: string, ignoreCase: boolean, variables: boolean): Tri => {
-  let unknown = false;
-  for (const pattern of set.patterns) {
-    if (hasVariable(pattern, variables)) {
-      unknown = true;
-    } else if (matchText(pattern, value, 'glob', ignoreCase)) {
-      return set.kind === 'only';
-    }
-  }
-  if (unknown) return undefined;
-  return set.kind !== 'only';
-};
-
-/** An Action/Resource element that names `*`: it matches every value, whatever the classes. */
-const matchesAll = (set: MatchSet): boolean => set.kind === 'only' && set.patterns.includes('*');
 
 const buildSpace = (spec: SpaceSpec): Space => {
   const entries = [...spec.statements.flatMap((s) => s.conditions), ...spec.questionEntries];
@@ -362,7 +347,7 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
       if (dim.kind === 'resource') {
         parts.push(
           dim.complete || matchesAll(statement.resources)
-            ? matchSet(statement.resources, value as string, false, variables)
+            ? matchSet(statement.resources, value as string, false, variables, true)
             : undefined,
         );
       }
@@ -380,6 +365,11 @@ const statementBoxes = (space: Space, statement: Statement): StatementBoxes => {
   }
   if (statement.resources.patterns.some((p) => hasVariable(p, variables))) {
     undecided.push(`${statementLabel(statement)}: its Resource uses a policy variable`);
+  }
+  if (statement.resources.patterns.some(serviceWildcard)) {
+    undecided.push(
+      `${statementLabel(statement)}: its Resource has a wildcard in an ARN's service segment, which AWS does not allow`,
+    );
   }
   const tooMany = (element: string) =>
     `${statementLabel(statement)}: the ${element} patterns of the policy are too many to tell apart`;

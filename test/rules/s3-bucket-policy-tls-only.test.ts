@@ -109,6 +109,29 @@ describe('s3-bucket-policy-tls-only', () => {
       expect(verdict.detail).toContain('Could not decide');
     });
 
+    it.each([[['arn:aws:*:::acme-audit-logs', 'arn:aws:*:::acme-audit-logs/*']], ['arn:aws:*']])(
+      'returns NON_COMPLIANT for a Deny whose Resource has a wildcard in the service segment (%j), which AWS does not allow',
+      async (resource) => {
+        // Prepare
+        const bucket = bucketWith(present([denyHttp({ Resource: resource })]));
+
+        // Act
+        const verdict = await evaluate(bucket);
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+        expect(verdict.detail).toContain("wildcard in an ARN's service segment");
+      },
+    );
+
+    it('returns COMPLIANT for a Deny on arn:aws:s3:* (a wildcard ending a segment spans the rest)', async () => {
+      // Act
+      const verdict = await evaluate(bucketWith(present([denyHttp({ Resource: 'arn:aws:s3:*' })])));
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('COMPLIANT');
+    });
+
     it('returns NON_COMPLIANT naming the escaping actions when the Deny lists a few', async () => {
       // Prepare
       const bucket = bucketWith(present([denyHttp({ Action: ['s3:GetObject'] })]));

@@ -1,0 +1,43 @@
+import { matchText } from './automata.js';
+import { hasVariable, type Tri } from './condition.js';
+import type { MatchSet } from './document.js';
+
+/** How a statement's Action/Resource elements (and their Not… forms) match one value. */
+
+/**
+ * A resource pattern with a wildcard in the ARN's service segment (`arn:aws:*:::b/*`, `arn:*`):
+ * AWS does not allow one there (Resource element reference), so what it matches is not known.
+ */
+const serviceWildcard = (pattern: string): boolean => {
+  if (pattern === '*') return false;
+  const segments = pattern.split(':');
+  return /[*?]/.test(segments[2] ?? segments.at(-1) ?? '');
+};
+
+/**
+ * Whether an Action/Resource (or Not…) element matches a value; undefined when a pattern that
+ * could decide it is unknown (a live policy variable, a resource wildcard AWS does not allow).
+ */
+const matchSet = (
+  set: MatchSet,
+  value: string,
+  ignoreCase: boolean,
+  variables: boolean,
+  arns = false,
+): Tri => {
+  let unknown = false;
+  for (const pattern of set.patterns) {
+    if (hasVariable(pattern, variables) || (arns && serviceWildcard(pattern))) {
+      unknown = true;
+    } else if (matchText(pattern, value, 'glob', ignoreCase)) {
+      return set.kind === 'only';
+    }
+  }
+  if (unknown) return undefined;
+  return set.kind !== 'only';
+};
+
+/** An Action/Resource element that names `*`: it matches every value, whatever the classes. */
+const matchesAll = (set: MatchSet): boolean => set.kind === 'only' && set.patterns.includes('*');
+
+export { matchesAll, matchSet, serviceWildcard };
