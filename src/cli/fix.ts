@@ -4,6 +4,7 @@ import type { Bucket } from '../model/resources.js';
 import { isLiveEndpoint } from '../network/gateway-endpoints.js';
 import { matchesService } from '../network/service-name.js';
 import { matchText } from '../policy/automata.js';
+import { duplicateKeys } from '../policy/duplicate-keys.js';
 import { resolveExemptions } from '../policy/exemptions.js';
 import { endpointPolicy, freeSid, networkDeny, type Statement, tlsDeny } from '../policy/remedy.js';
 import { bucketArn } from '../rules/bucket-scope.js';
@@ -86,7 +87,21 @@ const existingDocument = (
     );
   }
   if (bucket.policy.kind === 'absent') return { Version: '2012-10-17', Statement: [] };
-  const parsed: unknown = JSON.parse(bucket.policy.text);
+  const { text } = bucket.policy;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`the policy of bucket ${bucket.name} is not valid JSON`, { cause: error });
+  }
+  // JSON.parse keeps the last of a repeated key: the rewritten policy would silently lose the
+  // others (a carve-out, say), while the fix promises to keep the existing statements as they are.
+  const [repeated] = duplicateKeys(text);
+  if (repeated !== undefined) {
+    throw new UsageError(
+      `the policy of bucket ${bucket.name} names the key "${repeated.key}" twice${repeated.path ? ` in ${repeated.path}` : ''}; rewriting it would keep only the last one. Remove the repeat by hand, then run fix again`,
+    );
+  }
   if (!isRecord(parsed))
     throw new UsageError(`the policy of bucket ${bucket.name} is not a JSON object`);
   const raw = parsed.Statement;

@@ -128,6 +128,25 @@ describe('vpce-guard fix --bucket', () => {
     expect(stderr).toContain('allowedVpceIds');
   });
 
+  it('refuses a policy that repeats a key instead of printing it without the earlier one', async () => {
+    // Prepare: a carve-out operator and the fence operator under one Condition, both spelled
+    // StringNotEquals; JSON.parse would keep only the fence.
+    const policy = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutside","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::${BUCKET}","arn:aws:s3:::${BUCKET}/*"],"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"444455556666"},"StringNotEquals":{"aws:SourceVpce":"${ENDPOINT}"}}}]}`;
+    const item = {
+      ...bucketItem(),
+      supplementaryConfiguration: { BucketPolicy: { policyText: policy } },
+    };
+    const snapshot = write('repeated-key.json', { configurationItems: [item, endpointItem()] });
+
+    // Act
+    const { code, stdout, stderr } = await run(['fix', '--snapshot', snapshot, '--bucket', BUCKET]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('names the key "StringNotEquals" twice in Statement[0].Condition');
+  });
+
   it('needs exactly one of --bucket and --endpoint', async () => {
     const snapshot = write('any.json', { configurationItems: [bucketItem()] });
     expect((await run(['fix', '--snapshot', snapshot])).code).toBe(2);
