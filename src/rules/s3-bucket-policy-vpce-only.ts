@@ -45,13 +45,13 @@ const parameters = {
   trustedAccountIds: {
     type: 'list',
     description:
-      "Accounts besides the bucket's own whose VPCs and endpoints count as approved for aws:SourceVpcArn and aws:VpceAccount fences.",
+      "Accounts besides the bucket's own whose VPCs and endpoints count as approved for aws:SourceVpcArn and aws:VpceAccount fences. Used only when neither allowedVpceIds nor allowedVpcIds is set: pinned ids are the whole approved network.",
     pattern: /^\d{12}$/,
   },
   trustedOrgIds: {
     type: 'list',
     description:
-      'AWS Organizations ids (o-...) whose endpoints count as approved for aws:VpceOrgID and aws:VpceOrgPaths fences.',
+      'AWS Organizations ids (o-...) whose endpoints count as approved for aws:VpceOrgID and aws:VpceOrgPaths fences. Used only when neither allowedVpceIds nor allowedVpcIds is set: pinned ids are the whole approved network.',
     pattern: /^o-[a-z0-9]{10,32}$/,
   },
   exemptions: {
