@@ -107,17 +107,21 @@ interface RefContext {
 }
 
 /**
- * A reference admits the hosts that carry the group. Only a group of the same account and the same
- * VPC keeps that inside the VPC: a group in a peered VPC (the pair names the peering connection or
- * the other VPC, as for transit-gateway referencing) or in another account admits hosts outside it.
+ * A reference admits the hosts that carry the group. Only a group in the same VPC keeps that inside
+ * the VPC: a group in a peered VPC (the pair names the peering connection or the other VPC, as for
+ * transit-gateway referencing) or of another account admits hosts outside it — unless the view
+ * shows that group in this VPC (a participant's group in a shared VPC). A group the view does not
+ * hold, on a pair that names no VPC, cannot be placed: could not verify, never taken as inside.
  */
 const checkGroupRef = (
   ref: SecurityGroupRef,
   group: SecurityGroup,
   context: RefContext,
 ): SourceCheck => {
+  const referencedVpc = ref.vpcId ?? context.known.get(ref.groupId)?.vpcId;
+  const inThisVpc = referencedVpc === context.vpcId && !ref.vpcPeeringConnectionId;
   const owner = group.accountId ?? context.accountId;
-  if (ref.userId && owner && ref.userId !== owner) {
+  if (ref.userId && owner && ref.userId !== owner && !inThisVpc) {
     return { ok: false, reason: `security group of another account (${ref.userId})` };
   }
   if (ref.vpcPeeringConnectionId) {
@@ -126,8 +130,14 @@ const checkGroupRef = (
       reason: `security group in a peered VPC (${ref.vpcId ?? 'peer'} via ${ref.vpcPeeringConnectionId})`,
     };
   }
-  const referencedVpc = ref.vpcId ?? context.known.get(ref.groupId)?.vpcId;
-  if (referencedVpc && referencedVpc !== context.vpcId) {
+  if (referencedVpc === undefined) {
+    return {
+      ok: false,
+      reason: `security group ${ref.groupId} not found, so the VPC of the hosts it admits cannot be checked`,
+      unverified: true,
+    };
+  }
+  if (referencedVpc !== context.vpcId) {
     return { ok: false, reason: `security group in another VPC (${referencedVpc})` };
   }
   return { ok: true };
@@ -285,7 +295,7 @@ const judgeGroups = (
       ...(unverified.length > 0 ? [`also unverified: ${unverified.join(', ')}`] : []),
     ].join(
       '; ',
-    )}. Allowed: ${portsText} from inside ${endpoint.vpcId} or from security groups of the same account and VPC.`;
+    )}. Allowed: ${portsText} from inside ${endpoint.vpcId} or from security groups in the same VPC.`;
     const more = parts.length > 1 ? ` (+${parts.length - 1} more)` : '';
     return {
       compliance: 'NON_COMPLIANT',
@@ -317,7 +327,7 @@ const interfaceEndpointSgRestricted = defineRule({
   id: RULE_ID,
   title: 'Security groups of Interface endpoints should allow only TCP 443 from inside the VPC',
   description:
-    'Evaluates each Interface endpoint, and each Resource and ServiceNetwork (VPC Lattice) endpoint, and every ingress rule of its security groups. A rule passes when it is TCP on ports within allowedPorts (for a Resource endpoint, any port: its ports are the port ranges of its resource configuration, which the endpoint does not record) and its sources are CIDRs inside the VPC CIDR blocks (IPv4 or IPv6) or security groups of the same account and VPC. 0.0.0.0/0, ::/0, CIDRs outside the VPC, security groups in another VPC (peering or transit-gateway references, whose pair names vpcId or vpcPeeringConnectionId) or another account, all-protocol rules, other protocols and port ranges wider than allowedPorts fail. Prefix-list sources fail unless listed in allowedPrefixListIds, because their entries are not recorded with the group and can change without the group changing. A group that cannot be found fails. A change of the VPC CIDR blocks re-evaluates its endpoints. Gateway, Gateway Load Balancer and deleted endpoints are not applicable.',
+    'Evaluates each Interface endpoint, and each Resource and ServiceNetwork (VPC Lattice) endpoint, and every ingress rule of its security groups. A rule passes when it is TCP on ports within allowedPorts (for a Resource endpoint, any port: its ports are the port ranges of its resource configuration, which the endpoint does not record) and its sources are CIDRs inside the VPC CIDR blocks (IPv4 or IPv6) or security groups in the same VPC (of the same account, or of a participant account when the VPC is shared and the view holds that group). 0.0.0.0/0, ::/0, CIDRs outside the VPC, security groups in another VPC (peering or transit-gateway references, whose pair names vpcId or vpcPeeringConnectionId) or of another account elsewhere, all-protocol rules, other protocols and port ranges wider than allowedPorts fail. Prefix-list sources fail unless listed in allowedPrefixListIds, because their entries are not recorded with the group and can change without the group changing. A group that cannot be found fails; a referenced group the view does not hold, on a pair that names no VPC, cannot be placed and is reported as could not verify. A change of the VPC CIDR blocks re-evaluates its endpoints. Gateway, Gateway Load Balancer and deleted endpoints are not applicable.',
   rationale:
     "The endpoint network interfaces accept any traffic their security groups allow. An open group lets hosts outside the VPC (peered networks, on-premises ranges, the internet through a misrouted path) use the VPC's endpoint and its credentials-free network position, and any non-HTTPS port widens the attack surface of the interfaces.",
   severity: 'high',

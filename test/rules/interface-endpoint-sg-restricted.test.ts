@@ -29,7 +29,9 @@ const evaluate = async (
     parseParams(rule.id, rule.parameters, raw),
   );
 
-const withRule = (rules: SecurityGroupRule[]) => [VPC, securityGroup('sg-1', rules)];
+// Groups sit in the endpoint's VPC, as every VPC security group names its VPC.
+const IN_VPC = { vpcId: 'vpc-1' };
+const withRule = (rules: SecurityGroupRule[]) => [VPC, securityGroup('sg-1', rules, IN_VPC)];
 
 describe('interface-endpoint-sg-restricted', () => {
   describe('evaluate', () => {
@@ -42,6 +44,7 @@ describe('interface-endpoint-sg-restricted', () => {
           groupRefs: [{ groupId: 'sg-clients' }],
         }),
       ]);
+      resources.push(securityGroup('sg-clients', [], IN_VPC));
 
       // Act
       const verdict = await evaluate(iface(['sg-1']), resources);
@@ -228,6 +231,37 @@ describe('interface-endpoint-sg-restricted', () => {
       expect(verdict.annotation).toContain('999988887777/sg-peer');
       expect(verdict.annotation).toContain('security group of another account (999988887777)');
       expect(verdict.annotation).not.toContain('sg-own');
+    });
+
+    it('cannot verify a reference to a group the view does not hold (its VPC is unknown)', async () => {
+      // Prepare: the pair names no VPC, and no item shows where sg-gone lives.
+      const resources = withRule([ingress({ groupRefs: [{ groupId: 'sg-gone' }] })]);
+
+      // Act
+      const verdict = await evaluate(iface(['sg-1']), resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.unverifiable).toBe(true);
+      expect(verdict.annotation).toContain('sg-gone');
+    });
+
+    it("returns COMPLIANT for a participant's group in the same shared VPC", async () => {
+      // Prepare: another account's group, recorded in this VPC (VPC sharing).
+      const rules = [
+        ingress({ groupRefs: [{ groupId: 'sg-participant', userId: '444455556666' }] }),
+      ];
+      const resources = [
+        VPC,
+        securityGroup('sg-1', rules, { ...IN_VPC, accountId: '111122223333' }),
+        securityGroup('sg-participant', [], { ...IN_VPC, accountId: '444455556666' }),
+      ];
+
+      // Act
+      const verdict = await evaluate(iface(['sg-1']), resources);
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('COMPLIANT');
     });
 
     it('returns NON_COMPLIANT for an all-protocol rule even from a group reference', async () => {
