@@ -57,6 +57,14 @@ const detailOf = (judgement: Judgement, lead: string): string => {
   return detail;
 };
 
+/** Could not verify: NON_COMPLIANT as Config reports it, with what is missing said in the detail. */
+const couldNotVerify = (judgement: Judgement, annotation: string, lead: string): Verdict => ({
+  compliance: 'NON_COMPLIANT',
+  unverifiable: true,
+  annotation,
+  detail: detailOf(judgement, lead),
+});
+
 const pathName = (path: JudgedPath, families: number): string =>
   families > 1 ? `${path.service} ${familyLabel(path.version)}` : path.service;
 
@@ -118,24 +126,20 @@ const unverifiedVerdict = (judgement: Judgement, unsure: JudgedPath[]): Verdict 
     `Could not verify: ${table.id}: route ${routeText(leg)} may carry part of ${name}${around}; ${list} are not known${more}. Fix: ${check}.`,
     `Could not verify: ${table.id}: route ${routeText(leg)} may carry ${name}${around}${more}. Fix: ${check}.`,
   ]);
-  return {
-    compliance: 'NON_COMPLIANT',
-    unverifiable: true,
+  return couldNotVerify(
+    judgement,
     annotation,
-    detail: detailOf(
-      judgement,
-      `${table.id}: ${unsure
-        .flatMap((path) =>
-          legsOf(path, 'unverified').map(
-            (unverified) =>
-              `route ${routeText(unverified)} (${unverified.hop?.label ?? 'unknown hop'}) may carry part of ${pathName(path, analysis.families.length)}`,
-          ),
-        )
-        .join(
-          '; ',
-        )}. Without the service's prefix-list entries (AWS::EC2::PrefixList items, or a live scan that may call ec2:GetManagedPrefixListEntries) a route more specific than an entry cannot be ruled out.`,
-    ),
-  };
+    `${table.id}: ${unsure
+      .flatMap((path) =>
+        legsOf(path, 'unverified').map(
+          (unverified) =>
+            `route ${routeText(unverified)} (${unverified.hop?.label ?? 'unknown hop'}) may carry part of ${pathName(path, analysis.families.length)}`,
+        ),
+      )
+      .join(
+        '; ',
+      )}. Without the service's prefix-list entries (AWS::EC2::PrefixList items, or a live scan that may call ec2:GetManagedPrefixListEntries) a route more specific than an entry cannot be ruled out.`,
+  );
 };
 
 const compliantVerdict = (judgement: Judgement, good: JudgedPath[]): Verdict => {
@@ -255,15 +259,11 @@ const publicUnverifiedVerdict = (judgement: Judgement): Verdict => {
     `Could not verify: ${table.id}: route ${listSome(lists, 1)} may outrank ${internet}; its entries are not known. Fix: ${fix}.`,
     `Could not verify: ${table.id}: route ${lists[0]} may outrank ${internet}${lists.length > 1 ? ` (+${lists.length - 1} more)` : ''}; entries not known. Fix: check the entries of ${ids[0]}, or scan live.`,
   ]);
-  return {
-    compliance: 'NON_COMPLIANT',
-    unverifiable: true,
+  return couldNotVerify(
+    judgement,
     annotation,
-    detail: detailOf(
-      judgement,
-      `${table.id} would be a public route table (${internet}), but route ${lists.join(', ')} names a prefix list whose entries are not known: an entry broader than a service range (0.0.0.0/1, say) outranks the default route and sends the traffic there instead. Without the entries (AWS::EC2::PrefixList items, or a live scan that may call ec2:GetManagedPrefixListEntries) the table can be judged neither public nor private.`,
-    ),
-  };
+    `${table.id} would be a public route table (${internet}), but route ${lists.join(', ')} names a prefix list whose entries are not known: an entry broader than a service range (0.0.0.0/1, say) outranks the default route and sends the traffic there instead. Without the entries (AWS::EC2::PrefixList items, or a live scan that may call ec2:GetManagedPrefixListEntries) the table can be judged neither public nor private.`,
+  );
 };
 
 const judge = (judgement: Judgement): Verdict => {
