@@ -200,23 +200,38 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
   const dims = space.dims;
   const classIndex = (dimIndex: number, value: unknown) =>
     (dims[dimIndex] as Dim).values.indexOf(value);
-  const fails = (dimIndex: number, value: unknown) =>
-    (((boxes.under[dimIndex] as bigint) >> BigInt(classIndex(dimIndex, value))) & 1n) === 0n;
+  const bit = (boxesOf: bigint[], dimIndex: number, value: unknown) =>
+    ((boxesOf[dimIndex] as bigint) >> BigInt(classIndex(dimIndex, value))) & 1n;
+  const fails = (dimIndex: number, value: unknown) => bit(boxes.under, dimIndex, value) === 0n;
+  // Not surely matched but possibly (a class search that hit its bound leaves the element's answer
+  // unknown): saying the element excludes the value would be a false claim about the policy.
+  const unsure = (dimIndex: number, value: unknown) => bit(boxes.over, dimIndex, value) === 1n;
+  const cannotTell = (element: string, subject: string): Omit<Miss, 'statement'> => ({
+    kind: 'undecided',
+    text: `${label}: whether its ${element} covers ${subject} cannot be decided (the policy's ${element} patterns are too many to tell apart)`,
+  });
   if (fails(0, witness.principal) && !conditionFailsOnPrincipal(statement, space, witness)) {
     const element = statement.principal.kind === 'not' ? 'NotPrincipal' : 'Principal';
-    return {
-      kind: 'principal',
-      text: `${label} does not apply to ${describePrincipal(witness.principal)} (its ${element})`,
-    };
+    const subject = describePrincipal(witness.principal);
+    if (unsure(0, witness.principal) && !(dims[0] as Dim).complete) {
+      return cannotTell(element, subject);
+    }
+    return { kind: 'principal', text: `${label} does not apply to ${subject} (its ${element})` };
   }
   if (fails(1, witness.action)) {
     const element = statement.actions.kind === 'only' ? 'Action' : 'NotAction';
+    if (unsure(1, witness.action) && !(dims[1] as Dim).complete) {
+      return cannotTell(element, witness.action.name);
+    }
     return {
       kind: 'action',
       text: `${label} does not cover ${witness.action.name} (its ${element})`,
     };
   }
   if (fails(2, witness.resource)) {
+    if (unsure(2, witness.resource) && !(dims[2] as Dim).complete) {
+      return cannotTell('Resource', witness.resource);
+    }
     return { kind: 'resource', text: `${label} does not cover ${witness.resource}` };
   }
   for (const entry of statement.conditions) {
