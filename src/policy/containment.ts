@@ -208,7 +208,7 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
   const unsure = (dimIndex: number, value: unknown) => bit(boxes.over, dimIndex, value) === 1n;
   const cannotTell = (element: string, subject: string): Omit<Miss, 'statement'> => ({
     kind: 'undecided',
-    text: `${label}: whether its ${element} covers ${subject} cannot be decided (the policy's ${element} patterns are too many to tell apart)`,
+    text: `${label}: whether its ${element} covers ${subject} cannot be decided (too many wildcard patterns to tell apart)`,
   });
   if (fails(0, witness.principal) && !conditionFailsOnPrincipal(statement, space, witness)) {
     const element = statement.principal.kind === 'not' ? 'NotPrincipal' : 'Principal';
