@@ -1,5 +1,6 @@
 import { AwsReadError, UsageError } from '../errors.js';
 import type { Evaluation } from '../model/compliance.js';
+import { isResourceType } from '../model/resources.js';
 import { scopeTypesOf } from '../rules/index.js';
 import type { AnyRule } from '../rules/rule.js';
 import { scan } from '../scan/scan.js';
@@ -104,7 +105,7 @@ const scanLive = async (
         // Tags cost a call per bucket: read them only for a rule scoped by bucket tag.
         readBucketTags: bucketTagsNeeded(rules.map((rule) => params.get(rule.id))),
       });
-      await view.prefetch(rules.flatMap(scopeTypesOf));
+      await view.prefetch(rules.flatMap(scopeTypesOf).filter(isResourceType));
       const evaluations: Evaluation[] = [];
       for (const rule of rules) {
         const found = await scan({ rules: [rule], view, params });

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is CloudFormation Fn::Sub or osls variable syntax, not a mistaken template literal.
 import { DeploymentConfigError } from '../errors.js';
-import { RESOURCE_TYPES } from '../model/resources.js';
+import { PREFIX_LIST_TYPE, RESOURCE_TYPES } from '../model/resources.js';
 import { scopeTypesOf } from '../rules/index.js';
 import type { AnyRule } from '../rules/rule.js';
 import { alertForwardingTemplate } from './alert-forwarding.js';
@@ -444,8 +444,9 @@ const configBootstrapTemplate = (): CfnTemplate => ({
           AllSupported: false,
           IncludeGlobalResourceTypes: false,
           RecordingStrategy: { UseOnly: 'INCLUSION_BY_RESOURCE_TYPES' },
-          // src/model/resources.ts RESOURCE_TYPES: every type a rule evaluates or is triggered by.
-          ResourceTypes: [...RESOURCE_TYPES],
+          // Every type a rule evaluates or is triggered by (src/model/resources.ts), and the
+          // managed prefix lists whose entries the route-table rule reads.
+          ResourceTypes: [...RESOURCE_TYPES, PREFIX_LIST_TYPE],
         },
       },
     },

@@ -6,7 +6,7 @@ import { GetResourceConfigHistoryCommand } from '@aws-sdk/client-config-service'
 import { AwsReadError, ConfigItemParseError } from '../errors.js';
 import { nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
 import type { Resource, ResourceRef } from '../model/resources.js';
-import { isResourceType, refOf } from '../model/resources.js';
+import { isResourceType, PREFIX_LIST_TYPE, refOf } from '../model/resources.js';
 import type { ChangeContext } from '../rules/rule.js';
 import type { ConfigItem, ItemStatus } from '../sources/config-item.js';
 import { parseConfigurationItem } from '../sources/config-item.js';
@@ -159,10 +159,22 @@ const evaluateDependentsOfGone = async (ctx: Context, item: ConfigItem, at: Date
   await evaluateRefs(ctx, gone, await rule.dependentsOfGone(gone, deps.view), at);
 };
 
+/**
+ * A managed prefix list changed: it is no model resource, so the rule names the resources that
+ * read its entries (the route tables that route to it). A failed lookup fails the invocation, so
+ * AWS Config retries: there is nothing else to report.
+ */
+const evaluatePrefixListDependents = async (ctx: Context, listId: string, at: Date) => {
+  const { rule, deps } = ctx;
+  if (!rule.dependentsOfPrefixList) return;
+  const refs = await rule.dependentsOfPrefixList(listId, deps.view);
+  await evaluateRefs(ctx, { type: PREFIX_LIST_TYPE, id: listId }, refs, at);
+};
+
 /** Reads and evaluates the resources a change touched; `current` is used as it is, not re-read. */
 const evaluateRefs = async (
   ctx: Context,
-  changed: ResourceRef,
+  changed: { type: string; id: string },
   refs: readonly ResourceRef[],
   at: Date,
   current?: Resource,
@@ -284,6 +296,10 @@ const handleChange = async (
       nonCompliant('Not evaluated: the configuration item carries no configuration.'),
       at,
     );
+    return;
+  }
+  if (item.resourceType === PREFIX_LIST_TYPE) {
+    await evaluatePrefixListDependents(ctx, item.resourceId, at);
     return;
   }
   const changed = item.resource ?? (await lastKnownConfiguration(ctx, item));

@@ -16,6 +16,15 @@ const RESOURCE_TYPES = [
 
 type ResourceType = (typeof RESOURCE_TYPES)[number];
 
+/**
+ * Managed prefix lists are read for route analysis, never evaluated: not a `ResourceType`, but a
+ * type whose changes may re-evaluate the route tables that route to a list.
+ */
+const PREFIX_LIST_TYPE = 'AWS::EC2::PrefixList';
+
+/** A type whose Config changes re-trigger a rule: a model type, or a managed prefix list. */
+type TriggerType = ResourceType | typeof PREFIX_LIST_TYPE;
+
 const isResourceType = (value: unknown): value is ResourceType =>
   typeof value === 'string' && (RESOURCE_TYPES as readonly string[]).includes(value);
 
@@ -277,9 +286,10 @@ export type {
   SecurityGroupRef,
   SecurityGroupRule,
   Subnet,
+  TriggerType,
   Vpc,
   VpcEndpoint,
   VpcEndpointService,
   VpcEndpointType,
 };
-export { isResourceType, RESOURCE_TYPES, refKey, refOf };
+export { isResourceType, PREFIX_LIST_TYPE, RESOURCE_TYPES, refKey, refOf };

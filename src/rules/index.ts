@@ -1,4 +1,4 @@
-import type { ResourceType } from '../model/resources.js';
+import type { TriggerType } from '../model/resources.js';
 import { endpointServiceAcceptanceRequired } from './endpoint-service-acceptance-required.js';
 import { interfaceEndpointPrivateDns } from './interface-endpoint-private-dns.js';
 import { interfaceEndpointSgRestricted } from './interface-endpoint-sg-restricted.js';
@@ -24,8 +24,8 @@ const RULES: readonly AnyRule[] = [
 const findRule = (id: string): AnyRule | undefined => RULES.find((rule) => rule.id === id);
 
 /** Resource types a rule must see: the one it reports on plus those that re-trigger it. */
-const scopeTypesOf = (rule: AnyRule): ResourceType[] => [
-  ...new Set<ResourceType>([rule.resourceType, ...rule.triggerTypes]),
+const scopeTypesOf = (rule: AnyRule): TriggerType[] => [
+  ...new Set<TriggerType>([rule.resourceType, ...rule.triggerTypes]),
 ];
 
 export { findRule, RULES, scopeTypesOf };

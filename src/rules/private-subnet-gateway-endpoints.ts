@@ -257,12 +257,12 @@ const privateSubnetGatewayEndpoints = defineRule({
   id: RULE_ID,
   title: 'Route tables of private subnets should send S3 and DynamoDB traffic to Gateway endpoints',
   description:
-    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, ODB network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway), tables with no route out for the service and tables serving no subnet are not applicable.',
+    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, ODB network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway), tables with no route out for the service and tables serving no subnet are not applicable. A change of an endpoint, a subnet or a managed prefix list (AWS::EC2::PrefixList: its entries decide where its route sends traffic) re-evaluates the tables it touches.',
   rationale:
     'Without a Gateway endpoint, S3 and DynamoDB requests from private subnets follow the default route (or a more specific one) through a NAT hop to the public service endpoints. They bypass the endpoint policy and every aws:SourceVpce condition, so data can be copied to buckets or tables in any account, and the path cannot be restricted to the organisation. The NAT detour is also billed per GB.',
   severity: 'medium',
   resourceType: 'AWS::EC2::RouteTable',
-  triggerTypes: ['AWS::EC2::VPCEndpoint', 'AWS::EC2::Subnet'],
+  triggerTypes: ['AWS::EC2::VPCEndpoint', 'AWS::EC2::Subnet', 'AWS::EC2::PrefixList'],
   frameworks: [
     { framework: 'PCI-DSS-4.0', id: '1.3.2', strength: 'evidence' },
     { framework: 'PCI-DSS-4.0', id: '1.4.1', strength: 'evidence' },
@@ -379,6 +379,14 @@ const privateSubnetGatewayEndpoints = defineRule({
   async dependentsOfGone(gone: ResourceRef, view: AccountView): Promise<ResourceRef[]> {
     if (gone.type !== 'AWS::EC2::VPCEndpoint') return [];
     const tables = (await view.routeTablesRoutingTo?.(gone.id)) ?? [];
+    return tables.map((t): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id: t.id }));
+  },
+  /**
+   * A customer list's entries decide where its route's traffic goes (a new S3-sized entry may
+   * outrank the endpoint route), and the list changes without any route table changing.
+   */
+  async dependentsOfPrefixList(prefixListId: string, view: AccountView): Promise<ResourceRef[]> {
+    const tables = await view.routeTablesUsingPrefixList(prefixListId);
     return tables.map((t): ResourceRef => ({ type: 'AWS::EC2::RouteTable', id: t.id }));
   },
 });

@@ -1,5 +1,11 @@
 import type { Verdict } from '../model/compliance.js';
-import type { Resource, ResourceOf, ResourceRef, ResourceType } from '../model/resources.js';
+import type {
+  Resource,
+  ResourceOf,
+  ResourceRef,
+  ResourceType,
+  TriggerType,
+} from '../model/resources.js';
 import type { AccountView, MemoryReads } from '../sources/view.js';
 import type { ParamSchema, ParamsOf } from './params.js';
 
@@ -30,8 +36,11 @@ interface Rule<T extends ResourceType = ResourceType, S extends ParamSchema = Pa
   severity: Severity;
   /** The type this rule reports on (its Config scope). */
   resourceType: T;
-  /** Other types whose changes must re-evaluate resources of `resourceType` (see `dependents`). */
-  triggerTypes: readonly ResourceType[];
+  /**
+   * Other types whose changes must re-evaluate resources of `resourceType` (see `dependents`, and
+   * `dependentsOfPrefixList` for managed prefix lists).
+   */
+  triggerTypes: readonly TriggerType[];
   frameworks: readonly FrameworkRef[];
   parameters: S;
   remediation: string;
@@ -61,6 +70,11 @@ interface Rule<T extends ResourceType = ResourceType, S extends ParamSchema = Pa
    * history): only its identity is left to find what depended on it.
    */
   dependentsOfGone?(gone: ResourceRef, view: AccountView): Promise<ResourceRef[]>;
+  /**
+   * For a changed managed prefix list (a trigger type that is not a model resource): the resources
+   * of `resourceType` that read its entries.
+   */
+  dependentsOfPrefixList?(prefixListId: string, view: AccountView): Promise<ResourceRef[]>;
 }
 
 /** What AWS Config said about a change, when it said it (its `configurationItemDiff`). */

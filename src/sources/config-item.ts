@@ -3,6 +3,7 @@ import {
   type EndpointIpAddressType,
   isResourceType,
   type PolicySource,
+  PREFIX_LIST_TYPE,
   type PrefixList,
   type PublicAccessBlock,
   type Resource,
@@ -662,8 +663,6 @@ const resourceFromConfiguration = (
     meta,
     meta.tags,
   );
-
-const PREFIX_LIST_TYPE = 'AWS::EC2::PrefixList';
 
 /**
  * An `AWS::EC2::PrefixList` configuration (the CloudFormation-registry shape: `PrefixListId`,

@@ -19,7 +19,7 @@ import {
 } from '../../src/deploy/infra.js';
 import { configRuleNameOf, logicalIdsOf } from '../../src/deploy/naming.js';
 import { DEFAULT_EXEMPT_BUCKETS, MEMBER_ROLE_NAME_MAX } from '../../src/deploy/params.js';
-import { RESOURCE_TYPES } from '../../src/model/resources.js';
+import { PREFIX_LIST_TYPE, RESOURCE_TYPES } from '../../src/model/resources.js';
 import { wildcardMatch } from '../../src/policy/wildcard.js';
 import { RULES, scopeTypesOf } from '../../src/rules/index.js';
 import {
@@ -269,9 +269,13 @@ describe('config-bootstrap.yaml', () => {
     };
 
     expect(group.AllSupported).toBe(false);
-    expect(group.ResourceTypes).toEqual([...RESOURCE_TYPES]);
+    expect(group.ResourceTypes).toEqual([...RESOURCE_TYPES, PREFIX_LIST_TYPE]);
     for (const type of group.ResourceTypes)
       expect(RECORDABLE_TYPES as readonly string[]).toContain(type);
+    // A rule triggered by a type the recorder leaves out would never fire for it.
+    for (const rule of RULES) {
+      for (const type of scopeTypesOf(rule)) expect(group.ResourceTypes).toContain(type);
+    }
   });
 
   it('lets only Config of this account write to the delivery bucket, over TLS', () => {

@@ -832,6 +832,50 @@ describe('runRule', () => {
       expect(Object.keys(verdicts())).toEqual(['rtb-routed']);
     });
 
+    it('re-evaluates the tables that route to a changed customer prefix list, and only those', async () => {
+      // Prepare: a firewall list now holds an S3 range; no route table item changed with it.
+      const firewall = {
+        PrefixListId: 'pl-0f1e2d3c4b5a69788',
+        PrefixListName: 'egress-via-firewall',
+        AddressFamily: 'IPv4',
+        Entries: [{ Cidr: '52.216.0.0/15' }],
+      };
+      const listed = routeTableConfiguration('rtb-listed', { subnets: ['subnet-a'] });
+      const view = SnapshotView.fromItems([
+        configurationItem({
+          resourceType: 'AWS::EC2::RouteTable',
+          resourceId: 'rtb-listed',
+          configuration: {
+            ...listed,
+            routes: [
+              ...listed.routes,
+              {
+                destinationPrefixListId: firewall.PrefixListId,
+                transitGatewayId: 'tgw-0a1b2c3d4e5f67890',
+                state: 'active',
+              },
+            ],
+          },
+        }),
+        routeTableItem('rtb-other', { subnets: ['subnet-b'] }),
+      ]);
+      const { deps } = setup(view);
+      const event = changeEvent(
+        configurationItem({
+          resourceType: 'AWS::EC2::PrefixList',
+          resourceId: firewall.PrefixListId,
+          configuration: firewall,
+        }),
+      );
+
+      // Act
+      await runRule(privateSubnetGatewayEndpoints, event, deps);
+
+      // Assess: the list is no resource of its own, so Config's history is never asked for it.
+      expect(Object.keys(verdicts())).toEqual(['rtb-listed']);
+      expect(configMock).not.toHaveReceivedCommand(GetResourceConfigHistoryCommand);
+    });
+
     it('falls back to the changed resource itself when finding dependents fails', async () => {
       // Prepare
       const rule = {

@@ -124,6 +124,39 @@ describe('LiveAccountView', () => {
       });
     });
 
+    it('finds the route tables that route to a prefix list, whatever their target', async () => {
+      // Prepare: one table routes the list to a transit gateway, one has only local routes.
+      ec2.on(DescribeRouteTablesCommand).resolves({
+        RouteTables: [
+          {
+            RouteTableId: 'rtb-listed',
+            VpcId: 'vpc-1',
+            Routes: [
+              { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
+              {
+                DestinationPrefixListId: 'pl-0f1e2d3c4b5a69788',
+                TransitGatewayId: 'tgw-1',
+                State: 'active',
+              },
+            ],
+            Associations: [],
+          },
+          {
+            RouteTableId: 'rtb-local',
+            VpcId: 'vpc-1',
+            Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }],
+            Associations: [],
+          },
+        ],
+      });
+
+      // Act
+      const tables = await view().routeTablesUsingPrefixList('pl-0f1e2d3c4b5a69788');
+
+      // Assess
+      expect(tables.map((table) => table.id)).toEqual(['rtb-listed']);
+    });
+
     it('follows NextToken through every page', async () => {
       // Prepare
       ec2
