@@ -100,6 +100,40 @@ const createNotifier = (options: NotifierOptions) => {
     await publish(transitionMessage(transition, reasonOf(transition.change, record, uri)), 1);
   };
 
+  /**
+   * One alert per transition: a resource's transitions go out in the order they happened (a
+   * "resolved" never before the violation it closes), different resources in parallel. A failed
+   * one fails the later ones of its resource, so the retry sends them in order again.
+   */
+  const sendInOrder = async (members: readonly Transition[]): Promise<(Error | undefined)[]> => {
+    const results: (Error | undefined)[] = members.map(() => undefined);
+    const byResource = new Map<string, number[]>();
+    members.forEach(({ change }, index) => {
+      const key = `${change.resourceType}\u0000${change.resourceId}`;
+      const indexes = byResource.get(key) ?? [];
+      indexes.push(index);
+      byResource.set(key, indexes);
+    });
+    const timeOf = (index: number): number =>
+      Date.parse((members[index] as Transition).change.orderingTimestamp) || 0;
+    await Promise.all(
+      [...byResource.values()].map(async (indexes) => {
+        let failed: Error | undefined;
+        for (const index of indexes.sort((a, b) => timeOf(a) - timeOf(b))) {
+          if (failed === undefined) {
+            try {
+              await sendOne(members[index] as Transition);
+            } catch (error) {
+              failed = error as Error;
+            }
+          }
+          results[index] = failed;
+        }
+      }),
+    );
+    return results;
+  };
+
   const sendGroup = async (
     _group: string,
     members: readonly Transition[],
@@ -119,10 +153,7 @@ const createNotifier = (options: NotifierOptions) => {
       await publish(message, members.length);
       return members.map(() => undefined);
     }
-    const results = await Promise.allSettled(members.map(sendOne));
-    return results.map((result) =>
-      result.status === 'fulfilled' ? undefined : (result.reason as Error),
-    );
+    return sendInOrder(members);
   };
 
   /** Which records carry a transition to alert on; everything else is logged here and dropped. */

@@ -61,6 +61,45 @@ describe('createNotifier', () => {
     expect(publisher.sent.map((message) => message.subject).join('\n')).toMatch(/bucket-fixed/);
   });
 
+  it("sends a resource's transitions in the order they happened, even when the first is slow", async () => {
+    // Prepare: the violation and its resolution arrive in one batch, the resolution first; SNS
+    // takes a while to accept the violation.
+    class SlowViolations extends FakePublisher {
+      override async publish(message: AlertMessage): Promise<string> {
+        if (message.attributes.alertType === 'violation') {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return super.publish(message);
+      }
+    }
+    const publisher = new SlowViolations();
+    const { notifier } = setup({ publisher });
+    const event = sqsEventOf(
+      complianceEvent({
+        resourceId: 'bucket-flapping',
+        newState: 'COMPLIANT',
+        oldState: 'NON_COMPLIANT',
+        orderingTimestamp: '2026-11-29T10:20:00.000Z',
+      }),
+      complianceEvent({
+        resourceId: 'bucket-flapping',
+        newState: 'NON_COMPLIANT',
+        oldState: 'COMPLIANT',
+        orderingTimestamp: '2026-11-29T10:10:00.000Z',
+      }),
+    );
+
+    // Act
+    const response = await notifier.processBatch(event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(publisher.sent.map((message) => message.attributes.alertType)).toEqual([
+      'violation',
+      'resolved',
+    ]);
+  });
+
   it('logs and drops malformed and foreign events without failing them', async () => {
     // Prepare
     const { publisher, logger, notifier } = setup();
