@@ -307,12 +307,6 @@ class SnapshotView implements AccountView {
       table.routes.some((route) => route.target.id === targetId),
     );
   }
-
-  async routeTablesUsingPrefixList(prefixListId: string): Promise<RouteTable[]> {
-    return this.all('AWS::EC2::RouteTable').filter((table) =>
-      table.routes.some((route) => route.destinationPrefixListId === prefixListId),
-    );
-  }
 }
 
 const NOT_A_SNAPSHOT =

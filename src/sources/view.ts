@@ -53,8 +53,6 @@ interface AccountView {
    * target whose last configuration is unknown still re-evaluates the tables that route to it.
    */
   routeTablesRoutingTo?(targetId: string): Promise<RouteTable[]>;
-  /** Route tables with a route to this managed prefix list (`pl-…`), to re-judge when it changes. */
-  routeTablesUsingPrefixList(prefixListId: string): Promise<RouteTable[]>;
   /** What the service behind an endpoint supports (DescribeVpcEndpointServices); undefined: unknown. */
   endpointServiceDetails?(serviceName: string): Promise<EndpointServiceDetails | undefined>;
 }

@@ -228,17 +228,6 @@ class LiveAccountView implements AccountView, ReadContext {
     return routeTablesRoutingTo(this, targetId);
   }
 
-  /**
-   * Every route table of the region, kept to those routing to the list: a list changes rarely, and
-   * DescribeRouteTables's `route.destination-prefix-list-id` filter is not implemented everywhere
-   * the tests run (moto).
-   */
-  async routeTablesUsingPrefixList(prefixListId: string): Promise<RouteTable[]> {
-    return (await this.list('AWS::EC2::RouteTable')).filter((table) =>
-      table.routes.some((route) => route.destinationPrefixListId === prefixListId),
-    );
-  }
-
   endpointServiceDetails(serviceName: string): Promise<EndpointServiceDetails | undefined> {
     return this.endpointServiceReader.read(serviceName);
   }

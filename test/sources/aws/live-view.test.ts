@@ -25,6 +25,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsReadError } from '../../../src/errors.js';
+import { privateSubnetGatewayEndpoints } from '../../../src/rules/private-subnet-gateway-endpoints.js';
 import { type AwsClients, createClients } from '../../../src/sources/aws/clients.js';
 import { createLiveView, type LiveViewOptions } from '../../../src/sources/aws/live-view.js';
 
@@ -124,7 +125,7 @@ describe('LiveAccountView', () => {
       });
     });
 
-    it('finds the route tables that route to a prefix list, whatever their target', async () => {
+    it('finds the route tables that route to a changed prefix list, whatever their target', async () => {
       // Prepare: one table routes the list to a transit gateway, one has only local routes.
       ec2.on(DescribeRouteTablesCommand).resolves({
         RouteTables: [
@@ -150,11 +151,14 @@ describe('LiveAccountView', () => {
         ],
       });
 
-      // Act
-      const tables = await view().routeTablesUsingPrefixList('pl-0f1e2d3c4b5a69788');
+      // Act: the route-table rule's lookup when the list changes, through the live view.
+      const tables = await privateSubnetGatewayEndpoints.dependentsOfPrefixList?.(
+        'pl-0f1e2d3c4b5a69788',
+        view(),
+      );
 
       // Assess
-      expect(tables.map((table) => table.id)).toEqual(['rtb-listed']);
+      expect(tables?.map((table) => table.id)).toEqual(['rtb-listed']);
     });
 
     it('follows NextToken through every page', async () => {
