@@ -130,6 +130,17 @@ const listCovers = (list: PrefixList, version: IpVersion): boolean =>
     ? list.addressFamily === (version === 4 ? 'IPv4' : 'IPv6')
     : cidrsOfFamily(list, version).length > 0;
 
+/**
+ * A prefix list's entries of one family by id; `undefined` when the source does not know the list.
+ * A list holds one family: for the other one it is known to hold nothing.
+ */
+const prefixListLookup =
+  (prefixLists: readonly PrefixList[], version: IpVersion): PrefixListLookup =>
+  (id) => {
+    const list = prefixLists.find((candidate) => candidate.id === id);
+    return list && (listCovers(list, version) ? cidrsOfFamily(list, version) : []);
+  };
+
 /** Maps an IPv4 CIDR into the NAT64 prefix (`64:ff9b::a.b.c.d/96+n`). */
 const nat64Range = (v4: string): Range | undefined => {
   const inner = rangeOfCidr(v4);
@@ -262,11 +273,7 @@ const servicePath = (input: ServicePathInput): ServicePath => {
       ? cidrsOfFamily(serviceList, version)
       : undefined;
   const v4List = lists.find((list) => listCovers(list, 4));
-  // A list holds one family: for the other one it is known to hold nothing.
-  const lookup = (id: string): readonly string[] | undefined => {
-    const list = prefixLists.find((candidate) => candidate.id === id);
-    return list && (listCovers(list, version) ? cidrsOfFamily(list, version) : []);
-  };
+  const lookup = prefixListLookup(prefixLists, version);
 
   const serviceListId =
     serviceList && listCovers(serviceList, version) ? serviceList.id : undefined;
@@ -393,4 +400,4 @@ const pathOutcome = (path: ServicePath): PathOutcome => {
 };
 
 export type { Leg, LegKind, PathOutcome, ServicePath, ServicePathInput };
-export { carriesFamily, pathOutcome, servicePath };
+export { carriesFamily, pathOutcome, prefixListLookup, servicePath };

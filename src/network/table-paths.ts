@@ -6,11 +6,17 @@ import type {
   Subnet,
   VpcEndpoint,
 } from '../model/resources.js';
-import { cidrVersion, type IpVersion } from './cidr.js';
+import type { IpVersion } from './cidr.js';
 import { isNat64Route } from './hops.js';
 import { MIN_SERVICE_PREFIX, piecesOf, publicSpace } from './public-space.js';
 import { expandRoutes } from './route-decision.js';
-import { type PathOutcome, pathOutcome, type ServicePath, servicePath } from './service-path.js';
+import {
+  type PathOutcome,
+  pathOutcome,
+  prefixListLookup,
+  type ServicePath,
+  servicePath,
+} from './service-path.js';
 
 /**
  * Every service path of one route table: for each gateway service and each address family its
@@ -90,19 +96,6 @@ const familiesOf = (
   return { families, nat64 };
 };
 
-/** A prefix list's entries of one family by id; `undefined` when the source does not know them. */
-const listLookup =
-  (prefixLists: readonly PrefixList[], version: IpVersion) =>
-  (id: string): readonly string[] | undefined => {
-    const list = prefixLists.find((candidate) => candidate.id === id);
-    if (!list) return undefined;
-    const cidrs = list.cidrs.filter((cidr) => cidrVersion(cidr) === version);
-    // A list declared for the other family holds nothing of this one.
-    return list.addressFamily && list.addressFamily !== (version === 4 ? 'IPv4' : 'IPv6')
-      ? []
-      : cidrs;
-  };
-
 interface DefaultPath {
   /** The routes that decide the family's public addresses and are too broad to be about a service. */
   routes: Route[];
@@ -132,7 +125,7 @@ const defaultPath = (
   const { entries, unresolved } = expandRoutes(
     table.routes,
     version,
-    listLookup(prefixLists, version),
+    prefixListLookup(prefixLists, version),
   );
   // A Gateway endpoint's own list holds its service's ranges, never a default route.
   const outOfVpc = (route: Route) =>
