@@ -203,9 +203,10 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
   const bit = (boxesOf: bigint[], dimIndex: number, value: unknown) =>
     ((boxesOf[dimIndex] as bigint) >> BigInt(classIndex(dimIndex, value))) & 1n;
   const fails = (dimIndex: number, value: unknown) => bit(boxes.under, dimIndex, value) === 0n;
-  // Not surely matched but possibly (a class search that hit its bound leaves the element's answer
-  // unknown): saying the element excludes the value would be a false claim about the policy.
-  const unsure = (dimIndex: number, value: unknown) => bit(boxes.over, dimIndex, value) === 1n;
+  // Not surely matched but possibly, in a dimension whose class search hit its bound (the element's
+  // answer is unknown): saying the element excludes the value would be a false claim about it.
+  const unsure = (dimIndex: number, value: unknown) =>
+    !(dims[dimIndex] as Dim).complete && bit(boxes.over, dimIndex, value) === 1n;
   const cannotTell = (element: string, subject: string): Omit<Miss, 'statement'> => ({
     kind: 'undecided',
     text: `${label}: whether its ${element} covers ${subject} cannot be decided (too many wildcard patterns to tell apart)`,
@@ -213,14 +214,14 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
   if (fails(0, witness.principal) && !conditionFailsOnPrincipal(statement, space, witness)) {
     const element = statement.principal.kind === 'not' ? 'NotPrincipal' : 'Principal';
     const subject = describePrincipal(witness.principal);
-    if (unsure(0, witness.principal) && !(dims[0] as Dim).complete) {
+    if (unsure(0, witness.principal)) {
       return cannotTell(element, subject);
     }
     return { kind: 'principal', text: `${label} does not apply to ${subject} (its ${element})` };
   }
   if (fails(1, witness.action)) {
     const element = statement.actions.kind === 'only' ? 'Action' : 'NotAction';
-    if (unsure(1, witness.action) && !(dims[1] as Dim).complete) {
+    if (unsure(1, witness.action)) {
       return cannotTell(element, witness.action.name);
     }
     return {
@@ -229,7 +230,7 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
     };
   }
   if (fails(2, witness.resource)) {
-    if (unsure(2, witness.resource) && !(dims[2] as Dim).complete) {
+    if (unsure(2, witness.resource)) {
       return cannotTell('Resource', witness.resource);
     }
     return { kind: 'resource', text: `${label} does not cover ${witness.resource}` };
