@@ -23,6 +23,12 @@ import { type TablePaths, tablePaths } from '../network/table-paths.js';
 import { firstThatFits } from '../network/text.js';
 import type { AccountView, MemoryReads } from '../sources/view.js';
 import { judge, type Known } from './gateway-path-verdicts.js';
+import {
+  hasSubnetsOf,
+  unrecordedEvidence,
+  unrecordedSubnets,
+  withUnrecordedSubnets,
+} from './private-subnet-gateway-endpoints-unrecorded.js';
 import { type ChangeContext, defineRule } from './rule.js';
 
 const RULE_ID = 'private-subnet-gateway-endpoints';
@@ -84,9 +90,6 @@ const servedIds = (
   tables: readonly RouteTable[],
   subnets: readonly Subnet[],
 ): string[] => subnetsServedBy(table, tables, subnets).map((s) => s.subnetId);
-
-const hasSubnetsOf = (table: RouteTable, subnets: readonly Subnet[]): boolean =>
-  subnets.some((subnet) => subnet.vpcId === table.vpcId);
 
 const needsNat = (table: RouteTable): boolean =>
   table.routes.some((route) => route.target.kind === 'nat-gateway');
@@ -257,7 +260,7 @@ const privateSubnetGatewayEndpoints = defineRule({
   id: RULE_ID,
   title: 'Route tables of private subnets should send S3 and DynamoDB traffic to Gateway endpoints',
   description:
-    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, ODB network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway), tables with no route out for the service and tables serving no subnet are not applicable. A change of an endpoint, a subnet or a managed prefix list (AWS::EC2::PrefixList: its entries decide where its route sends traffic) re-evaluates the tables it touches.',
+    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, ODB network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway), tables with no route out for the service and tables serving no subnet are not applicable; a main table whose VPC has subnets that are not recorded, where a subnet association of another table or a route to a NAT gateway, instance or network interface shows that the VPC has subnets, serves them as far as anyone can tell, and a detour through it is could not verify. A change of an endpoint, a subnet or a managed prefix list (AWS::EC2::PrefixList: its entries decide where its route sends traffic) re-evaluates the tables it touches.',
   rationale:
     'Without a Gateway endpoint, S3 and DynamoDB requests from private subnets follow the default route (or a more specific one) through a NAT hop to the public service endpoints. They bypass the endpoint policy and every aws:SourceVpce condition, so data can be copied to buckets or tables in any account, and the path cannot be restricted to the organisation. The NAT detour is also billed per GB.',
   severity: 'medium',
@@ -311,33 +314,50 @@ const privateSubnetGatewayEndpoints = defineRule({
       main ? view.routeTablesOfVpc(table.vpcId) : Promise.resolve([]),
       main || mayUseIpv6(table) ? view.subnetsOfVpc(table.vpcId) : Promise.resolve([]),
     ]);
-    const served = servedIds(table, tables, subnets);
-    if (served.length === 0) return servesNothing(table, hasSubnetsOf(table, subnets));
+    let served = servedIds(table, tables, subnets);
+    const unrecorded = unrecordedEvidence(table, main, served, tables, subnets);
+    if (served.length === 0 && unrecorded === undefined) {
+      return servesNothing(table, hasSubnetsOf(table, subnets));
+    }
+    if (unrecorded !== undefined) served = [unrecordedSubnets(table)];
     const facts = vpcFactsOf(table, await view.endpointsOfVpc(table.vpcId), params);
     const natGateways = needsNat(table) ? await view.natGatewaysOfVpc(table.vpcId) : [];
     const input = { table, served, subnets, facts, natGateways, params };
+    const verdictOf = (analysis: TablePaths, known: Known): Verdict => {
+      const verdict = conclude(input, analysis, known);
+      return unrecorded === undefined ? verdict : withUnrecordedSubnets(verdict, table, unrecorded);
+    };
     // Prefix-list entries can only settle what is unverified without them: read them then only.
     const analysis = analyse(input, []);
-    if (!isUnverified(analysis)) return conclude(input, analysis, { prefixLists: [] });
+    if (!isUnverified(analysis)) return verdictOf(analysis, { prefixLists: [] });
     const known = await readPrefixLists(view, table, facts.listNames);
-    return conclude(input, reanalyse(input, analysis, known), known);
+    return verdictOf(reanalyse(input, analysis, known), known);
   },
   evaluateSync(table, reads, params) {
     const main = isMainTable(table);
     const subnets = main || mayUseIpv6(table) ? reads.subnetsOfVpc(table.vpcId) : NONE;
-    const served = servedIds(table, main ? reads.routeTablesOfVpc(table.vpcId) : NONE, subnets);
-    if (served.length === 0) return servesNothing(table, hasSubnetsOf(table, subnets));
+    const tables = main ? reads.routeTablesOfVpc(table.vpcId) : NONE;
+    let served = servedIds(table, tables, subnets);
+    const unrecorded = unrecordedEvidence(table, main, served, tables, subnets);
+    if (served.length === 0 && unrecorded === undefined) {
+      return servesNothing(table, hasSubnetsOf(table, subnets));
+    }
+    if (unrecorded !== undefined) served = [unrecordedSubnets(table)];
     const facts = cachedVpcFacts(table, reads, params);
     const natGateways = needsNat(table) ? reads.natGatewaysOfVpc(table.vpcId) : NONE;
     const subnetsById = indexedSubnets(subnets);
     const input = { table, served, subnets, subnetsById, facts, natGateways, params };
+    const verdictOf = (analysis: TablePaths, known: Known): Verdict => {
+      const verdict = conclude(input, analysis, known);
+      return unrecorded === undefined ? verdict : withUnrecordedSubnets(verdict, table, unrecorded);
+    };
     const analysis = analyse(input, []);
-    if (!isUnverified(analysis)) return conclude(input, analysis, { prefixLists: [] });
+    if (!isUnverified(analysis)) return verdictOf(analysis, { prefixLists: [] });
     // The prefix lists are read through the view when the memory does not hold them.
     if (!reads.prefixLists) return undefined;
     const ids = routePrefixListIds(table);
     const known: Known = { prefixLists: reads.prefixLists({ ids, names: facts.listNames }) };
-    return conclude(input, reanalyse(input, analysis, known), known);
+    return verdictOf(reanalyse(input, analysis, known), known);
   },
   async dependents(
     changed: Resource,

@@ -87,9 +87,67 @@ describe('private-subnet-gateway-endpoints', () => {
       );
     });
 
-    it('says so when a main table serves nothing because the VPC has no known subnets', async () => {
-      // Prepare: a snapshot where AWS Config did not record the VPC's subnets.
+    it('cannot verify a main table through NAT whose VPC has subnets Config did not record', async () => {
+      // Prepare: AWS Config did not record the VPC's subnets, but rtb-private is associated with
+      // two of them and nat-1 sits in one. AWS: the main table "controls the routing for all
+      // subnets that are not explicitly associated with any other route table", so whether it
+      // serves some cannot be told, and "serves no subnet" would hide the NAT path.
       const resources = network().filter((resource) => resource.type !== 'AWS::EC2::Subnet');
+
+      // Act
+      const verdict = await evaluate('rtb-main', resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.unverifiable).toBe(true);
+      expect(verdict.annotation).toMatch(/^Could not verify: /);
+      expect(verdict.annotation).toContain('NAT gateway nat-1');
+      expect(verdict.annotation.length).toBeLessThanOrEqual(256);
+      expect(verdict.detail).toContain('rtb-private is associated with subnet-a');
+    });
+
+    it('takes a NAT route of a main table as a sign of unrecorded subnets when it is the only table', async () => {
+      // Prepare: no subnets and no other table recorded; a NAT gateway sits in a subnet of its VPC.
+      const resources = network().filter(
+        (resource) => resource.type !== 'AWS::EC2::Subnet' && resource.id !== 'rtb-private',
+      );
+
+      // Act
+      const verdict = await evaluate('rtb-main', resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.unverifiable).toBe(true);
+      expect(verdict.detail).toContain('nat-1, a target of its routes');
+    });
+
+    it('keeps a main table COMPLIANT through its S3 endpoint whatever unrecorded subnets it serves', async () => {
+      // Prepare
+      const resources = [
+        ...network().filter((resource) => resource.type !== 'AWS::EC2::Subnet'),
+        endpoint('vpce-s3', 'vpc-1', S3, { routeTableIds: ['rtb-main'] }),
+      ];
+
+      // Act
+      const verdict = await evaluate('rtb-main', resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+      expect(verdict.annotation).toContain('s3 through vpce-s3');
+    });
+
+    it('says so when a main table serves nothing because the VPC has no known subnets', async () => {
+      // Prepare: nothing shows the VPC has a subnet (no other table, no NAT gateway or instance).
+      const resources: Resource[] = [
+        vpc('vpc-1', ['10.0.0.0/16']),
+        routeTable(
+          'rtb-main',
+          'vpc-1',
+          [localRoute('10.0.0.0/16'), route('0.0.0.0/0', 'virtual-private-gateway', 'vgw-1')],
+          [main],
+          { region: 'us-east-1' },
+        ),
+      ];
 
       // Act
       const verdict = await evaluate('rtb-main', resources);

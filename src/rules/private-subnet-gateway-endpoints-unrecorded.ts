@@ -1,0 +1,79 @@
+import type { Verdict } from '../model/compliance.js';
+import type { RouteTable, Subnet } from '../model/resources.js';
+import { explicitSubnetIds } from '../network/route-table.js';
+import { firstThatFits } from '../network/text.js';
+
+/**
+ * private-subnet-gateway-endpoints for a main table whose VPC's subnets the source does not hold
+ * (AWS Config not recording AWS::EC2::Subnet): which subnets it serves cannot be told, but that it
+ * serves none cannot be told either when something shows the VPC has subnets.
+ */
+
+const hasSubnetsOf = (table: RouteTable, subnets: readonly Subnet[]): boolean =>
+  subnets.some((subnet) => subnet.vpcId === table.vpcId);
+
+/** The evidence of unrecorded subnets for a main table that serves none the view knows. */
+const unrecordedEvidence = (
+  table: RouteTable,
+  main: boolean,
+  served: readonly string[],
+  tables: readonly RouteTable[],
+  subnets: readonly Subnet[],
+): string | undefined =>
+  main && served.length === 0 && !hasSubnetsOf(table, subnets)
+    ? unrecordedSubnetsEvidence(table, tables)
+    : undefined;
+
+/** Route targets AWS accepts only in a subnet of the table's own VPC. */
+const SUBNET_TARGETS: ReadonlySet<string> = new Set([
+  'nat-gateway',
+  'instance',
+  'network-interface',
+]);
+
+/**
+ * Why a main table's VPC must have subnets the view does not hold (AWS::EC2::Subnet not recorded):
+ * another table of the VPC is associated with a subnet, or the table routes to a NAT gateway,
+ * instance or network interface, each of which sits in a subnet of the VPC. `undefined` when
+ * nothing shows that the VPC has subnets.
+ */
+const unrecordedSubnetsEvidence = (
+  table: RouteTable,
+  tables: readonly RouteTable[],
+): string | undefined => {
+  for (const other of tables) {
+    if (other.vpcId !== table.vpcId) continue;
+    const subnetId = explicitSubnetIds(other)[0];
+    if (subnetId) return `${other.id} is associated with ${subnetId}`;
+  }
+  const route = table.routes.find((candidate) => SUBNET_TARGETS.has(candidate.target.kind));
+  return route ? `${route.target.id}, a target of its routes, sits in one of them` : undefined;
+};
+
+/** Stands in for the main table's subnets when the source does not record them. */
+const unrecordedSubnets = (table: RouteTable): string =>
+  `of ${table.vpcId} left to the main table (not recorded)`;
+
+/**
+ * A verdict about a main table whose subnets are not recorded. AWS routes every subnet without an
+ * explicit association through the main table ("Main route table: ... controls the routing for all
+ * subnets that are not explicitly associated with any other route table"); which subnets those are
+ * cannot be told, so a detour is "could not verify", never "serves no subnet". COMPLIANT and
+ * NOT_APPLICABLE (public, no route out) hold for whichever subnets it serves.
+ */
+const withUnrecordedSubnets = (verdict: Verdict, table: RouteTable, evidence: string): Verdict => {
+  if (verdict.compliance !== 'NON_COMPLIANT' || verdict.unverifiable) return verdict;
+  const why = `${table.id} is the main table of ${table.vpcId}, whose subnets are not recorded (${evidence}): it routes every subnet without an explicit association`;
+  return {
+    ...verdict,
+    unverifiable: true,
+    annotation: firstThatFits([
+      `Could not verify: ${why}. ${verdict.annotation}`,
+      `Could not verify: ${verdict.annotation}`,
+      verdict.annotation,
+    ]),
+    detail: `Could not verify: ${why}; record AWS::EC2::Subnet to name them. ${verdict.detail ?? verdict.annotation}`,
+  };
+};
+
+export { hasSubnetsOf, unrecordedEvidence, unrecordedSubnets, withUnrecordedSubnets };
