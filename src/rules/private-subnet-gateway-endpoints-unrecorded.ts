@@ -55,11 +55,11 @@ const unrecordedSubnets = (table: RouteTable): string =>
   `of ${table.vpcId} left to the main table (not recorded)`;
 
 /**
- * A verdict about a main table whose subnets are not recorded. AWS routes every subnet without an
- * explicit association through the main table ("Main route table: ... controls the routing for all
- * subnets that are not explicitly associated with any other route table"); which subnets those are
- * cannot be told, so a detour is "could not verify", never "serves no subnet". COMPLIANT and
- * NOT_APPLICABLE (public, no route out) hold for whichever subnets it serves.
+ * A verdict about a main table whose subnets are not recorded. AWS (DescribeRouteTables): "If a
+ * subnet is not explicitly associated with any route table, it is implicitly associated with the
+ * main route table. This command does not return the subnet ID for implicit associations." Which
+ * subnets those are cannot be told, so a detour is "could not verify", never "serves no subnet".
+ * COMPLIANT and NOT_APPLICABLE (public, no route out) hold for whichever subnets it serves.
  */
 const withUnrecordedSubnets = (verdict: Verdict, table: RouteTable, evidence: string): Verdict => {
   if (verdict.compliance !== 'NON_COMPLIANT' || verdict.unverifiable) return verdict;
