@@ -40,15 +40,22 @@ const REPORT_MEMORY_MB = 1024;
 /** Daily, after the default 24-hour periodic evaluations have had time to land. */
 const REPORT_SCHEDULE = 'cron(0 6 * * ? *)';
 
-/** The Config read APIs the report calls (src/report/sources/config.ts); none has resource ARNs. */
+/**
+ * The Config read APIs the report calls (src/report/sources/config.ts and coverage.ts); none has
+ * resource ARNs.
+ */
 const CONFIG_READ_ACTIONS = [
   'config:DescribeComplianceByConfigRule',
   'config:GetComplianceDetailsByConfigRule',
+  'config:DescribeConfigurationRecorderStatus',
+  'config:GetDiscoveredResourceCounts',
 ] as const;
 /** Organization mode only: the aggregator's views of every account and region. */
 const AGGREGATE_READ_ACTIONS = [
   'config:DescribeAggregateComplianceByConfigRules',
   'config:GetAggregateComplianceDetailsByConfigRule',
+  'config:DescribeConfigurationAggregatorSourcesStatus',
+  'config:GetAggregateDiscoveredResourceCounts',
 ] as const;
 
 const bucketObjects = (prefix: string) => sub(`\${${SHARED.bucket}.Arn}/${prefix}`);

@@ -6,6 +6,8 @@ import { diffReports, extendTrend, sinceOf } from './history.js';
 import {
   type AccountSection,
   type ComplianceReport,
+  type CoverageGap,
+  type CoverageSection,
   type EvaluationStatus,
   emptyStatusCounts,
   evaluationKey,
@@ -36,7 +38,20 @@ interface BuildOptions {
    */
   suppressions?: readonly Suppression[] | undefined;
   previous?: ComplianceReport | undefined;
+  /** Where results are missing (Config and aggregator sources); absent for a scan's JSON. */
+  coverage?: CoverageSection | undefined;
 }
+
+/** Gaps that leave a rule or a place without trustworthy results; outdated data and a stopped
+ * recorder are listed but do not change a status (the results read are still there). */
+const withoutResults = (gap: CoverageGap): boolean =>
+  gap.kind === 'no-results' || gap.kind === 'source-failed';
+
+const placeOf = (where: { accountId: string; region: string }): string =>
+  `${where.accountId}/${where.region}`;
+
+const gapLabel = (gap: CoverageGap): string =>
+  gap.kind === 'no-results' ? `no results: ${gap.ruleId}` : gap.kind.replace('-', ' ');
 
 const statusOf = (evaluation: ReportEvaluation): EvaluationStatus =>
   evaluation.complianceType === 'NON_COMPLIANT' && evaluation.suppressed
@@ -86,7 +101,13 @@ const dedupe = (evaluations: readonly ReportEvaluation[]): ReportEvaluation[] =>
 const buildRules = (
   rules: readonly AnyRule[],
   evaluations: readonly ReportedEvaluation[],
+  gaps: readonly CoverageGap[],
 ): RuleSection[] => {
+  const missing = new Map<string, string[]>();
+  for (const gap of gaps) {
+    if (gap.kind !== 'no-results' || !gap.ruleId) continue;
+    missing.set(gap.ruleId, [...(missing.get(gap.ruleId) ?? []), placeOf(gap)]);
+  }
   const counts = new Map<string, StatusCounts>();
   for (const evaluation of evaluations) {
     const tally = counts.get(evaluation.ruleId) ?? emptyStatusCounts();
@@ -96,14 +117,18 @@ const buildRules = (
   const known = rules.map((rule): RuleSection => {
     const tally = counts.get(rule.id) ?? emptyStatusCounts();
     const total = Object.values(tally).reduce((sum, count) => sum + count, 0);
+    const missingIn = missing.get(rule.id) ?? [];
+    const status = rollup(tally, total);
     return {
       ruleId: rule.id,
       title: rule.title,
       severity: rule.severity,
       resourceType: rule.resourceType,
       remediation: rule.remediation,
-      status: rollup(tally, total),
+      // Passing where it reported says nothing of the accounts where it did not.
+      status: missingIn.length > 0 ? (worstOf([status, 'INSUFFICIENT_DATA']) ?? status) : status,
       counts: tally,
+      missingIn,
       requirements: rule.frameworks.map(
         (ref: AnyRule['frameworks'][number]) => `${ref.framework} ${ref.id}`,
       ),
@@ -123,6 +148,7 @@ const buildRules = (
         status: rollup(tally, 1),
         counts: tally,
         requirements: [],
+        missingIn: [],
       };
     });
   return [...known, ...foreign];
@@ -171,21 +197,38 @@ const buildRequirements = (
   );
 };
 
-const buildAccounts = (evaluations: readonly ReportedEvaluation[]): AccountSection[] => {
+const buildAccounts = (
+  evaluations: readonly ReportedEvaluation[],
+  gaps: readonly CoverageGap[],
+): AccountSection[] => {
   const byAccount = new Map<string, AccountSection>();
-  for (const evaluation of evaluations) {
-    const id = `${evaluation.accountId}/${evaluation.region}`;
+  const sectionOf = (where: { accountId: string; region: string }): AccountSection => {
+    const id = placeOf(where);
     const section = byAccount.get(id) ?? {
-      accountId: evaluation.accountId,
-      region: evaluation.region,
+      accountId: where.accountId,
+      region: where.region,
       status: 'NOT_APPLICABLE' as RollupStatus,
       counts: emptyStatusCounts(),
+      gaps: [],
     };
-    section.counts[evaluation.status] += 1;
     byAccount.set(id, section);
-  }
+    return section;
+  };
+  for (const evaluation of evaluations) sectionOf(evaluation).counts[evaluation.status] += 1;
+  // A place with gaps only (no result at all) still gets its row: that is the point of reading them.
+  for (const gap of gaps) sectionOf(gap).gaps.push(gapLabel(gap));
+  const silent = new Set(gaps.filter(withoutResults).map(placeOf));
   return [...byAccount.values()]
-    .map((section) => ({ ...section, status: rollup(section.counts, 1) }))
+    .map((section) => {
+      const total = Object.values(section.counts).reduce((sum, count) => sum + count, 0);
+      const status = rollup(section.counts, total);
+      return {
+        ...section,
+        status: silent.has(placeOf(section))
+          ? (worstOf([status, 'INSUFFICIENT_DATA']) ?? status)
+          : status,
+      };
+    })
     .sort((a, b) => byCodeUnits(a.accountId, b.accountId) || byCodeUnits(a.region, b.region));
 };
 
@@ -279,9 +322,10 @@ const buildReport = (
     (a, b) =>
       STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || byCodeUnits(a.key, b.key),
   );
-  const ruleSections = buildRules(rules, evaluations);
+  const gaps = options.coverage?.gaps ?? [];
+  const ruleSections = buildRules(rules, evaluations, gaps);
   const requirements = buildRequirements(rules, ruleSections, evaluations);
-  const accounts = buildAccounts(evaluations);
+  const accounts = buildAccounts(evaluations, gaps);
   const resources = buildResources(evaluations);
   const counts = emptyStatusCounts();
   for (const evaluation of evaluations) counts[evaluation.status] += 1;
@@ -296,18 +340,20 @@ const buildReport = (
       counts,
       failing: counts.NON_COMPLIANT,
       unverifiable: evaluations.filter((evaluation) => evaluation.unverifiable).length,
-      accounts: new Set(evaluations.map((evaluation) => evaluation.accountId)).size,
-      regions: new Set(evaluations.map((evaluation) => evaluation.region)).size,
+      accounts: new Set(accounts.map((section) => section.accountId)).size,
+      regions: new Set(accounts.map((section) => section.region)).size,
       resources: resources.length,
       requirementsFailing: requirements.filter((section) => section.status === 'NON_COMPLIANT')
         .length,
       requirementsTotal: requirements.length,
+      coverageGaps: gaps.length,
     },
     rules: ruleSections,
     requirements,
     accounts,
     resources,
     evaluations,
+    ...(options.coverage ? { coverage: options.coverage } : {}),
     ...(options.previous ? { diff: diffReports(options.previous, evaluations, generatedAt) } : {}),
     trend: extendTrend(options.previous, {
       generatedAt,

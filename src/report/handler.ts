@@ -6,6 +6,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { ruleIdOfRuleName } from '../alerts/rule-names.js';
 import { ReportError } from '../errors.js';
 import { RULES } from '../rules/index.js';
 import { buildReport } from './build.js';
@@ -18,6 +19,7 @@ import {
   summaryMessage,
 } from './publish.js';
 import { readAccountCompliance, readAggregatorCompliance } from './sources/config.js';
+import { readAccountCoverage, readAggregatorCoverage } from './sources/coverage.js';
 import { joinEvidence } from './sources/evidence.js';
 import { loadSuppressionsFromBucket } from './suppressions-store.js';
 
@@ -111,6 +113,32 @@ const createReportHandler = (options: ReportHandlerOptions = {}) => {
       calls: read.calls,
       retries: read.retries,
     });
+    const coverageRules = RULES.map((rule) => ({ id: rule.id, resourceType: rule.resourceType }));
+    const covered = aggregatorName
+      ? await readAggregatorCoverage({
+          client: config,
+          rules: coverageRules,
+          evaluations: read.evaluations,
+          aggregatorName,
+          sleep: options.sleep,
+        })
+      : await readAccountCoverage({
+          client: config,
+          rules: coverageRules,
+          evaluations: read.evaluations,
+          accountId,
+          region,
+          deployed: new Set(
+            read.ruleNames.flatMap((name) => ruleIdOfRuleName(name, ruleIds) ?? []),
+          ),
+          sleep: options.sleep,
+        });
+    covered.warnings.forEach(warn);
+    logger.info('Read coverage', {
+      checked: covered.coverage.checked,
+      gaps: covered.coverage.gaps.length,
+      calls: covered.calls,
+    });
     const joined = await joinEvidence(read.evaluations, { s3, bucket });
     joined.warnings.forEach(warn);
     logger.info('Joined evidence', {
@@ -131,6 +159,7 @@ const createReportHandler = (options: ReportHandlerOptions = {}) => {
         : { kind: 'config', name: `${accountId}/${region}` },
       suppressions,
       previous,
+      coverage: covered.coverage,
     });
     for (const entry of report.suppressions.expired) {
       warn(

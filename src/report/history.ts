@@ -4,8 +4,8 @@ import { byCodeUnits } from '../util/order.js';
 import {
   type ComplianceReport,
   type EvaluationStatus,
+  PREVIOUS_SCHEMA_VERSIONS,
   REPORT_SCHEMA,
-  REPORT_SCHEMA_VERSION,
   type ReportDiff,
   type ReportedEvaluation,
   type TrendPoint,
@@ -30,9 +30,10 @@ const readPreviousReport = (document: unknown, source: string): ComplianceReport
   ) {
     throw new ReportError(`${source} is not a vpce-guard compliance report (JSON format)`);
   }
-  if (document.schemaVersion !== REPORT_SCHEMA_VERSION) {
+  // Version 1 differs only by lacking `coverage`, which the diff and trend never read.
+  if (!PREVIOUS_SCHEMA_VERSIONS.includes(document.schemaVersion as number)) {
     throw new ReportError(
-      `${source} has report schema version ${String(document.schemaVersion)}; this version reads ${REPORT_SCHEMA_VERSION}`,
+      `${source} has report schema version ${String(document.schemaVersion)}; this version reads ${PREVIOUS_SCHEMA_VERSIONS.join(' and ')}`,
     );
   }
   return document as unknown as ComplianceReport;

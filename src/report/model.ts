@@ -4,7 +4,9 @@ import type { SuppressionMark, SuppressionUsage } from './suppressions.js';
 
 /** Bumped on any change a consumer of the JSON report could notice; documented in docs/report.md. */
 const REPORT_SCHEMA = 'vpce-guard/compliance-report';
-const REPORT_SCHEMA_VERSION = 1;
+const REPORT_SCHEMA_VERSION = 2;
+/** Versions a report may have been written in and still serve as the previous one (v2 added `coverage`). */
+const PREVIOUS_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /** Account id used when the source does not say (a snapshot scan's JSON carries none). */
 const UNKNOWN_ACCOUNT = 'unknown';
@@ -70,6 +72,8 @@ interface RuleSection {
   status: RollupStatus;
   counts: StatusCounts;
   requirements: string[];
+  /** Account/region pairs where the rule is silent although Config records its resource type. */
+  missingIn: string[];
 }
 
 interface ResourceSection {
@@ -88,6 +92,8 @@ interface AccountSection {
   region: string;
   status: RollupStatus;
   counts: StatusCounts;
+  /** Rules without results here, and source problems, from the coverage reads. */
+  gaps: string[];
 }
 
 interface RequirementRule {
@@ -147,6 +153,34 @@ interface SuppressionReportEntry {
   matched: number;
 }
 
+/**
+ * Why a place has no results where it should: a rule silent where AWS Config records resources of
+ * its type (`no-results`), Config not recording (`recorder-off`: no change triggers the rules), or
+ * an aggregator source Config could not collect (`source-failed`) or holds old data of
+ * (`source-outdated`).
+ */
+type CoverageGapKind = 'no-results' | 'recorder-off' | 'source-failed' | 'source-outdated';
+
+interface CoverageGap {
+  kind: CoverageGapKind;
+  /** The account, or the organization id of an organization source of an aggregator. */
+  accountId: string;
+  region: string;
+  /** `no-results` only: the silent rule, its resource type and how many of those Config records. */
+  ruleId?: string | undefined;
+  resourceType?: string | undefined;
+  recorded?: number | undefined;
+  reason: string;
+}
+
+interface CoverageSection {
+  /** False when the coverage reads failed: gaps beyond those listed may exist. */
+  checked: boolean;
+  /** What was compared, or why it could not be. */
+  note: string;
+  gaps: CoverageGap[];
+}
+
 interface ReportSource {
   kind: 'scan' | 'config' | 'aggregator';
   /** Snapshot path, account id or aggregator name. */
@@ -169,12 +203,16 @@ interface ComplianceReport {
     resources: number;
     requirementsFailing: number;
     requirementsTotal: number;
+    /** Coverage gaps (places and rules without results); 0 when coverage was not read. */
+    coverageGaps: number;
   };
   rules: RuleSection[];
   requirements: RequirementSection[];
   accounts: AccountSection[];
   resources: ResourceSection[];
   evaluations: ReportedEvaluation[];
+  /** Where results are missing; absent when the source cannot tell (a scan's JSON). */
+  coverage?: CoverageSection | undefined;
   diff?: ReportDiff | undefined;
   trend: TrendPoint[];
   suppressions: SuppressionSummary;
@@ -227,6 +265,9 @@ const toSuppressionEntry = (use: SuppressionUsage): SuppressionReportEntry => ({
 export type {
   AccountSection,
   ComplianceReport,
+  CoverageGap,
+  CoverageGapKind,
+  CoverageSection,
   EvaluationStatus,
   OpenFinding,
   ReportDiff,
@@ -246,6 +287,7 @@ export type {
 export {
   emptyStatusCounts,
   evaluationKey,
+  PREVIOUS_SCHEMA_VERSIONS,
   REPORT_SCHEMA,
   REPORT_SCHEMA_VERSION,
   STATUS_ORDER,

@@ -133,6 +133,19 @@ const summaryMessage = (
     lines.push(...fresh.slice(0, NEW_LISTED).map((key) => `- ${key}`));
     if (fresh.length > NEW_LISTED) lines.push(`… and ${fresh.length - NEW_LISTED} more`);
   }
+  const { coverage } = report;
+  if (coverage && (coverage.gaps.length > 0 || !coverage.checked)) {
+    lines.push(
+      '',
+      `Coverage: ${coverage.gaps.length} gap(s)${coverage.checked ? '' : `, not fully checked (${coverage.note})`}`,
+      ...coverage.gaps
+        .slice(0, NEW_LISTED)
+        .map((gap) => `- ${gap.accountId}/${gap.region}: ${gap.reason}`),
+    );
+    if (coverage.gaps.length > NEW_LISTED) {
+      lines.push(`… and ${coverage.gaps.length - NEW_LISTED} more`);
+    }
+  }
   const { expired, unused } = report.suppressions;
   if (expired.length > 0 || unused.length > 0) {
     lines.push('', `Suppressions: ${expired.length} expired, ${unused.length} unused`);

@@ -36,6 +36,22 @@ const report = buildReport(
       '[{"ruleId":"s3-bucket-policy-vpce-only","resource":"accepted-*","reason":"Public website","expires":"2099-01-01"}]',
       'suppressions.json',
     ),
+    coverage: {
+      checked: true,
+      note: 'aggregator sources of org and resource counts of 5 type(s) per account and region',
+      gaps: [
+        {
+          kind: 'no-results',
+          accountId: '999988887777',
+          region: 'ap-southeast-2',
+          ruleId: 's3-bucket-policy-tls-only',
+          resourceType: 'AWS::S3::Bucket',
+          recorded: 14,
+          reason:
+            'AWS Config records 14 AWS::S3::Bucket here, but s3-bucket-policy-tls-only reported no result: the rule is not deployed there, failed to run, or has not evaluated yet.',
+        },
+      ],
+    },
   },
 );
 
@@ -87,6 +103,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('HTML report in headless Chrom
       'requirements-section',
       'rules',
       'accounts',
+      'coverage',
       'resources',
       'changes',
       'evaluations-section',
@@ -98,6 +115,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('HTML report in headless Chrom
     expect(await page.locator('#changes').textContent()).toMatch(
       /\d+ new, \d+ resolved, \d+ still open/,
     );
+  });
+
+  it('shows the account where a rule is silent, in the coverage table and as an account row', async () => {
+    const gap = page.locator('#coverage-table tbody tr');
+    expect(await gap.count()).toBe(1);
+    expect(await gap.textContent()).toContain('999988887777ap-southeast-2no-results');
+    const account = page.locator('#accounts-table tbody tr', { hasText: '999988887777' });
+    expect(await account.textContent()).toContain('No data');
   });
 
   it('lists every requirement with its status', async () => {

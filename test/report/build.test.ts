@@ -289,5 +289,93 @@ describe('buildReport: diff and trend', () => {
     expect(() => readPreviousReport({ ...report, schemaVersion: 99 }, 'old.json')).toThrow(
       /schema version 99/,
     );
+    // Version 1 lacked only `coverage`: the first report after an upgrade still diffs against it.
+    const { coverage: _none, ...v1 } = { ...report, schemaVersion: 1 };
+    expect(readPreviousReport(v1, 'v1.json').schemaVersion).toBe(1);
+  });
+});
+
+describe('buildReport: coverage', () => {
+  const silent = {
+    kind: 'no-results' as const,
+    accountId: '444455556666',
+    region: 'eu-west-1',
+    resourceType: 'AWS::S3::Bucket',
+    recorded: 9,
+    reason: 'AWS Config records 9 AWS::S3::Bucket here, but the rule reported no result.',
+  };
+  const { framework, id, ruleIds } = sharedRequirement();
+  const everyRulePasses = RULES.map((rule) =>
+    evaluation({ ruleId: rule.id, resourceId: `r-${rule.id}`, complianceType: 'COMPLIANT' }),
+  );
+
+  it('a rule silent in one account is not shown as passing, nor are its requirements', () => {
+    const ruleId = ruleIds[0] as string;
+    const report = buildReport(everyRulePasses, {
+      generatedAt: at('2026-11-29T06:00:00Z'),
+      source,
+      coverage: { checked: true, note: 'compared', gaps: [{ ...silent, ruleId }] },
+    });
+    const rule = report.rules.find((section) => section.ruleId === ruleId);
+    expect(rule).toMatchObject({
+      status: 'INSUFFICIENT_DATA',
+      missingIn: ['444455556666/eu-west-1'],
+    });
+    expect(rule?.counts.COMPLIANT).toBe(1);
+    const requirement = report.requirements.find(
+      (section) => section.framework === framework && section.id === id,
+    );
+    expect(requirement?.status).toBe('INSUFFICIENT_DATA');
+    // The silent account gets its row although it has no evaluation at all.
+    expect(report.accounts).toEqual([
+      expect.objectContaining({ accountId: '111122223333', status: 'COMPLIANT', gaps: [] }),
+      expect.objectContaining({
+        accountId: '444455556666',
+        region: 'eu-west-1',
+        status: 'INSUFFICIENT_DATA',
+        gaps: [`no results: ${ruleId}`],
+      }),
+    ]);
+    expect(report.summary).toMatchObject({ accounts: 2, coverageGaps: 1 });
+    expect(report.coverage?.gaps).toHaveLength(1);
+  });
+
+  it('a failing rule stays failing; outdated sources are listed without changing a status', () => {
+    const ruleId = ruleIds[0] as string;
+    const failing = everyRulePasses.map((entry) =>
+      entry.ruleId === ruleId ? { ...entry, complianceType: 'NON_COMPLIANT' as const } : entry,
+    );
+    const report = buildReport(failing, {
+      generatedAt: at('2026-11-29T06:00:00Z'),
+      source,
+      coverage: {
+        checked: true,
+        note: 'compared',
+        gaps: [
+          { ...silent, ruleId },
+          {
+            kind: 'source-outdated',
+            accountId: '111122223333',
+            region: 'eu-west-1',
+            reason: 'old data',
+          },
+        ],
+      },
+    });
+    expect(report.rules.find((section) => section.ruleId === ruleId)?.status).toBe('NON_COMPLIANT');
+    expect(report.accounts[0]).toMatchObject({
+      accountId: '111122223333',
+      status: 'NON_COMPLIANT',
+      gaps: ['source outdated'],
+    });
+  });
+
+  it('without coverage (a scan), nothing changes and no coverage member is written', () => {
+    const report = buildReport(everyRulePasses, { generatedAt: new Date(), source });
+    expect(report.coverage).toBeUndefined();
+    expect(report.summary.coverageGaps).toBe(0);
+    expect(
+      report.rules.every((rule) => rule.status === 'COMPLIANT' && rule.missingIn.length === 0),
+    ).toBe(true);
   });
 });

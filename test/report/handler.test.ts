@@ -2,8 +2,12 @@ import {
   ConfigServiceClient,
   DescribeAggregateComplianceByConfigRulesCommand,
   DescribeComplianceByConfigRuleCommand,
+  DescribeConfigurationAggregatorSourcesStatusCommand,
+  DescribeConfigurationRecorderStatusCommand,
   GetAggregateComplianceDetailsByConfigRuleCommand,
+  GetAggregateDiscoveredResourceCountsCommand,
   GetComplianceDetailsByConfigRuleCommand,
+  GetDiscoveredResourceCountsCommand,
 } from '@aws-sdk/client-config-service';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -55,6 +59,13 @@ beforeEach(() => {
       result('website-bucket', 'NON_COMPLIANT'),
       result('closed-bucket', 'COMPLIANT'),
     ],
+  });
+  config.on(DescribeConfigurationRecorderStatusCommand).resolves({
+    ConfigurationRecordersStatus: [{ name: 'default', recording: true }],
+  });
+  // Three buckets recorded; only the vpce-only rule is deployed and reporting.
+  config.on(GetDiscoveredResourceCountsCommand).resolves({
+    resourceCounts: [{ resourceType: 'AWS::S3::Bucket', count: 3 }],
   });
   s3.on(GetObjectCommand).rejects(missing);
   s3.on(GetObjectCommand, {
@@ -136,11 +147,32 @@ describe('report function', () => {
       status: 'SUPPRESSED',
       suppressed: { reason: 'Public website' },
     });
+    // The TLS rule is silent over three recorded buckets: a coverage gap, not a clean rule.
+    expect(json.coverage).toMatchObject({
+      checked: true,
+      gaps: [
+        {
+          kind: 'no-results',
+          accountId: ACCOUNT,
+          region: REGION,
+          ruleId: 's3-bucket-policy-tls-only',
+          recorded: 3,
+        },
+      ],
+    });
+    expect(json.coverage.gaps[0].reason).toMatch(/not deployed/);
+    expect(
+      json.rules.find((rule: { ruleId: string }) => rule.ruleId === 's3-bucket-policy-tls-only'),
+    ).toMatchObject({ status: 'INSUFFICIENT_DATA', missingIn: [`${ACCOUNT}/${REGION}`] });
+    expect(summary.warnings).toEqual([]);
 
     const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(published?.Subject?.length).toBeLessThan(100);
     expect(published?.Subject).toContain('1 failing');
     expect(published?.Message).toContain('s3://reports-bucket/reports/latest.html');
+    expect(published?.Message).toContain(
+      `Coverage: 1 gap(s)\n- ${ACCOUNT}/${REGION}: AWS Config records 3 AWS::S3::Bucket here, but s3-bucket-policy-tls-only reported no result`,
+    );
     expect(hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
   });
 
@@ -196,6 +228,27 @@ describe('report function', () => {
       ],
     });
 
+    config.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
+      AggregatedSourceStatusList: [
+        {
+          SourceId: 'o-org1',
+          SourceType: 'ORGANIZATION',
+          AwsRegion: 'us-east-1',
+          LastUpdateStatus: 'SUCCEEDED',
+        },
+      ],
+    });
+    // A second member records buckets in the same region and no rule reports there.
+    config.on(GetAggregateDiscoveredResourceCountsCommand).callsFake((input) => ({
+      GroupedResourceCounts:
+        input.Filters?.ResourceType === 'AWS::S3::Bucket'
+          ? [
+              { GroupName: '444455556666', ResourceCount: 1 },
+              { GroupName: '777788889999', ResourceCount: 2 },
+            ]
+          : [],
+    }));
+
     const summary = await handlerWith({ REPORT_AGGREGATOR_NAME: 'org-aggregator' })({}, context);
 
     expect(summary).toMatchObject({ evaluations: 1, failing: 1 });
@@ -210,5 +263,20 @@ describe('report function', () => {
     );
     expect(json.source).toEqual({ kind: 'aggregator', name: 'org-aggregator' });
     expect(json.evaluations[0]).toMatchObject({ accountId: '444455556666', region: 'us-east-1' });
+    // Every (account, rule) without a result where buckets are recorded; the reporting pair is not.
+    expect(
+      json.coverage.gaps.map(
+        (gap: { accountId: string; ruleId: string }) => `${gap.accountId} ${gap.ruleId}`,
+      ),
+    ).toEqual([
+      '444455556666 s3-bucket-policy-tls-only',
+      '777788889999 s3-bucket-policy-tls-only',
+      '777788889999 s3-bucket-policy-vpce-only',
+    ]);
+    expect(json.accounts.map((account: { accountId: string }) => account.accountId)).toEqual([
+      '444455556666',
+      '777788889999',
+    ]);
+    expect(json.summary.accounts).toBe(2);
   });
 });

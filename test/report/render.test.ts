@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReportError } from '../../src/errors.js';
 import { buildReport } from '../../src/report/build.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/model.js';
 import { ASFF_LIMITS, asffId, toAsffFindings } from '../../src/report/render/asff.js';
 import { CSV_COLUMNS, csvCell, renderCsv } from '../../src/report/render/csv.js';
 import { renderHtml } from '../../src/report/render/html.js';
@@ -106,6 +107,61 @@ describe('CSV', () => {
     expect(suppressed[header.indexOf('suppression_expires')]).toBe('2027-01-31');
     const open = rows.find((row) => row[header.indexOf('resource_id')] === 'open-bucket');
     expect(open?.[header.indexOf('detail')]).toBe(longReason);
+  });
+});
+
+describe('coverage gaps', () => {
+  const gapReason = `AWS Config records 9 AWS::S3::Bucket here, but ${vpce} reported no result: ${hostile}`;
+  const covered = buildReport(
+    [evaluation({ ruleId: vpce, resourceId: 'b1', complianceType: 'COMPLIANT' })],
+    {
+      generatedAt: new Date('2026-11-20T12:00:00Z'),
+      source: { kind: 'aggregator', name: 'org' },
+      coverage: {
+        checked: false,
+        note: 'coverage not fully checked: GetAggregateDiscoveredResourceCounts failed: AccessDenied',
+        gaps: [
+          {
+            kind: 'no-results',
+            accountId: '444455556666',
+            region: 'us-east-1',
+            ruleId: vpce,
+            resourceType: 'AWS::S3::Bucket',
+            recorded: 9,
+            reason: gapReason,
+          },
+        ],
+      },
+    },
+  );
+
+  it('CSV: one INSUFFICIENT_DATA row per gap after the evaluations, naming its kind', () => {
+    const [header = [], ...rows] = parseCsv(renderCsv(covered));
+    expect(rows).toHaveLength(covered.evaluations.length + 1);
+    const gap = rows.at(-1) ?? [];
+    expect(gap.length).toBe(CSV_COLUMNS.length);
+    expect(gap[header.indexOf('status')]).toBe('INSUFFICIENT_DATA');
+    expect(gap[header.indexOf('coverage_gap')]).toBe('no-results');
+    expect(gap[header.indexOf('account_id')]).toBe('444455556666');
+    expect(gap[header.indexOf('resource_id')]).toBe('');
+    expect(gap[header.indexOf('detail')]).toBe(gapReason);
+  });
+
+  it('Markdown and HTML: a coverage section that says it was not fully checked, escaped', () => {
+    const markdown = renderMarkdown(covered);
+    expect(markdown).toMatch(/## Coverage\n\nNot fully checked: coverage not fully checked/);
+    expect(markdown).toContain('1 coverage gap(s) (coverage not fully checked)');
+    expect(markdown).toContain('&lt;script&gt;');
+    const html = renderHtml(covered);
+    expect(html).toContain('<section id="coverage">');
+    expect(html).toMatch(/<b>Not fully checked<\/b>/);
+    expect(html).toContain('<td>444455556666</td><td>us-east-1</td><td>no-results</td>');
+    expect(html).not.toContain('<script>alert(1)');
+  });
+
+  it('a report without coverage (a scan) has no coverage section', () => {
+    expect(renderMarkdown(report)).not.toContain('## Coverage');
+    expect(renderHtml(report)).not.toContain('id="coverage"');
   });
 });
 
@@ -246,7 +302,10 @@ describe('renderReport', () => {
       expect(renderReport(report, format).length).toBeGreaterThan(100);
     }
     const json = JSON.parse(renderReport(report, 'json'));
-    expect(json).toMatchObject({ schema: 'vpce-guard/compliance-report', schemaVersion: 1 });
+    expect(json).toMatchObject({
+      schema: 'vpce-guard/compliance-report',
+      schemaVersion: REPORT_SCHEMA_VERSION,
+    });
   });
 });
 

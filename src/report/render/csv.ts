@@ -2,7 +2,8 @@ import type { ComplianceReport } from '../model.js';
 import { rulesById } from './common.js';
 
 /**
- * CSV columns, one row per evaluation (RFC 4180: comma, CRLF, double quotes). Documented in
+ * CSV columns, one row per evaluation, then one per coverage gap (status INSUFFICIENT_DATA, no
+ * resource, `coverage_gap` naming its kind) (RFC 4180: comma, CRLF, double quotes). Documented in
  * docs/report.md; append new columns at the end so positional consumers keep working.
  */
 const CSV_COLUMNS = [
@@ -26,7 +27,10 @@ const CSV_COLUMNS = [
   'suppression_expires',
   'suppression_owner',
   'evidence_key',
+  'coverage_gap',
 ] as const;
+
+type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | boolean | undefined>>;
 
 /**
  * Spreadsheet applications run a cell starting with = + - @ (or tab/CR) as a formula: such cells
@@ -47,7 +51,7 @@ const renderCsv = (report: ComplianceReport): string => {
   const lines = [CSV_COLUMNS.join(',')];
   for (const evaluation of report.evaluations) {
     const rule = rules.get(evaluation.ruleId);
-    const row: Record<(typeof CSV_COLUMNS)[number], string | boolean | undefined> = {
+    const row: CsvRow = {
       account_id: evaluation.accountId,
       region: evaluation.region,
       rule_id: evaluation.ruleId,
@@ -68,6 +72,24 @@ const renderCsv = (report: ComplianceReport): string => {
       suppression_expires: evaluation.suppressed?.expires,
       suppression_owner: evaluation.suppressed?.owner,
       evidence_key: evaluation.evidenceKey,
+    };
+    lines.push(CSV_COLUMNS.map((column) => csvCell(row[column])).join(','));
+  }
+  // A silent rule is a row a spreadsheet filter on status finds next to the failures.
+  for (const gap of report.coverage?.gaps ?? []) {
+    const rule = gap.ruleId ? rules.get(gap.ruleId) : undefined;
+    const row: CsvRow = {
+      account_id: gap.accountId,
+      region: gap.region,
+      rule_id: gap.ruleId,
+      rule_title: rule?.title,
+      severity: rule?.severity,
+      resource_type: gap.resourceType,
+      status: 'INSUFFICIENT_DATA',
+      detail: gap.reason,
+      requirements: rule?.requirements.join('; '),
+      remediation: rule?.remediation,
+      coverage_gap: gap.kind,
     };
     lines.push(CSV_COLUMNS.map((column) => csvCell(row[column])).join(','));
   }

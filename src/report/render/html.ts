@@ -124,6 +124,28 @@ const suppressionsSection = (report: ComplianceReport): string => {
   }</section>`;
 };
 
+/** Where results are missing; nothing when the source could not tell (a scan's JSON). */
+const coverageSection = (report: ComplianceReport): string => {
+  const { coverage } = report;
+  if (!coverage) return '';
+  const gaps = coverage.gaps.slice(0, 500);
+  const rows = gaps
+    .map(
+      (gap) =>
+        `<tr><td>${e(gap.accountId)}</td><td>${e(gap.region)}</td><td>${e(gap.kind)}</td><td>${e(gap.ruleId ?? '')}</td><td>${e(gap.recorded ?? '')}</td><td>${e(gap.reason)}</td></tr>`,
+    )
+    .join('');
+  const more =
+    coverage.gaps.length > gaps.length
+      ? `<p class="muted">… and ${coverage.gaps.length - gaps.length} more (JSON and CSV list all).</p>`
+      : '';
+  return `<section id="coverage"><h2>Coverage</h2><p class="muted">${coverage.checked ? 'Checked' : '<b>Not fully checked</b>'}: ${e(coverage.note)}.</p>${
+    rows
+      ? `<table id="coverage-table"><thead><tr><th>Account</th><th>Region</th><th>Gap</th><th>Rule</th><th>Recorded</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>${more}`
+      : '<p class="muted">No gaps: every rule reported wherever AWS Config records its resource type.</p>'
+  }</section>`;
+};
+
 /** The whole report as one self-contained HTML page: inline CSS, SVG and script, every value escaped. */
 const renderHtml = (report: ComplianceReport): string => {
   const rules = rulesById(report);
@@ -138,7 +160,7 @@ const renderHtml = (report: ComplianceReport): string => {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="viewport" content="width=device-width,initial-scale=1"><title>vpce-guard compliance report ${e(report.generatedAt)}</title><style>${STYLE}</style></head>
 <body><header><h1>vpce-guard compliance report</h1><div>Generated ${e(report.generatedAt)} from ${e(report.source.kind)}${report.source.name ? ` ${e(report.source.name)}` : ''} · schema ${e(report.schema)} v${report.schemaVersion}</div></header><main>
-<section id="summary"><h2>Summary</h2><div class="cards">${card('failing', summary.failing)}${card('suppressed', summary.counts.SUPPRESSED)}${card('compliant', summary.counts.COMPLIANT)}${card('not applicable', summary.counts.NOT_APPLICABLE)}${card('unverified', summary.unverifiable)}${card('requirements failing', `${summary.requirementsFailing}/${summary.requirementsTotal}`)}${card('resources', summary.resources)}${card('accounts', summary.accounts)}${card('regions', summary.regions)}</div>
+<section id="summary"><h2>Summary</h2><div class="cards">${card('failing', summary.failing)}${card('suppressed', summary.counts.SUPPRESSED)}${card('compliant', summary.counts.COMPLIANT)}${card('not applicable', summary.counts.NOT_APPLICABLE)}${card('unverified', summary.unverifiable)}${card('requirements failing', `${summary.requirementsFailing}/${summary.requirementsTotal}`)}${card('resources', summary.resources)}${card('accounts', summary.accounts)}${card('regions', summary.regions)}${report.coverage ? card('coverage gaps', summary.coverageGaps) : ''}</div>
 ${statusChart(summary.counts, report.rules)}
 <h3>Trend</h3>${trendChart(report.trend)}</section>
 <section id="requirements-section"><h2>Requirements (PCI DSS 4.0, HIPAA Security Rule)</h2><p class="muted">Status is the worst status of the rules mapped to the requirement. Mappings are supporting evidence, not an assessment.</p>${requirementsTable(report)}</section>
@@ -154,6 +176,7 @@ ${statusChart(summary.counts, report.rules)}
         `<tr><td>${e(account.accountId)}</td><td>${e(account.region)}</td><td>${badge(account.status)}</td>${countsCells(account.counts)}</tr>`,
     )
     .join('')}</tbody></table></section>
+${coverageSection(report)}
 ${resourcesSection(report)}
 ${diffSection(report)}
 <section id="evaluations-section"><h2>Evaluations</h2><div class="filters"><input id="filter-text" type="search" placeholder="Filter by resource, rule, reason…" aria-label="Filter text"><select id="filter-status" aria-label="Status">${options(statuses, 'All statuses')}</select><select id="filter-account" aria-label="Account">${options(accounts, 'All accounts')}</select><select id="filter-rule" aria-label="Rule">${options(ruleIds, 'All rules')}</select><span id="filter-count" class="muted"></span></div>

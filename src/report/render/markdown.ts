@@ -26,6 +26,34 @@ const counts = (tally: StatusCounts): string =>
 /** Failing evaluations listed in full; beyond this the CSV/JSON carry the rest. */
 const MAX_LISTED = 500;
 
+/** Where results are missing; nothing when the source could not tell (a scan's JSON). */
+const coverageSection = (report: ComplianceReport): string[] => {
+  const { coverage } = report;
+  if (!coverage) return [];
+  const out = [
+    '## Coverage',
+    '',
+    `${coverage.checked ? 'Checked' : 'Not fully checked'}: ${mdCell(coverage.note)}.`,
+    '',
+  ];
+  if (coverage.gaps.length === 0) {
+    out.push('No gaps: every rule reported wherever AWS Config records its resource type.', '');
+    return out;
+  }
+  out.push(
+    ...table(
+      ['Account', 'Region', 'Gap', 'Rule', 'Recorded', 'Reason'],
+      coverage.gaps
+        .slice(0, MAX_LISTED)
+        .map((gap) => [gap.accountId, gap.region, gap.kind, gap.ruleId, gap.recorded, gap.reason]),
+    ),
+  );
+  if (coverage.gaps.length > MAX_LISTED)
+    out.push('', `… and ${coverage.gaps.length - MAX_LISTED} more (JSON and CSV list all).`);
+  out.push('');
+  return out;
+};
+
 const renderMarkdown = (report: ComplianceReport): string => {
   const rules = rulesById(report);
   const { summary } = report;
@@ -34,7 +62,7 @@ const renderMarkdown = (report: ComplianceReport): string => {
     '',
     `Generated ${report.generatedAt} from ${report.source.kind}${report.source.name ? ` ${mdCell(report.source.name)}` : ''}.`,
     '',
-    `**${summary.failing} failing** of ${summary.evaluations} evaluations (${counts(summary.counts)}) across ${summary.resources} resources, ${summary.accounts} account(s), ${summary.regions} region(s). ${summary.requirementsFailing} of ${summary.requirementsTotal} requirements non-compliant.`,
+    `**${summary.failing} failing** of ${summary.evaluations} evaluations (${counts(summary.counts)}) across ${summary.resources} resources, ${summary.accounts} account(s), ${summary.regions} region(s). ${summary.requirementsFailing} of ${summary.requirementsTotal} requirements non-compliant.${report.coverage ? ` ${summary.coverageGaps} coverage gap(s)${report.coverage.checked ? '' : ' (coverage not fully checked)'}.` : ''}`,
     '',
     '## Requirements',
     '',
@@ -80,6 +108,7 @@ const renderMarkdown = (report: ComplianceReport): string => {
       ]),
     ),
     '',
+    ...coverageSection(report),
   ];
   if (report.diff) {
     out.push(
