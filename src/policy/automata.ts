@@ -9,13 +9,19 @@
  * - `ArnEquals`/`ArnLike` (and Not): "each of the six colon-delimited components of the ARN is
  *   checked separately", wildcards allowed, case-sensitive — a `*` before the sixth component never
  *   spans a colon, and a value needs all six components;
- * - actions (`Action`/`NotAction`) compare without case, resources with case.
+ * - actions (`Action`/`NotAction`) compare without case, resources with case;
+ * - `Resource`/`NotResource` (mode `resource`): "You can use wildcard characters (* and ?) within the
+ *   individual segments of an ARN (the parts separated by colons) ... If the * wildcard is the last
+ *   character of a resource ARN segment, it can expand to match beyond the colon boundaries" (IAM
+ *   User Guide, IAM JSON policy elements: Resource) — a `*` that ends a segment may span colons,
+ *   any other `*` stays within its segment (`?` is any single character). An object key may hold
+ *   colons.
  * The escapes `${*}`, `${?}`, `${$}` are literal characters.
  */
 
 import { LruCache } from './lru.js';
 
-type MatchMode = 'literal' | 'glob' | 'arn';
+type MatchMode = 'literal' | 'glob' | 'arn' | 'resource';
 
 /** One pattern compiled to NFA tokens. `free` wildcards may not match a colon (ARN components). */
 type Token =
@@ -53,6 +59,16 @@ const globTokens = (text: string, colonFree: boolean, wildcards: boolean): Token
 /** Compiles a pattern; `undefined` for an ARN pattern with fewer than six components (matches nothing). */
 const compile = (text: string, mode: MatchMode, ignoreCase = false): Pattern | undefined => {
   const source = `${mode}:${ignoreCase ? 'i' : 's'}:${text}`;
+  if (mode === 'resource') {
+    // The pattern's own colons delimit its segments; a star right before one (or at the end) ends
+    // its segment. The colon rule names the star only: `?` is "any single character".
+    const tokens = globTokens(text, false, true).map((token, index, all): Token => {
+      const next = all[index + 1];
+      const last = next === undefined || (next.kind === 'char' && next.char === ':');
+      return token.kind === 'star' && !last ? { kind: 'star', colonFree: true } : token;
+    });
+    return { tokens, ignoreCase, source };
+  }
   if (mode !== 'arn')
     return { tokens: globTokens(text, false, mode === 'glob'), ignoreCase, source };
   const parts = text.split(':');

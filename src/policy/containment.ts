@@ -4,6 +4,7 @@ import { and, type Tri } from './condition.js';
 import type { ConditionEntry, Statement } from './document.js';
 import { statementLabel } from './document.js';
 import type { KeyValue } from './domains.js';
+import { resourceDoubt } from './elements.js';
 import { canonicalKey, DERIVED_PRINCIPAL_KEYS } from './keys.js';
 import { describePrincipal, type Principal, principalKey } from './principals.js';
 import {
@@ -232,6 +233,15 @@ const missOf = (space: Space, boxes: StatementBoxes, witness: Witness): Omit<Mis
   if (fails(2, witness.resource)) {
     if (unsure(2, witness.resource)) {
       return cannotTell('Resource', witness.resource);
+    }
+    // Possibly matched: the element's own answer is unknown, no other part reads this dimension.
+    if (bit(boxes.over, 2, witness.resource) === 1n) {
+      const element = statement.resources.kind === 'only' ? 'Resource' : 'NotResource';
+      const why = resourceDoubt(statement.resources, witness.resource, space.spec.variables);
+      return {
+        kind: 'undecided',
+        text: `${label}: whether its ${element} covers ${witness.resource} cannot be decided (${why})`,
+      };
     }
     return { kind: 'resource', text: `${label} does not cover ${witness.resource}` };
   }

@@ -29,7 +29,13 @@ const matchSet = (
   for (const pattern of set.patterns) {
     if (hasVariable(pattern, variables) || (arns && serviceWildcard(pattern))) {
       unknown = true;
-    } else if (matchText(pattern, value, 'glob', ignoreCase)) {
+    } else if (!matchText(pattern, value, 'glob', ignoreCase)) {
+      // No reading of the wildcards matches.
+    } else if (arns && !matchText(pattern, value, 'resource', ignoreCase)) {
+      // Only a wildcard that runs past a colon inside its ARN segment matches: AWS documents
+      // wildcards as matching within a segment, so whether this one does is not known.
+      unknown = true;
+    } else {
       return set.kind === 'only';
     }
   }
@@ -37,7 +43,14 @@ const matchSet = (
   return set.kind !== 'only';
 };
 
+/** Why a Resource/NotResource element's answer for a value is unknown (see `matchSet`). */
+const resourceDoubt = (set: MatchSet, value: string, variables: boolean): string => {
+  if (set.patterns.some((p) => hasVariable(p, variables))) return 'it uses a policy variable';
+  if (set.patterns.some(serviceWildcard)) return 'a wildcard in the service segment';
+  return `only a * spanning a colon inside an ARN segment matches ${value}, and AWS documents that only for a * ending its segment`;
+};
+
 /** An Action/Resource element that names `*`: it matches every value, whatever the classes. */
 const matchesAll = (set: MatchSet): boolean => set.kind === 'only' && set.patterns.includes('*');
 
-export { matchesAll, matchSet, serviceWildcard };
+export { matchesAll, matchSet, resourceDoubt, serviceWildcard };

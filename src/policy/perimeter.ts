@@ -178,8 +178,16 @@ const trustEntries = (trust: Trust): ConditionEntry[] => [
     : []),
 ];
 
-/** Keeps the requests for which no trust entry holds with its key present. */
-const unbounded = (entries: readonly ConditionEntry[], trust: Trust): Filter[] => [
+/**
+ * Keeps the requests for which no trust entry holds with its key present. A trusted S3 resource
+ * pattern bounds a request only when the request's ARN names the same owner in the same place:
+ * it is read as an ARN, each of the first five segments on its own. Read as the Resource element
+ * reads it, a `*` that ends a segment "can expand to match beyond the colon boundaries" (IAM User
+ * Guide, Resource element), and an object key may hold colons: `arn:*:s3:::corp-data/*` matches
+ * `arn:aws:s3:::exfil/x:s3:::corp-data/y`, an object of another bucket. Other services' resource
+ * ids hold no caller-chosen colons, so their patterns keep the Resource reading.
+ */
+const unbounded = (entries: readonly ConditionEntry[], trust: Trust, s3: boolean): Filter[] => [
   ...entries.map((e): Filter => {
     const base = entryFilter(e, true);
     return {
@@ -190,7 +198,8 @@ const unbounded = (entries: readonly ConditionEntry[], trust: Trust): Filter[] =
   }),
   {
     dim: 'resource',
-    keep: (value) => !trust.resources.some((p) => matchText(p, value as string, 'glob')),
+    keep: (value) =>
+      !trust.resources.some((p) => matchText(p, value as string, s3 ? 'arn' : 'glob')),
   },
 ];
 
@@ -244,12 +253,13 @@ const analysePerimeter = (
     },
     principalSeeds: [`arn:${partition}:iam::999999999999:user/x`],
     extraKeys: ['aws:principalorgid', 'aws:resourceaccount'],
+    ownerPatterns: prefix === 's3' ? trust.resources : [],
   });
   const targets: Box[] = worlds(space)
     .map((world) =>
       boxOf(space, [
         ...world,
-        ...unbounded(questions, trust),
+        ...unbounded(questions, trust, prefix === 's3'),
         // In an S3 policy only actions on buckets and objects reach another account's data.
         ...(prefix === 's3'
           ? [{ dim: 'action', keep: (v: unknown) => (v as ActionClass).on !== '' }]

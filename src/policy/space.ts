@@ -56,6 +56,8 @@ interface SpaceSpec {
   principalSeeds: readonly string[];
   /** Keys the question reads even when the policy does not name them (for counterexamples). */
   extraKeys: readonly string[];
+  /** Resource patterns the question matches as ARNs (owners it trusts): their values split classes. */
+  ownerPatterns?: readonly string[];
 }
 
 interface Space {
@@ -145,11 +147,16 @@ const resourceValues = (
   spec: SpaceSpec,
   patterns: readonly string[],
 ): { values: string[]; complete: boolean } => {
-  const compiled = patterns
+  // Each pattern as plain glob and as AWS documents Resource wildcards (within an ARN segment):
+  // values matched by one reading only are classes of their own (see elements.ts); owner patterns
+  // a question reads as ARNs split their classes too.
+  const readings = patterns
     .filter((p) => !hasVariable(p, spec.variables))
-    .map((p) => compile(p, 'glob') as Pattern);
+    .flatMap((p) => [compile(p, 'glob'), compile(p, 'resource')]);
+  const owners = (spec.ownerPatterns ?? []).map((p) => compile(p, 'arn'));
+  const compiled = distinct([...readings, ...owners]);
   if (spec.resources.kind === 'any') {
-    return atoms(compiled, [], spec.resources.seeds, realisticResource);
+    return atoms(compiled, [], spec.resources.seeds, realisticResource(spec.partition));
   }
   const { arn } = spec.resources;
   // Object keys are at least one character long (PutObject: Key, minimum length 1).
@@ -158,19 +165,38 @@ const resourceValues = (
   return { values: [arn, ...found.values], complete: found.complete };
 };
 
+/** Patterns without repeats of one language (most readings of a pattern coincide). */
+const distinct = (patterns: readonly (Pattern | undefined)[]): Pattern[] => {
+  const seen = new Map<string, Pattern>();
+  for (const pattern of patterns) {
+    if (pattern === undefined) continue;
+    const key = `${pattern.ignoreCase}${JSON.stringify(pattern.tokens)}`;
+    if (!seen.has(key)) seen.set(key, pattern);
+  }
+  return [...seen.values()];
+};
+
 /**
  * A resource witness as a request could name it, when the patterns answer alike: an object key of
- * one character or more, and a bucket name that starts and ends with a letter or digit.
+ * one character or more, and a bucket name that starts and ends with a letter or digit; last, an
+ * object whose key is the witness (a wildcard read past colons matches what a key may hold).
  */
-const realisticResource = (witness: string): string[] => {
-  const keyed = witness.endsWith('/') ? `${witness}key` : witness;
-  const named = keyed.replace(/^(arn:[^:]*:s3:::)([^/]*)/, (_, head: string, name: string) => {
-    const start = /^[a-z0-9]/.test(name) ? '' : 'exfil';
-    const end = /[a-z0-9]$/.test(name) ? '' : 'exfil';
-    return `${head}${start}${name}${end}`;
-  });
-  return [named, keyed];
-};
+const realisticResource =
+  (partition: string) =>
+  (witness: string): string[] => {
+    const keyed = witness.endsWith('/') ? `${witness}key` : witness;
+    const named = keyed.replace(/^(arn:[^:]*:s3:::)([^/]*)/, (_, head: string, name: string) => {
+      const start = /^[a-z0-9]/.test(name) ? '' : 'exfil';
+      const end = /[a-z0-9]$/.test(name) ? '' : 'exfil';
+      return `${head}${start}${name}${end}`;
+    });
+    const inKey = `arn:${partition}:s3:::exfil-bucket/${keyed}`;
+    // No ARN has an empty partition or service, and no bucket name a colon: such a witness
+    // reads better as another bucket's object key.
+    const head = /^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:/.test(named);
+    const bucket = /^arn:[^:]*:s3:::([^/]*)/.exec(named)?.[1];
+    return !head || bucket?.includes(':') ? [inKey, named, keyed] : [named, keyed, inKey];
+  };
 
 const buildSpace = (spec: SpaceSpec): Space => {
   const entries = [...spec.statements.flatMap((s) => s.conditions), ...spec.questionEntries];
