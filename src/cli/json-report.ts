@@ -6,7 +6,6 @@ import type { SuppressionMark } from '../report/suppressions.js';
 import type { ScanSummary } from '../scan/scan.js';
 import type { Io } from './main.js';
 import { type JsonEvaluation, type JsonExtra, jsonEvaluationOf } from './render.js';
-import { noteSuppressions } from './report.js';
 
 /**
  * `scan --format json`, written as it is serialised: a few dozen evaluations at a time (about
@@ -42,6 +41,18 @@ const fileSink = async (out: string): Promise<TextSink> => {
     },
     close: () => handle.close(),
   };
+};
+
+/** Adds `suppressed` (reason, expiry, owner) to the scan JSON's evaluations, which are in scan order. */
+const noteSuppressions = (
+  evaluations: Record<string, unknown>[],
+  marks: readonly (SuppressionMark | undefined)[] | undefined,
+): void => {
+  if (!marks) return;
+  evaluations.forEach((evaluation, index) => {
+    const mark = marks[index];
+    if (mark) evaluation.suppressed = mark;
+  });
 };
 
 /** Entries serialised together: about 64 KiB of report text, one write each. */
@@ -113,4 +124,4 @@ const writeJsonReport = async (
   io.stderr.write(`vpce-guard: wrote the json report to ${resolve(out)}\n`);
 };
 
-export { writeJsonReport };
+export { noteSuppressions, writeJsonReport };

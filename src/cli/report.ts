@@ -240,25 +240,5 @@ const suppressScan = async (
   };
 };
 
-/** Adds `suppressed` (reason, expiry, owner) to the scan JSON's evaluations, which are in scan order. */
-const noteSuppressions = (
-  evaluations: Record<string, unknown>[],
-  marks: readonly (SuppressionMark | undefined)[] | undefined,
-): void => {
-  if (!marks) return;
-  evaluations.forEach((evaluation, index) => {
-    const mark = marks[index];
-    if (mark) evaluation.suppressed = mark;
-  });
-};
-
 export type { ReportCommand };
-export {
-  noteSuppressions,
-  parseReportCommand,
-  REPORT_USAGE,
-  runReport,
-  runScanReport,
-  suppressScan,
-  writeOutput,
-};
+export { parseReportCommand, REPORT_USAGE, runReport, runScanReport, suppressScan, writeOutput };

@@ -10,7 +10,6 @@ import type { ScanOptions } from './args.js';
 import { writeJsonReport } from './json-report.js';
 import type { Io, ScanResult } from './main.js';
 import { renderTable } from './render.js';
-import { runScanReport, suppressScan, writeOutput } from './report.js';
 
 /**
  * `vpce-guard scan` (and the parameter loading `fix` shares). Imported by main.ts only when one of
@@ -118,9 +117,12 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
   const summary = summarise(result.evaluations);
   // Suppressed failures (accepted risks) are reported but do not fail the scan.
   let failing = summary.byCompliance.NON_COMPLIANT;
+  // The report code (renderers, the YAML parser of suppressions files) loads only when a format
+  // or a suppressions file needs it: a plain JSON scan starts without it.
+  const report = () => import('./report.js');
   const suppression =
     options.suppressionsFile && (options.format === 'json' || options.format === 'table')
-      ? await suppressScan(result.evaluations, options, io)
+      ? await (await report()).suppressScan(result.evaluations, options, io)
       : undefined;
   if (suppression) failing = suppression.failing;
   if (options.format === 'json') {
@@ -150,7 +152,7 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
           }
         : evaluation;
     });
-    await writeOutput(
+    await (await report()).writeOutput(
       renderTable(rules, shown, summary, result.header, {
         color,
         width: io.stdout.columns ?? 120,
@@ -160,7 +162,7 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
       io,
     );
   } else {
-    failing = (await runScanReport(options, result, io)).failing;
+    failing = (await (await report()).runScanReport(options, result, io)).failing;
   }
   for (const warning of result.warnings) io.stderr.write(`vpce-guard: warning: ${warning}\n`);
   if (result.unattributed) {

@@ -98,6 +98,28 @@ describe('compiled CLI (bin/build.js)', () => {
     expect(packages).toEqual([]);
   });
 
+  it('a JSON scan of a snapshot loads no package and none of the report renderers', () => {
+    // Act
+    const run = loadedBy([
+      'scan',
+      '--snapshot',
+      'examples/demo-snapshot.json',
+      '--format',
+      'json',
+      '--exit-zero',
+    ]);
+    const sources = sourcesIn(run.urls);
+
+    // Assess
+    expect(run.status, run.stderr).toBe(0);
+    expect(sources).toContain('src/cli/json-report.ts');
+    expect(
+      sources.filter((source) => /^src\/report\/render\/|^src\/cli\/report\.ts$/.test(source)),
+    ).toEqual([]);
+    // No YAML parser (suppressions files), no AWS SDK.
+    expect(run.urls.filter((url) => url.includes('/node_modules/'))).toEqual([]);
+  });
+
   it('runs from bin/vpce-guard.js', () => {
     const result = spawnSync(process.execPath, ['bin/vpce-guard.js', '--version'], {
       cwd: ROOT,
