@@ -58,6 +58,16 @@ const isNegated = (base: BaseOperator): boolean => NEGATED.has(base);
 const VARIABLE = /\$\{(?![*?$]\})[^}]*\}/;
 const hasVariable = (text: string, variables: boolean): boolean => variables && VARIABLE.test(text);
 
+/**
+ * A Bool or Null policy value as AWS documents it: true or false, written as a JSON boolean or a
+ * string ("Quotation marks are optional for numeric and Boolean values", IAM policy grammar).
+ * The operator reference gives no case rule and no other spelling ("TRUE", "False", "1"), so
+ * whether such a value matches is unknown: a Deny conditioned on Bool aws:SecureTransport "FALSE"
+ * is not shown to deny plain HTTP.
+ */
+const boolValue = (policy: string): boolean | undefined =>
+  policy === 'true' ? true : policy === 'false' ? false : undefined;
+
 /** A value the analyser stands for "some value it does not model" (a number, a date). */
 const OPAQUE = '\u0000opaque';
 
@@ -87,7 +97,7 @@ const positiveMatch = (base: BaseOperator, request: string, policy: string): Tri
     case 'ArnNotLike':
       return matchText(policy, request, 'arn');
     case 'Bool':
-      return request.toLowerCase() === policy.toLowerCase();
+      return boolValue(policy) === undefined ? undefined : request === policy;
     case 'BinaryEquals':
       // Compares a binary key byte for byte with the base-64 decoded policy value; no key the
       // analyser models holds binary, so what a text value compares as is not documented.
@@ -111,15 +121,12 @@ const entryHolds = (
   if (base === undefined) return undefined;
   const absent = requestValues === null || requestValues.length === 0;
   if (base === 'Null') {
-    // Null takes "true" (the key is absent) or "false" (present); AWS rejects other values.
+    // Null takes true (the key is absent) or false (present); other spellings are undocumented.
     return or(
-      entry.values.map((value) =>
-        value.toLowerCase() === 'true'
-          ? absent
-          : value.toLowerCase() === 'false'
-            ? !absent
-            : undefined,
-      ),
+      entry.values.map((value) => {
+        const wanted = boolValue(value);
+        return wanted === undefined ? undefined : wanted === absent;
+      }),
     );
   }
   if (absent) {
@@ -141,4 +148,4 @@ const entryHolds = (
 };
 
 export type { Tri };
-export { and, entryHolds, hasVariable, ipInCidr, isNegated, not, OPAQUE, or };
+export { and, boolValue, entryHolds, hasVariable, ipInCidr, isNegated, not, OPAQUE, or };

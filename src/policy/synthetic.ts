@@ -32,7 +32,12 @@ const valueIn = (key: string, values: readonly string[]): ConditionEntry => {
     case 'ip':
       return entry('IpAddress', key, values);
     case 'bool':
-      return entry('Bool', key, values);
+      // Exemptions take true/false in any case (validated); the policy reading is lower case.
+      return entry(
+        'Bool',
+        key,
+        values.map((value) => value.toLowerCase()),
+      );
     case 'arn':
       return entry('ArnLike', key, values);
     default:
