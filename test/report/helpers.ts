@@ -22,4 +22,11 @@ const evaluation = (
   };
 };
 
-export { evaluation, syntheticEvaluations };
+/** What Config answers a reader that goes too fast (retryable). */
+const throttled = () =>
+  Object.assign(new Error('Rate exceeded'), {
+    name: 'ThrottlingException',
+    $metadata: { httpStatusCode: 400 },
+  });
+
+export { evaluation, syntheticEvaluations, throttled };

@@ -15,6 +15,7 @@ import {
   readAggregatorCompliance,
 } from '../../../src/report/sources/config.js';
 import { RULES } from '../../../src/rules/index.js';
+import { throttled } from '../helpers.js';
 
 const ruleIds = RULES.map((rule) => rule.id);
 const config = mockClient(ConfigServiceClient);
@@ -38,12 +39,6 @@ const result = (
   Annotation: annotation,
   ResultRecordedTime: new Date('2026-11-20T10:00:05Z'),
 });
-
-const throttled = () =>
-  Object.assign(new Error('Rate exceeded'), {
-    name: 'ThrottlingException',
-    $metadata: { httpStatusCode: 400 },
-  });
 
 beforeEach(() => config.reset());
 

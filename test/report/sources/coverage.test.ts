@@ -13,6 +13,7 @@ import {
   readAggregatorCoverage,
 } from '../../../src/report/sources/coverage.js';
 import { RULES } from '../../../src/rules/index.js';
+import { throttled } from '../helpers.js';
 
 const config = mockClient(ConfigServiceClient);
 const noSleep = { sleep: async () => undefined, minIntervalMs: 0 };
@@ -29,12 +30,6 @@ const reported = (accountId: string, region: string, ruleId: string): ReportEval
   annotation: 'ok',
   detail: 'ok',
 });
-
-const throttled = () =>
-  Object.assign(new Error('Rate exceeded'), {
-    name: 'ThrottlingException',
-    $metadata: { httpStatusCode: 400 },
-  });
 
 beforeEach(() => config.reset());
 
