@@ -20,15 +20,16 @@ import {
   regionFromServiceNames,
 } from '../network/service-name.js';
 import { type TablePaths, tablePaths } from '../network/table-paths.js';
-import { firstThatFits } from '../network/text.js';
 import type { AccountView, MemoryReads } from '../sources/view.js';
 import { judge, type Known } from './gateway-path-verdicts.js';
 import {
   hasSubnetsOf,
+  pastInternet,
+  servesNothing,
   unrecordedEvidence,
   unrecordedSubnets,
   withUnrecordedSubnets,
-} from './private-subnet-gateway-endpoints-unrecorded.js';
+} from './private-subnet-gateway-endpoints-scope.js';
 import { type ChangeContext, defineRule } from './rule.js';
 
 const RULE_ID = 'private-subnet-gateway-endpoints';
@@ -64,22 +65,6 @@ const mayUseIpv6 = (table: RouteTable): boolean =>
         route.target.kind !== 'local' &&
         route.target.kind !== 'vpc-endpoint'),
   );
-
-const servesNothing = (table: RouteTable, hasSubnets: boolean): Verdict => {
-  const why = !isMainTable(table)
-    ? ' and is not the main table'
-    : hasSubnets
-      ? ` and every subnet of ${table.vpcId} has its own route table`
-      : ` and ${table.vpcId} has no subnets (where AWS Config does not record AWS::EC2::Subnet, record it, or the subnets this main table serves stay unknown)`;
-  return {
-    compliance: 'NOT_APPLICABLE',
-    annotation: firstThatFits([
-      `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
-      `${table.id} serves no subnet: it has no explicit subnet association.`,
-    ]),
-    detail: `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
-  };
-};
 
 const NONE: readonly never[] = [];
 
@@ -253,14 +238,35 @@ const conclude = (input: TableInput, analysis: TablePaths, known: Known): Verdic
   const defaultHop = defaultRoute
     ? `${hopOf(defaultRoute, { endpoints, natGateways }).label} (${defaultRoute.destinationCidr})`
     : undefined;
-  return judge({ table, served, analysis, fix, known, defaultHop, gatewayIds });
+  return judge({
+    table,
+    served,
+    analysis: pastInternet(analysis),
+    fix,
+    known,
+    defaultHop,
+    gatewayIds,
+  });
+};
+
+/** `conclude`, for a main table of unrecorded subnets as far as anyone can tell. */
+const verdictOf = (
+  input: TableInput,
+  unrecorded: string | undefined,
+  analysis: TablePaths,
+  known: Known,
+): Verdict => {
+  const verdict = conclude(input, analysis, known);
+  return unrecorded === undefined
+    ? verdict
+    : withUnrecordedSubnets(verdict, input.table, unrecorded);
 };
 
 const privateSubnetGatewayEndpoints = defineRule({
   id: RULE_ID,
   title: 'Route tables of private subnets should send S3 and DynamoDB traffic to Gateway endpoints',
   description:
-    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, ODB network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway), tables with no route out for the service and tables serving no subnet are not applicable; a main table whose VPC has subnets that are not recorded, where a subnet association of another table or a route to a NAT gateway, instance or network interface shows that the VPC has subnets, serves them as far as anyone can tell, and a detour through it is could not verify. A change of an endpoint, a subnet or a managed prefix list (AWS::EC2::PrefixList: its entries decide where its route sends traffic) re-evaluates the tables it touches.',
+    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, ODB network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway; a more specific route that sends part of the traffic of a service through another hop, such as a NAT gateway, is judged all the same), tables with no route out for the service and tables serving no subnet are not applicable; a main table whose VPC has subnets that are not recorded, where a subnet association of another table or a route to a NAT gateway, instance or network interface shows that the VPC has subnets, serves them as far as anyone can tell, and a detour through it is could not verify. A change of an endpoint, a subnet or a managed prefix list (AWS::EC2::PrefixList: its entries decide where its route sends traffic) re-evaluates the tables it touches.',
   rationale:
     'Without a Gateway endpoint, S3 and DynamoDB requests from private subnets follow the default route (or a more specific one) through a NAT hop to the public service endpoints. They bypass the endpoint policy and every aws:SourceVpce condition, so data can be copied to buckets or tables in any account, and the path cannot be restricted to the organisation. The NAT detour is also billed per GB.',
   severity: 'medium',
@@ -323,15 +329,11 @@ const privateSubnetGatewayEndpoints = defineRule({
     const facts = vpcFactsOf(table, await view.endpointsOfVpc(table.vpcId), params);
     const natGateways = needsNat(table) ? await view.natGatewaysOfVpc(table.vpcId) : [];
     const input = { table, served, subnets, facts, natGateways, params };
-    const verdictOf = (analysis: TablePaths, known: Known): Verdict => {
-      const verdict = conclude(input, analysis, known);
-      return unrecorded === undefined ? verdict : withUnrecordedSubnets(verdict, table, unrecorded);
-    };
     // Prefix-list entries can only settle what is unverified without them: read them then only.
     const analysis = analyse(input, []);
-    if (!isUnverified(analysis)) return verdictOf(analysis, { prefixLists: [] });
+    if (!isUnverified(analysis)) return verdictOf(input, unrecorded, analysis, { prefixLists: [] });
     const known = await readPrefixLists(view, table, facts.listNames);
-    return verdictOf(reanalyse(input, analysis, known), known);
+    return verdictOf(input, unrecorded, reanalyse(input, analysis, known), known);
   },
   evaluateSync(table, reads, params) {
     const main = isMainTable(table);
@@ -347,17 +349,13 @@ const privateSubnetGatewayEndpoints = defineRule({
     const natGateways = needsNat(table) ? reads.natGatewaysOfVpc(table.vpcId) : NONE;
     const subnetsById = indexedSubnets(subnets);
     const input = { table, served, subnets, subnetsById, facts, natGateways, params };
-    const verdictOf = (analysis: TablePaths, known: Known): Verdict => {
-      const verdict = conclude(input, analysis, known);
-      return unrecorded === undefined ? verdict : withUnrecordedSubnets(verdict, table, unrecorded);
-    };
     const analysis = analyse(input, []);
-    if (!isUnverified(analysis)) return verdictOf(analysis, { prefixLists: [] });
+    if (!isUnverified(analysis)) return verdictOf(input, unrecorded, analysis, { prefixLists: [] });
     // The prefix lists are read through the view when the memory does not hold them.
     if (!reads.prefixLists) return undefined;
     const ids = routePrefixListIds(table);
     const known: Known = { prefixLists: reads.prefixLists({ ids, names: facts.listNames }) };
-    return verdictOf(reanalyse(input, analysis, known), known);
+    return verdictOf(input, unrecorded, reanalyse(input, analysis, known), known);
   },
   async dependents(
     changed: Resource,

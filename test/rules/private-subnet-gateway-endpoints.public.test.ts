@@ -162,6 +162,82 @@ describe('private-subnet-gateway-endpoints: public tables and prefix-list routes
     expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
   });
 
+  describe('a more specific route that takes the service past the internet gateway', () => {
+    // AWS, How route priority works: "Any traffic from the subnet that's destined for the
+    // 172.31.0.0/16 IP address range uses the peering connection, because this route is more
+    // specific than the route for internet gateway." The subnet is public, yet its S3 traffic
+    // takes the NAT (or transit-gateway) detour the rule is about.
+    it('is NON_COMPLIANT when an S3 range goes to a NAT gateway next to 0.0.0.0/0 → igw', async () => {
+      // Act
+      const verdict = await evaluate(
+        [igwDefault, route('52.216.0.0/15', 'nat-gateway', 'nat-1')],
+        [S3_LIST],
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+      expect(verdict.unverifiable).toBeUndefined();
+      expect(verdict.annotation).toContain('NAT gateway nat-1 (52.216.0.0/15)');
+      expect(verdict.annotation).not.toContain('public route table');
+    });
+
+    it('cannot verify a public table whose public route to a transit gateway may hold S3 ranges', async () => {
+      // Act: the S3 prefix list is not known.
+      const verdict = await evaluate(
+        [igwDefault, route('52.0.0.0/8', 'transit-gateway', 'tgw-1')],
+        [],
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');
+      expect(verdict.unverifiable).toBe(true);
+      expect(verdict.annotation).toContain('52.0.0.0/8');
+    });
+
+    it('stays a public table when the specific route misses the S3 ranges', async () => {
+      // Act
+      const verdict = await evaluate(
+        [
+          igwDefault,
+          route('198.18.0.0/15', 'nat-gateway', 'nat-1'),
+          route('52.0.0.0/16', 'nat-gateway', 'nat-1'),
+        ],
+        [S3_LIST],
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+      expect(verdict.annotation).toContain('public route table');
+    });
+
+    it('stays a public table when the specific route goes to the internet gateway too', async () => {
+      // Act
+      const verdict = await evaluate(
+        [igwDefault, route('52.0.0.0/8', 'internet-gateway', 'igw-1')],
+        [],
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+    });
+
+    it('stays a public table when the S3 Gateway endpoint route outranks the specific route', async () => {
+      // Act
+      const verdict = await evaluate(
+        [
+          igwDefault,
+          route('52.216.0.0/14', 'nat-gateway', 'nat-1'),
+          route('pl-63a5400a', 'vpc-endpoint', 'vpce-s3'),
+        ],
+        [S3_LIST],
+        [endpoint('vpce-s3', 'vpc-1', S3, { routeTableIds: ['rtb-1'] })],
+      );
+
+      // Assess
+      expect(verdict.compliance, verdict.annotation).toBe('NOT_APPLICABLE');
+    });
+  });
+
   describe('dual-stack subnets', () => {
     it('is a public table when IPv4 goes to the internet gateway and IPv6 has no route out of the VPC', async () => {
       // Prepare: the VPC and subnet have IPv6 blocks, the table only the local IPv6 route.

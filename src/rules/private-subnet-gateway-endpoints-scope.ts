@@ -1,13 +1,33 @@
 import type { Verdict } from '../model/compliance.js';
 import type { RouteTable, Subnet } from '../model/resources.js';
-import { explicitSubnetIds } from '../network/route-table.js';
+import { explicitSubnetIds, isMainTable } from '../network/route-table.js';
+import { pathOutcome } from '../network/service-path.js';
+import type { TablePaths } from '../network/table-paths.js';
 import { firstThatFits } from '../network/text.js';
 
 /**
- * private-subnet-gateway-endpoints for a main table whose VPC's subnets the source does not hold
- * (AWS Config not recording AWS::EC2::Subnet): which subnets it serves cannot be told, but that it
- * serves none cannot be told either when something shows the VPC has subnets.
+ * The scope of private-subnet-gateway-endpoints at its edges: a main table whose VPC's subnets the
+ * source does not hold (AWS Config not recording AWS::EC2::Subnet), where which subnets it serves
+ * cannot be told but neither can that it serves none; and a public table that still sends part of
+ * a service's traffic through another hop.
  */
+
+/** NOT_APPLICABLE for a table that serves no subnet, saying why. */
+const servesNothing = (table: RouteTable, hasSubnets: boolean): Verdict => {
+  const why = !isMainTable(table)
+    ? ' and is not the main table'
+    : hasSubnets
+      ? ` and every subnet of ${table.vpcId} has its own route table`
+      : ` and ${table.vpcId} has no subnets (where AWS Config does not record AWS::EC2::Subnet, record it, or the subnets this main table serves stay unknown)`;
+  return {
+    compliance: 'NOT_APPLICABLE',
+    annotation: firstThatFits([
+      `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
+      `${table.id} serves no subnet: it has no explicit subnet association.`,
+    ]),
+    detail: `${table.id} serves no subnet: it has no explicit subnet association${why}.`,
+  };
+};
 
 const hasSubnetsOf = (table: RouteTable, subnets: readonly Subnet[]): boolean =>
   subnets.some((subnet) => subnet.vpcId === table.vpcId);
@@ -76,4 +96,30 @@ const withUnrecordedSubnets = (verdict: Verdict, table: RouteTable, evidence: st
   };
 };
 
-export { hasSubnetsOf, unrecordedEvidence, unrecordedSubnets, withUnrecordedSubnets };
+/**
+ * A public table (default routes to an internet gateway) is out of scope, but a more specific
+ * route may still send part of a service's traffic through a NAT gateway, transit gateway, peering
+ * connection, ... ("We use the most specific route that matches"): that part takes the very detour
+ * the rule is about. The table is then judged by those legs alone (its internet legs stay out of
+ * scope); a route whose reach into the service is unknown counts as may-be.
+ */
+const pastInternet = (analysis: TablePaths): TablePaths => {
+  if (!analysis.isPublic) return analysis;
+  let detour = false;
+  const paths = analysis.paths.map((path) => {
+    const legs = path.legs.filter((leg) => leg.hop?.hopClass !== 'internet-gateway');
+    const outcome = pathOutcome({ ...path, legs });
+    if (outcome === 'egress' || outcome === 'unverified') detour = true;
+    return { ...path, legs, outcome };
+  });
+  return detour ? { ...analysis, isPublic: false, paths } : analysis;
+};
+
+export {
+  hasSubnetsOf,
+  pastInternet,
+  servesNothing,
+  unrecordedEvidence,
+  unrecordedSubnets,
+  withUnrecordedSubnets,
+};
