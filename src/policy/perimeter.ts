@@ -107,9 +107,10 @@ const trustOf = (
   orgs: readonly string[],
 ): Trust => {
   const allows = policy.statements.filter((s) => s.effect === 'Allow');
-  const resources = allows
-    .flatMap((s) => (s.resources.kind === 'only' ? s.resources.patterns : []))
-    .filter((p) => !hasVariable(p, true));
+  // A Deny of every resource but some (NotResource) names them as an Allow limited to them does.
+  const namedBy = (s: Statement) =>
+    s.resources.kind === (s.effect === 'Allow' ? 'only' : 'except') ? s.resources.patterns : [];
+  const resources = policy.statements.flatMap(namedBy).filter((p) => !hasVariable(p, true));
   if (accounts.length > 0 || orgs.length > 0) {
     return { accounts, orgs, resources: resources.filter((p) => namesOwner(p, accounts)) };
   }

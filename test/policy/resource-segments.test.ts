@@ -143,3 +143,29 @@ describe('endpoint perimeter: a named bucket or account bounds only requests it 
     );
   });
 });
+
+describe('endpoint perimeter: a Deny of every resource but some names them', () => {
+  const withDeny = (kept: string[], action = '*') => {
+    const policy = parsePolicy(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+          { Effect: 'Deny', Principal: '*', Action: action, NotResource: kept },
+        ],
+      }),
+    );
+    return analysePerimeter(policy, ENDPOINT, trustOf(policy, [], []));
+  };
+
+  it('bounds an Allow of everything by Deny NotResource on the named bucket (was NON_COMPLIANT)', () => {
+    expect(withDeny(['arn:aws:s3:::corp-data', 'arn:aws:s3:::corp-data/*']).compliant).toBe(true);
+  });
+
+  it('still lets in what the Deny leaves out: other actions, or a colon-spanning partition *', () => {
+    expect(
+      withDeny(['arn:aws:s3:::corp-data', 'arn:aws:s3:::corp-data/*'], 's3:GetObject').compliant,
+    ).toBe(false);
+    expect(withDeny(['arn:*:s3:::corp-data', 'arn:*:s3:::corp-data/*']).compliant).toBe(false);
+  });
+});
