@@ -18,6 +18,11 @@ interface SweepCursor {
   startedAt: string;
   /** Invocations this sweep has taken so far. */
   invocations: number;
+  /**
+   * Which rule the sweep judges for: the Config rule's id and its parameters (`ruleFingerprint`).
+   * A sweep begun for a rule since re-created or re-parameterised must not be continued.
+   */
+  rule?: string | undefined;
 }
 
 interface SweepCursorStore {
@@ -45,7 +50,8 @@ const parseCursor = (text: string): SweepCursor | undefined => {
     return undefined;
   }
   const invocations = typeof value.invocations === 'number' ? value.invocations : 1;
-  return { nextId: value.nextId, startedAt: value.startedAt, invocations };
+  const rule = typeof value.rule === 'string' ? value.rule : undefined;
+  return { nextId: value.nextId, startedAt: value.startedAt, invocations, rule };
 };
 
 const isNoSuchKey = (error: unknown): boolean =>

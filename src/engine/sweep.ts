@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GetComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-service';
 import { AwsReadError } from '../errors.js';
 import { notApplicable } from '../model/compliance.js';
@@ -119,6 +120,18 @@ const cleanUpStaleResults = async (
 };
 
 /**
+ * The Config rule a sweep judges for: its id (a rule deleted and re-created under the same name
+ * gets a new one) and its parsed parameters. A cursor saved for another fingerprint is dropped:
+ * continuing it would leave the resources before it judged by the old rule (or not at all, for a
+ * new rule, which AWS Config evaluates in full when it is created) until the next whole sweep.
+ */
+const ruleFingerprint = (ctx: Context): string =>
+  createHash('sha256')
+    .update(JSON.stringify([ctx.event.configRuleId ?? null, ctx.params]))
+    .digest('hex')
+    .slice(0, 32);
+
+/**
  * Puts the cursor back as this invocation found it (none: the sweep starts over), for when the
  * verdicts judged since could not be delivered. Left moved on, the retry would skip them.
  */
@@ -162,6 +175,17 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
       deps.logger.warn('Sweep cursor could not be read; sweeping from the start', { error });
     }
   }
+  const fingerprint = ruleFingerprint(ctx);
+  // Set when a cursor of another rule is dropped: a sweep completed now must delete it.
+  let dropped = false;
+  if (cursor && cursor.rule !== fingerprint) {
+    deps.logger.warn(
+      'The Config rule was re-created or its parameters changed since the sweep began; sweeping from the start',
+      { continuingFrom: cursor.nextId, sweepStartedAt: cursor.startedAt },
+    );
+    cursor = undefined;
+    dropped = true;
+  }
   const slice = await sliceOf(ctx, cursor?.nextId);
   deps.logger.info('Evaluating every resource of the rule type', {
     resourceType: rule.resourceType,
@@ -198,7 +222,7 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
   if (nextId === undefined) {
     const cleaned = await cleanUpStaleResults(ctx, new Set(slice.ids), at);
     // Kept when the cleanup must be retried: the retry then judges only the last slice again.
-    if (cleaned && store && key && cursor) {
+    if (cleaned && store && key && (cursor || dropped)) {
       await store.clear(key);
       ctx.onDeliveryFailure = restoreCursor(ctx, store, key, cursor);
     }
@@ -213,6 +237,7 @@ const sweep = async (ctx: Context, at: Date): Promise<SweepOutcome> => {
         nextId,
         startedAt: cursor?.startedAt ?? at.toISOString(),
         invocations: (cursor?.invocations ?? 0) + 1,
+        rule: fingerprint,
       });
       saved = true;
       ctx.onDeliveryFailure = restoreCursor(ctx, store, key, cursor);
