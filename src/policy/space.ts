@@ -299,9 +299,20 @@ const conditionDimKnown = (space: Space, keyLower: string): boolean =>
   DERIVED_PRINCIPAL_KEYS.has(keyLower) || keyDim(space, keyLower) !== undefined;
 
 /** Why an entry cannot be decided, or undefined when it can. */
+/**
+ * A Boolean key compared by an operator of another type (StringEquals aws:SecureTransport). The
+ * Boolean operators are documented for Boolean keys; what a string, ARN or IP comparison of one
+ * does is not documented, so present values answer unknown.
+ */
+const typeMismatch = (entry: ConditionEntry): boolean =>
+  entry.base !== 'Bool' && entry.base !== 'Null' && keyFacts(entry.keyLower)?.type === 'bool';
+
 const undecidedReason = (space: Space, entry: ConditionEntry): string | undefined => {
   if (entry.base === undefined) {
     return `${entry.operator} is not an IAM condition operator`;
+  }
+  if (typeMismatch(entry)) {
+    return `${describeEntry(entry)} compares a Boolean key with a ${entry.base} operator, which AWS does not document (use Bool)`;
   }
   if (entry.values.some((value) => hasVariable(value, space.spec.variables))) {
     return `${describeEntry(entry)} uses a policy variable whose value the caller or request decides`;
@@ -323,9 +334,12 @@ const entryOn = (dim: Dim, entry: ConditionEntry, value: unknown, variables: boo
   // value then stands for no known set of principals.
   if (dim.kind === 'principal') {
     if (!dim.complete) return undefined;
-    return entryHolds(entry, principalKey(value as Principal, entry.keyLower), variables);
+    const values = principalKey(value as Principal, entry.keyLower);
+    if (values !== null && typeMismatch(entry)) return undefined;
+    return entryHolds(entry, values, variables);
   }
   const result = entryHolds(entry, value as KeyValue, variables);
+  if (value !== null && typeMismatch(entry)) return undefined;
   if (value === null || exactFor(dim, entry)) return result;
   // Present values of a key whose classes this operator does not respect: unknown.
   return undefined;

@@ -96,3 +96,41 @@ describe('Bool and Null values other than true/false are undecided', () => {
     expect(result.compliant).toBe(true);
   });
 });
+
+/*
+ * "The condition operator that you can use in a policy depends on the condition key you choose"
+ * (IAM condition operators reference); aws:SecureTransport and aws:PrincipalIsAWSService are
+ * Boolean keys. What a string operator does with one is not documented: undecided.
+ */
+describe('string operators on Boolean keys are undecided', () => {
+  it.each([
+    [{ StringEquals: { 'aws:SecureTransport': 'false' } }],
+    [{ StringNotEquals: { 'aws:SecureTransport': 'true' } }],
+    [{ StringLike: { 'aws:SecureTransport': 'f*' } }],
+  ])('does not credit a Deny on %j with plain HTTP (was COMPLIANT)', (condition) => {
+    // Act
+    const result = tlsFence(condition);
+
+    // Assess
+    expect(result.compliant).toBe(false);
+    expect(result.escapes[0]?.misses.map((m) => m.kind)).toEqual(['undecided']);
+    expect(result.undecided.join(' ')).toMatch(/Boolean key/);
+  });
+
+  it('does not take StringNotEquals aws:PrincipalIsAWSService "true" for a carve-out of AWS services only (was COMPLIANT)', () => {
+    // Act
+    const result = tlsFence({
+      Bool: { 'aws:SecureTransport': 'false' },
+      StringNotEquals: { 'aws:PrincipalIsAWSService': 'true' },
+    });
+
+    // Assess
+    expect(result.compliant).toBe(false);
+    expect(
+      tlsFence({
+        Bool: { 'aws:SecureTransport': 'false' },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      }).compliant,
+    ).toBe(true);
+  });
+});
