@@ -3,6 +3,7 @@ import {
   fitLine,
   MAX_SMS,
   MAX_SUBJECT,
+  oneLine,
   referenceLines,
   referencesOf,
   ruleConsoleUrl,
@@ -48,7 +49,7 @@ const section = (title: string, items: readonly Transition[]): string[] => {
   ];
   for (const { change } of shown) {
     lines.push(`  - ${change.resourceType} ${change.resourceId}`);
-    if (change.annotation) lines.push(`    ${change.annotation}`);
+    if (change.annotation) lines.push(`    ${oneLine(change.annotation)}`);
   }
   if (items.length > shown.length) lines.push(`  ... and ${items.length - shown.length} more`);
   return lines;

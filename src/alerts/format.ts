@@ -16,6 +16,38 @@ const SUBJECT_PREFIX = '[vpce-guard]';
 const asciiLine = (value: string): string =>
   value.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
 
+/** Line breaks of every kind: Unicode's as well, which some mail clients render as new lines. */
+const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/;
+/** Other control characters, and the bidirectional overrides that reorder how text is shown. */
+const isUnsafe = (code: number): boolean =>
+  (code < 0x20 && code !== 0x09) ||
+  (code >= 0x7f && code <= 0x9f) ||
+  code === 0x200e ||
+  code === 0x200f ||
+  (code >= 0x202a && code <= 0x202e) ||
+  (code >= 0x2066 && code <= 0x2069);
+
+const escapeUnsafe = (line: string): string => {
+  let escaped = '';
+  for (const char of line) {
+    const code = char.charCodeAt(0);
+    escaped += isUnsafe(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return escaped;
+};
+
+/**
+ * Text that comes from a resource (Config's annotation, a reason quoting a bucket or endpoint
+ * policy) for a plain-text body: each of its lines indented under its heading, other control and
+ * bidi characters escaped. A policy value holding line breaks then cannot start a line that passes
+ * for the alert's own (a forged "Open in AWS Config:" link, a resource listed as resolved).
+ */
+const quotedLines = (text: string, indent: string): string[] =>
+  text.split(LINE_BREAKS).map((line) => `${indent}${escapeUnsafe(line)}`);
+
+/** Resource text for one line of a body: its line breaks become spaces. */
+const oneLine = (text: string): string => quotedLines(text, '').join(' ');
+
 /** Shortens from the middle, so both ends of an id (type prefix, unique tail) stay readable. */
 const middleCut = (value: string, max: number): string => {
   if (value.length <= max) return value;
@@ -82,6 +114,8 @@ export {
   MAX_SMS,
   MAX_SUBJECT,
   middleCut,
+  oneLine,
+  quotedLines,
   referenceLines,
   referencesOf,
   resourceConsoleUrl,

@@ -6,6 +6,8 @@ import {
   fitLine,
   MAX_SMS,
   MAX_SUBJECT,
+  oneLine,
+  quotedLines,
   referenceLines,
   referencesOf,
   resourceConsoleUrl,
@@ -130,11 +132,12 @@ const smsOf = ({ change, kind }: Transition): string =>
 
 const counterexampleLines = (example: Counterexample): string[] => [
   'A request that gets through:',
-  `  principal ${example.principal}`,
-  `  action    ${example.action}`,
-  `  resource  ${example.resource}`,
+  `  principal ${oneLine(example.principal)}`,
+  `  action    ${oneLine(example.action)}`,
+  `  resource  ${oneLine(example.resource)}`,
   ...Object.entries(example.context).map(
-    ([key, value]) => `  ${key} = ${value === null ? '(absent)' : JSON.stringify(value)}`,
+    ([key, value]) =>
+      `  ${oneLine(key)} = ${value === null ? '(absent)' : oneLine(JSON.stringify(value))}`,
   ),
 ];
 
@@ -158,7 +161,7 @@ const textOf = (transition: Transition, reason: Reason): string => {
     `Evaluated:  ${change.orderingTimestamp}`,
     '',
     transition.kind === 'violation' ? 'Why it is non-compliant' : 'Current evaluation',
-    reason.text,
+    ...quotedLines(reason.text, '  '),
   ];
   if (reason.counterexample) lines.push('', ...counterexampleLines(reason.counterexample));
   if (reason.source === 'annotation') {
