@@ -1,5 +1,5 @@
 import type { Verdict } from '../model/compliance.js';
-import type { RouteTable, Subnet } from '../model/resources.js';
+import type { NatGateway, RouteTable, Subnet, VpcEndpoint } from '../model/resources.js';
 import { explicitSubnetIds, isMainTable } from '../network/route-table.js';
 import { pathOutcome } from '../network/service-path.js';
 import type { TablePaths } from '../network/table-paths.js';
@@ -32,17 +32,13 @@ const servesNothing = (table: RouteTable, hasSubnets: boolean): Verdict => {
 const hasSubnetsOf = (table: RouteTable, subnets: readonly Subnet[]): boolean =>
   subnets.some((subnet) => subnet.vpcId === table.vpcId);
 
-/** The evidence of unrecorded subnets for a main table that serves none the view knows. */
-const unrecordedEvidence = (
+/** A main table that serves no subnet the view knows, in a VPC of which it holds no subnet. */
+const mayServeUnrecorded = (
   table: RouteTable,
   main: boolean,
   served: readonly string[],
-  tables: readonly RouteTable[],
   subnets: readonly Subnet[],
-): string | undefined =>
-  main && served.length === 0 && !hasSubnetsOf(table, subnets)
-    ? unrecordedSubnetsEvidence(table, tables)
-    : undefined;
+): boolean => main && served.length === 0 && !hasSubnetsOf(table, subnets);
 
 /** Route targets AWS accepts only in a subnet of the table's own VPC. */
 const SUBNET_TARGETS: ReadonlySet<string> = new Set([
@@ -53,13 +49,15 @@ const SUBNET_TARGETS: ReadonlySet<string> = new Set([
 
 /**
  * Why a main table's VPC must have subnets the view does not hold (AWS::EC2::Subnet not recorded):
- * another table of the VPC is associated with a subnet, or the table routes to a NAT gateway,
- * instance or network interface, each of which sits in a subnet of the VPC. `undefined` when
- * nothing shows that the VPC has subnets.
+ * another table of the VPC is associated with a subnet; the table routes to a NAT gateway, instance
+ * or network interface; or an endpoint or NAT gateway of the VPC names its subnet. Each of these
+ * sits in a subnet of the VPC. `undefined` when nothing shows that the VPC has subnets.
  */
 const unrecordedSubnetsEvidence = (
   table: RouteTable,
   tables: readonly RouteTable[],
+  endpoints: readonly VpcEndpoint[],
+  natGateways: readonly NatGateway[],
 ): string | undefined => {
   for (const other of tables) {
     if (other.vpcId !== table.vpcId) continue;
@@ -67,7 +65,15 @@ const unrecordedSubnetsEvidence = (
     if (subnetId) return `${other.id} is associated with ${subnetId}`;
   }
   const route = table.routes.find((candidate) => SUBNET_TARGETS.has(candidate.target.kind));
-  return route ? `${route.target.id}, a target of its routes, sits in one of them` : undefined;
+  if (route) return `${route.target.id}, a target of its routes, sits in one of them`;
+  for (const endpoint of endpoints) {
+    const [subnetId] = endpoint.subnetIds;
+    if (endpoint.vpcId === table.vpcId && subnetId) return `${endpoint.id} sits in ${subnetId}`;
+  }
+  const nat = natGateways.find(
+    (candidate) => candidate.vpcId === table.vpcId && candidate.subnetId,
+  );
+  return nat ? `${nat.id} sits in ${nat.subnetId}` : undefined;
 };
 
 /** Stands in for the main table's subnets when the source does not record them. */
@@ -117,9 +123,10 @@ const pastInternet = (analysis: TablePaths): TablePaths => {
 
 export {
   hasSubnetsOf,
+  mayServeUnrecorded,
   pastInternet,
   servesNothing,
-  unrecordedEvidence,
   unrecordedSubnets,
+  unrecordedSubnetsEvidence,
   withUnrecordedSubnets,
 };

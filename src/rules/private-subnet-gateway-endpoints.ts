@@ -8,26 +8,29 @@ import {
   type RouteTable,
   refOf,
   type Subnet,
-  type VpcEndpoint,
 } from '../model/resources.js';
 import { parseCidr } from '../network/cidr.js';
 import { hopOf } from '../network/hops.js';
 import type { FixContext } from '../network/path-text.js';
 import { isMainTable, subnetsServedBy } from '../network/route-table.js';
-import {
-  expectedServiceName,
-  matchesService,
-  regionFromServiceNames,
-} from '../network/service-name.js';
+import { matchesService } from '../network/service-name.js';
 import { type TablePaths, tablePaths } from '../network/table-paths.js';
-import type { AccountView, MemoryReads } from '../sources/view.js';
+import type { AccountView } from '../sources/view.js';
 import { judge, type Known } from './gateway-path-verdicts.js';
 import {
+  cachedVpcFacts,
+  indexedSubnets,
+  type Params,
+  type VpcFacts,
+  vpcFactsOf,
+} from './private-subnet-gateway-endpoints-facts.js';
+import {
   hasSubnetsOf,
+  mayServeUnrecorded,
   pastInternet,
   servesNothing,
-  unrecordedEvidence,
   unrecordedSubnets,
+  unrecordedSubnetsEvidence,
   withUnrecordedSubnets,
 } from './private-subnet-gateway-endpoints-scope.js';
 import { type ChangeContext, defineRule } from './rule.js';
@@ -68,8 +71,6 @@ const mayUseIpv6 = (table: RouteTable): boolean =>
 
 const NONE: readonly never[] = [];
 
-type Params = { gatewayServices: string[]; acceptInterfaceEndpoints: boolean };
-
 const servedIds = (
   table: RouteTable,
   tables: readonly RouteTable[],
@@ -102,75 +103,6 @@ const orphanRoutesOf = (table: RouteTable, knownIds: ReadonlySet<string>): strin
     }
   }
   return orphans;
-};
-
-/** What the rule derives from a VPC's endpoints: the same for every table of the VPC. */
-interface VpcFacts {
-  endpoints: VpcEndpoint[];
-  serviceNames: string[];
-  region: string | undefined;
-  /** The service prefix lists to read (`com.amazonaws.<region>.s3` and its IPv6 twin). */
-  listNames: string[];
-  knownIds: ReadonlySet<string>;
-  gatewayIds: ReadonlySet<string>;
-}
-
-const vpcFactsOf = (
-  table: RouteTable,
-  vpcEndpoints: readonly VpcEndpoint[],
-  params: Params,
-): VpcFacts => {
-  const endpoints = vpcEndpoints.filter((endpoint) => endpoint.vpcId === table.vpcId);
-  const serviceNames = endpoints.map((endpoint) => endpoint.serviceName);
-  const region = table.region ?? regionFromServiceNames(serviceNames);
-  const listNames: string[] = [];
-  for (const service of params.gatewayServices) {
-    listNames.push(
-      expectedServiceName(service, region, serviceNames),
-      expectedServiceName(`ipv6.${service}`, region, serviceNames),
-    );
-  }
-  return {
-    endpoints,
-    serviceNames,
-    region,
-    listNames,
-    knownIds: new Set(endpoints.map((endpoint) => endpoint.id)),
-    gatewayIds: new Set(endpoints.filter((e) => e.endpointType === 'Gateway').map((e) => e.id)),
-  };
-};
-
-// Per VPC for a whole in-memory scan (and gone with the scan's memory). Tables of another region
-// or parameters recompute them.
-const factsByMemory = new WeakMap<
-  MemoryReads,
-  Map<string, { tableRegion: string | undefined; params: Params; facts: VpcFacts }>
->();
-
-const cachedVpcFacts = (table: RouteTable, reads: MemoryReads, params: Params): VpcFacts => {
-  let byVpc = factsByMemory.get(reads);
-  if (!byVpc) {
-    byVpc = new Map();
-    factsByMemory.set(reads, byVpc);
-  }
-  const cached = byVpc.get(table.vpcId);
-  if (cached && cached.tableRegion === table.region && cached.params === params) {
-    return cached.facts;
-  }
-  const facts = vpcFactsOf(table, reads.endpointsOfVpc(table.vpcId), params);
-  byVpc.set(table.vpcId, { tableRegion: table.region, params, facts });
-  return facts;
-};
-
-// The memory gives each VPC one subnet array for the whole scan: indexed once, not per table.
-const subnetIndexes = new WeakMap<readonly Subnet[], ReadonlyMap<string, Subnet>>();
-const indexedSubnets = (subnets: readonly Subnet[]): ReadonlyMap<string, Subnet> => {
-  let index = subnetIndexes.get(subnets);
-  if (!index) {
-    index = new Map(subnets.map((subnet) => [subnet.id, subnet]));
-    subnetIndexes.set(subnets, index);
-  }
-  return index;
 };
 
 interface TableInput {
@@ -266,7 +198,7 @@ const privateSubnetGatewayEndpoints = defineRule({
   id: RULE_ID,
   title: 'Route tables of private subnets should send S3 and DynamoDB traffic to Gateway endpoints',
   description:
-    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, ODB network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway; a more specific route that sends part of the traffic of a service through another hop, such as a NAT gateway, is judged all the same), tables with no route out for the service and tables serving no subnet are not applicable; a main table whose VPC has subnets that are not recorded, where a subnet association of another table or a route to a NAT gateway, instance or network interface shows that the VPC has subnets, serves them as far as anyone can tell, and a detour through it is could not verify. A change of an endpoint, a subnet or a managed prefix list (AWS::EC2::PrefixList: its entries decide where its route sends traffic) re-evaluates the tables it touches.',
+    'Evaluates each route table that serves at least one subnet (explicitly, or as the main table of its VPC). For every service in gatewayServices and every address family its subnets use (IPv4; IPv6 for dual-stack and IPv6-only subnets, including 64:ff9b::/96 NAT64 traffic where DNS64 is on; IPv4 routes do not count for IPv6-only subnets, and a customer prefix-list route may carry IPv6), it decides where traffic to the service goes as the VPC router does: longest prefix match over all active routes, and at equal length static routes before prefix-list routes before propagated ones. The service addresses are the entries of its AWS-managed prefix list (AWS::EC2::PrefixList items, or read live); a route that outranks the endpoint route for some of them sends that part around the endpoint. A Gateway endpoint counts only when available, in the same VPC, and for IPv6 only with IP address type dualstack. Any path through a NAT gateway, NAT instance or network interface, transit gateway, peering connection, virtual private gateway, local or carrier gateway, Cloud WAN core network, ODB network, egress-only internet gateway or Gateway Load Balancer endpoint is non-compliant. Where the prefix-list entries are unknown, a specific public route to such a hop is reported as could not verify. Public tables (traffic to the internet gateway; a more specific route that sends part of the traffic of a service through another hop, such as a NAT gateway, is judged all the same), tables with no route out for the service and tables serving no subnet are not applicable; a main table whose VPC has subnets that are not recorded, where a subnet association of another table, a route to a NAT gateway, instance or network interface, or an endpoint or NAT gateway placed in a subnet shows that the VPC has subnets, serves them as far as anyone can tell, and a detour through it is could not verify. A change of an endpoint, a subnet or a managed prefix list (AWS::EC2::PrefixList: its entries decide where its route sends traffic) re-evaluates the tables it touches.',
   rationale:
     'Without a Gateway endpoint, S3 and DynamoDB requests from private subnets follow the default route (or a more specific one) through a NAT hop to the public service endpoints. They bypass the endpoint policy and every aws:SourceVpce condition, so data can be copied to buckets or tables in any account, and the path cannot be restricted to the organisation. The NAT detour is also billed per GB.',
   severity: 'medium',
@@ -321,7 +253,14 @@ const privateSubnetGatewayEndpoints = defineRule({
       main || mayUseIpv6(table) ? view.subnetsOfVpc(table.vpcId) : Promise.resolve([]),
     ]);
     let served = servedIds(table, tables, subnets);
-    const unrecorded = unrecordedEvidence(table, main, served, tables, subnets);
+    const unrecorded = mayServeUnrecorded(table, main, served, subnets)
+      ? unrecordedSubnetsEvidence(
+          table,
+          tables,
+          await view.endpointsOfVpc(table.vpcId),
+          await view.natGatewaysOfVpc(table.vpcId),
+        )
+      : undefined;
     if (served.length === 0 && unrecorded === undefined) {
       return servesNothing(table, hasSubnetsOf(table, subnets));
     }
@@ -340,7 +279,14 @@ const privateSubnetGatewayEndpoints = defineRule({
     const subnets = main || mayUseIpv6(table) ? reads.subnetsOfVpc(table.vpcId) : NONE;
     const tables = main ? reads.routeTablesOfVpc(table.vpcId) : NONE;
     let served = servedIds(table, tables, subnets);
-    const unrecorded = unrecordedEvidence(table, main, served, tables, subnets);
+    const unrecorded = mayServeUnrecorded(table, main, served, subnets)
+      ? unrecordedSubnetsEvidence(
+          table,
+          tables,
+          reads.endpointsOfVpc(table.vpcId),
+          reads.natGatewaysOfVpc(table.vpcId),
+        )
+      : undefined;
     if (served.length === 0 && unrecorded === undefined) {
       return servesNothing(table, hasSubnetsOf(table, subnets));
     }

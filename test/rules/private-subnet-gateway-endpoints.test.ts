@@ -121,6 +121,34 @@ describe('private-subnet-gateway-endpoints', () => {
       expect(verdict.detail).toContain('nat-1, a target of its routes');
     });
 
+    it('takes the subnet an Interface endpoint sits in as a sign of unrecorded subnets', async () => {
+      // Prepare: the only table is the main one, its default goes to a transit gateway; the STS
+      // Interface endpoint has a network interface in subnet-a, which Config did not record.
+      const resources: Resource[] = [
+        vpc('vpc-1', ['10.0.0.0/16']),
+        routeTable(
+          'rtb-main',
+          'vpc-1',
+          [localRoute('10.0.0.0/16'), route('0.0.0.0/0', 'transit-gateway', 'tgw-1')],
+          [main],
+          { region: 'us-east-1' },
+        ),
+        endpoint('vpce-sts', 'vpc-1', 'com.amazonaws.us-east-1.sts', {
+          endpointType: 'Interface',
+          subnetIds: ['subnet-a'],
+        }),
+      ];
+
+      // Act
+      const verdict = await evaluate('rtb-main', resources);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.unverifiable).toBe(true);
+      expect(verdict.annotation).toContain('transit gateway tgw-1');
+      expect(verdict.detail).toContain('vpce-sts sits in subnet-a');
+    });
+
     it('keeps a main table COMPLIANT through its S3 endpoint whatever unrecorded subnets it serves', async () => {
       // Prepare
       const resources = [
