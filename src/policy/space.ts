@@ -300,19 +300,25 @@ const conditionDimKnown = (space: Space, keyLower: string): boolean =>
 
 /** Why an entry cannot be decided, or undefined when it can. */
 /**
- * A Boolean key compared by an operator of another type (StringEquals aws:SecureTransport). The
- * Boolean operators are documented for Boolean keys; what a string, ARN or IP comparison of one
- * does is not documented, so present values answer unknown.
+ * A Boolean key compared by an operator of another type (StringEquals aws:SecureTransport), or
+ * Bool on a key of another type. The Boolean operators are documented for Boolean keys; what a
+ * mixed comparison does is not documented, so present values answer unknown.
  */
-const typeMismatch = (entry: ConditionEntry): boolean =>
-  entry.base !== 'Bool' && entry.base !== 'Null' && keyFacts(entry.keyLower)?.type === 'bool';
+const typeMismatch = (entry: ConditionEntry): boolean => {
+  const type = keyFacts(entry.keyLower)?.type;
+  return (
+    entry.base !== 'Null' && type !== undefined && (entry.base === 'Bool') !== (type === 'bool')
+  );
+};
 
 const undecidedReason = (space: Space, entry: ConditionEntry): string | undefined => {
   if (entry.base === undefined) {
     return `${entry.operator} is not an IAM condition operator`;
   }
   if (typeMismatch(entry)) {
-    return `${describeEntry(entry)} compares a Boolean key with a ${entry.base} operator, which AWS does not document (use Bool)`;
+    return entry.base === 'Bool'
+      ? `${describeEntry(entry)} compares a key that is not Boolean with Bool, which AWS does not document`
+      : `${describeEntry(entry)} compares a Boolean key with a ${entry.base} operator, which AWS does not document (use Bool)`;
   }
   if (entry.values.some((value) => hasVariable(value, space.spec.variables))) {
     return `${describeEntry(entry)} uses a policy variable whose value the caller or request decides`;

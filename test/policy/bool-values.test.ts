@@ -134,3 +134,17 @@ describe('string operators on Boolean keys are undecided', () => {
     ).toBe(true);
   });
 });
+
+describe('Bool on a key that is not Boolean is undecided', () => {
+  it('does not credit a Deny on Bool aws:SecureTransport plus Bool aws:SourceVpce', () => {
+    // Prepare: the second entry would never hold if Bool compared the id as text.
+    const both = { Bool: { 'aws:SecureTransport': 'false', 'aws:SourceVpce': 'false' } };
+
+    // Act
+    const result = tlsFence(both);
+
+    // Assess
+    expect(result.compliant).toBe(false);
+    expect(result.undecided.join(' ')).toMatch(/not Boolean/);
+  });
+});
