@@ -45,6 +45,8 @@ interface PolicyRead {
 }
 
 const GONE = Symbol('gone');
+/** A sweep's bucket whose reads would have started after the deadline: the next slice's first. */
+const NOT_READ = Symbol('not-read');
 
 const deniedReason = (action: string, error: unknown): string =>
   `${action} was denied (${errorCode(error)}${errorMessage(error) && errorMessage(error) !== 'UnknownError' ? `: ${errorMessage(error)}` : ''})`;
@@ -265,6 +267,10 @@ const fetchBuckets = async (
     );
     const fromConfig = await config.buckets(candidates.map((bucket) => bucket.name));
     const read = await mapLimit(candidates, context.concurrency, async (bucket) => {
+      // Checked per bucket, not only per batch: a batch's reads started past the deadline can
+      // outlast the invocation (a slow S3 answers a request only at its timeout), and then nothing
+      // is delivered nor any cursor saved. Buckets start in order, so those not read are a tail.
+      if (range.deadline !== undefined && Date.now() >= range.deadline) return NOT_READ;
       const recorded = fromConfig.get(bucket.name);
       if (recorded) {
         return bucket.region !== undefined || recorded.region === region ? recorded : undefined;
@@ -283,7 +289,14 @@ const fetchBuckets = async (
         return undefined;
       }
     });
-    for (const bucket of read) if (bucket) resources.push(bucket);
+    const unread = read.indexOf(NOT_READ);
+    for (const bucket of unread < 0 ? read : read.slice(0, unread)) {
+      if (bucket && bucket !== NOT_READ) resources.push(bucket);
+    }
+    if (unread >= 0) {
+      nextId = candidates[unread]?.name;
+      break;
+    }
   }
   return {
     resources,
