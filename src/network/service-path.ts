@@ -91,14 +91,16 @@ const carriesFamily = (endpoint: VpcEndpoint, version: IpVersion): boolean => {
  * Whether clients in the VPC reach an Interface endpoint by the service's usual names: its private
  * DNS is on, answers the VPC itself (not only inbound Resolver endpoints, as S3 does by default next
  * to a Gateway endpoint), and is for this region's service (a cross-region endpoint answers the
- * other region's names).
+ * other region's names). The inbound-Resolver option must be recorded as off: EC2 reports it for
+ * every private-DNS endpoint of a service with Gateway endpoints (the only services asked here),
+ * so an item without it cannot show that the VPC's own lookups reach the endpoint.
  */
 const resolvesInVpc = (endpoint: VpcEndpoint, region: string | undefined): boolean => {
   const parsed = parseServiceName(endpoint.serviceName);
   const serviceRegion = parsed.origin === 'aws' ? parsed.region : undefined;
   return (
     endpoint.privateDnsEnabled &&
-    endpoint.privateDnsOnlyForInboundResolverEndpoint !== true &&
+    endpoint.privateDnsOnlyForInboundResolverEndpoint === false &&
     (region === undefined || serviceRegion === undefined || serviceRegion === region)
   );
 };

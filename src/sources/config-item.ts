@@ -429,10 +429,22 @@ const ipAddressTypeOf = (value: string | undefined): EndpointIpAddressType | und
   return lower === 'ipv4' || lower === 'dualstack' || lower === 'ipv6' ? lower : undefined;
 };
 
-/** `dnsOptions.privateDnsOnlyForInboundResolverEndpoint`, when the source recorded DNS options. */
+/**
+ * `dnsOptions.privateDnsOnlyForInboundResolverEndpoint`: a boolean as EC2 and Config record it
+ * (left out of recorded DNS options when off), or CloudFormation's `OnlyInboundResolver` /
+ * `AllResolvers`. `undefined` when no DNS options were recorded, or `NotSpecified` or an unknown
+ * value: the route analysis must not take that as "answers the VPC".
+ */
 const inboundResolverOnlyOf = (configuration: Json): boolean | undefined => {
   const options = field(configuration, 'dnsOptions');
-  return isRecord(options) ? bool(options, 'privateDnsOnlyForInboundResolverEndpoint') : undefined;
+  if (!isRecord(options)) return undefined;
+  const value = field(options, 'privateDnsOnlyForInboundResolverEndpoint');
+  if (value === undefined || value === null || typeof value === 'boolean') return value === true;
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  if (lower === 'true' || lower === 'onlyinboundresolver') return true;
+  if (lower === 'false' || lower === 'allresolvers') return false;
+  return undefined;
 };
 
 const requireString = (obj: Json, name: string, ctx: ParseContext): string => {

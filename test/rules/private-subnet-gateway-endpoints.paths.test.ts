@@ -279,7 +279,11 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       const shape: Shape = {
         routes: [natDefault],
         extra: [
-          endpoint('vpce-if', 'vpc-1', S3, { endpointType: 'Interface', privateDnsEnabled: true }),
+          endpoint('vpce-if', 'vpc-1', S3, {
+            endpointType: 'Interface',
+            privateDnsEnabled: true,
+            privateDnsOnlyForInboundResolverEndpoint: false,
+          }),
         ],
       };
 
@@ -292,6 +296,25 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       expect(strict.annotation).toContain('Interface endpoint vpce-if exists');
       expect(accepting.compliance).toBe('COMPLIANT');
       expect(accepting.annotation).toContain('s3 through vpce-if');
+    });
+
+    it('does not count an Interface endpoint whose inbound-Resolver DNS option was not recorded', async () => {
+      // Prepare: EC2 reports the option for every private-DNS S3 endpoint; without it nothing
+      // shows that lookups from inside the VPC get the endpoint's addresses.
+      const shape: Shape = {
+        routes: [natDefault],
+        extra: [
+          endpoint('vpce-if', 'vpc-1', S3, { endpointType: 'Interface', privateDnsEnabled: true }),
+        ],
+        params: { acceptInterfaceEndpoints: 'true' },
+      };
+
+      // Act
+      const verdict = await evaluate(shape);
+
+      // Assess
+      expect(verdict.compliance).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).not.toContain('s3 through vpce-if');
     });
   });
 

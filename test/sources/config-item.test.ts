@@ -333,11 +333,22 @@ describe('parseConfigurationItem: network v2 fields', () => {
     });
     const everywhere = endpointWith({ dnsRecordIpType: 'ipv4' });
     const unrecorded = endpointWith(undefined);
+    // CloudFormation spells the option as a string (AWS::EC2::VPCEndpoint DnsOptionsSpecification).
+    const cfnInboundOnly = endpointWith({
+      privateDnsOnlyForInboundResolverEndpoint: 'OnlyInboundResolver',
+    });
+    const cfnEverywhere = endpointWith({
+      privateDnsOnlyForInboundResolverEndpoint: 'AllResolvers',
+    });
+    const cfnUnset = endpointWith({ privateDnsOnlyForInboundResolverEndpoint: 'NotSpecified' });
 
     // Assess
     expect(inboundOnly).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: true });
     expect(everywhere).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: false });
     expect(unrecorded).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: undefined });
+    expect(cfnInboundOnly).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: true });
+    expect(cfnEverywhere).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: false });
+    expect(cfnUnset).toMatchObject({ privateDnsOnlyForInboundResolverEndpoint: undefined });
   });
 
   it('keeps the VPC and peering connection of a cross-VPC group reference', () => {
