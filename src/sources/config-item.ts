@@ -775,7 +775,12 @@ const parseConfigurationItem = (raw: unknown): ConfigItem => {
     throw new ConfigItemParseError('configuration is missing or not an object', ctx);
   }
   if (prefixList) {
-    item.prefixList = prefixListFromConfiguration(resourceId, configuration, ctx);
+    // A list recorded without its entries is one whose ranges are unknown, not an empty list: left
+    // out of the view, routes to it stay undecided (could not verify) rather than matching nothing.
+    const entries = field(configuration, 'entries');
+    if (entries !== undefined && entries !== null) {
+      item.prefixList = prefixListFromConfiguration(resourceId, configuration, ctx);
+    }
     return item;
   }
   if (!isResourceType(resourceType)) return item;

@@ -254,6 +254,26 @@ describe('parseConfigurationItem: network v2 fields', () => {
     expect(fromEvent.resource).toBeUndefined();
   });
 
+  it('leaves out a prefix list recorded without its entries (unknown ranges), keeps an empty one', () => {
+    // Prepare
+    const fixture = readFixture('items/prefix-list-event-format.json') as {
+      configuration: Record<string, unknown>;
+    };
+    const { Entries: _entries, ...withoutEntries } = fixture.configuration;
+
+    // Act
+    const unknown = parseConfigurationItem({ ...fixture, configuration: withoutEntries });
+    const empty = parseConfigurationItem({
+      ...fixture,
+      configuration: { ...withoutEntries, Entries: [] },
+    });
+
+    // Assess: routes to an unknown list stay undecided instead of matching no address.
+    expect(unknown.prefixList).toBeUndefined();
+    expect(unknown.resourceType).toBe('AWS::EC2::PrefixList');
+    expect(empty.prefixList).toMatchObject({ id: 'pl-0a1b2c3d4e5f60718', cidrs: [] });
+  });
+
   it('reads route origins, so propagated routes rank below static ones', () => {
     // Act
     const parsed = parseConfigurationItem({
