@@ -12,6 +12,7 @@ import { type Suppression, SuppressionMatcher } from '../report/suppressions.js'
 import { loadSuppressionsFromBucket } from '../report/suppressions-store.js';
 import { RULES } from '../rules/index.js';
 import { s3EvidenceReader } from './evidence-reader.js';
+import { dynamoLatestTransitions } from './latest.js';
 import { createNotifier, type NotifierOptions } from './notifier.js';
 import { snsPublisher } from './publisher.js';
 
@@ -89,20 +90,24 @@ const createNotifierHandler = (options: NotifierHandlerOptions = {}) => {
   const s3 = bucket
     ? new S3Client({ ...clientConfig, forcePathStyle: clientConfig.endpoint !== undefined })
     : undefined;
+  const dynamo = table ? new DynamoDBClient(clientConfig) : undefined;
   const notifierOptions: NotifierOptions = {
     publisher: snsPublisher(new SNSClient(clientConfig), topicArn),
     logger,
     evidence: s3 && bucket ? s3EvidenceReader(s3, bucket, logger) : undefined,
     suppressions: s3 && bucket ? bucketSuppressions(s3, bucket, logger) : undefined,
-    idempotency: table
-      ? {
-          persistenceStore: new DynamoDBPersistenceLayer({
-            tableName: table,
-            awsSdkV3Client: new DynamoDBClient(clientConfig),
-          }),
-          config: new IdempotencyConfig({ expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS }),
-        }
-      : undefined,
+    idempotency:
+      table && dynamo
+        ? {
+            persistenceStore: new DynamoDBPersistenceLayer({
+              tableName: table,
+              awsSdkV3Client: dynamo,
+            }),
+            config: new IdempotencyConfig({ expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS }),
+          }
+        : undefined,
+    latest:
+      table && dynamo ? dynamoLatestTransitions(dynamo, table, IDEMPOTENCY_TTL_SECONDS) : undefined,
     ...(options.digestAbove === undefined ? {} : { digestAbove: options.digestAbove }),
   };
   if (!table) logger.warn(`${NOTIFIER_ENV.idempotencyTable} is not set: no cross-batch dedup`);

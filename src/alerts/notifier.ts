@@ -10,6 +10,7 @@ import type { AnyRule } from '../rules/rule.js';
 import { digestMessage } from './digest.js';
 import { type ComplianceChange, parseComplianceEvent, transitionOf } from './event.js';
 import type { EvidenceReader } from './evidence-reader.js';
+import { isSuperseded, type LatestTransitions } from './latest.js';
 import { type AlertMessage, reasonOf, type Transition, transitionMessage } from './message.js';
 import { BatchOutbox } from './outbox.js';
 import type { AlertPublisher } from './publisher.js';
@@ -39,6 +40,8 @@ interface NotifierOptions {
   suppressions?: ((now: Date) => Promise<SuppressionMatcher | undefined>) | undefined;
   /** Deduplication across deliveries; without it only repeats inside one batch are dropped. */
   idempotency?: IdempotencyOptions | undefined;
+  /** The newest transition alerted per resource, so a late older one is not sent after it. */
+  latest?: LatestTransitions | undefined;
   rules?: readonly AnyRule[];
   digestAbove?: number;
   now?: () => Date;
@@ -95,9 +98,59 @@ const createNotifier = (options: NotifierOptions) => {
     });
   };
 
+  /** After SNS accepted: a failure here must not fail (and so re-send) an alert that went out. */
+  const remember = async (members: readonly Transition[]): Promise<void> => {
+    if (!options.latest) return;
+    const { latest } = options;
+    await Promise.all(
+      members.map(({ change }) =>
+        latest.record(change).catch((error: unknown) => {
+          logger.warn('Could not record the newest alerted transition', {
+            resourceId: change.resourceId,
+            errorName: (error as Error).name,
+            errorMessage: (error as Error).message,
+          });
+        }),
+      ),
+    );
+  };
+
+  /** Transitions older than one already alerted for their resource send nothing. */
+  const dropSuperseded = async (planned: Map<string, Transition>): Promise<void> => {
+    if (!options.latest) return;
+    const { latest } = options;
+    await Promise.all(
+      [...planned].map(async ([messageId, { change }]) => {
+        let newest: string | undefined;
+        try {
+          newest = await latest.newest(change);
+        } catch (error) {
+          // Unknown: alerting late beats staying silent.
+          logger.warn('Could not read the newest alerted transition; alerting', {
+            messageId,
+            errorName: (error as Error).name,
+            errorMessage: (error as Error).message,
+          });
+          return;
+        }
+        if (!isSuperseded(change, newest)) return;
+        logger.info('No alert: a newer transition of this resource was alerted already', {
+          messageId,
+          configRuleName: change.configRuleName,
+          resourceId: change.resourceId,
+          complianceType: change.newState,
+          orderingTimestamp: change.orderingTimestamp,
+          newerAlerted: newest,
+        });
+        planned.delete(messageId);
+      }),
+    );
+  };
+
   const sendOne = async (transition: Transition): Promise<void> => {
     const { record, uri } = (await options.evidence?.read(transition.change)) ?? {};
     await publish(transitionMessage(transition, reasonOf(transition.change, record, uri)), 1);
+    await remember([transition]);
   };
 
   /**
@@ -151,6 +204,7 @@ const createNotifier = (options: NotifierOptions) => {
         members,
       );
       await publish(message, members.length);
+      await remember(members);
       return members.map(() => undefined);
     }
     return sendInOrder(members);
@@ -222,6 +276,7 @@ const createNotifier = (options: NotifierOptions) => {
   const processBatch = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     if (context) options.idempotency?.config.registerLambdaContext(context);
     const planned = await plan(event.Records);
+    await dropSuperseded(planned);
     const outbox = new BatchOutbox<Transition>(sendGroup);
     for (const transition of planned.values()) outbox.expect(groupOf(transition));
     const handleRecord = async (record: SQSRecord): Promise<void> => {

@@ -113,9 +113,36 @@ describeWithMoto(
       expect(routed).toHaveLength(2);
       expect(responses.every((response) => response.batchItemFailures.length === 0)).toBe(true);
       expect(alerts).toHaveLength(1);
-      expect(Items).toHaveLength(1);
-      expect(Items[0]?.status?.S).toBe('COMPLETED');
-      expect(Number(Items[0]?.expiration?.N)).toBeGreaterThan(Date.now() / 1000);
+      // Powertools' records; the table also keeps the newest alerted transition per resource.
+      const records = Items.filter((item) => item.status !== undefined);
+      expect(records).toHaveLength(1);
+      expect(records[0]?.status?.S).toBe('COMPLETED');
+      expect(Number(records[0]?.expiration?.N)).toBeGreaterThan(Date.now() / 1000);
+    });
+
+    it('sends no late "resolved" after the newer violation of its resource (conditional write on DynamoDB)', async () => {
+      // Prepare: the resolution of 10:00 reaches the notifier only after the violation of 10:20.
+      const resolved = complianceEvent({
+        newState: 'COMPLIANT',
+        oldState: 'NON_COMPLIANT',
+        orderingTimestamp: '2026-11-29T10:00:00.000Z',
+      });
+      const violated = complianceEvent({ orderingTimestamp: '2026-11-29T10:20:00.000Z' });
+      await world.sendToQueue([violated]);
+      const first = await world.drain(world.inboxUrl);
+      await world.sendToQueue([resolved]);
+      const late = await world.drain(world.inboxUrl);
+
+      // Act
+      const responses = [
+        await world.invoke(world.sqsEventOf(first)),
+        await world.invoke(world.sqsEventOf(late)),
+      ];
+      const alerts = await world.alertsReceived();
+
+      // Assess
+      expect(responses.every((response) => response.batchItemFailures.length === 0)).toBe(true);
+      expect(alerts.map((alert) => JSON.parse(alert.Message).transition)).toEqual(['violation']);
     });
 
     // 300 events through moto_server on a shared machine take minutes, not the default two.
