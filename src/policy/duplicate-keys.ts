@@ -11,11 +11,21 @@ import type { Statement } from './document.js';
 interface Frame {
   /** The keys seen so far; `undefined` for an array. */
   keys: Set<string> | undefined;
+  /** Keys compare without case here (a Condition block and its operators). */
+  fold: boolean;
   /** Where the container sits, e.g. `Statement[0].Condition`. */
   path: string;
   /** The key whose value is being read (objects), or the element count (arrays). */
   last: string | number;
 }
+
+/**
+ * A statement's Condition block and the operator blocks in it. "Context key names are not
+ * case-sensitive" (IAM User Guide, Condition element): `aws:SourceVpce` and `aws:sourcevpce` in
+ * one block name one key twice, which `JSON.parse` keeps as two. The analyser reads operator names
+ * without case as well, so two spellings of one operator are one operator twice.
+ */
+const CONDITION = /^Statement(?:\[\d+\])?\.Condition(?:\.|$)/;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -48,7 +58,8 @@ interface DuplicateKey {
 
 /**
  * Every key that repeats within one object of `text` (compared after unescaping, as `JSON.parse`
- * compares them), each with the path of that object. `text` must already be valid JSON.
+ * compares them; without case in Condition blocks), each with the path of that object. `text`
+ * must already be valid JSON.
  */
 const duplicateKeys = (text: string): DuplicateKey[] => {
   const found: DuplicateKey[] = [];
@@ -62,15 +73,22 @@ const duplicateKeys = (text: string): DuplicateKey[] => {
       if (expectKey && top?.keys !== undefined) {
         const raw = text.slice(index + 1, close);
         const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (top.keys.has(key)) found.push({ key, path: top.path });
-        top.keys.add(key);
+        const seen = top.fold ? key.toLowerCase() : key;
+        if (top.keys.has(seen)) found.push({ key, path: top.path });
+        top.keys.add(seen);
         top.last = key;
         expectKey = false;
       }
       index = close;
     } else if (code === 0x7b || code === 0x5b) {
       const top = stack.at(-1);
-      stack.push({ keys: code === 0x7b ? new Set() : undefined, path: childPath(top), last: 0 });
+      const path = childPath(top);
+      stack.push({
+        keys: code === 0x7b ? new Set() : undefined,
+        fold: CONDITION.test(path),
+        path,
+        last: 0,
+      });
       expectKey = code === 0x7b;
     } else if (code === 0x7d || code === 0x5d) {
       stack.pop();
