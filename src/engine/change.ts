@@ -44,6 +44,13 @@ const newestFirst = (items: SdkConfigurationItem[]): SdkConfigurationItem[] =>
 
 /** Pages GetResourceConfigHistory may return before the first item (each spans up to 7 days). */
 const MAX_HISTORY_PAGES = 5;
+/**
+ * Pages walked back for a deleted resource's last configuration. Each call spans at most seven days
+ * ("Each call to the API is limited to span a duration of seven days", GetResourceConfigHistory),
+ * so a resource unchanged for months before its deletion needs one page per week: enough for
+ * Config's longest retention (7 years), stopped earlier by the invocation's deadline.
+ */
+const MAX_LAST_KNOWN_PAGES = 400;
 
 /**
  * Up to `limit` items of a resource's history, newest first. Config may answer with an empty page
@@ -67,6 +74,35 @@ const configHistory = async (
 };
 
 /**
+ * The newest item of a resource's history, at or before `laterTime`, that records a configuration,
+ * walking back a week per page. Undefined when history ends (or holds none) without one; an
+ * `AwsReadError` when the walk had to stop first (page limit, deadline), so the invocation fails
+ * instead of skipping the dependents as if there were no earlier configuration.
+ */
+const lastRecordedItem = async (
+  ctx: Context,
+  input: GetResourceConfigHistoryCommandInput & { limit: number },
+): Promise<SdkConfigurationItem | undefined> => {
+  const { deadline } = ctx.deps;
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_LAST_KNOWN_PAGES; page += 1) {
+    if (page > 0 && deadline !== undefined && Date.now() >= deadline) break;
+    const response = await ctx.deps.config.send(
+      new GetResourceConfigHistoryCommand({ ...input, ...(nextToken ? { nextToken } : {}) }),
+    );
+    const recorded = newestFirst(response.configurationItems ?? []).find(
+      (raw) => raw.configurationItemStatus && APPLICABLE_STATUSES.has(raw.configurationItemStatus),
+    );
+    if (recorded) return recorded;
+    nextToken = response.nextToken;
+    if (!nextToken) return undefined;
+  }
+  throw new AwsReadError(
+    `GetResourceConfigHistory of ${input.resourceType} ${input.resourceId} was not read back to its last recorded configuration before the deadline; failing so AWS Config retries`,
+  );
+};
+
+/**
  * The last recorded configuration of a deleted resource, so a rule can still find the resources
  * that depended on it (a deleted gateway endpoint leaves its subnets without a route).
  */
@@ -76,9 +112,9 @@ const lastKnownConfiguration = async (
 ): Promise<Resource | undefined> => {
   const { logger } = ctx.deps;
   const laterTime = toDate(item.captureTime);
-  let history: SdkConfigurationItem[];
+  let raw: SdkConfigurationItem | undefined;
   try {
-    history = await configHistory(ctx, {
+    raw = await lastRecordedItem(ctx, {
       resourceType: historyType(item.resourceType),
       resourceId: item.resourceId,
       ...(laterTime ? { laterTime } : {}),
@@ -86,12 +122,8 @@ const lastKnownConfiguration = async (
     });
   } catch (error) {
     if (errorName(error) !== 'ResourceNotDiscoveredException') throw error;
-    history = [];
   }
-  for (const raw of newestFirst(history)) {
-    if (!raw.configurationItemStatus || !APPLICABLE_STATUSES.has(raw.configurationItemStatus)) {
-      continue;
-    }
+  if (raw) {
     try {
       const recovered = parseConfigurationItem(raw);
       if (recovered.resource) return recovered.resource;
