@@ -163,9 +163,8 @@ const parsePrincipalValues = (raw: unknown, path: string): PrincipalValue[] | 'e
   }
   const principals: PrincipalValue[] = [];
   for (const [name, values] of Object.entries(raw)) {
-    const type = PRINCIPAL_TYPES.find(
-      (candidate) => candidate.toLowerCase() === name.toLowerCase(),
-    );
+    // Spelled as the Principal element reference spells them: another case is no documented type.
+    const type = PRINCIPAL_TYPES.find((candidate) => candidate === name);
     if (!type) {
       throw new PolicyParseError(
         `unknown principal type "${name}" (expected ${PRINCIPAL_TYPES.join(', ')})`,
@@ -223,19 +222,21 @@ const parseOperator = (
   let rest = operator;
   let qualifier: SetQualifier | undefined;
   const colon = rest.indexOf(':');
+  // Operators are read as the condition operator reference spells them: it gives no case rule, so
+  // another spelling (`stringnotequals`) is no documented operator and decides nothing.
   if (colon >= 0) {
-    const prefix = rest.slice(0, colon).toLowerCase();
-    if (prefix === 'foranyvalue') qualifier = 'ForAnyValue';
-    else if (prefix === 'forallvalues') qualifier = 'ForAllValues';
-    else throw new PolicyParseError(`unknown set operator prefix "${rest.slice(0, colon)}"`, path);
+    const prefix = rest.slice(0, colon);
+    if (prefix === 'ForAnyValue') qualifier = 'ForAnyValue';
+    else if (prefix === 'ForAllValues') qualifier = 'ForAllValues';
+    else throw new PolicyParseError(`unknown set operator prefix "${prefix}"`, path);
     rest = rest.slice(colon + 1);
   }
   let ifExists = false;
-  if (rest.toLowerCase().endsWith('ifexists')) {
+  if (rest.endsWith('IfExists')) {
     ifExists = true;
     rest = rest.slice(0, -'IfExists'.length);
   }
-  const base = BASE_OPERATORS.find((candidate) => candidate.toLowerCase() === rest.toLowerCase());
+  const base = BASE_OPERATORS.find((candidate) => candidate === rest);
   // `Null` takes no IfExists: "NullIfExists" is not an operator.
   return { base: base === 'Null' && ifExists ? undefined : base, qualifier, ifExists };
 };

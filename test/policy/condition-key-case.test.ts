@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicySource, VpcEndpoint } from '../../src/model/resources.js';
 import { parsePolicy } from '../../src/policy/document.js';
+import { analyseFence, type Fence } from '../../src/policy/fence.js';
 import { parseParams } from '../../src/rules/params.js';
 import { vpcEndpointPolicyRestricted as rule } from '../../src/rules/vpc-endpoint-policy-restricted.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
@@ -11,6 +12,14 @@ import { SnapshotView } from '../../src/sources/snapshot.js';
  * Condition). One operator block naming a key in two spellings names it twice: JSON.parse keeps
  * both, AWS documents no reading of the repeat (first, last, both).
  */
+
+const NETWORK: Fence = {
+  kind: 'network',
+  allowedVpceIds: [],
+  allowedVpcIds: [],
+  trustedAccountIds: [],
+  trustedOrgIds: [],
+};
 
 const endpointWith = (condition: Record<string, unknown>): VpcEndpoint => ({
   type: 'AWS::EC2::VPCEndpoint',
@@ -92,5 +101,66 @@ describe('a condition key or operator spelled twice in one block', () => {
         '{"Statement":{"Sid":"a","sid":"b","Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*"}}',
       ),
     ).not.toThrow();
+  });
+});
+
+/*
+ * Operators and principal types are read as the IAM references spell them (StringNotEquals,
+ * ForAllValues:, ...IfExists; AWS, Service, Federated, CanonicalUser): neither reference gives
+ * a case rule, so another spelling decides nothing.
+ */
+describe('operator and principal type spellings', () => {
+  const fence = (statement: Record<string, unknown>) =>
+    analyseFence(
+      parsePolicy(
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: 's3:*',
+              Resource: ['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*'],
+              ...statement,
+            },
+          ],
+        }),
+      ),
+      {
+        name: 'examplebucket',
+        arn: 'arn:aws:s3:::examplebucket',
+        partition: 'aws',
+        account: '111122223333',
+      },
+      NETWORK,
+      {},
+    );
+  const outside = { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f67890' };
+
+  it.each(['stringnotequals', 'StringNotEqualsIFEXISTS'])(
+    'does not credit a Deny conditioned with %s (was COMPLIANT)',
+    (operator) => {
+      const result = fence({ Principal: '*', Condition: { [operator]: outside } });
+      expect(result.compliant).toBe(false);
+      expect(result.escapes[0]?.misses[0]?.text).toMatch(/not an IAM condition operator/);
+    },
+  );
+
+  it('refuses Principal {"aws": "*"} and forallvalues: (were read as AWS and ForAllValues)', () => {
+    expect(() =>
+      fence({ Principal: { aws: '*' }, Condition: { StringNotEquals: outside } }),
+    ).toThrow(/unknown principal type "aws"/);
+    expect(() =>
+      fence({ Principal: '*', Condition: { 'forallvalues:StringNotEquals': outside } }),
+    ).toThrow(/unknown set operator prefix/);
+  });
+
+  it('still reads the documented spellings', () => {
+    expect(
+      fence({ Principal: { AWS: '*' }, Condition: { StringNotEquals: outside } }).compliant,
+    ).toBe(true);
+    expect(
+      fence({ Principal: '*', Condition: { 'ForAllValues:StringNotEqualsIfExists': outside } })
+        .compliant,
+    ).toBe(true);
   });
 });
