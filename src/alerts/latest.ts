@@ -60,9 +60,11 @@ const dynamoLatestTransitions = (
         new UpdateItemCommand({
           TableName: table,
           Key: { id: { S: resourceKey(change) } },
-          UpdateExpression: 'SET orderingTimestamp = :at, expiration = :expiration',
+          UpdateExpression: 'SET #at = :at, #expiration = :expiration',
           // ISO times of one format (toISOString) compare as strings.
-          ConditionExpression: 'attribute_not_exists(orderingTimestamp) OR orderingTimestamp < :at',
+          ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
+          // Names, not words: DynamoDB reserves many attribute-like words.
+          ExpressionAttributeNames: { '#at': 'orderingTimestamp', '#expiration': 'expiration' },
           ExpressionAttributeValues: {
             ':at': { S: change.orderingTimestamp },
             ':expiration': { N: String(Math.floor(now().getTime() / 1000) + ttlSeconds) },
