@@ -14,8 +14,7 @@
  *   individual segments of an ARN (the parts separated by colons) ... If the * wildcard is the last
  *   character of a resource ARN segment, it can expand to match beyond the colon boundaries" (IAM
  *   User Guide, IAM JSON policy elements: Resource) — a `*` that ends a segment may span colons,
- *   any other `*` stays within its segment (`?` is any single character). An object key may hold
- *   colons.
+ *   any other `*` and every `?` stay within their segment. An object key may hold colons.
  * The escapes `${*}`, `${?}`, `${$}` are literal characters.
  */
 
@@ -61,8 +60,10 @@ const compile = (text: string, mode: MatchMode, ignoreCase = false): Pattern | u
   const source = `${mode}:${ignoreCase ? 'i' : 's'}:${text}`;
   if (mode === 'resource') {
     // The pattern's own colons delimit its segments; a star right before one (or at the end) ends
-    // its segment. The colon rule names the star only: `?` is "any single character".
+    // its segment and may run on past colons. Wildcards are documented "within the individual
+    // segments", and only that star is said to reach beyond them: a `?` never matches a colon.
     const tokens = globTokens(text, false, true).map((token, index, all): Token => {
+      if (token.kind === 'one') return { kind: 'one', colonFree: true };
       const next = all[index + 1];
       const last = next === undefined || (next.kind === 'char' && next.char === ':');
       return token.kind === 'star' && !last ? { kind: 'star', colonFree: true } : token;

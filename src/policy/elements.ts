@@ -32,8 +32,9 @@ const matchSet = (
     } else if (!matchText(pattern, value, 'glob', ignoreCase)) {
       // No reading of the wildcards matches.
     } else if (arns && !matchText(pattern, value, 'resource', ignoreCase)) {
-      // Only a wildcard that runs past a colon inside its ARN segment matches: AWS documents
-      // wildcards as matching within a segment, so whether this one does is not known.
+      // Only a wildcard that runs past a colon inside its ARN segment matches (a * not ending
+      // its segment, or a ?): AWS documents wildcards as matching within a segment, so whether
+      // this one does is not known.
       unknown = true;
     } else {
       return set.kind === 'only';
@@ -47,7 +48,7 @@ const matchSet = (
 const resourceDoubt = (set: MatchSet, value: string, variables: boolean): string => {
   if (set.patterns.some((p) => hasVariable(p, variables))) return 'it uses a policy variable';
   if (set.patterns.some(serviceWildcard)) return 'a wildcard in the service segment';
-  return `only a * spanning a colon inside an ARN segment matches ${value}, and AWS documents that only for a * ending its segment`;
+  return `only a wildcard reaching past a colon inside an ARN segment matches ${value}, and AWS documents that only for a * ending its segment`;
 };
 
 /** An Action/Resource element that names `*`: it matches every value, whatever the classes. */

@@ -82,7 +82,9 @@ describe('resource mode: a * spans colons only where it ends an ARN segment', ()
     ['arn:aws:s3:::b/*.csv', 'arn:aws:s3:::b/ab.csv', true],
     ['arn:*:s3:::b/*', 'arn:aws:s3:::x/k:s3:::b/y', true],
     // The colon rule names the star: `?` stays "any single character".
-    ['arn:aws:s3:::b/?*', 'arn:aws:s3:::b/:x', true],
+    // "Within the individual segments": only a * ending its segment is said to reach past a colon.
+    ['arn:aws:s3:::b/?*', 'arn:aws:s3:::b/:x', false],
+    ['arn:aws:s3:::b/?*', 'arn:aws:s3:::b/x:y', true],
   ])('%s against %s: %s', (pattern, value, expected) => {
     expect(matchText(pattern, value, 'resource')).toBe(expected);
     // Plain glob matches every one of them: the two readings differ exactly on the false rows.
@@ -103,13 +105,16 @@ describe('bucket fence: a Deny is not credited with keys only a colon-spanning *
     expect(first?.misses[0]?.text).toMatch(/colon/);
   });
 
-  it('still credits a * that ends its segment, and bucket/?*', () => {
+  it('still credits a * that ends its segment', () => {
     expect(fenceOf(['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/*']).compliant).toBe(
       true,
     );
     expect(fenceOf(['arn:aws:s3:::examplebucket*']).compliant).toBe(true);
+  });
+
+  it('does not credit bucket/?* with keys that start with a colon (a ? stays in its segment)', () => {
     expect(fenceOf(['arn:aws:s3:::examplebucket', 'arn:aws:s3:::examplebucket/?*']).compliant).toBe(
-      true,
+      false,
     );
   });
 });
