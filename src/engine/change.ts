@@ -4,7 +4,7 @@ import type {
 } from '@aws-sdk/client-config-service';
 import { GetResourceConfigHistoryCommand } from '@aws-sdk/client-config-service';
 import { AwsReadError, ConfigItemParseError } from '../errors.js';
-import { nonCompliant, notApplicable, unverifiable } from '../model/compliance.js';
+import { notApplicable, unverifiable } from '../model/compliance.js';
 import type { Resource, ResourceRef } from '../model/resources.js';
 import { isResourceType, PREFIX_LIST_TYPE, refOf } from '../model/resources.js';
 import type { ChangeContext } from '../rules/rule.js';
@@ -295,7 +295,7 @@ const handleChange = async (
     if (error.resourceType === ruleType && error.resourceId) {
       ctx.results.add(
         { type: ruleType, id: error.resourceId },
-        nonCompliant(`Not evaluated: the configuration item could not be read (${error.message}).`),
+        unverifiable(`the configuration item could not be read (${error.message}).`),
         captureTimeOf(rawItem) ?? fallbackTime,
       );
       return;
@@ -325,7 +325,7 @@ const handleChange = async (
   if (ownType && !item.resource) {
     ctx.results.add(
       { type: item.resourceType, id: item.resourceId },
-      nonCompliant('Not evaluated: the configuration item carries no configuration.'),
+      unverifiable('the configuration item carries no configuration.'),
       at,
     );
     return;

@@ -1,7 +1,6 @@
 import {
   type ComplianceType,
   type Evaluation,
-  nonCompliant,
   notApplicable,
   unverifiable,
   type Verdict,
@@ -144,8 +143,9 @@ const addUnlisted = (rule: AnyRule, judged: Evaluation[], input: ScanInput): voi
   for (const item of skipped) {
     add(
       item.resourceId as string,
-      nonCompliant(
-        `The configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
+      // NON_COMPLIANT as a failure to verify: counted with the other could-not-verify results.
+      unverifiable(
+        `the configuration item could not be read, so the resource cannot be judged: ${item.reason}`,
       ),
     );
   }

@@ -475,7 +475,9 @@ describe('runRule', () => {
         ComplianceType: 'NON_COMPLIANT',
         OrderingTimestamp: new Date(CAPTURE_TIME),
       });
-      expect(evaluation?.Annotation).toMatch(/could not be read.*ipPermissions/);
+      expect(evaluation?.Annotation).toMatch(
+        /^Could not verify: .*could not be read.*ipPermissions/,
+      );
       expect(logger.at('error')).toEqual([
         expect.objectContaining({ attributes: expect.objectContaining({ resourceId: 'sg-1' }) }),
       ]);
