@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SnapshotError } from '../../src/errors.js';
@@ -223,6 +225,50 @@ describe('loadSnapshot: a streamed file reads as the parsed document would', () 
     const view = await loadSnapshot(path);
 
     expect(view.items).toEqual(SnapshotView.fromItems([apiItem]).items);
+  });
+
+  it('reads a gzip-compressed snapshot (as AWS Config delivers it to S3) as the plain file', async () => {
+    const path = write('snapshot.json.gz', gzipSync(readFileSync(DEMO)));
+
+    const [plain, compressed] = await Promise.all([loadSnapshot(DEMO), loadSnapshot(path)]);
+
+    expect(resourcesOf(compressed)).toEqual(resourcesOf(plain));
+    expect(compressed.items).toEqual(plain.items);
+  });
+
+  it('reads a compressed file larger than one read, items spanning reads', async () => {
+    const item = readFixture('items/bucket-event-format.json') as Record<string, unknown>;
+    // Random padding keeps the compressed file above the 1 MiB read size.
+    const items = Array.from({ length: 1200 }, (_, index) => ({
+      ...item,
+      resourceId: `bucket-${index}`,
+      padding: randomBytes(1200).toString('base64'),
+    }));
+    const compressed = gzipSync(JSON.stringify({ configurationItems: items }));
+    expect(compressed.length).toBeGreaterThan(1024 * 1024);
+    const path = write('large.json.gz', compressed);
+
+    const view = await loadSnapshot(path);
+
+    expect(view.items.map((i) => i.resourceId)).toEqual(items.map((i) => i.resourceId));
+  });
+
+  it('names a corrupt or cut-short gzip file, and a malformed item inside one', async () => {
+    const whole = gzipSync(readFileSync(DEMO));
+    const cut = write('cut.json.gz', whole.subarray(0, whole.length >> 1));
+    const garbage = write('garbage.json.gz', Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0x03]));
+    const badItem = write(
+      'bad-item.json.gz',
+      gzipSync('{"configurationItems":[{"a":1},\n{"secret":abc123}]}'),
+    );
+
+    await expect(loadSnapshot(cut)).rejects.toThrow(
+      /cut\.json\.gz is gzip-compressed but cannot be decompressed: unexpected end of file/,
+    );
+    await expect(loadSnapshot(garbage)).rejects.toThrow(/garbage\.json\.gz is gzip-compressed/);
+    const failure = loadSnapshot(badItem);
+    await expect(failure).rejects.toThrow(/is not valid JSON: item 1 \(from byte 31\)/);
+    await expect(failure).rejects.not.toThrow(/abc123/);
   });
 
   it('names the file and the item of a malformed item without echoing it', async () => {
