@@ -50,6 +50,10 @@ const withoutResults = (gap: CoverageGap): boolean =>
 const placeOf = (where: { accountId: string; region: string }): string =>
   `${where.accountId}/${where.region}`;
 
+/** A status where results are missing: never better than INSUFFICIENT_DATA, still NON_COMPLIANT. */
+const noBetterThanMissing = (status: RollupStatus): RollupStatus =>
+  worstOf([status, 'INSUFFICIENT_DATA']) ?? status;
+
 const gapLabel = (gap: CoverageGap): string =>
   gap.kind === 'no-results' ? `no results: ${gap.ruleId}` : gap.kind.replace('-', ' ');
 
@@ -126,7 +130,7 @@ const buildRules = (
       resourceType: rule.resourceType,
       remediation: rule.remediation,
       // Passing where it reported says nothing of the accounts where it did not.
-      status: missingIn.length > 0 ? (worstOf([status, 'INSUFFICIENT_DATA']) ?? status) : status,
+      status: missingIn.length > 0 ? noBetterThanMissing(status) : status,
       counts: tally,
       missingIn,
       requirements: rule.frameworks.map(
@@ -224,9 +228,7 @@ const buildAccounts = (
       const status = rollup(section.counts, total);
       return {
         ...section,
-        status: silent.has(placeOf(section))
-          ? (worstOf([status, 'INSUFFICIENT_DATA']) ?? status)
-          : status,
+        status: silent.has(placeOf(section)) ? noBetterThanMissing(status) : status,
       };
     })
     .sort((a, b) => byCodeUnits(a.accountId, b.accountId) || byCodeUnits(a.region, b.region));
