@@ -142,14 +142,13 @@ const readAccountCoverage = async (
         });
       }
       const counts = new Map<string, number>();
-      let token: string | undefined;
-      const seen = new Set<string>();
-      do {
-        const page = await caller.call('GetDiscoveredResourceCounts', () =>
-          options.client.send(
-            new GetDiscoveredResourceCountsCommand({ resourceTypes: types, nextToken: token }),
-          ),
+      // This API spells its token `nextToken`; the pager follows `NextToken`.
+      for await (const page of caller.pages('GetDiscoveredResourceCounts', async (token) => {
+        const answer = await options.client.send(
+          new GetDiscoveredResourceCountsCommand({ resourceTypes: types, nextToken: token }),
         );
+        return { ...answer, NextToken: answer.nextToken };
+      })) {
         for (const entry of page.resourceCounts ?? []) {
           if (entry.resourceType) {
             counts.set(
@@ -158,10 +157,7 @@ const readAccountCoverage = async (
             );
           }
         }
-        token = page.nextToken || undefined;
-        if (token !== undefined && seen.has(token)) break;
-        if (token !== undefined) seen.add(token);
-      } while (token !== undefined);
+      }
       const reported = reportedSet(options.evaluations);
       for (const type of types) {
         gaps.push(
