@@ -39,7 +39,7 @@ const usageOf = (reportUsage: string, fixUsage: string): string => `Usage:
   vpce-guard scan --snapshot FILE [--format FORMAT] [--out FILE] [--params FILE] [--rules id,id]
                   [--suppressions FILE] [--exit-zero]
   vpce-guard scan --live [--region R ...] [--profile P] [--endpoint-url URL] [--format FORMAT]
-                  [--out FILE] [--params FILE] [--rules id,id] [--suppressions FILE]
+                  [--out FILE] [--params FILE] [--rules id,id] [--suppressions FILE] [--exit-zero]
 ${reportUsage}
 ${fixUsage}
   vpce-guard rules [--format table|json]
@@ -65,6 +65,50 @@ const formatOf = async (value: string | undefined): Promise<OutputFormat> => {
   throw new UsageError(
     `--format must be table or json, or a report format (html, csv, markdown, ocsf, asff), got ${value}`,
   );
+};
+
+/**
+ * The options each command reads. Anything else is refused rather than ignored: `scan --bucket X`
+ * looks like a scan of one bucket, and silently scanning everything instead misleads.
+ */
+const ACCEPTED: Record<'scan' | 'report' | 'fix' | 'rules', readonly string[]> = {
+  scan: [
+    'snapshot',
+    'live',
+    'region',
+    'profile',
+    'endpoint-url',
+    'format',
+    'params',
+    'rules',
+    'exit-zero',
+    'out',
+    'suppressions',
+  ],
+  report: ['from-scan', 'previous', 'format', 'out', 'suppressions', 'exit-zero'],
+  fix: ['snapshot', 'live', 'region', 'profile', 'endpoint-url', 'params', 'bucket', 'endpoint'],
+  rules: ['format'],
+};
+
+const refuseForeignOptions = <T extends Command>(
+  command: keyof typeof ACCEPTED,
+  values: Record<string, unknown>,
+  parsed: T,
+): T => {
+  const foreign = Object.keys(values).filter(
+    (name) =>
+      values[name] !== undefined &&
+      values[name] !== false &&
+      !ACCEPTED[command].includes(name) &&
+      name !== 'help' &&
+      name !== 'version',
+  );
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `--${foreign.join(', --')} ${foreign.length === 1 ? 'does' : 'do'} not apply to ${command} (it takes --${ACCEPTED[command].join(', --')})`,
+    );
+  }
+  return parsed;
 };
 
 const parseCommandLine = async (argv: readonly string[]): Promise<Command> => {
@@ -103,13 +147,19 @@ const parseCommandLine = async (argv: readonly string[]): Promise<Command> => {
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command');
   if (extra.length > 0) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
-  if (command === 'report') return (await import('./report.js')).parseReportCommand(values);
-  if (command === 'fix') return (await import('./fix.js')).parseFixCommand(values);
+  if (command === 'report')
+    return refuseForeignOptions(
+      'report',
+      values,
+      (await import('./report.js')).parseReportCommand(values),
+    );
+  if (command === 'fix')
+    return refuseForeignOptions('fix', values, (await import('./fix.js')).parseFixCommand(values));
   const format = await formatOf(values.format as string | undefined);
   if (command === 'rules') {
     if (format !== 'table' && format !== 'json')
       throw new UsageError('rules --format must be table or json');
-    return { command: 'rules', format };
+    return refuseForeignOptions('rules', values, { command: 'rules', format });
   }
   if (command !== 'scan') throw new UsageError(`unknown command ${command}`);
   if (values['from-scan'] !== undefined || values.previous !== undefined) {
@@ -138,7 +188,7 @@ const parseCommandLine = async (argv: readonly string[]): Promise<Command> => {
   if (ruleIds !== undefined && ruleIds.length === 0) {
     throw new UsageError('--rules needs at least one rule id');
   }
-  return {
+  return refuseForeignOptions('scan', values, {
     command: 'scan',
     snapshot,
     live,
@@ -151,7 +201,7 @@ const parseCommandLine = async (argv: readonly string[]): Promise<Command> => {
     exitZero: values['exit-zero'] as boolean,
     out: values.out as string | undefined,
     suppressionsFile: values.suppressions as string | undefined,
-  };
+  });
 };
 
 export type { Command, OutputFormat, ScanOptions };

@@ -36,8 +36,8 @@ interface FixCommand {
   endpoint?: string | undefined;
 }
 
-const FIX_USAGE = `  vpce-guard fix --snapshot FILE|--live [--region R] [--profile P] [--params FILE]
-                 (--bucket NAME | --endpoint vpce-...)`;
+const FIX_USAGE = `  vpce-guard fix --snapshot FILE|--live [--region R] [--profile P] [--endpoint-url URL]
+                 [--params FILE] (--bucket NAME | --endpoint vpce-...)`;
 
 type Params = Map<string, unknown>;
 
@@ -162,10 +162,22 @@ const fixBucket = async (
       );
     }
   }
-  if (added.length === 0)
-    io.stderr.write(
-      `vpce-guard: bucket ${name} is already COMPLIANT for both bucket rules; policy unchanged\n`,
-    );
+  if (added.length === 0) {
+    // Say what the rules said: an exempt or out-of-scope bucket (NOT_APPLICABLE) is not a compliant one.
+    const verdicts = [vpce, tls]
+      .map((verdict, index) => {
+        const rule = index === 0 ? s3BucketPolicyVpceOnly.id : s3BucketPolicyTlsOnly.id;
+        return `  ${rule} ${verdict.compliance}${verdict.compliance === 'NOT_APPLICABLE' ? `: ${verdict.annotation}` : ''}\n`;
+      })
+      .join('');
+    io.stderr.write(`vpce-guard: bucket ${name} needs no new statement:\n${verdicts}`);
+    // Without a policy there is nothing to print: an empty Statement list is not a valid policy.
+    if (bucket.policy.kind === 'absent') {
+      io.stderr.write(`vpce-guard: bucket ${name} has no bucket policy; none printed\n`);
+      return 0;
+    }
+    io.stderr.write(`vpce-guard: its policy is printed unchanged\n`);
+  }
   io.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
   return 0;
 };
@@ -257,7 +269,9 @@ const parseFixCommand = (values: Record<string, unknown>): FixCommand => {
   if (Boolean(bucket) === Boolean(endpoint))
     throw new UsageError('fix needs exactly one of --bucket NAME or --endpoint vpce-...');
   if (endpoint !== undefined && !/^vpce-[0-9a-f]+$/.test(endpoint)) {
-    throw new UsageError(`--endpoint must be a VPC endpoint id (vpce-...), got ${endpoint}`);
+    throw new UsageError(
+      `--endpoint must be a VPC endpoint id: vpce- then lowercase hexadecimal digits (e.g. vpce-0a1b2c3d4e5f61001), got ${endpoint}`,
+    );
   }
   return {
     command: 'fix',

@@ -24,6 +24,7 @@ import {
   SuppressionMatcher,
 } from '../report/suppressions.js';
 import { RULES } from '../rules/index.js';
+import { isRecord } from '../util/json.js';
 import type { ScanOptions } from './args.js';
 import type { Io, ScanResult } from './main.js';
 
@@ -112,10 +113,14 @@ const exitCodeOf = (report: ComplianceReport, exitZero: boolean): number =>
   exitZero || report.summary.failing === 0 ? 0 : 1;
 
 const runReport = async (command: ReportCommand, io: Io, now = new Date()): Promise<number> => {
-  const evaluations = fromScanJson(
-    await readJsonFile(command.fromScan, 'scan file'),
-    command.fromScan,
-  );
+  const scanJson = await readJsonFile(command.fromScan, 'scan file');
+  // Both files are JSON from this tool: name the mix-up rather than a schema version mismatch.
+  if (isRecord(scanJson) && scanJson.schema === 'vpce-guard/compliance-report') {
+    throw new ReportError(
+      `${command.fromScan} is a compliance report, not a scan: --from-scan takes the output of \`vpce-guard scan --format json\` (a report goes to --previous)`,
+    );
+  }
+  const evaluations = fromScanJson(scanJson, command.fromScan);
   const previous = command.previous
     ? readPreviousReport(await readJsonFile(command.previous, 'previous report'), command.previous)
     : undefined;

@@ -19,12 +19,48 @@ import { renderTable } from './render.js';
 /** Unreadable snapshot items listed on stderr; the JSON summary counts them all. */
 const MAX_SKIPPED_SHOWN = 20;
 
+/** Edit distance, to point a mistyped rule id at the one meant. */
+const distance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+};
+
+/**
+ * `x (did you mean y?)` for each unknown id. People copy ids from the Config console, where the
+ * rules are named vpce-guard-<id> (or OrgConfigRule-vpce-guard-<id>-…), so a name holding a rule
+ * id points at that id.
+ */
+const describeUnknown = (ids: readonly string[]): string =>
+  ids
+    .map((id) => {
+      const lower = id.toLowerCase();
+      const meant =
+        RULES.find((rule) => lower === rule.id) ??
+        [...RULES]
+          .sort((a, b) => b.id.length - a.id.length)
+          .find((rule) => lower.includes(`vpce-guard-${rule.id}`)) ??
+        RULES.find((rule) => distance(lower, rule.id) <= 2);
+      return meant ? `${id} (did you mean ${meant.id}?)` : id;
+    })
+    .join(', ');
+
 const selectRules = (ruleIds: readonly string[] | undefined): AnyRule[] => {
   if (!ruleIds) return [...RULES];
   const unknown = ruleIds.filter((id) => !RULES.some((rule) => rule.id === id));
   if (unknown.length > 0) {
     throw new UsageError(
-      `unknown rule id(s): ${unknown.join(', ')}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
+      `unknown rule id(s): ${describeUnknown(unknown)}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
     );
   }
   return RULES.filter((rule) => ruleIds.includes(rule.id));
@@ -55,7 +91,9 @@ const loadParams = async (
     raw = parsed as Record<string, unknown>;
     const unknown = Object.keys(raw).filter((id) => !RULES.some((rule) => rule.id === id));
     if (unknown.length > 0)
-      throw new UsageError(`--params names unknown rule id(s): ${unknown.join(', ')}`);
+      throw new UsageError(
+        `--params file ${path} names unknown rule id(s): ${describeUnknown(unknown)}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
+      );
   }
   // Every entry of the file is validated, also for rules not selected by --rules: a mistake in
   // the file should surface now, not in the run that first selects that rule.

@@ -1,0 +1,248 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, usage } from '../../src/cli/args.js';
+import { main } from '../../src/cli/main.js';
+import { capture } from './capture.js';
+
+/** What a first-time user meets: the README's commands on the shipped demo account. */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SNAPSHOT = join(ROOT, 'examples/demo-snapshot.json');
+const PARAMS = join(ROOT, 'examples/demo-params.json');
+const EXEMPT_BUCKET = 'marketing-site-assets-111122223333';
+const COMPLIANT_BUCKET = 'payments-cardholder-data-111122223333';
+
+const run = async (argv: string[]) => {
+  const out = capture();
+  const code = await main(argv, out.io);
+  return { code, stdout: out.out(), stderr: out.err() };
+};
+
+const BOOLEAN_FLAGS = new Set(['--live', '--exit-zero']);
+const LIVE_FLAGS = new Set(['--live', '--region', '--profile', '--endpoint-url']);
+const VALUES: Record<string, string> = { '--format': 'json', '--endpoint': 'vpce-0a1b2c3d' };
+
+/** A command line that parses, so that only `flag` can make it fail. */
+const baseOf = (command: string, flag: string): string[] => {
+  const input =
+    flag === '--snapshot' || flag === '--live'
+      ? []
+      : LIVE_FLAGS.has(flag)
+        ? ['--live']
+        : ['--snapshot', 's.json'];
+  if (command === 'scan') return ['scan', ...input];
+  if (command === 'report')
+    return ['report', ...(flag === '--from-scan' ? [] : ['--from-scan', 's'])];
+  if (command === 'fix')
+    return [
+      'fix',
+      ...input,
+      ...(flag === '--bucket' || flag === '--endpoint' ? [] : ['--bucket', 'b']),
+    ];
+  return [command];
+};
+
+/** Whether `command` takes `flag`. */
+const accepts = async (command: string, flag: string): Promise<boolean> => {
+  const argv = [
+    ...baseOf(command, flag),
+    flag,
+    ...(BOOLEAN_FLAGS.has(flag) ? [] : [VALUES[flag] ?? 'x']),
+  ];
+  try {
+    await parseCommandLine(argv);
+    return true;
+  } catch (error) {
+    if (/does not apply|only apply/.test((error as Error).message)) return false;
+    throw error;
+  }
+};
+
+/** `command → flags` of each `vpce-guard <command> …` line (continuation lines included). */
+const flagsByCommand = (text: string): Map<string, Set<string>> => {
+  const found = new Map<string, Set<string>>();
+  let current: string | undefined;
+  for (const line of text.split('\n')) {
+    const start = /vpce-guard (scan|report|fix|rules)\b/.exec(line);
+    if (start) current = start[1];
+    else if (!/^\s+\[|^\s+\(/.test(line)) current = undefined;
+    if (current === undefined) continue;
+    const flags = found.get(current) ?? new Set<string>();
+    for (const [flag] of line.matchAll(/--[a-z][a-z-]*/g)) flags.add(flag);
+    found.set(current, flags);
+  }
+  return found;
+};
+
+describe('options that do not apply to a command', () => {
+  it('are refused with exit 2 instead of silently ignored', async () => {
+    // Act
+    const scanOneBucket = await run(['scan', '--snapshot', SNAPSHOT, '--bucket', EXEMPT_BUCKET]);
+    const rulesOfSnapshot = await run(['rules', '--snapshot', SNAPSHOT]);
+    const fixAsJson = await run([
+      'fix',
+      '--snapshot',
+      SNAPSHOT,
+      '--bucket',
+      'b',
+      '--format',
+      'json',
+    ]);
+    const reportBucket = await run(['report', '--from-scan', 'scan.json', '--bucket', 'b']);
+
+    // Assess
+    expect(scanOneBucket.code).toBe(2);
+    expect(scanOneBucket.stdout).toBe('');
+    expect(scanOneBucket.stderr).toContain('--bucket does not apply to scan');
+    expect(rulesOfSnapshot.code).toBe(2);
+    expect(rulesOfSnapshot.stderr).toContain('--snapshot does not apply to rules');
+    expect(fixAsJson.code).toBe(2);
+    expect(fixAsJson.stderr).toContain('--format does not apply to fix');
+    expect(reportBucket.code).toBe(2);
+    expect(reportBucket.stderr).toContain('--bucket does not apply to report');
+  });
+
+  it('leaves every option the usage text shows accepted by its command', async () => {
+    // Prepare
+    const shown = flagsByCommand(await usage());
+
+    // Act
+    const refused: string[] = [];
+    for (const [command, flags] of shown)
+      for (const flag of flags)
+        if (!(await accepts(command, flag))) refused.push(`${command} ${flag}`);
+
+    // Assess
+    expect([...shown.keys()].sort()).toEqual(['fix', 'report', 'rules', 'scan']);
+    expect(refused).toEqual([]);
+    expect(await accepts('scan', '--exit-zero')).toBe(true);
+    expect(await accepts('scan', '--bucket')).toBe(false);
+    expect(await accepts('rules', '--snapshot')).toBe(false);
+    expect(shown.get('scan')?.has('--exit-zero')).toBe(true);
+  });
+
+  it("leaves every option in the README's CLI section accepted and shown in --help", async () => {
+    // Prepare
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## The CLI'), readme.indexOf('## Deploy'));
+    const [, block = ''] = section.split('```');
+    const documented = flagsByCommand(block);
+    const helped = flagsByCommand(await usage());
+
+    // Act
+    const problems: string[] = [];
+    for (const [command, flags] of documented)
+      for (const flag of flags) {
+        if (!(await accepts(command, flag))) problems.push(`${command} ${flag} refused`);
+        if (!helped.get(command)?.has(flag)) problems.push(`${command} ${flag} not in --help`);
+      }
+
+    // Assess
+    expect(documented.size).toBe(4);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('fix --bucket on a bucket that needs nothing', () => {
+  it('says an exempt bucket is NOT_APPLICABLE, not COMPLIANT, and prints no empty policy', async () => {
+    // Act
+    const { code, stdout, stderr } = await run([
+      'fix',
+      '--snapshot',
+      SNAPSHOT,
+      '--params',
+      PARAMS,
+      '--bucket',
+      EXEMPT_BUCKET,
+    ]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).not.toContain('COMPLIANT for both');
+    expect(stderr).toContain('s3-bucket-policy-vpce-only NOT_APPLICABLE');
+    expect(stderr).toContain('exemptBuckets');
+    expect(stderr).toContain('has no bucket policy');
+  });
+
+  it('prints a compliant bucket policy unchanged and says both rules pass', async () => {
+    // Prepare
+    const snapshot = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as {
+      configurationItems: {
+        resourceId: string;
+        supplementaryConfiguration: { BucketPolicy: { policyText: string } };
+      }[];
+    };
+    const item = snapshot.configurationItems.find((entry) => entry.resourceId === COMPLIANT_BUCKET);
+    const policy = JSON.parse(item?.supplementaryConfiguration.BucketPolicy.policyText ?? 'null');
+
+    // Act
+    const { code, stdout, stderr } = await run([
+      'fix',
+      '--snapshot',
+      SNAPSHOT,
+      '--params',
+      PARAMS,
+      '--bucket',
+      COMPLIANT_BUCKET,
+    ]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(policy);
+    expect(stderr).toContain('s3-bucket-policy-vpce-only COMPLIANT');
+    expect(stderr).toContain('s3-bucket-policy-tls-only COMPLIANT');
+  });
+});
+
+describe('report --from-scan given a compliance report', () => {
+  it('names the mix-up instead of a schema version mismatch', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'vpce-guard-ux-'));
+    const scanJson = join(dir, 'scan.json');
+    const reportJson = join(dir, 'report.json');
+    await run(['scan', '--snapshot', SNAPSHOT, '--format', 'json', '--out', scanJson]);
+    await run(['report', '--from-scan', scanJson, '--format', 'json', '--out', reportJson]);
+
+    // Act
+    const { code, stdout, stderr } = await run(['report', '--from-scan', reportJson]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('is a compliance report, not a scan');
+    expect(stderr).toContain('--previous');
+    expect(stderr).not.toContain('schema version');
+  });
+});
+
+describe('unknown rule ids', () => {
+  it('point a Config rule name or a typo at the rule id meant', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'vpce-guard-ux-'));
+    const params = join(dir, 'params.json');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      params,
+      JSON.stringify({ 'vpce-guard-s3-bucket-policy-tls-only': { exemptBuckets: 'b' } }),
+    );
+
+    // Act
+    const configName = await run(['scan', '--snapshot', SNAPSHOT, '--params', params]);
+    const typo = await run(['scan', '--snapshot', SNAPSHOT, '--rules', 'vpc-required-endpoint']);
+    const unrelated = await run(['scan', '--snapshot', SNAPSHOT, '--rules', 'nothing-like-it']);
+
+    // Assess
+    expect(configName.code).toBe(2);
+    expect(configName.stderr).toContain(
+      'vpce-guard-s3-bucket-policy-tls-only (did you mean s3-bucket-policy-tls-only?)',
+    );
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('vpc-required-endpoint (did you mean vpc-required-endpoints?)');
+    expect(unrelated.stderr).toContain('unknown rule id(s): nothing-like-it. Known:');
+  });
+});
