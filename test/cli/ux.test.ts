@@ -246,3 +246,25 @@ describe('unknown rule ids', () => {
     expect(unrelated.stderr).toContain('unknown rule id(s): nothing-like-it. Known:');
   });
 });
+
+describe('README deploy steps', () => {
+  it('package for the stage and region they then deploy (deploy refuses any other package)', () => {
+    // Prepare
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const target = (script: string) =>
+      [...readme.matchAll(new RegExp(`npm run ${script}( -- [^\`]*)?\``, 'g'))].map(
+        ([, args = '']) => ({
+          stage: /--stage (\S+)/.exec(args)?.[1] ?? 'dev',
+          region: /--region (\S+)/.exec(args)?.[1] ?? 'us-east-1',
+        }),
+      );
+
+    // Act
+    const packaged = target('package');
+    const deployed = target('deploy');
+
+    // Assess
+    expect(deployed.length).toBeGreaterThan(0);
+    for (const deploy of deployed) expect(packaged).toContainEqual(deploy);
+  });
+});
