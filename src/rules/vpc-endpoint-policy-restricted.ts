@@ -38,7 +38,14 @@ const parameters = {
 
 type Params = ParamsOf<typeof parameters>;
 
-/** Endpoint service names whose IAM action prefix differs from the name. */
+/**
+ * Endpoint service names whose IAM action prefix differs from the name (Service Authorization
+ * Reference: Kinesis Data Streams is `kinesis`, Data Firehose `firehose`, the ECS agent and
+ * telemetry endpoints serve `ecs:` actions, Bedrock's runtime and agent endpoints `bedrock:`, Cloud
+ * Control API `cloudformation:`, Managed Service for Prometheus `aps:`). A name read as its own
+ * prefix would put a policy's real actions outside the request space: `kinesis:*` on Resource `*`
+ * judged as allowing nothing.
+ */
 const ACTION_PREFIXES: Record<string, string> = {
   monitoring: 'cloudwatch',
   'git-codecommit': 'codecommit',
@@ -47,6 +54,15 @@ const ACTION_PREFIXES: Record<string, string> = {
   'ecr.dkr': 'ecr',
   'sagemaker.api': 'sagemaker',
   'sagemaker.runtime': 'sagemaker',
+  'kinesis-streams': 'kinesis',
+  'kinesis-firehose': 'firehose',
+  'ecs-agent': 'ecs',
+  'ecs-telemetry': 'ecs',
+  'bedrock-runtime': 'bedrock',
+  'bedrock-agent': 'bedrock',
+  'bedrock-agent-runtime': 'bedrock',
+  cloudcontrolapi: 'cloudformation',
+  'aps-workspaces': 'aps',
 };
 
 interface ServiceLocation {
@@ -65,8 +81,12 @@ const readServiceLocation = (serviceName: string): ServiceLocation | undefined =
   const region = match?.[1];
   const rest = match?.[2];
   if (region === undefined || rest === undefined || rest.startsWith('vpce-svc-')) return undefined;
-  const first = rest.split('.')[0] ?? rest;
-  const prefix = ACTION_PREFIXES[rest] ?? ACTION_PREFIXES[first] ?? first.replace(/-fips$/, '');
+  // A FIPS endpoint (kinesis-streams-fips) serves the actions of the service it is named after.
+  const service = rest.replace(/-fips$/, '');
+  const first = (service.split('.')[0] ?? service).replace(/-fips$/, '');
+  const mapped = (name: string) =>
+    Object.hasOwn(ACTION_PREFIXES, name) ? ACTION_PREFIXES[name] : undefined;
+  const prefix = mapped(service) ?? mapped(first) ?? first;
   return { prefix, region, partition: partitionOfRegion(region) ?? 'aws' };
 };
 

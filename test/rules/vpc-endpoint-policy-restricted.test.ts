@@ -62,6 +62,15 @@ describe('vpc-endpoint-policy-restricted', () => {
       ['com.amazonaws.eu-west-1.ecr.dkr', 'ecr'],
       ['com.amazonaws.eu-west-1.monitoring', 'cloudwatch'],
       ['com.amazonaws.eu-west-1.kms-fips', 'kms'],
+      // Service Authorization Reference prefixes of endpoints named otherwise.
+      ['com.amazonaws.eu-west-1.kinesis-streams', 'kinesis'],
+      ['com.amazonaws.us-east-1.kinesis-streams-fips', 'kinesis'],
+      ['com.amazonaws.eu-west-1.kinesis-firehose', 'firehose'],
+      ['com.amazonaws.eu-west-1.ecs-agent', 'ecs'],
+      ['com.amazonaws.eu-west-1.ecs-telemetry', 'ecs'],
+      ['com.amazonaws.eu-west-1.bedrock-runtime', 'bedrock'],
+      ['com.amazonaws.eu-west-1.cloudcontrolapi', 'cloudformation'],
+      ['com.amazonaws.eu-west-1.constructor', 'constructor'],
       ['com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', undefined],
       ['cn.com.amazonaws.cn-north-1.s3', 's3'],
     ])('maps %s to %s', (serviceName, prefix) => {
@@ -71,6 +80,29 @@ describe('vpc-endpoint-policy-restricted', () => {
   });
 
   describe('evaluate', () => {
+    it.each([
+      ['kinesis-streams', 'kinesis:*'],
+      ['kinesis-firehose', 'firehose:PutRecord*'],
+      ['ecs-agent', 'ecs:*'],
+      ['bedrock-runtime', 'bedrock:InvokeModel'],
+    ])(
+      'returns NON_COMPLIANT for an Allow of every %s action (%s) on Resource *, not "allows nothing"',
+      async (service, action) => {
+        // Prepare: the endpoint's name is not its IAM action prefix; read as one, the Allow
+        // matched no action of the request space and the policy passed as allowing nothing.
+        const endpoint = endpointWith(
+          present([{ Effect: 'Allow', Principal: '*', Action: action, Resource: '*' }]),
+          { serviceName: `com.amazonaws.eu-west-1.${service}`, endpointType: 'Interface' },
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+      },
+    );
+
     it('reads the policy through the view when the configuration item leaves it out', async () => {
       // Prepare: the event's copy has no policy; EC2 (the view) names a restricted one.
       const recorded = endpointWith({ kind: 'absent' });
