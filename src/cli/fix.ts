@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError, VpceGuardError } from '../errors.js';
 import type { Verdict } from '../model/compliance.js';
 import type { Bucket } from '../model/resources.js';
 import { isLiveEndpoint } from '../network/gateway-endpoints.js';
@@ -41,6 +41,12 @@ const FIX_USAGE = `  vpce-guard fix --snapshot FILE|--live [--region R] [--profi
 
 type Params = Map<string, unknown>;
 
+/**
+ * The account or parameters cannot give a fix (unknown bucket, unreadable policy, no endpoint to
+ * allow). The command line was right, so the usage text is not printed after it.
+ */
+class FixError extends VpceGuardError {}
+
 const paramsOf = <T>(params: Params, ruleId: string): T => params.get(ruleId) as T;
 
 interface BucketParams {
@@ -68,8 +74,8 @@ const approvedNetwork = async (
         endpoint.accountId === bucket.accountId),
   );
   if (endpoints.length === 0) {
-    throw new UsageError(
-      `no S3 VPC endpoint of account ${bucket.accountId ?? '(unknown)'} is known to this view: set allowedVpceIds or allowedVpcIds for s3-bucket-policy-vpce-only in --params`,
+    throw new FixError(
+      `no S3 VPC endpoint of account ${bucket.accountId ?? '(unknown)'} is recorded here: set allowedVpceIds or allowedVpcIds for s3-bucket-policy-vpce-only in --params`,
     );
   }
   return {
@@ -82,9 +88,7 @@ const existingDocument = (
   bucket: Bucket,
 ): { Version?: unknown; Statement: Statement[] } & Record<string, unknown> => {
   if (bucket.policy.kind === 'unreadable') {
-    throw new UsageError(
-      `cannot read the policy of bucket ${bucket.name}: ${bucket.policy.reason}`,
-    );
+    throw new FixError(`cannot read the policy of bucket ${bucket.name}: ${bucket.policy.reason}`);
   }
   if (bucket.policy.kind === 'absent') return { Version: '2012-10-17', Statement: [] };
   const { text } = bucket.policy;
@@ -92,18 +96,18 @@ const existingDocument = (
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`the policy of bucket ${bucket.name} is not valid JSON`, { cause: error });
+    throw new FixError(`the policy of bucket ${bucket.name} is not valid JSON`, { cause: error });
   }
   // JSON.parse keeps the last of a repeated key: the rewritten policy would silently lose the
   // others (a carve-out, say), while the fix promises to keep the existing statements as they are.
   const [repeated] = duplicateKeys(text);
   if (repeated !== undefined) {
-    throw new UsageError(
+    throw new FixError(
       `the policy of bucket ${bucket.name} names the key "${repeated.key}" twice${repeated.path ? ` in ${repeated.path}` : ''}; rewriting it would keep only the last one. Remove the repeat by hand, then run fix again`,
     );
   }
   if (!isRecord(parsed))
-    throw new UsageError(`the policy of bucket ${bucket.name} is not a JSON object`);
+    throw new FixError(`the policy of bucket ${bucket.name} is not a JSON object`);
   const raw = parsed.Statement;
   const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Statement[];
   return { ...parsed, Statement: statements };
@@ -114,15 +118,32 @@ const withPolicy = (bucket: Bucket, document: unknown): Bucket => ({
   policy: { kind: 'present', text: JSON.stringify(document) },
 });
 
+/** A snapshot's own ids of the type, so a mistyped name can be corrected; a live account is not listed. */
+const namesIn = async (
+  view: AccountView,
+  type: 'AWS::S3::Bucket' | 'AWS::EC2::VPCEndpoint',
+  source: string,
+): Promise<string> => {
+  if (!source.startsWith('snapshot')) return '';
+  const ids = (await view.list(type)).map((resource) => resource.id).sort();
+  if (ids.length === 0) return ' (it holds none)';
+  const shown = ids.slice(0, 10).join(', ');
+  return ` (it holds ${ids.length}: ${shown}${ids.length > 10 ? ', …' : ''})`;
+};
+
 const fixBucket = async (
   name: string,
   view: AccountView,
   params: Params,
   io: Io,
+  source: string,
   caller?: string,
 ) => {
   const bucket = await view.get('AWS::S3::Bucket', name);
-  if (!bucket) throw new UsageError(`bucket ${name} is not in this view`);
+  if (!bucket)
+    throw new FixError(
+      `bucket ${name} is not in ${source}${await namesIn(view, 'AWS::S3::Bucket', source)}`,
+    );
   const vpceParams = paramsOf<BucketParams>(params, s3BucketPolicyVpceOnly.id);
   const tlsParams = paramsOf<BucketParams>(params, s3BucketPolicyTlsOnly.id);
   const arn = bucketArn(bucket);
@@ -148,7 +169,7 @@ const fixBucket = async (
   const after = await judge(withPolicy(bucket, merged));
   const failing = after.filter((verdict) => verdict.compliance === 'NON_COMPLIANT');
   if (failing.length > 0) {
-    throw new UsageError(
+    throw new FixError(
       `the merged policy is still NON_COMPLIANT: ${failing.map((v) => v.annotation).join(' | ')}`,
     );
   }
@@ -182,15 +203,24 @@ const fixBucket = async (
   return 0;
 };
 
-const fixEndpoint = async (id: string, view: AccountView, params: Params, io: Io) => {
+const fixEndpoint = async (
+  id: string,
+  view: AccountView,
+  params: Params,
+  io: Io,
+  source: string,
+) => {
   const endpoint = await view.get('AWS::EC2::VPCEndpoint', id);
-  if (!endpoint) throw new UsageError(`endpoint ${id} is not in this view`);
+  if (!endpoint)
+    throw new FixError(
+      `endpoint ${id} is not in ${source}${await namesIn(view, 'AWS::EC2::VPCEndpoint', source)}`,
+    );
   const { trustedAccountIds, trustedOrgIds } = paramsOf<{
     trustedAccountIds: string[];
     trustedOrgIds: string[];
   }>(params, vpcEndpointPolicyRestricted.id);
   if (trustedAccountIds.length === 0 && trustedOrgIds.length === 0) {
-    throw new UsageError(
+    throw new FixError(
       'set trustedAccountIds or trustedOrgIds for vpc-endpoint-policy-restricted in --params: the endpoint policy is built from them',
     );
   }
@@ -205,7 +235,7 @@ const fixEndpoint = async (id: string, view: AccountView, params: Params, io: Io
     params.get(vpcEndpointPolicyRestricted.id) as never,
   );
   if (verdict.compliance === 'NON_COMPLIANT') {
-    throw new UsageError(`the built endpoint policy is NON_COMPLIANT: ${verdict.annotation}`);
+    throw new FixError(`the built endpoint policy is NON_COMPLIANT: ${verdict.annotation}`);
   }
   io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   return 0;
@@ -254,8 +284,11 @@ const runFix = async (
     const { loadSnapshot } = await import('../sources/snapshot.js');
     view = await loadSnapshot(command.snapshot as string);
   }
-  if (command.bucket) return fixBucket(command.bucket, view, params, io, caller);
-  return fixEndpoint(command.endpoint as string, view, params, io);
+  const source = command.live
+    ? `the account (${command.regions[0] ?? 'default region'})`
+    : `snapshot ${command.snapshot}`;
+  if (command.bucket) return fixBucket(command.bucket, view, params, io, source, caller);
+  return fixEndpoint(command.endpoint as string, view, params, io, source);
 };
 
 /** Parses the `fix` command's options (the shared parser has already split them). */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { SnapshotError, UsageError } from '../errors.js';
+import { SnapshotError, UsageError, VpceGuardError } from '../errors.js';
 import { RULES } from '../rules/index.js';
 import { parseParams } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
@@ -15,6 +15,12 @@ import { renderTable } from './render.js';
  * `vpce-guard scan` (and the parameter loading `fix` shares). Imported by main.ts only when one of
  * them runs, so `rules`, `--help` and `--version` start without the engine's scan path.
  */
+
+/**
+ * The --params file cannot be read or names no rule of the catalogue: the file is wrong, not the
+ * command line, so no usage text follows the message.
+ */
+class ParamsFileError extends VpceGuardError {}
 
 /** Unreadable snapshot items listed on stderr; the JSON summary counts them all. */
 const MAX_SKIPPED_SHOWN = 20;
@@ -77,21 +83,26 @@ const loadParams = async (
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read --params file ${path}: ${(error as Error).message}`);
+      throw new ParamsFileError(`cannot read --params file ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`--params file ${path} is not valid JSON: ${(error as Error).message}`);
+      throw new ParamsFileError(
+        `--params file ${path} is not valid JSON: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     if (!isRecord(parsed)) {
-      throw new UsageError(`--params file ${path} must hold a JSON object keyed by rule id`);
+      throw new ParamsFileError(`--params file ${path} must hold a JSON object keyed by rule id`);
     }
     raw = parsed as Record<string, unknown>;
     const unknown = Object.keys(raw).filter((id) => !RULES.some((rule) => rule.id === id));
     if (unknown.length > 0)
-      throw new UsageError(
+      throw new ParamsFileError(
         `--params file ${path} names unknown rule id(s): ${describeUnknown(unknown)}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
       );
   }
@@ -104,7 +115,7 @@ const loadParams = async (
       forRule !== undefined &&
       (forRule === null || typeof forRule !== 'object' || Array.isArray(forRule))
     ) {
-      throw new UsageError(`--params entry for ${rule.id} must be an object`);
+      throw new ParamsFileError(`--params entry for ${rule.id} must be an object`);
     }
     const parsed = parseParams(
       rule.id,

@@ -268,3 +268,37 @@ describe('README deploy steps', () => {
     for (const deploy of deployed) expect(packaged).toContainEqual(deploy);
   });
 });
+
+describe('input errors that are not command-line mistakes', () => {
+  it('print one message that names the input, without the usage text', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'vpce-guard-ux-'));
+    const { writeFile } = await import('node:fs/promises');
+    const badParams = join(dir, 'params.json');
+    await writeFile(badParams, '{"vpc-required-endpoints": {');
+
+    // Act
+    const unknownBucket = await run([
+      'fix',
+      '--snapshot',
+      SNAPSHOT,
+      '--bucket',
+      'payments-cardholder',
+    ]);
+    const params = await run(['scan', '--snapshot', SNAPSHOT, '--params', badParams]);
+    const commandLine = await run(['fix', '--snapshot', SNAPSHOT]);
+
+    // Assess
+    expect(unknownBucket.code).toBe(2);
+    expect(unknownBucket.stderr).toContain(
+      `bucket payments-cardholder is not in snapshot ${SNAPSHOT}`,
+    );
+    expect(unknownBucket.stderr).toContain(COMPLIANT_BUCKET);
+    expect(unknownBucket.stderr).not.toContain('Usage:');
+    expect(params.code).toBe(2);
+    expect(params.stderr).toContain(`--params file ${badParams} is not valid JSON`);
+    expect(params.stderr).not.toContain('Usage:');
+    expect(commandLine.code).toBe(2);
+    expect(commandLine.stderr).toContain('Usage:');
+  });
+});
