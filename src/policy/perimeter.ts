@@ -213,6 +213,24 @@ const contains = (space: Space, box: readonly bigint[], witness: Witness): boole
   });
 };
 
+/**
+ * Action prefixes an Allow names literally besides the endpoint's own. vpce-guard reads an
+ * endpoint's IAM prefix off its service name, which AWS does not promise to match (kinesis-streams
+ * serves kinesis: actions): what a policy grants under another prefix may be what the endpoint
+ * carries, so it stays in the request space instead of passing as allowing nothing.
+ */
+const grantedPrefixes = (policy: PolicyDocument, prefix: string): string[] => {
+  const found = new Set<string>();
+  for (const s of policy.statements) {
+    if (s.effect !== 'Allow' || s.actions.kind !== 'only') continue;
+    for (const pattern of s.actions.patterns) {
+      const service = /^([a-z0-9-]+):/i.exec(pattern)?.[1]?.toLowerCase();
+      if (service !== undefined && service !== prefix) found.add(service);
+    }
+  }
+  return [...found].sort();
+};
+
 const analysePerimeter = (
   policy: PolicyDocument,
   endpoint: EndpointFacts,
@@ -221,12 +239,13 @@ const analysePerimeter = (
   const questions = trustEntries(trust);
   const { partition, region } = endpoint;
   const prefix = endpoint.prefix ?? '*';
+  const also = prefix === 's3' || prefix === '*' ? [] : grantedPrefixes(policy, prefix);
   const space = buildSpace({
     partition,
     variables: policy.version === '2012-10-17',
     statements: policy.statements,
     questionEntries: questions,
-    actions: prefix === 's3' ? { kind: 's3', separate: [] } : { kind: 'service', prefix },
+    actions: prefix === 's3' ? { kind: 's3', separate: [] } : { kind: 'service', prefix, also },
     resources: {
       kind: 'any',
       seeds:
@@ -243,7 +262,7 @@ const analysePerimeter = (
       ...(endpoint.account ? { 'aws:vpceaccount': [endpoint.account] } : {}),
       'aws:sourceip': null,
     },
-    keyPrefixes: prefix === '*' ? [] : [prefix],
+    keyPrefixes: prefix === '*' ? [] : [prefix, ...also],
     // Realistic values for counterexamples: a short witness is completed with a seed's tail.
     seeds: {
       'aws:principalorgid': ['o-zzzzzzzzzz'],

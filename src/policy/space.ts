@@ -46,7 +46,10 @@ interface SpaceSpec {
   statements: readonly Statement[];
   /** Entries that define the question (approved networks, exemptions): their values split classes. */
   questionEntries: readonly ConditionEntry[];
-  actions: { kind: 's3'; separate: readonly string[] } | { kind: 'service'; prefix: string };
+  actions:
+    | { kind: 's3'; separate: readonly string[] }
+    /** `also`: further prefixes the endpoint may serve as far as the analyser knows. */
+    | { kind: 'service'; prefix: string; also?: readonly string[] };
   resources: { kind: 'bucket'; arn: string } | { kind: 'any'; seeds: readonly string[] };
   /** Keys the scenario fixes (the endpoint a policy sits on, the bucket's account). */
   fixed: Readonly<Record<string, KeyValue>>;
@@ -101,9 +104,9 @@ const actionClasses = (spec: SpaceSpec, patterns: readonly string[]): ActionClas
 
 const groupActions = (spec: SpaceSpec, patterns: readonly string[]): ActionClass[] => {
   if (spec.actions.kind === 'service') {
-    const { prefix } = spec.actions;
+    const { prefix, also = [] } = spec.actions;
     const compiled = patterns.map((p) => compile(p, 'glob', ACTION_CASE) as Pattern);
-    const domain = [compile(`${prefix}:?*`, 'glob', ACTION_CASE) as Pattern];
+    const domain = [prefix, ...also].map((p) => compile(`${p}:?*`, 'glob', ACTION_CASE) as Pattern);
     const found = atoms(compiled, domain, [`${prefix}:GetItem`, `${prefix}:Get`]);
     const classes = found.values.map((name): ActionClass => ({ name, members: [name], on: '' }));
     if (!found.complete) incompleteActions.add(classes);

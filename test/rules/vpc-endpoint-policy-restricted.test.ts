@@ -81,6 +81,48 @@ describe('vpc-endpoint-policy-restricted', () => {
 
   describe('evaluate', () => {
     it.each([
+      ['ingest.timestream', ['timestream:WriteRecords', 'timestream:DescribeEndpoints'], '*'],
+      ['example-data', ['example:*'], '*'],
+    ])(
+      'returns NON_COMPLIANT when an Allow on a %s endpoint grants actions under another prefix (%s) on Resource %s',
+      async (service, actions, resource) => {
+        // Prepare: vpce-guard cannot tell from the name alone which IAM prefix the endpoint
+        // serves; what the policy grants under another prefix may be exactly what it carries.
+        const endpoint = endpointWith(
+          present([{ Effect: 'Allow', Principal: '*', Action: actions, Resource: resource }]),
+          { serviceName: `com.amazonaws.eu-west-1.${service}`, endpointType: 'Interface' },
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint);
+
+        // Assess
+        expect(verdict.compliance).toBe('NON_COMPLIANT');
+      },
+    );
+
+    it('returns COMPLIANT when those actions are bounded to the named account', async () => {
+      // Prepare
+      const endpoint = endpointWith(
+        present([
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'example:*',
+            Resource: `arn:aws:example:eu-west-1:${ACCOUNT}:*`,
+          },
+        ]),
+        { serviceName: 'com.amazonaws.eu-west-1.example-data', endpointType: 'Interface' },
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint);
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+    });
+
+    it.each([
       ['kinesis-streams', 'kinesis:*'],
       ['kinesis-firehose', 'firehose:PutRecord*'],
       ['ecs-agent', 'ecs:*'],
