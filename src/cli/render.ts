@@ -183,15 +183,31 @@ const toJsonReport = (
   summary: { ...summary, ...extra },
 });
 
+/** `PCI DSS 4.0 1.3.1, 7.2.1 (supporting); HIPAA 164.312(e)(1)`: what an auditor looks the rule up by. */
+const mappingsOf = (rule: AnyRule): string => {
+  const names = { 'PCI-DSS-4.0': 'PCI DSS 4.0', HIPAA: 'HIPAA' } as const;
+  return (Object.keys(names) as (keyof typeof names)[])
+    .map((framework) => {
+      const ids = rule.frameworks
+        .filter((ref) => ref.framework === framework)
+        .map((ref) => (ref.strength === 'supporting' ? `${ref.id} (supporting)` : ref.id));
+      return ids.length > 0 ? `${names[framework]} ${ids.join(', ')}` : undefined;
+    })
+    .filter((text) => text !== undefined)
+    .join('; ');
+};
+
 const renderRules = (rules: readonly AnyRule[]): string =>
   `${rules
     .map(
       (rule) =>
-        `${rule.id}  [${rule.severity}]  ${rule.resourceType}\n  ${rule.title}\n  parameters: ${
-          Object.keys(rule.parameters).join(', ') || 'none'
-        }`,
+        `${rule.id}  [${rule.severity}]  ${rule.resourceType}\n  ${rule.title}\n  maps to: ${
+          mappingsOf(rule) || 'none'
+        }\n  parameters: ${Object.keys(rule.parameters).join(', ') || 'none'}`,
     )
-    .join('\n\n')}\n`;
+    .join(
+      '\n\n',
+    )}\n\nEach rule's checks, parameters (with defaults) and read permissions: docs/rules.md or rules --format json.\n`;
 
 export type { JsonEvaluation, JsonExtra, JsonReport, RenderOptions };
 

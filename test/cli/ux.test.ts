@@ -302,3 +302,27 @@ describe('input errors that are not command-line mistakes', () => {
     expect(commandLine.stderr).toContain('Usage:');
   });
 });
+
+describe('rules', () => {
+  it("shows each rule's PCI DSS and HIPAA citations, as the catalogue maps them", async () => {
+    // Prepare
+    const { RULES } = await import('../../src/rules/index.js');
+
+    // Act
+    const { code, stdout } = await run(['rules']);
+
+    // Assess
+    expect(code).toBe(0);
+    const blocks = stdout.split('\n\n');
+    for (const rule of RULES) {
+      const block = blocks.find((text) => text.startsWith(`${rule.id} `)) ?? '';
+      const maps = /maps to: (.*)/.exec(block)?.[1] ?? '';
+      for (const ref of rule.frameworks) {
+        const label = ref.framework === 'HIPAA' ? 'HIPAA' : 'PCI DSS 4.0';
+        expect(maps).toContain(label);
+        expect(maps).toContain(ref.strength === 'supporting' ? `${ref.id} (supporting)` : ref.id);
+      }
+    }
+    expect(stdout).toContain('docs/rules.md');
+  });
+});
