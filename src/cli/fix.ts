@@ -268,27 +268,36 @@ const runFix = async (
   loadParams: (path: string | undefined) => Promise<Params>,
 ): Promise<number> => {
   const params = await loadParams(command.paramsFile);
-  let view: AccountView;
-  let caller: string | undefined;
-  if (command.live) {
-    const region = command.regions[0];
-    const { createLiveView } = await import('../sources/aws/index.js');
-    view = createLiveView({
-      region,
-      profile: command.profile,
-      endpointUrl: command.endpointUrl,
-      wholeLists: true,
-    });
-    caller = command.bucket ? await callerArn(command, region) : undefined;
-  } else {
+  if (!command.live) {
     const { loadSnapshot } = await import('../sources/snapshot.js');
-    view = await loadSnapshot(command.snapshot as string);
+    const view = await loadSnapshot(command.snapshot as string);
+    const source = `snapshot ${command.snapshot}`;
+    if (command.bucket) return fixBucket(command.bucket, view, params, io, source);
+    return fixEndpoint(command.endpoint as string, view, params, io, source);
   }
-  const source = command.live
-    ? `the account (${command.regions[0] ?? 'default region'})`
-    : `snapshot ${command.snapshot}`;
-  if (command.bucket) return fixBucket(command.bucket, view, params, io, source, caller);
-  return fixEndpoint(command.endpoint as string, view, params, io, source);
+  // Loaded only for --live: a static import would pull the AWS SDK into --help and snapshot fixes.
+  const [live, { createLiveView }] = await Promise.all([
+    import('./live.js'),
+    import('../sources/aws/index.js'),
+  ]);
+  // Without a region the SDK failed deep in the first read, with a stack trace.
+  const region = command.regions[0] ?? (await live.defaultRegion(command));
+  const view = createLiveView({
+    region,
+    profile: command.profile,
+    endpointUrl: command.endpointUrl,
+    wholeLists: true,
+  });
+  const source = `the account in ${region}`;
+  try {
+    if (command.bucket) {
+      const caller = await callerArn(command, region);
+      return await fixBucket(command.bucket, view, params, io, source, caller);
+    }
+    return await fixEndpoint(command.endpoint as string, view, params, io, source);
+  } catch (error) {
+    throw live.explainCredentials(error);
+  }
 };
 
 /** Parses the `fix` command's options (the shared parser has already split them). */
@@ -301,6 +310,14 @@ const parseFixCommand = (values: Record<string, unknown>): FixCommand => {
   if (snapshot && live) throw new UsageError('--snapshot and --live cannot be combined');
   if (Boolean(bucket) === Boolean(endpoint))
     throw new UsageError('fix needs exactly one of --bucket NAME or --endpoint vpce-...');
+  const regions = (values.region as string[] | undefined) ?? [];
+  // fix reads one region; silently using the first of several would misread the others' resources.
+  if (regions.length > 1) throw new UsageError('fix reads one region: pass --region once');
+  const liveOnly = ['region', 'profile', 'endpoint-url'].filter(
+    (name) => values[name] !== undefined,
+  );
+  if (!live && liveOnly.length > 0)
+    throw new UsageError(`--${liveOnly.join(', --')} only apply to --live`);
   if (endpoint !== undefined && !/^vpce-[0-9a-f]+$/.test(endpoint)) {
     throw new UsageError(
       `--endpoint must be a VPC endpoint id: vpce- then lowercase hexadecimal digits (e.g. vpce-0a1b2c3d4e5f61001), got ${endpoint}`,
@@ -310,7 +327,7 @@ const parseFixCommand = (values: Record<string, unknown>): FixCommand => {
     command: 'fix',
     snapshot,
     live,
-    regions: (values.region as string[] | undefined) ?? [],
+    regions,
     profile: values.profile as string | undefined,
     endpointUrl: values['endpoint-url'] as string | undefined,
     paramsFile: values.params as string | undefined,

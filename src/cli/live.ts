@@ -34,6 +34,17 @@ const credentialErrorIn = (error: unknown): Error | undefined => {
   return undefined;
 };
 
+/** A credentials failure becomes what to do about it; any other error is returned as it is. */
+const explainCredentials = (error: unknown): unknown => {
+  const credentials = credentialErrorIn(error);
+  return credentials
+    ? new AwsReadError(
+        `no usable AWS credentials (${credentials.message}); set AWS_PROFILE or --profile, or run inside AWS`,
+        { cause: error },
+      )
+    : error;
+};
+
 const addTallies = (tallies: readonly ApiCallTally[]): ApiCallTally => {
   const byOperation: Record<string, number> = {};
   for (const tally of tallies) {
@@ -48,7 +59,9 @@ const addTallies = (tallies: readonly ApiCallTally[]): ApiCallTally => {
 };
 
 /** The region the SDK would pick (AWS_REGION, the profile's region), or a usage error. */
-const defaultRegion = async (options: ScanOptions): Promise<string> => {
+const defaultRegion = async (
+  options: Pick<ScanOptions, 'profile' | 'endpointUrl'>,
+): Promise<string> => {
   try {
     const region = await resolvedRegion(
       createClients({ profile: options.profile, endpointUrl: options.endpointUrl }),
@@ -130,15 +143,8 @@ const scanLive = async (
     };
   } catch (error) {
     progress.finish();
-    const credentials = credentialErrorIn(error);
-    if (credentials) {
-      throw new AwsReadError(
-        `no usable AWS credentials (${credentials.message}); set AWS_PROFILE or --profile, or run inside AWS`,
-        { cause: error },
-      );
-    }
-    throw error;
+    throw explainCredentials(error);
   }
 };
 
-export { scanLive };
+export { defaultRegion, explainCredentials, scanLive };

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseCommandLine, usage } from '../../src/cli/args.js';
 import { main } from '../../src/cli/main.js';
 import { capture } from './capture.js';
@@ -325,4 +325,53 @@ describe('rules', () => {
     }
     expect(stdout).toContain('docs/rules.md');
   });
+});
+
+describe('fix --live without a region or credentials', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('says what to set, with exit 2 and no stack trace', async () => {
+    // Prepare: no region, no credentials anywhere the SDK looks, no instance metadata.
+    const empty = join(await mkdtemp(join(tmpdir(), 'vpce-guard-ux-')), 'none');
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID'])
+      vi.stubEnv(name, undefined);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
+    vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', empty);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', empty);
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+
+    // Act
+    const noRegion = await run(['fix', '--live', '--bucket', COMPLIANT_BUCKET]);
+    const noCredentials = await run([
+      'fix',
+      '--live',
+      '--region',
+      'eu-west-1',
+      '--bucket',
+      COMPLIANT_BUCKET,
+    ]);
+    const twoRegions = await run([
+      'fix',
+      '--live',
+      '--region',
+      'a',
+      '--region',
+      'b',
+      '--bucket',
+      'b',
+    ]);
+
+    // Assess
+    expect(noRegion.code).toBe(2);
+    expect(noRegion.stderr).toContain('no region: pass --region R or set AWS_REGION');
+    expect(noRegion.stderr).not.toContain('unexpected error');
+    expect(noCredentials.code).toBe(2);
+    expect(noCredentials.stderr).toContain('no usable AWS credentials');
+    expect(noCredentials.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    expect(twoRegions.code).toBe(2);
+    expect(twoRegions.stderr).toContain('fix reads one region');
+  }, 60_000);
 });
