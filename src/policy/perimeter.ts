@@ -152,11 +152,17 @@ const trustOf = (
   };
 };
 
-const trustEntries = (trust: Trust): ConditionEntry[] => [
+/**
+ * For S3, s3:ResourceAccount names the bucket owner as aws:ResourceAccount does: "you can write
+ * simple IAM or Virtual Private Cloud Endpoint (VPCE) policies to restrict user or application
+ * access to S3 buckets that are owned by specified AWS Accounts" (AWS What's New, 2020-12-21).
+ */
+const trustEntries = (trust: Trust, s3: boolean): ConditionEntry[] => [
   ...(trust.accounts.length > 0
     ? [
         entry('StringEquals', 'aws:PrincipalAccount', trust.accounts.map(literal)),
         entry('StringEquals', 'aws:ResourceAccount', trust.accounts.map(literal)),
+        ...(s3 ? [entry('StringEquals', 's3:ResourceAccount', trust.accounts.map(literal))] : []),
       ]
     : []),
   ...(trust.orgs.length > 0
@@ -236,9 +242,9 @@ const analysePerimeter = (
   endpoint: EndpointFacts,
   trust: Trust,
 ): PerimeterResult => {
-  const questions = trustEntries(trust);
-  const { partition, region } = endpoint;
   const prefix = endpoint.prefix ?? '*';
+  const questions = trustEntries(trust, prefix === 's3');
+  const { partition, region } = endpoint;
   const also = prefix === 's3' || prefix === '*' ? [] : grantedPrefixes(policy, prefix);
   const space = buildSpace({
     partition,

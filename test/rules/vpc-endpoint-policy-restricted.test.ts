@@ -81,6 +81,37 @@ describe('vpc-endpoint-policy-restricted', () => {
 
   describe('evaluate', () => {
     it.each([
+      ['StringEquals', {}, 'COMPLIANT'],
+      ['StringEquals', { trustedAccountIds: ACCOUNT }, 'COMPLIANT'],
+      ['StringEquals', { trustedAccountIds: '444455556666' }, 'NON_COMPLIANT'],
+      ['StringEqualsIfExists', {}, 'NON_COMPLIANT'],
+    ])(
+      'bounds S3 requests by s3:ResourceAccount (%s, params %j) as by aws:ResourceAccount: %s',
+      async (operator, params, expected) => {
+        // Prepare: AWS introduced s3:ResourceAccount for "IAM or Virtual Private Cloud Endpoint
+        // (VPCE) policies to restrict user or application access to S3 buckets that are owned by
+        // specified AWS Accounts"; IfExists lets requests without the key through.
+        const endpoint = endpointWith(
+          present([
+            {
+              Effect: 'Allow',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: '*',
+              Condition: { [operator]: { 's3:ResourceAccount': ACCOUNT } },
+            },
+          ]),
+        );
+
+        // Act
+        const verdict = await evaluate(endpoint, params);
+
+        // Assess
+        expect(verdict.compliance).toBe(expected);
+      },
+    );
+
+    it.each([
       ['ingest.timestream', ['timestream:WriteRecords', 'timestream:DescribeEndpoints'], '*'],
       ['example-data', ['example:*'], '*'],
     ])(
