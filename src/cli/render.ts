@@ -149,6 +149,11 @@ const renderTable = (
         `${byCompliance.NOT_APPLICABLE} not applicable`,
     ),
   );
+  // The table shows Config's 256-character annotation; the full reason and fix live elsewhere.
+  if (byCompliance.NON_COMPLIANT > 0)
+    out.push(
+      'Full reasons and fixes: --format json (detail), or a report: --format markdown|html --out FILE.',
+    );
   return `${out.join('\n')}\n`;
 };
 

@@ -375,3 +375,37 @@ describe('fix --live without a region or credentials', () => {
     expect(twoRegions.stderr).toContain('fix reads one region');
   }, 60_000);
 });
+
+describe('the table', () => {
+  it('says where the full reasons are when something fails, and only then', async () => {
+    // Prepare: the demo's compliant bucket alone passes the TLS rule.
+    const dir = await mkdtemp(join(tmpdir(), 'vpce-guard-ux-'));
+    const { writeFile } = await import('node:fs/promises');
+    const demo = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as {
+      configurationItems: { resourceId: string }[];
+    };
+    const compliant = join(dir, 'compliant.json');
+    await writeFile(
+      compliant,
+      JSON.stringify({
+        fileVersion: '1.0',
+        configurationItems: demo.configurationItems.filter(
+          (item) => item.resourceId === COMPLIANT_BUCKET,
+        ),
+      }),
+    );
+    const hint = 'Full reasons and fixes: --format json (detail)';
+    const tls = ['--rules', 's3-bucket-policy-tls-only'];
+
+    // Act
+    const failing = await run(['scan', '--snapshot', SNAPSHOT, ...tls]);
+    const passing = await run(['scan', '--snapshot', compliant, ...tls]);
+
+    // Assess
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain(hint);
+    expect(passing.code).toBe(0);
+    expect(passing.stdout).toContain('COMPLIANT');
+    expect(passing.stdout).not.toContain(hint);
+  });
+});
