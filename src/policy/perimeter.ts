@@ -44,6 +44,8 @@ interface EndpointFacts {
   region: string;
   /** IAM action prefix of the service (`s3`, `dynamodb`); undefined for a PrivateLink service. */
   prefix: string | undefined;
+  /** The prefix is documented for the service name, not guessed from it. */
+  prefixKnown?: boolean;
 }
 
 interface Trust {
@@ -220,10 +222,10 @@ const contains = (space: Space, box: readonly bigint[], witness: Witness): boole
 };
 
 /**
- * Action prefixes an Allow names literally besides the endpoint's own. vpce-guard reads an
- * endpoint's IAM prefix off its service name, which AWS does not promise to match (kinesis-streams
- * serves kinesis: actions): what a policy grants under another prefix may be what the endpoint
- * carries, so it stays in the request space instead of passing as allowing nothing.
+ * Action prefixes an Allow names literally besides the endpoint's own. Where vpce-guard reads an
+ * endpoint's IAM prefix off its service name (no documented one), AWS does not promise it matches
+ * (kinesis-streams serves kinesis: actions): what a policy grants under another prefix may be what
+ * the endpoint carries, so it stays in the request space instead of passing as allowing nothing.
  */
 const grantedPrefixes = (policy: PolicyDocument, prefix: string): string[] => {
   const found = new Set<string>();
@@ -245,7 +247,10 @@ const analysePerimeter = (
   const prefix = endpoint.prefix ?? '*';
   const questions = trustEntries(trust, prefix === 's3');
   const { partition, region } = endpoint;
-  const also = prefix === 's3' || prefix === '*' ? [] : grantedPrefixes(policy, prefix);
+  const also =
+    prefix === 's3' || prefix === '*' || endpoint.prefixKnown === true
+      ? []
+      : grantedPrefixes(policy, prefix);
   const space = buildSpace({
     partition,
     variables: policy.version === '2012-10-17',

@@ -65,9 +65,41 @@ const ACTION_PREFIXES: Record<string, string> = {
   'aps-workspaces': 'aps',
 };
 
+/**
+ * Endpoint service names whose IAM action prefix is the name itself (Service Authorization
+ * Reference): only for these and the mapped names is the prefix known, not guessed.
+ */
+const SAME_NAME_PREFIXES: ReadonlySet<string> = new Set([
+  's3',
+  'dynamodb',
+  'sqs',
+  'sns',
+  'kms',
+  'sts',
+  'logs',
+  'events',
+  'lambda',
+  'states',
+  'secretsmanager',
+  'ssm',
+  'ssmmessages',
+  'ec2messages',
+  'ec2',
+  'ecs',
+  'elasticloadbalancing',
+  'autoscaling',
+  'cloudformation',
+  'execute-api',
+  'glue',
+  'athena',
+  'xray',
+]);
+
 interface ServiceLocation {
   /** IAM action prefix, e.g. `s3`. */
   prefix: string;
+  /** The prefix is documented for the name (mapped or the same), not read off it. */
+  prefixKnown: boolean;
   region: string;
   partition: string;
 }
@@ -86,8 +118,10 @@ const readServiceLocation = (serviceName: string): ServiceLocation | undefined =
   const first = (service.split('.')[0] ?? service).replace(/-fips$/, '');
   const mapped = (name: string) =>
     Object.hasOwn(ACTION_PREFIXES, name) ? ACTION_PREFIXES[name] : undefined;
-  const prefix = mapped(service) ?? mapped(first) ?? first;
-  return { prefix, region, partition: partitionOfRegion(region) ?? 'aws' };
+  const known = mapped(service) ?? mapped(first);
+  const prefix = known ?? first;
+  const prefixKnown = known !== undefined || (service === first && SAME_NAME_PREFIXES.has(first));
+  return { prefix, prefixKnown, region, partition: partitionOfRegion(region) ?? 'aws' };
 };
 
 // An account has a few dozen service names across thousands of endpoints: read each once. The
@@ -147,6 +181,7 @@ const perimeterOf = (
     partition: location?.partition ?? 'aws',
     region: location?.region ?? endpoint.region ?? 'us-east-1',
     prefix: location?.prefix,
+    prefixKnown: location?.prefixKnown ?? false,
   };
   // The endpoint's id and VPC id enter the analysis only as the fixed values of aws:SourceVpce and
   // aws:SourceVpc. A policy that names neither key (nor anything like the placeholders) answers

@@ -132,6 +132,34 @@ describe('vpc-endpoint-policy-restricted', () => {
       },
     );
 
+    it('returns COMPLIANT for a DynamoDB policy that also grants S3 actions, which a DynamoDB endpoint never carries', async () => {
+      // Prepare: one policy shared by the S3 and DynamoDB gateway endpoints; the dynamodb prefix
+      // is documented, so the s3: grant is no request of this endpoint.
+      const endpoint = endpointWith(
+        present([
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::prod-repo-*/*',
+          },
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'dynamodb:*',
+            Resource: `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/*`,
+          },
+        ]),
+        { serviceName: 'com.amazonaws.eu-west-1.dynamodb' },
+      );
+
+      // Act
+      const verdict = await evaluate(endpoint);
+
+      // Assess
+      expect(verdict.compliance).toBe('COMPLIANT');
+    });
+
     it('returns COMPLIANT when those actions are bounded to the named account', async () => {
       // Prepare
       const endpoint = endpointWith(
