@@ -409,3 +409,21 @@ describe('the table', () => {
     expect(passing.stdout).not.toContain(hint);
   });
 });
+
+describe('ARCHITECTURE.md', () => {
+  it('names every folder of src/ in its layer table', async () => {
+    // Prepare
+    const { readdirSync } = await import('node:fs');
+    const text = readFileSync(join(ROOT, 'ARCHITECTURE.md'), 'utf8');
+    const table = text.slice(text.indexOf('## Layers'), text.indexOf('## One place per fact'));
+
+    // Act
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `src/${entry.name}/`);
+
+    // Assess
+    expect(folders.length).toBeGreaterThan(5);
+    expect(folders.filter((folder) => !table.includes(`\`${folder}\``))).toEqual([]);
+  });
+});
