@@ -11,6 +11,8 @@ import type { ApiCallTally } from '../sources/aws/counter.js';
 interface RenderOptions {
   color: boolean;
   width: number;
+  /** Failures accepted by --suppressions: they do not count for the exit code, and the summary says so. */
+  suppressed?: number;
 }
 
 interface JsonReport {
@@ -138,8 +140,13 @@ const renderTable = (
     out.push('');
   }
   const { byCompliance } = summary;
-  const unverified =
-    summary.unverifiable > 0 ? ` (${summary.unverifiable} could not be verified)` : '';
+  const notes = [
+    ...(summary.unverifiable > 0 ? [`${summary.unverifiable} could not be verified`] : []),
+    ...(options.suppressed
+      ? [`${options.suppressed} suppressed, not counted for the exit code`]
+      : []),
+  ];
+  const unverified = notes.length > 0 ? ` (${notes.join('; ')})` : '';
   out.push(
     paint(
       options,

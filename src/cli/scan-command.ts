@@ -205,6 +205,7 @@ const runScan = async (options: ScanOptions, io: Io): Promise<number> => {
       renderTable(rules, shown, summary, result.header, {
         color,
         width: io.stdout.columns ?? 120,
+        suppressed: suppression?.marks.filter(Boolean).length ?? 0,
       }),
       'table',
       options.out,

@@ -427,3 +427,40 @@ describe('ARCHITECTURE.md', () => {
     expect(folders.filter((folder) => !table.includes(`\`${folder}\``))).toEqual([]);
   });
 });
+
+describe('the table with --suppressions', () => {
+  it('says how many failures are suppressed, since they no longer fail the exit code', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'vpce-guard-ux-'));
+    const { writeFile } = await import('node:fs/promises');
+    const suppressions = join(dir, 'suppressions.json');
+    await writeFile(
+      suppressions,
+      JSON.stringify([
+        { ruleId: '*', resource: '*', reason: 'accepted in RISK-1', expires: '2999-12-31' },
+      ]),
+    );
+    const args = ['--rules', 'endpoint-service-acceptance-required'];
+
+    // Act
+    const plain = await run(['scan', '--snapshot', SNAPSHOT, ...args]);
+    const suppressed = await run([
+      'scan',
+      '--snapshot',
+      SNAPSHOT,
+      ...args,
+      '--suppressions',
+      suppressions,
+    ]);
+
+    // Assess
+    const failing = Number(/(\d+) non-compliant/.exec(plain.stdout)?.[1]);
+    expect(plain.code).toBe(1);
+    expect(failing).toBeGreaterThan(0);
+    expect(suppressed.code).toBe(0);
+    expect(suppressed.stdout).toContain(
+      `${failing} non-compliant (${failing} suppressed, not counted for the exit code)`,
+    );
+    expect(plain.stdout).not.toContain('suppressed');
+  });
+});
