@@ -13,6 +13,7 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '../model/resources.js';
+import { isRecord } from '../util/json.js';
 import { captureTimeMillis } from '../util/time.js';
 import { type ConfigItem, parseConfigurationItem } from './config-item.js';
 import { readSnapshotChunks } from './snapshot-file.js';
@@ -372,7 +373,37 @@ const loadSnapshot = async (path: string): Promise<SnapshotView> => {
   }
   const list = itemListOf(document);
   if (!list) throw new SnapshotError(`${path} ${NOT_A_SNAPSHOT}`);
-  return (builders.get(list) ?? SnapshotView.builder()).build();
+  const view = (builders.get(list) ?? SnapshotView.builder()).build();
+  view.skipped.push(...unreturnedOf(document, path));
+  return view;
+};
+
+/**
+ * What a saved API answer says it left out. A page with a `NextToken` is refused: which resources
+ * the other pages hold cannot be told, and a gate must not pass on a part of the account. Keys
+ * `batch-get-resource-config` returned as unprocessed are skipped items, so each still ends with a
+ * could-not-verify verdict for its rules.
+ */
+const unreturnedOf = (document: unknown, path: string): SkippedItem[] => {
+  if (!isRecord(document)) return [];
+  const token = document.NextToken ?? document.nextToken;
+  if (typeof token === 'string' && token !== '') {
+    throw new SnapshotError(
+      `${path} holds one page of a paged answer (it has a NextToken): save every page (the AWS CLI pages by itself unless --max-items or --no-paginate is given), or remove the token to scan this page alone`,
+    );
+  }
+  const unprocessed = document.unprocessedResourceKeys ?? document.UnprocessedResourceKeys;
+  if (!Array.isArray(unprocessed)) return [];
+  return unprocessed.map((key) => {
+    const resourceType = isRecord(key) ? (key.resourceType ?? key.ResourceType) : undefined;
+    const resourceId = isRecord(key) ? (key.resourceId ?? key.ResourceId) : undefined;
+    return {
+      resourceType: typeof resourceType === 'string' ? resourceType : undefined,
+      resourceId: typeof resourceId === 'string' ? resourceId : undefined,
+      reason:
+        'batch-get-resource-config returned it unprocessed (unprocessedResourceKeys), so the file holds no configuration for it; ask for it again',
+    };
+  });
 };
 
 export type { GoneItem, SkippedItem, SnapshotBuilder, VpcScopedType };

@@ -271,6 +271,39 @@ describe('loadSnapshot: a streamed file reads as the parsed document would', () 
     await expect(failure).rejects.not.toThrow(/abc123/);
   });
 
+  it('keeps what batch-get-resource-config left unprocessed as skipped resources', async () => {
+    const apiItem = readFixture('items/bucket-api-format.json');
+    const path = write(
+      'batch-unprocessed.json',
+      JSON.stringify({
+        baseConfigurationItems: [apiItem],
+        unprocessedResourceKeys: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'missed-bucket' }],
+      }),
+    );
+
+    const view = await loadSnapshot(path);
+
+    expect(view.items).toHaveLength(1);
+    expect(view.skipped).toEqual([
+      {
+        resourceType: 'AWS::S3::Bucket',
+        resourceId: 'missed-bucket',
+        reason: expect.stringContaining('unprocessedResourceKeys'),
+      },
+    ]);
+  });
+
+  it('refuses one page of a paged answer: the other pages cannot be told', async () => {
+    const path = write(
+      'one-page.json',
+      JSON.stringify({ Results: [], QueryInfo: {}, NextToken: 'eyJ0b2tlbiI6MX0=' }),
+    );
+
+    await expect(loadSnapshot(path)).rejects.toThrow(
+      /one-page\.json holds one page of a paged answer \(it has a NextToken\)/,
+    );
+  });
+
   it('names the file and the item of a malformed item without echoing it', async () => {
     const path = write('bad-item.json', '{"configurationItems":[{"a":1},\n{"secret":abc123}]}');
 
