@@ -319,7 +319,7 @@ const judgeGroups = (
   return compliant(
     ruleCount === 0
       ? `${endpoint.id}: no ingress rule in ${endpoint.securityGroupIds.join(', ')}; the endpoint accepts no traffic.`
-      : `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} allow only ${portsText} from inside ${endpoint.vpcId} or from security groups (${ruleCount} ingress rule(s)).`,
+      : `${endpoint.id}: ${endpoint.securityGroupIds.join(', ')} ${endpoint.securityGroupIds.length === 1 ? 'allows' : 'allow'} only ${portsText} from inside ${endpoint.vpcId} or from security groups (${ruleCount} ingress rule(s)).`,
   );
 };
 

@@ -51,7 +51,7 @@ describe('interface-endpoint-sg-restricted', () => {
 
       // Assess
       expect(verdict.compliance).toBe('COMPLIANT');
-      expect(verdict.annotation).toContain('allow only TCP 443 from inside vpc-1');
+      expect(verdict.annotation).toContain('sg-1 allows only TCP 443 from inside vpc-1');
     });
 
     it('returns NON_COMPLIANT for 0.0.0.0/0 naming group, rule and source', async () => {
