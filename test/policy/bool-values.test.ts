@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { entryHolds } from '../../src/policy/condition.js';
 import { parsePolicy } from '../../src/policy/document.js';
 import { analyseFence, type Exemptions } from '../../src/policy/fence.js';
+import { ACCOUNT, DEFAULTS } from './fences.js';
 
 /*
  * Bool and Null values. AWS documents them as true or false: "Quotation marks are optional for
@@ -10,13 +11,6 @@ import { analyseFence, type Exemptions } from '../../src/policy/fence.js';
  * reference). Neither page gives a case rule or another spelling, so "FALSE" or "True" is
  * undecided: the analyser cannot show that a Deny on it applies.
  */
-
-const ACCOUNT = '111122223333';
-const DEFAULTS: Exemptions = {
-  'aws:PrincipalIsAWSService': ['true'],
-  'aws:ViaAWSService': ['true'],
-  'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/aws-service-role/*`],
-};
 
 const tlsFence = (condition: Record<string, unknown>, exemptions: Exemptions = DEFAULTS) =>
   analyseFence(

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicySource, VpcEndpoint } from '../../src/model/resources.js';
 import { parsePolicy } from '../../src/policy/document.js';
-import { analyseFence, type Fence } from '../../src/policy/fence.js';
+import { analyseFence } from '../../src/policy/fence.js';
 import { parseParams } from '../../src/rules/params.js';
 import { vpcEndpointPolicyRestricted as rule } from '../../src/rules/vpc-endpoint-policy-restricted.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
+import { NETWORK } from './fences.js';
 
 /*
  * "Context key names are not case-sensitive. For example, including the aws:SourceIP context key
@@ -12,14 +13,6 @@ import { SnapshotView } from '../../src/sources/snapshot.js';
  * Condition). One operator block naming a key in two spellings names it twice: JSON.parse keeps
  * both, AWS documents no reading of the repeat (first, last, both).
  */
-
-const NETWORK: Fence = {
-  kind: 'network',
-  allowedVpceIds: [],
-  allowedVpcIds: [],
-  trustedAccountIds: [],
-  trustedOrgIds: [],
-};
 
 const endpointWith = (condition: Record<string, unknown>): VpcEndpoint => ({
   type: 'AWS::EC2::VPCEndpoint',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { matchText } from '../../src/policy/automata.js';
 import { parsePolicy } from '../../src/policy/document.js';
-import { analyseFence, type Exemptions, type Fence } from '../../src/policy/fence.js';
+import { analyseFence } from '../../src/policy/fence.js';
 import { analysePerimeter, trustOf } from '../../src/policy/perimeter.js';
+import { ACCOUNT, DEFAULTS, NETWORK, VPCE } from './fences.js';
 import { decide, fromCounterexample } from './oracle.js';
 
 /*
@@ -13,20 +14,6 @@ import { decide, fromCounterexample } from './oracle.js';
  * object key may hold colons, so both readings name real requests.
  */
 
-const ACCOUNT = '111122223333';
-const VPCE = 'vpce-0a1b2c3d4e5f67890';
-const NETWORK: Fence = {
-  kind: 'network',
-  allowedVpceIds: [],
-  allowedVpcIds: [],
-  trustedAccountIds: [],
-  trustedOrgIds: [],
-};
-const DEFAULTS: Exemptions = {
-  'aws:PrincipalIsAWSService': ['true'],
-  'aws:ViaAWSService': ['true'],
-  'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/aws-service-role/*`],
-};
 const ENDPOINT = {
   id: VPCE,
   vpcId: 'vpc-0f1e2d3c4b5a69788',

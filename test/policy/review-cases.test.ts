@@ -2,28 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { abstractPolicy, analyseFenceCached } from '../../src/policy/cache.js';
 import { parsePolicy } from '../../src/policy/document.js';
-import { analyseFence, type Exemptions, type Fence } from '../../src/policy/fence.js';
+import { analyseFence } from '../../src/policy/fence.js';
 import { analysePerimeter, trustOf } from '../../src/policy/perimeter.js';
+import { ACCOUNT, DEFAULTS, NETWORK, VPCE } from './fences.js';
 
 /*
  * Analyser-level checks for the confirmed wrong verdicts of the issue-8 review (the rule-level
  * cases are fixtures named review-*.json under test/fixtures/rules/).
  */
-
-const ACCOUNT = '111122223333';
-const VPCE = 'vpce-0a1b2c3d4e5f67890';
-const NETWORK: Fence = {
-  kind: 'network',
-  allowedVpceIds: [],
-  allowedVpcIds: [],
-  trustedAccountIds: [],
-  trustedOrgIds: [],
-};
-const DEFAULTS: Exemptions = {
-  'aws:PrincipalIsAWSService': ['true'],
-  'aws:ViaAWSService': ['true'],
-  'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/aws-service-role/*`],
-};
 
 const bucketFacts = (name: string) => ({
   name,
