@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { PrefixList, Route } from '../../src/model/resources.js';
-import { parseParams } from '../../src/rules/params.js';
-import { privateSubnetGatewayEndpoints as rule } from '../../src/rules/private-subnet-gateway-endpoints.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
 import {
   endpoint,
@@ -13,6 +11,7 @@ import {
   subnet,
   vpc,
 } from '../network/model-builders.js';
+import { judgeTable, S3, S3_LIST } from './route-table-shape.js';
 
 /**
  * A customer prefix-list route competes with each of its entries at that entry's own length (AWS:
@@ -22,14 +21,6 @@ import {
  * are unknown there: a broad entry cannot outrank any S3 range, a specific one may.
  */
 
-const S3 = 'com.amazonaws.us-east-1.s3';
-const S3_LIST: PrefixList = {
-  id: 'pl-63a5400a',
-  name: S3,
-  addressFamily: 'IPv4',
-  ownerId: 'AWS',
-  cidrs: ['52.216.0.0/15', '3.5.0.0/19', '54.231.0.0/16', '16.182.0.0/16'],
-};
 const firewallList = (cidrs: string[]): PrefixList => ({
   id: 'pl-0f1e2d3c4b5a69788',
   name: 'egress-via-firewall',
@@ -60,9 +51,7 @@ const evaluate = async (routes: Route[], lists: PrefixList[]) => {
     ],
     lists,
   );
-  const table = await view.get('AWS::EC2::RouteTable', 'rtb-1');
-  if (!table) throw new Error('test table missing');
-  return rule.evaluate(table, view, parseParams(rule.id, rule.parameters, {}));
+  return judgeTable(view);
 };
 
 const toFirewall = route('pl-0f1e2d3c4b5a69788', 'transit-gateway', 'tgw-1');
@@ -156,11 +145,9 @@ describe('private-subnet-gateway-endpoints: each entry of a customer prefix list
         ],
         [S3_LIST, firewallList(['52.216.0.0/15'])],
       );
-      const table = await view.get('AWS::EC2::RouteTable', 'rtb-1');
-      if (!table) throw new Error('test table missing');
 
       // Act
-      const verdict = await rule.evaluate(table, view, parseParams(rule.id, rule.parameters, {}));
+      const verdict = await judgeTable(view);
 
       // Assess
       expect(verdict.compliance, verdict.annotation).toBe('NON_COMPLIANT');

@@ -2,19 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/model/compliance.js';
 import type { PrefixList, Route, RouteTargetKind, Subnet } from '../../src/model/resources.js';
-import { parseParams } from '../../src/rules/params.js';
-import { privateSubnetGatewayEndpoints as rule } from '../../src/rules/private-subnet-gateway-endpoints.js';
-import { SnapshotView } from '../../src/sources/snapshot.js';
-import {
-  endpoint,
-  explicit,
-  localRoute,
-  natGateway,
-  route,
-  routeTable,
-  subnet,
-  vpc,
-} from '../network/model-builders.js';
+import { endpoint, route } from '../network/model-builders.js';
+import { judgeShape, S3 } from './route-table-shape.js';
 
 /**
  * Two properties any sound reading of AWS's route decision has, whatever the routes:
@@ -25,7 +14,6 @@ import {
  * An internet gateway route is left out of the first: it can make a table public (out of scope).
  */
 
-const S3 = 'com.amazonaws.us-east-1.s3';
 const S3_LIST: PrefixList = {
   id: 'pl-s3',
   name: S3,
@@ -124,34 +112,20 @@ interface Table {
   subnetExtra: Partial<Subnet>;
 }
 
-const evaluate = async ({ routes, lists, endpointType, subnetExtra }: Table) => {
-  const view = SnapshotView.fromResources(
-    [
-      vpc('vpc-1', ['10.0.0.0/16'], { ipv6CidrBlocks: ['2600:1f18:1:100::/56'] }),
-      subnet('subnet-a', 'vpc-1', { cidrBlock: '10.0.1.0/24', ...subnetExtra }),
-      natGateway('nat-1', 'vpc-1'),
-      routeTable(
-        'rtb-1',
-        'vpc-1',
-        [localRoute('10.0.0.0/16'), localRoute('2600:1f18:1:100::/56'), ...routes],
-        [explicit('subnet-a')],
-        { region: 'us-east-1' },
-      ),
-      ...(endpointType
-        ? [
-            endpoint('vpce-s3', 'vpc-1', S3, {
-              routeTableIds: ['rtb-1'],
-              ipAddressType: endpointType,
-            }),
-          ]
-        : []),
-    ],
+const evaluate = ({ routes, lists, endpointType, subnetExtra }: Table) =>
+  judgeShape({
+    routes,
     lists,
-  );
-  const table = await view.get('AWS::EC2::RouteTable', 'rtb-1');
-  if (!table) throw new Error('test table missing');
-  return rule.evaluate(table, view, parseParams(rule.id, rule.parameters, {}));
-};
+    subnetExtra,
+    extra: endpointType
+      ? [
+          endpoint('vpce-s3', 'vpc-1', S3, {
+            routeTableIds: ['rtb-1'],
+            ipAddressType: endpointType,
+          }),
+        ]
+      : [],
+  });
 
 const unsafe = (verdict: Verdict): boolean => verdict.compliance === 'NON_COMPLIANT';
 const said = (verdict: Verdict): string => `${verdict.compliance}: ${verdict.annotation}`;

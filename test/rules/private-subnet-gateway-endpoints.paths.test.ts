@@ -1,33 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { PrefixList, Resource, Route } from '../../src/model/resources.js';
-import { parseParams } from '../../src/rules/params.js';
+import type { PrefixList, Route } from '../../src/model/resources.js';
 import { privateSubnetGatewayEndpoints as rule } from '../../src/rules/private-subnet-gateway-endpoints.js';
 import { SnapshotView } from '../../src/sources/snapshot.js';
-import {
-  endpoint,
-  explicit,
-  localRoute,
-  natGateway,
-  route,
-  routeTable,
-  subnet,
-  vpc,
-} from '../network/model-builders.js';
+import { endpoint, route, routeTable } from '../network/model-builders.js';
+import { judgeShape, S3, S3_LIST, type Shape } from './route-table-shape.js';
 
 /**
  * The route decision of the rule, shape by shape: every egress path AWS can take, judged with the
  * S3 prefix list known (AWS::EC2::PrefixList items or a live read) or unknown.
  */
 
-const S3 = 'com.amazonaws.us-east-1.s3';
 const DYNAMODB = 'com.amazonaws.us-east-1.dynamodb';
-const S3_LIST: PrefixList = {
-  id: 'pl-63a5400a',
-  name: S3,
-  addressFamily: 'IPv4',
-  ownerId: 'AWS',
-  cidrs: ['52.216.0.0/15', '3.5.0.0/19', '54.231.0.0/16', '16.182.0.0/16'],
-};
 const S3_V6_LIST: PrefixList = {
   id: 'pl-0e6f1d2c3b4a59687',
   name: S3,
@@ -39,36 +22,6 @@ const S3_V6_LIST: PrefixList = {
 const s3Route = route('pl-63a5400a', 'vpc-endpoint', 'vpce-s3');
 const s3Endpoint = (extra: Parameters<typeof endpoint>[3] = {}) =>
   endpoint('vpce-s3', 'vpc-1', S3, { routeTableIds: ['rtb-1'], ...extra });
-
-interface Shape {
-  routes: Route[];
-  extra?: Resource[];
-  lists?: PrefixList[];
-  subnetExtra?: Parameters<typeof subnet>[2];
-  params?: Record<string, unknown>;
-}
-
-const evaluate = async ({ routes, extra = [], lists = [], subnetExtra, params = {} }: Shape) => {
-  const view = SnapshotView.fromResources(
-    [
-      vpc('vpc-1', ['10.0.0.0/16'], { ipv6CidrBlocks: ['2600:1f18:1:100::/56'] }),
-      subnet('subnet-a', 'vpc-1', { cidrBlock: '10.0.1.0/24', ...subnetExtra }),
-      natGateway('nat-1', 'vpc-1'),
-      routeTable(
-        'rtb-1',
-        'vpc-1',
-        [localRoute('10.0.0.0/16'), localRoute('2600:1f18:1:100::/56'), ...routes],
-        [explicit('subnet-a')],
-        { region: 'us-east-1' },
-      ),
-      ...extra,
-    ],
-    lists,
-  );
-  const table = await view.get('AWS::EC2::RouteTable', 'rtb-1');
-  if (!table) throw new Error('test table missing');
-  return rule.evaluate(table, view, parseParams(rule.id, rule.parameters, params));
-};
 
 const natDefault = route('0.0.0.0/0', 'nat-gateway', 'nat-1');
 const propagated = (cidr: string, target: string): Route => ({
@@ -87,7 +40,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -107,7 +60,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('COMPLIANT');
@@ -122,7 +75,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -138,7 +91,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('COMPLIANT');
@@ -153,7 +106,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -175,7 +128,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('COMPLIANT');
@@ -189,7 +142,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('COMPLIANT');
@@ -208,7 +161,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -226,7 +179,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
         };
 
         // Act
-        const verdict = await evaluate(shape);
+        const verdict = await judgeShape(shape);
 
         // Assess
         expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -251,7 +204,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -267,7 +220,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       ['virtual-private-gateway', 'vgw-1', 'virtual private gateway vgw-1'],
     ] as const)('names a default route to a %s', async (kind, id, label) => {
       // Act
-      const verdict = await evaluate({ routes: [route('0.0.0.0/0', kind, id)] });
+      const verdict = await judgeShape({ routes: [route('0.0.0.0/0', kind, id)] });
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -288,8 +241,11 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const strict = await evaluate(shape);
-      const accepting = await evaluate({ ...shape, params: { acceptInterfaceEndpoints: 'true' } });
+      const strict = await judgeShape(shape);
+      const accepting = await judgeShape({
+        ...shape,
+        params: { acceptInterfaceEndpoints: 'true' },
+      });
 
       // Assess
       expect(strict.compliance).toBe('NON_COMPLIANT');
@@ -310,7 +266,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -332,7 +288,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -352,7 +308,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('COMPLIANT');
@@ -368,7 +324,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -386,7 +342,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');
@@ -396,7 +352,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
 
     it('returns NOT_APPLICABLE for an IPv6-only subnet with no route out', async () => {
       // Act
-      const verdict = await evaluate({
+      const verdict = await judgeShape({
         routes: [],
         subnetExtra: { cidrBlock: undefined, ipv6Native: true, ...dualStack },
       });
@@ -422,7 +378,7 @@ describe('private-subnet-gateway-endpoints: route decision', () => {
       };
 
       // Act
-      const verdict = await evaluate(shape);
+      const verdict = await judgeShape(shape);
 
       // Assess
       expect(verdict.compliance).toBe('NON_COMPLIANT');

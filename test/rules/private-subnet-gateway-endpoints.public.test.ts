@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PrefixList, Resource, Route } from '../../src/model/resources.js';
-import { parseParams } from '../../src/rules/params.js';
-import { privateSubnetGatewayEndpoints as rule } from '../../src/rules/private-subnet-gateway-endpoints.js';
-import { SnapshotView } from '../../src/sources/snapshot.js';
-import {
-  endpoint,
-  explicit,
-  localRoute,
-  natGateway,
-  route,
-  routeTable,
-  subnet,
-  vpc,
-} from '../network/model-builders.js';
+import { endpoint, route, type subnet } from '../network/model-builders.js';
+import { judgeShape, S3, S3_LIST } from './route-table-shape.js';
+
+const evaluate = (
+  routes: Route[],
+  lists: PrefixList[],
+  extra: Resource[] = [],
+  subnetExtra: Parameters<typeof subnet>[2] = {},
+) => judgeShape({ routes, lists, extra, subnetExtra });
 
 /**
  * Whether a table is public (out of the rule's scope) is decided by where its default traffic
@@ -22,14 +18,6 @@ import {
  * works). A customer list of 0.0.0.0/1 and 128.0.0.0/1 outranks 0.0.0.0/0 → igw for every address.
  */
 
-const S3 = 'com.amazonaws.us-east-1.s3';
-const S3_LIST: PrefixList = {
-  id: 'pl-63a5400a',
-  name: S3,
-  addressFamily: 'IPv4',
-  ownerId: 'AWS',
-  cidrs: ['52.216.0.0/15', '3.5.0.0/19', '54.231.0.0/16', '16.182.0.0/16'],
-};
 const SPLIT_EGRESS: PrefixList = {
   id: 'pl-0e9d8c7b6a5f43210',
   name: 'central-egress',
@@ -49,33 +37,6 @@ const igwDefault = route('0.0.0.0/0', 'internet-gateway', 'igw-1');
 const toTransitGateway = route('pl-0e9d8c7b6a5f43210', 'transit-gateway', 'tgw-1');
 
 const DUAL_STACK = { ipv6CidrBlocks: ['2600:1f18:1:101::/64'] };
-
-const evaluate = async (
-  routes: Route[],
-  lists: PrefixList[],
-  extra: Resource[] = [],
-  subnetExtra: Parameters<typeof subnet>[2] = {},
-) => {
-  const view = SnapshotView.fromResources(
-    [
-      vpc('vpc-1', ['10.0.0.0/16'], { ipv6CidrBlocks: ['2600:1f18:1:100::/56'] }),
-      subnet('subnet-a', 'vpc-1', { cidrBlock: '10.0.1.0/24', ...subnetExtra }),
-      natGateway('nat-1', 'vpc-1'),
-      routeTable(
-        'rtb-1',
-        'vpc-1',
-        [localRoute('10.0.0.0/16'), localRoute('2600:1f18:1:100::/56'), ...routes],
-        [explicit('subnet-a')],
-        { region: 'us-east-1' },
-      ),
-      ...extra,
-    ],
-    lists,
-  );
-  const table = await view.get('AWS::EC2::RouteTable', 'rtb-1');
-  if (!table) throw new Error('test table missing');
-  return rule.evaluate(table, view, parseParams(rule.id, rule.parameters, {}));
-};
 
 describe('private-subnet-gateway-endpoints: public tables and prefix-list routes', () => {
   it('is not a public table when a customer prefix list of 0.0.0.0/1 and 128.0.0.0/1 sends all traffic to a transit gateway', async () => {
