@@ -1,5 +1,6 @@
 import { requirementTitle } from '../frameworks/requirements.js';
 import type { AnyRule } from '../rules/rule.js';
+import { escapeCharacters } from '../util/escape.js';
 
 /**
  * Text pieces shared by single alerts and digests: SNS's subject rules, the framework references,
@@ -27,14 +28,7 @@ const isUnsafe = (code: number): boolean =>
   (code >= 0x202a && code <= 0x202e) ||
   (code >= 0x2066 && code <= 0x2069);
 
-const escapeUnsafe = (line: string): string => {
-  let escaped = '';
-  for (const char of line) {
-    const code = char.charCodeAt(0);
-    escaped += isUnsafe(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
-  }
-  return escaped;
-};
+const escapeUnsafe = (line: string): string => escapeCharacters(line, isUnsafe);
 
 /**
  * Text that comes from a resource (Config's annotation, a reason quoting a bucket or endpoint

@@ -7,6 +7,7 @@ import type { ParamSpec } from '../rules/params.js';
 import type { AnyRule } from '../rules/rule.js';
 import type { ScanSummary } from '../scan/scan.js';
 import type { ApiCallTally } from '../sources/aws/counter.js';
+import { escapeCharacters } from '../util/escape.js';
 
 interface RenderOptions {
   color: boolean;
@@ -75,14 +76,7 @@ const wrap = (text: string, width: number): string[] => {
  * sequences included) are shown escaped, never sent to the terminal.
  */
 const isControl = (code: number): boolean => code < 0x20 || (code >= 0x7f && code <= 0x9f);
-const printable = (text: string): string => {
-  let out = '';
-  for (const char of text) {
-    const code = char.charCodeAt(0);
-    out += isControl(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
-  }
-  return out;
-};
+const printable = (text: string): string => escapeCharacters(text, isControl);
 
 /** Exactly what AWS Config would receive: the rule's annotation, fitted as the engine fits it. */
 const configAnnotation = (evaluation: Evaluation): string =>
