@@ -53,6 +53,24 @@ const MAX_HISTORY_PAGES = 5;
 const MAX_LAST_KNOWN_PAGES = 400;
 
 /**
+ * A resource's history page by page, following `nextToken` until Config gives none; `more` says
+ * whether another page follows, so a caller can stop before asking for it.
+ */
+async function* historyPages(
+  ctx: Context,
+  input: GetResourceConfigHistoryCommandInput,
+): AsyncGenerator<{ items: SdkConfigurationItem[]; more: boolean }> {
+  let nextToken: string | undefined;
+  do {
+    const response = await ctx.deps.config.send(
+      new GetResourceConfigHistoryCommand({ ...input, ...(nextToken ? { nextToken } : {}) }),
+    );
+    nextToken = response.nextToken;
+    yield { items: response.configurationItems ?? [], more: Boolean(nextToken) };
+  } while (nextToken);
+}
+
+/**
  * Up to `limit` items of a resource's history, newest first. Config may answer with an empty page
  * and a `nextToken` (aws-config-contract.md §8.3), so a few pages are followed before giving up.
  */
@@ -61,14 +79,11 @@ const configHistory = async (
   input: GetResourceConfigHistoryCommandInput & { limit: number },
 ): Promise<SdkConfigurationItem[]> => {
   const items: SdkConfigurationItem[] = [];
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
-    const response = await ctx.deps.config.send(
-      new GetResourceConfigHistoryCommand({ ...input, ...(nextToken ? { nextToken } : {}) }),
-    );
-    for (const item of response.configurationItems ?? []) items.push(item);
-    nextToken = response.nextToken;
-    if (items.length >= input.limit || !nextToken) break;
+  let page = 0;
+  for await (const { items: pageItems } of historyPages(ctx, input)) {
+    for (const item of pageItems) items.push(item);
+    page += 1;
+    if (items.length >= input.limit || page >= MAX_HISTORY_PAGES) break;
   }
   return items.slice(0, input.limit);
 };
@@ -84,18 +99,16 @@ const lastRecordedItem = async (
   input: GetResourceConfigHistoryCommandInput & { limit: number },
 ): Promise<SdkConfigurationItem | undefined> => {
   const { deadline } = ctx.deps;
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_LAST_KNOWN_PAGES; page += 1) {
-    if (page > 0 && deadline !== undefined && Date.now() >= deadline) break;
-    const response = await ctx.deps.config.send(
-      new GetResourceConfigHistoryCommand({ ...input, ...(nextToken ? { nextToken } : {}) }),
-    );
-    const recorded = newestFirst(response.configurationItems ?? []).find(
+  let page = 0;
+  for await (const { items, more } of historyPages(ctx, input)) {
+    const recorded = newestFirst(items).find(
       (raw) => raw.configurationItemStatus && APPLICABLE_STATUSES.has(raw.configurationItemStatus),
     );
     if (recorded) return recorded;
-    nextToken = response.nextToken;
-    if (!nextToken) return undefined;
+    if (!more) return undefined;
+    page += 1;
+    // Stopped before asking for the next page: past the page limit or the deadline.
+    if (page >= MAX_LAST_KNOWN_PAGES || (deadline !== undefined && Date.now() >= deadline)) break;
   }
   throw new AwsReadError(
     `GetResourceConfigHistory of ${input.resourceType} ${input.resourceId} was not read back to its last recorded configuration before the deadline; failing so AWS Config retries`,
