@@ -43,12 +43,15 @@ const distance = (a: string, b: string): number => {
 };
 
 /**
- * `x (did you mean y?)` for each unknown id. People copy ids from the Config console, where the
- * rules are named vpce-guard-<id> (or OrgConfigRule-vpce-guard-<id>-…), so a name holding a rule
- * id points at that id.
+ * The ids that name no rule, each as `x (did you mean y?)` where one is meant, then the known ids;
+ * undefined when every id names a rule. People copy ids from the Config console, where the rules
+ * are named vpce-guard-<id> (or OrgConfigRule-vpce-guard-<id>-…), so a name holding a rule id
+ * points at that id.
  */
-const describeUnknown = (ids: readonly string[]): string =>
-  ids
+const unknownRuleIds = (ids: readonly string[]): string | undefined => {
+  const unknown = ids.filter((id) => !RULES.some((rule) => rule.id === id));
+  if (unknown.length === 0) return undefined;
+  const described = unknown
     .map((id) => {
       const lower = id.toLowerCase();
       const meant =
@@ -60,15 +63,13 @@ const describeUnknown = (ids: readonly string[]): string =>
       return meant ? `${id} (did you mean ${meant.id}?)` : id;
     })
     .join(', ');
+  return `${described}. Known: ${RULES.map((rule) => rule.id).join(', ')}`;
+};
 
 const selectRules = (ruleIds: readonly string[] | undefined): AnyRule[] => {
   if (!ruleIds) return [...RULES];
-  const unknown = ruleIds.filter((id) => !RULES.some((rule) => rule.id === id));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `unknown rule id(s): ${describeUnknown(unknown)}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
-    );
-  }
+  const unknown = unknownRuleIds(ruleIds);
+  if (unknown) throw new UsageError(`unknown rule id(s): ${unknown}`);
   return RULES.filter((rule) => ruleIds.includes(rule.id));
 };
 
@@ -100,11 +101,9 @@ const loadParams = async (
       throw new ParamsFileError(`--params file ${path} must hold a JSON object keyed by rule id`);
     }
     raw = parsed as Record<string, unknown>;
-    const unknown = Object.keys(raw).filter((id) => !RULES.some((rule) => rule.id === id));
-    if (unknown.length > 0)
-      throw new ParamsFileError(
-        `--params file ${path} names unknown rule id(s): ${describeUnknown(unknown)}. Known: ${RULES.map((rule) => rule.id).join(', ')}`,
-      );
+    const unknown = unknownRuleIds(Object.keys(raw));
+    if (unknown)
+      throw new ParamsFileError(`--params file ${path} names unknown rule id(s): ${unknown}`);
   }
   // Every entry of the file is validated, also for rules not selected by --rules: a mistake in
   // the file should surface now, not in the run that first selects that rule.
